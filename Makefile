@@ -1,0 +1,50 @@
+# ucpki - top-level entry points.  `make run` and `make check` work on a
+# fresh Debian machine: scripts/setup.sh installs what is missing first.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+HOME_DIR   ?= var
+NODE       ?= $(shell hostname -f 2>/dev/null || hostname)
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
+
+.PHONY: all setup build run check test asan fuzz bench clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+build: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Sets up, initialises an empty home, and starts the services in the
+# foreground on the embedded SQLite store.
+run: build
+	@if [ ! -e $(HOME_DIR)/ucpki.db ]; then \
+		./$(BUILD)/ucpki --home $(HOME_DIR) init --node $(NODE); fi
+	./$(BUILD)/ucpki --home $(HOME_DIR) cert list own
+	@if ./$(BUILD)/ucpki serve --help >/dev/null 2>&1; then \
+		exec ./$(BUILD)/ucpki --home $(HOME_DIR) serve; fi
+
+test: build
+	cd $(BUILD) && ctest $(CTEST_FLAGS)
+
+# The whole suite with gcc, then again with clang under ASan+UBSan.
+check: test asan
+
+asan: setup
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DUCPKI_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest $(CTEST_FLAGS)
+
+fuzz: setup
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DUCPKI_FUZZ=ON >/dev/null
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

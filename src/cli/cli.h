@@ -1,0 +1,74 @@
+/*
+ * cli.h - the command table, declarative options and the CLI context.
+ *
+ * Every command is one row (struct command): its words, its usage, its
+ * options and its handler.  `--help` is generated from the row, so the
+ * surface of the program is visible in src/cli/commands.c at a glance.
+ */
+#ifndef UCPKI_CLI_H
+#define UCPKI_CLI_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+struct store;
+
+#define ARGS_MAX_POSITIONAL	16
+#define ARGS_MAX_OPTIONS	40
+
+enum opt_kind {
+	OPT_FLAG,	/* --json */
+	OPT_VALUE,	/* --days N */
+};
+
+struct opt {
+	const char	*name;		/* long name without dashes */
+	enum opt_kind	 kind;
+	const char	*value_name;	/* "N", "FILE" (OPT_VALUE only) */
+	const char	*help;
+};
+
+struct args {
+	const struct command *cmd;
+	const char	*positional[ARGS_MAX_POSITIONAL];
+	int		 n_positional;
+	const char	*values[ARGS_MAX_OPTIONS];	/* parallel to cmd->opts */
+	int		 present[ARGS_MAX_OPTIONS];
+};
+
+struct cli {
+	const char	*home;		/* --home, $UCPKI_HOME or ./var */
+	struct store	*store;		/* opened on first use */
+	FILE		*out;
+	struct ucerr	 err;		/* what failed, printed by main */
+};
+
+struct command {
+	const char	*words;		/* "cert list" */
+	const char	*usage;		/* "own|trust [STORE]" */
+	const char	*summary;
+	const struct opt *opts;		/* terminated by { NULL } ; may be NULL */
+	int		 min_positional;
+	int		 max_positional;
+	int		(*run)(struct cli *, const struct args *);
+};
+
+/* The table (src/cli/commands.c), terminated by a row with words NULL. */
+extern const struct command commands[];
+
+/* Options: NULL when absent; "" for a flag that is present. */
+const char	*args_get(const struct args *a, const char *name);
+int		 args_has(const struct args *a, const char *name);
+/* Integer option with range check; def when absent. */
+int		 args_int(struct cli *cli, const struct args *a, const char *name,
+		    long def, long min, long max, long *out);
+
+int	cli_dispatch(struct cli *cli, int argc, char **argv);
+void	cli_print_help(FILE *fp, const struct command *cmd);
+/* Opens the store of an initialised home (fails with a clear message). */
+struct store *cli_store(struct cli *cli);
+/* Builds "<home>/<name>" into out. */
+int	cli_home_path(struct cli *cli, char *out, size_t outlen, const char *name);
+
+#endif

@@ -1,0 +1,45 @@
+/* main.c - global options, then the command table does the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+
+#include "cli.h"
+#include "store.h"
+
+int
+main(int argc, char **argv)
+{
+	struct cli cli;
+	int i = 1, rc;
+
+	memset(&cli, 0, sizeof(cli));
+	cli.out = stdout;
+	cli.home = getenv("UCPKI_HOME");
+	if (cli.home == NULL || cli.home[0] == '\0')
+		cli.home = "./var";
+	while (i < argc && strncmp(argv[i], "--home", 6) == 0) {
+		if (argv[i][6] == '=') {
+			cli.home = argv[i] + 7;
+			i++;
+		} else if (argv[i][6] == '\0' && i + 1 < argc) {
+			cli.home = argv[i + 1];
+			i += 2;
+		} else {
+			fprintf(stderr, "ucpki: --home needs a directory\n");
+			return 2;
+		}
+	}
+	OPENSSL_init_ssl(0, NULL);
+	rc = cli_dispatch(&cli, argc - i, argv + i);
+	if (rc != 0 && cli.err.msg[0] != '\0')
+		fprintf(stderr, "ucpki: %s\n", cli.err.msg);
+	if (cli.store != NULL)
+		store_close(cli.store);
+	if (fflush(stdout) != 0 && rc == 0) {
+		perror("ucpki: stdout");
+		rc = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,108 @@
+/* json.c - streaming JSON writer (see json.h). */
+#include <inttypes.h>
+
+#include "json.h"
+
+void
+json_init(struct json *j, FILE *fp)
+{
+	j->fp = fp;
+	j->depth = 0;
+	j->need_comma[0] = 0;
+}
+
+static void
+put_escaped(FILE *fp, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fputc('"', fp);
+	for (; *p != '\0'; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", fp); break;
+		case '\\': fputs("\\\\", fp); break;
+		case '\n': fputs("\\n", fp); break;
+		case '\r': fputs("\\r", fp); break;
+		case '\t': fputs("\\t", fp); break;
+		default:
+			if (*p < 0x20)
+				fprintf(fp, "\\u%04x", *p);
+			else
+				fputc(*p, fp);
+		}
+	}
+	fputc('"', fp);
+}
+
+/* Writes the comma and key that go before any value. */
+static void
+prefix(struct json *j, const char *key)
+{
+	if (j->need_comma[j->depth])
+		fputc(',', j->fp);
+	j->need_comma[j->depth] = 1;
+	if (key != NULL) {
+		put_escaped(j->fp, key);
+		fputc(':', j->fp);
+	}
+}
+
+static void
+open_container(struct json *j, const char *key, char c)
+{
+	prefix(j, key);
+	fputc(c, j->fp);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->need_comma[j->depth] = 0;
+}
+
+static void
+close_container(struct json *j, char c)
+{
+	if (j->depth > 0)
+		j->depth--;
+	fputc(c, j->fp);
+}
+
+void json_object_begin(struct json *j, const char *key) { open_container(j, key, '{'); }
+void json_object_end(struct json *j) { close_container(j, '}'); }
+void json_array_begin(struct json *j, const char *key) { open_container(j, key, '['); }
+void json_array_end(struct json *j) { close_container(j, ']'); }
+
+void
+json_string(struct json *j, const char *key, const char *value)
+{
+	prefix(j, key);
+	if (value == NULL)
+		fputs("null", j->fp);
+	else
+		put_escaped(j->fp, value);
+}
+
+void
+json_int(struct json *j, const char *key, int64_t value)
+{
+	prefix(j, key);
+	fprintf(j->fp, "%" PRId64, value);
+}
+
+void
+json_bool(struct json *j, const char *key, int value)
+{
+	prefix(j, key);
+	fputs(value ? "true" : "false", j->fp);
+}
+
+void
+json_null(struct json *j, const char *key)
+{
+	prefix(j, key);
+	fputs("null", j->fp);
+}
+
+void
+json_finish(struct json *j)
+{
+	fputc('\n', j->fp);
+}

@@ -1,0 +1,106 @@
+/*
+ * store.h - the storage interface.
+ *
+ * Everything durable about a cluster goes through these functions; the
+ * only implementation today is SQLite in WAL mode (store_sqlite.c), and a
+ * PostgreSQL one can implement the same functions later without the
+ * services noticing.  Private keys are not in the store: they are files in
+ * <home>/keys/ with mode 0600, named by the row that owns them.
+ *
+ * Conventions: functions return 0 on success, -1 with err set on failure;
+ * getters return 1 when the row was found, 0 when it was not.
+ * Every mutating call is atomic on its own; store_begin/commit group
+ * several into one transaction.
+ */
+#ifndef UCPKI_STORE_H
+#define UCPKI_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "err.h"
+
+struct store;
+
+/* create: make <home>, <home>/keys and the database when missing. */
+struct store	*store_open(const char *home, int create, struct ucerr *err);
+void		 store_close(struct store *st);
+const char	*store_home(const struct store *st);
+int		 store_begin(struct store *st, struct ucerr *err);
+int		 store_commit(struct store *st, struct ucerr *err);
+void		 store_rollback(struct store *st);
+/* Current schema version (numbered migrations applied at open). */
+int		 store_schema_version(struct store *st);
+
+/* Small settings: node name, organisation, monitor config... */
+int	store_meta_get(struct store *st, const char *key, char *out,
+	    size_t outlen, struct ucerr *err);
+int	store_meta_set(struct store *st, const char *key, const char *value,
+	    struct ucerr *err);
+
+/* A node identity: the certificate for one purpose and its key file. */
+struct identity_row {
+	char		 purpose[32];
+	uint8_t		*cert_der;
+	size_t		 cert_len;
+	char		 key_file[128];	/* relative to <home>/keys */
+	char		 type[16];	/* "self-signed" | "CA-signed" */
+	int64_t		 updated_at;
+};
+
+void	identity_row_free(struct identity_row *row);
+int	store_identity_get(struct store *st, const char *purpose,
+	    struct identity_row *row, struct ucerr *err);
+int	store_identity_put(struct store *st, const struct identity_row *row,
+	    struct ucerr *err);
+typedef int (*identity_cb)(void *ctx, const struct identity_row *row);
+int	store_identity_each(struct store *st, identity_cb cb, void *ctx,
+	    struct ucerr *err);
+
+/* A pending CSR: one per purpose; its key stays in <home>/keys. */
+struct csr_row {
+	char		 purpose[32];
+	uint8_t		*csr_der;
+	size_t		 csr_len;
+	char		 key_file[128];
+	int64_t		 created_at;
+};
+
+void	csr_row_free(struct csr_row *row);
+int	store_csr_get(struct store *st, const char *purpose, struct csr_row *row,
+	    struct ucerr *err);
+int	store_csr_put(struct store *st, const struct csr_row *row,
+	    struct ucerr *err);
+int	store_csr_delete(struct store *st, const char *purpose,
+	    struct ucerr *err);
+
+/* A trust store entry. */
+struct trust_row {
+	int64_t		 id;
+	char		 store[32];
+	char		 name[256];	/* without ".pem" */
+	uint8_t		*cert_der;
+	size_t		 cert_len;
+	char		 sha256[65];
+	int64_t		 added_at;
+};
+
+void	trust_row_free(struct trust_row *row);
+/* Fails when the same certificate is already in that store. */
+int	store_trust_add(struct store *st, const struct trust_row *row,
+	    struct ucerr *err);
+int	store_trust_get(struct store *st, const char *store_name,
+	    const char *name, struct trust_row *row, struct ucerr *err);
+int	store_trust_find_sha256(struct store *st, const char *store_name,
+	    const char *sha256, struct trust_row *row, struct ucerr *err);
+int	store_trust_delete(struct store *st, const char *store_name,
+	    const char *name, struct ucerr *err);
+typedef int (*trust_cb)(void *ctx, const struct trust_row *row);
+/* store_name NULL: every store, ordered by store then name. */
+int	store_trust_each(struct store *st, const char *store_name, trust_cb cb,
+	    void *ctx, struct ucerr *err);
+/* Generation counter bumped by every trust/identity change (for caches). */
+int64_t	store_generation(struct store *st);
+
+#endif

@@ -1,0 +1,571 @@
+/* store_sqlite.c - the SQLite (WAL) implementation of store.h. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "fileio.h"
+#include "store.h"
+#include "store_sqlite.h"
+
+/*
+ * Numbered migrations: migrations[i] takes the schema from version i to
+ * i + 1.  Never edit a released step; append a new one.
+ */
+static const char *const migrations[] = {
+	/* 1: node settings, identities, pending CSRs, trust stores. */
+	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE identity ("
+	"  purpose TEXT PRIMARY KEY, cert_der BLOB NOT NULL,"
+	"  key_file TEXT NOT NULL, type TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE csr ("
+	"  purpose TEXT PRIMARY KEY, csr_der BLOB NOT NULL,"
+	"  key_file TEXT NOT NULL, created_at INTEGER NOT NULL);"
+	"CREATE TABLE trust ("
+	"  id INTEGER PRIMARY KEY, store TEXT NOT NULL, name TEXT NOT NULL,"
+	"  cert_der BLOB NOT NULL, sha256 TEXT NOT NULL,"
+	"  added_at INTEGER NOT NULL,"
+	"  UNIQUE (store, name), UNIQUE (store, sha256));"
+	/* Caches (TVS index, ITL publisher) poll this counter. */
+	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  value INTEGER NOT NULL);"
+	"INSERT INTO generation VALUES (1, 0);"
+	"CREATE TRIGGER identity_gen_i AFTER INSERT ON identity BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER identity_gen_u AFTER UPDATE ON identity BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER trust_gen_i AFTER INSERT ON trust BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER trust_gen_d AFTER DELETE ON trust BEGIN"
+	"  UPDATE generation SET value = value + 1; END;",
+};
+
+#define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+static int
+db_error(struct store *st, struct ucerr *err, const char *what)
+{
+	return ucerr_set(err, "store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+int
+store_exec(struct store *st, const char *sql, struct ucerr *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ucerr_set(err, "store: %s", msg ? msg : "exec failed");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+    struct ucerr *err)
+{
+	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
+		return db_error(st, err, "prepare");
+	return 0;
+}
+
+/* Steps a statement that returns no rows, then finalizes it. */
+int
+store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+    struct ucerr *err)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE) {
+		if (rc == SQLITE_CONSTRAINT)
+			ucerr_set(err, "store: %s: already exists", what);
+		else
+			db_error(st, err, what);
+		sqlite3_finalize(stmt);
+		return -1;
+	}
+	sqlite3_finalize(stmt);
+	return 0;
+}
+
+static int
+migrate(struct store *st, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	char sql[64];
+	int version = 0;
+
+	if (store_prepare(st, "PRAGMA user_version", &stmt, err) == -1)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version > N_MIGRATIONS)
+		return ucerr_set(err, "store: database schema %d is newer than "
+		    "this ucpki (%d)", version, N_MIGRATIONS);
+	for (; version < N_MIGRATIONS; version++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    version + 1);
+		if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
+			return -1;
+		if (store_exec(st, migrations[version], err) == -1 ||
+		    store_exec(st, sql, err) == -1) {
+			store_exec(st, "ROLLBACK", NULL);
+			return ucerr_wrap(err, "migration %d", version + 1);
+		}
+		if (store_exec(st, "COMMIT", err) == -1)
+			return -1;
+	}
+	st->schema_version = version;
+	return 0;
+}
+
+struct store *
+store_open(const char *home, int create, struct ucerr *err)
+{
+	struct store *st;
+	char path[4096];
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		ucerr_set(err, "store: out of memory");
+		return NULL;
+	}
+	if (snprintf(st->home, sizeof(st->home), "%s", home) >=
+	    (int)sizeof(st->home)) {
+		ucerr_set(err, "%s: home path too long", home);
+		goto fail;
+	}
+	if (create) {
+		flags |= SQLITE_OPEN_CREATE;
+		if (dir_make(home, 0755, err) == -1)
+			goto fail;
+		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
+		    dir_make(path, 0700, err) == -1)
+			goto fail;
+	}
+	if (path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+		goto fail;
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+		ucerr_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
+		    "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (store_exec(st, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err) == -1)
+		goto fail;
+	if (migrate(st, err) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	sqlite3_close(st->db);
+	free(st);
+}
+
+const char *
+store_home(const struct store *st)
+{
+	return st->home;
+}
+
+int
+store_schema_version(struct store *st)
+{
+	return st->schema_version;
+}
+
+int
+store_begin(struct store *st, struct ucerr *err)
+{
+	return store_exec(st, "BEGIN IMMEDIATE", err);
+}
+
+int
+store_commit(struct store *st, struct ucerr *err)
+{
+	return store_exec(st, "COMMIT", err);
+}
+
+void
+store_rollback(struct store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		store_exec(st, "ROLLBACK", NULL);
+}
+
+int
+store_meta_get(struct store *st, const char *key, char *out, size_t outlen,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT value FROM meta WHERE key = ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		snprintf(out, outlen, "%s", sqlite3_column_text(stmt, 0));
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		out[0] = '\0';
+		rc = 0;
+	} else {
+		rc = db_error(st, err, "meta");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) "
+	    "VALUES (?, ?)", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "meta", err);
+}
+
+/* Copies a BLOB column into a fresh buffer. */
+int
+store_column_blob(sqlite3_stmt *stmt, int col, uint8_t **out, size_t *len)
+{
+	const void *p = sqlite3_column_blob(stmt, col);
+	int n = sqlite3_column_bytes(stmt, col);
+
+	*out = malloc(n > 0 ? (size_t)n : 1);
+	if (*out == NULL)
+		return -1;
+	if (n > 0)
+		memcpy(*out, p, (size_t)n);
+	*len = (size_t)n;
+	return 0;
+}
+
+void
+store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	snprintf(out, outlen, "%s", s ? (const char *)s : "");
+}
+
+void
+identity_row_free(struct identity_row *row)
+{
+	free(row->cert_der);
+	row->cert_der = NULL;
+}
+
+static int
+identity_from_stmt(sqlite3_stmt *stmt, struct identity_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	store_column_text(stmt, 0, row->purpose, sizeof(row->purpose));
+	store_column_text(stmt, 2, row->key_file, sizeof(row->key_file));
+	store_column_text(stmt, 3, row->type, sizeof(row->type));
+	row->updated_at = sqlite3_column_int64(stmt, 4);
+	return store_column_blob(stmt, 1, &row->cert_der, &row->cert_len);
+}
+
+#define IDENTITY_COLUMNS "purpose, cert_der, key_file, type, updated_at"
+
+int
+store_identity_get(struct store *st, const char *purpose,
+    struct identity_row *row, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
+	    "WHERE purpose = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = identity_from_stmt(stmt, row) == 0 ? 1 :
+		    ucerr_set(err, "store: out of memory");
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(st, err, "identity");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_identity_put(struct store *st, const struct identity_row *row,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT OR REPLACE INTO identity (" IDENTITY_COLUMNS
+	    ") VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, row->purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, row->cert_der, (int)row->cert_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, row->type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, row->updated_at ? row->updated_at :
+	    (int64_t)time(NULL));
+	return store_step_done(st, stmt, "identity", err);
+}
+
+int
+store_identity_each(struct store *st, identity_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	struct identity_row row;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
+	    "ORDER BY rowid", &stmt, err) == -1)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (identity_from_stmt(stmt, &row) == -1) {
+			sqlite3_finalize(stmt);
+			return ucerr_set(err, "store: out of memory");
+		}
+		rc = cb(ctx, &row);
+		identity_row_free(&row);
+		if (rc != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		db_error(st, err, "identity");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+void
+csr_row_free(struct csr_row *row)
+{
+	free(row->csr_der);
+	row->csr_der = NULL;
+}
+
+int
+store_csr_get(struct store *st, const char *purpose, struct csr_row *row,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(row, 0, sizeof(*row));
+	if (store_prepare(st, "SELECT purpose, csr_der, key_file, created_at "
+	    "FROM csr WHERE purpose = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		store_column_text(stmt, 0, row->purpose, sizeof(row->purpose));
+		store_column_text(stmt, 2, row->key_file, sizeof(row->key_file));
+		row->created_at = sqlite3_column_int64(stmt, 3);
+		rc = store_column_blob(stmt, 1, &row->csr_der,
+		    &row->csr_len) == 0 ? 1 : ucerr_set(err, "out of memory");
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = db_error(st, err, "csr");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT OR REPLACE INTO csr (purpose, csr_der, "
+	    "key_file, created_at) VALUES (?, ?, ?, ?)", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, row->purpose, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, row->csr_der, (int)row->csr_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, row->created_at ? row->created_at :
+	    (int64_t)time(NULL));
+	return store_step_done(st, stmt, "csr", err);
+}
+
+int
+store_csr_delete(struct store *st, const char *purpose, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "DELETE FROM csr WHERE purpose = ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "csr", err);
+}
+
+void
+trust_row_free(struct trust_row *row)
+{
+	free(row->cert_der);
+	row->cert_der = NULL;
+}
+
+#define TRUST_COLUMNS "id, store, name, cert_der, sha256, added_at"
+
+static int
+trust_from_stmt(sqlite3_stmt *stmt, struct trust_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(stmt, 0);
+	store_column_text(stmt, 1, row->store, sizeof(row->store));
+	store_column_text(stmt, 2, row->name, sizeof(row->name));
+	store_column_text(stmt, 4, row->sha256, sizeof(row->sha256));
+	row->added_at = sqlite3_column_int64(stmt, 5);
+	return store_column_blob(stmt, 3, &row->cert_der, &row->cert_len);
+}
+
+int
+store_trust_add(struct store *st, const struct trust_row *row,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT INTO trust (store, name, cert_der, "
+	    "sha256, added_at) VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, row->store, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 3, row->cert_der, (int)row->cert_len,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, row->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, row->added_at ? row->added_at :
+	    (int64_t)time(NULL));
+	if (store_step_done(st, stmt, "trust", err) == -1)
+		return ucerr_set(err, "%s/%s.pem: already in the trust store "
+		    "(same name or same certificate)", row->store, row->name);
+	return 0;
+}
+
+static int
+trust_get_by(struct store *st, const char *sql, const char *store_name,
+    const char *key, struct trust_row *row, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, sql, &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = trust_from_stmt(stmt, row) == 0 ? 1 :
+		    ucerr_set(err, "store: out of memory");
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = db_error(st, err, "trust");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_trust_get(struct store *st, const char *store_name, const char *name,
+    struct trust_row *row, struct ucerr *err)
+{
+	return trust_get_by(st, "SELECT " TRUST_COLUMNS " FROM trust WHERE "
+	    "store = ? AND name = ?", store_name, name, row, err);
+}
+
+int
+store_trust_find_sha256(struct store *st, const char *store_name,
+    const char *sha256, struct trust_row *row, struct ucerr *err)
+{
+	return trust_get_by(st, "SELECT " TRUST_COLUMNS " FROM trust WHERE "
+	    "store = ? AND sha256 = ?", store_name, sha256, row, err);
+}
+
+int
+store_trust_delete(struct store *st, const char *store_name, const char *name,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "DELETE FROM trust WHERE store = ? AND name = ?",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "trust", err);
+}
+
+int
+store_trust_each(struct store *st, const char *store_name, trust_cb cb,
+    void *ctx, struct ucerr *err)
+{
+	struct trust_row row;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, store_name ?
+	    "SELECT " TRUST_COLUMNS " FROM trust WHERE store = ? ORDER BY id" :
+	    "SELECT " TRUST_COLUMNS " FROM trust ORDER BY store, id",
+	    &stmt, err) == -1)
+		return -1;
+	if (store_name)
+		sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (trust_from_stmt(stmt, &row) == -1) {
+			sqlite3_finalize(stmt);
+			return ucerr_set(err, "store: out of memory");
+		}
+		rc = cb(ctx, &row);
+		trust_row_free(&row);
+		if (rc != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		db_error(st, err, "trust");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int64_t
+store_generation(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int64_t value = -1;
+
+	if (store_prepare(st, "SELECT value FROM generation", &stmt, NULL) == -1)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		value = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return value;
+}

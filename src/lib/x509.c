@@ -1,0 +1,673 @@
+/* x509.c - shared OpenSSL helpers (see x509.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs7.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "fileio.h"
+#include "x509.h"
+
+int
+key_spec_parse(const char *name, struct key_spec *spec, struct ucerr *err)
+{
+	static const struct { const char *name; int is_ec, bits; } known[] = {
+		{ "rsa1024", 0, 1024 }, { "rsa2048", 0, 2048 },
+		{ "rsa3072", 0, 3072 }, { "rsa4096", 0, 4096 },
+		{ "ec256", 1, 256 }, { "ec384", 1, 384 }, { "ec521", 1, 521 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcmp(name, known[i].name) == 0) {
+			spec->is_ec = known[i].is_ec;
+			spec->bits = known[i].bits;
+			return 0;
+		}
+	}
+	return ucerr_set(err, "key: unknown key type '%s' (rsa1024, rsa2048, "
+	    "rsa3072, rsa4096, ec256, ec384, ec521)", name);
+}
+
+void
+key_spec_name(const struct key_spec *spec, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%s%d", spec->is_ec ? "ec" : "rsa", spec->bits);
+}
+
+static const char *
+curve_name(int bits)
+{
+	switch (bits) {
+	case 256: return "P-256";
+	case 384: return "P-384";
+	case 521: return "P-521";
+	default: return NULL;
+	}
+}
+
+int
+key_generate(const struct key_spec *spec, EVP_PKEY **out, struct ucerr *err)
+{
+	const char *curve;
+
+	*out = NULL;
+	if (spec->is_ec) {
+		if ((curve = curve_name(spec->bits)) == NULL)
+			return ucerr_set(err, "key: no EC curve of %d bits", spec->bits);
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curve);
+	} else {
+		if (spec->bits < 512 || spec->bits > 8192)
+			return ucerr_set(err, "key: RSA size %d out of range",
+			    spec->bits);
+		*out = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)spec->bits);
+	}
+	if (*out == NULL)
+		return ucerr_ssl(err, "key: generation failed");
+	return 0;
+}
+
+void
+key_describe(EVP_PKEY *key, char *type, size_t typelen, int *bits)
+{
+	int id = EVP_PKEY_get_base_id(key);
+
+	snprintf(type, typelen, "%s", id == EVP_PKEY_RSA ? "RSA" :
+	    id == EVP_PKEY_EC ? "EC" : "other");
+	*bits = EVP_PKEY_get_bits(key);
+}
+
+int
+digest_parse(const char *name, const EVP_MD **md, struct ucerr *err)
+{
+	if (strcmp(name, "sha1") == 0)
+		*md = EVP_sha1();
+	else if (strcmp(name, "sha256") == 0)
+		*md = EVP_sha256();
+	else if (strcmp(name, "sha384") == 0)
+		*md = EVP_sha384();
+	else if (strcmp(name, "sha512") == 0)
+		*md = EVP_sha512();
+	else
+		return ucerr_set(err, "digest: unknown hash '%s' (sha1, sha256, "
+		    "sha384, sha512)", name);
+	return 0;
+}
+
+static int
+name_add(X509_NAME *name, const char *field, const char *value)
+{
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	if (!X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+	    (const unsigned char *)value, -1, -1, 0))
+		return -1;
+	return 0;
+}
+
+static X509_NAME *
+dn_build(const struct dn_fields *f, struct ucerr *err)
+{
+	X509_NAME *name = X509_NAME_new();
+
+	if (name == NULL || name_add(name, "CN", f->cn) == -1 ||
+	    name_add(name, "OU", f->ou) == -1 || name_add(name, "O", f->o) == -1 ||
+	    name_add(name, "L", f->l) == -1 || name_add(name, "ST", f->st) == -1 ||
+	    name_add(name, "C", f->c) == -1) {
+		X509_NAME_free(name);
+		ucerr_ssl(err, "subject: bad name field (CN '%s')",
+		    f->cn ? f->cn : "");
+		return NULL;
+	}
+	return name;
+}
+
+/* The extensions each profile carries (the seeds' CA requirements). */
+static const struct {
+	const char *basic, *key_usage, *ext_key_usage;
+} profile_ext[] = {
+	[PROFILE_SERVER] = { "critical,CA:FALSE",
+	    "critical,digitalSignature,keyEncipherment,dataEncipherment",
+	    "serverAuth,clientAuth" },
+	[PROFILE_CA] = { "critical,CA:TRUE",
+	    "critical,digitalSignature,keyEncipherment,dataEncipherment,"
+	    "keyCertSign,cRLSign",
+	    "serverAuth,clientAuth" },
+	[PROFILE_LSC] = { "critical,CA:FALSE",
+	    "critical,digitalSignature,keyEncipherment",
+	    "serverAuth,clientAuth,ipsecEndSystem" },
+};
+
+static int
+add_ext(X509 *cert, X509V3_CTX *ctx, int nid, const char *value)
+{
+	X509_EXTENSION *ext;
+	int ok;
+
+	if ((ext = X509V3_EXT_conf_nid(NULL, ctx, nid, value)) == NULL)
+		return -1;
+	ok = X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok ? 0 : -1;
+}
+
+static int
+random_serial(X509 *cert)
+{
+	unsigned char bytes[16];
+	BIGNUM *bn = NULL;
+	int rc = -1;
+
+	if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+		return -1;
+	bytes[0] &= 0x7f;	/* positive */
+	bytes[0] |= 0x40;	/* always 16 bytes long */
+	if ((bn = BN_bin2bn(bytes, sizeof(bytes), NULL)) == NULL)
+		return -1;
+	if (BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert)) != NULL)
+		rc = 0;
+	BN_free(bn);
+	return rc;
+}
+
+int
+cert_build(const struct cert_template *t, EVP_PKEY *pubkey, X509 *issuer,
+    EVP_PKEY *issuer_key, X509 **out, struct ucerr *err)
+{
+	X509 *cert = NULL;
+	X509_NAME *subject = NULL;
+	X509V3_CTX ctx;
+	time_t start = t->not_before ? t->not_before : time(NULL);
+	const EVP_MD *md = t->md ? t->md : EVP_sha256();
+	int rc = -1;
+
+	*out = NULL;
+	if ((subject = dn_build(&t->subject, err)) == NULL)
+		return -1;
+	if ((cert = X509_new()) == NULL || !X509_set_version(cert, 2) ||
+	    random_serial(cert) == -1 || !X509_set_subject_name(cert, subject) ||
+	    !X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) :
+	    subject) || !X509_set_pubkey(cert, pubkey) ||
+	    X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &start) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(cert), (int)t->days, 0,
+	    &start) == NULL) {
+		ucerr_ssl(err, "certificate %s: cannot set fields", t->subject.cn);
+		goto out;
+	}
+	X509V3_set_ctx(&ctx, issuer ? issuer : cert, cert, NULL, NULL, 0);
+	if (add_ext(cert, &ctx, NID_basic_constraints,
+	    profile_ext[t->profile].basic) == -1 ||
+	    add_ext(cert, &ctx, NID_key_usage,
+	    profile_ext[t->profile].key_usage) == -1 ||
+	    add_ext(cert, &ctx, NID_ext_key_usage,
+	    profile_ext[t->profile].ext_key_usage) == -1 ||
+	    add_ext(cert, &ctx, NID_subject_key_identifier, "hash") == -1 ||
+	    add_ext(cert, &ctx, NID_authority_key_identifier, "keyid") == -1) {
+		ucerr_ssl(err, "certificate %s: cannot add extensions",
+		    t->subject.cn);
+		goto out;
+	}
+	if (t->san != NULL && t->san[0] != '\0' &&
+	    add_ext(cert, &ctx, NID_subject_alt_name, t->san) == -1) {
+		ucerr_ssl(err, "certificate %s: bad subjectAltName '%s'",
+		    t->subject.cn, t->san);
+		goto out;
+	}
+	if (X509_sign(cert, issuer_key, md) <= 0) {
+		ucerr_ssl(err, "certificate %s: signing failed", t->subject.cn);
+		goto out;
+	}
+	*out = cert;
+	cert = NULL;
+	rc = 0;
+out:
+	X509_free(cert);
+	X509_NAME_free(subject);
+	return rc;
+}
+
+int
+csr_build(const struct cert_template *t, EVP_PKEY *key, X509_REQ **out,
+    struct ucerr *err)
+{
+	STACK_OF(X509_EXTENSION) *exts = NULL;
+	X509_EXTENSION *ext;
+	X509_REQ *req = NULL;
+	X509_NAME *subject = NULL;
+	X509V3_CTX ctx;
+	const char *values[4];
+	int nids[4] = { NID_basic_constraints, NID_key_usage, NID_ext_key_usage,
+	    NID_subject_alt_name };
+	int i, rc = -1;
+
+	*out = NULL;
+	values[0] = profile_ext[t->profile].basic;
+	values[1] = profile_ext[t->profile].key_usage;
+	values[2] = profile_ext[t->profile].ext_key_usage;
+	values[3] = t->san;
+	if ((subject = dn_build(&t->subject, err)) == NULL)
+		return -1;
+	if ((req = X509_REQ_new()) == NULL || !X509_REQ_set_version(req, 0) ||
+	    !X509_REQ_set_subject_name(req, subject) ||
+	    !X509_REQ_set_pubkey(req, key) ||
+	    (exts = sk_X509_EXTENSION_new_null()) == NULL) {
+		ucerr_ssl(err, "CSR %s: cannot set fields", t->subject.cn);
+		goto out;
+	}
+	X509V3_set_ctx(&ctx, NULL, NULL, req, NULL, 0);
+	for (i = 0; i < 4; i++) {
+		if (values[i] == NULL || values[i][0] == '\0')
+			continue;
+		if ((ext = X509V3_EXT_conf_nid(NULL, &ctx, nids[i],
+		    values[i])) == NULL) {
+			ucerr_ssl(err, "CSR %s: bad extension '%s'",
+			    t->subject.cn, values[i]);
+			goto out;
+		}
+		if (!sk_X509_EXTENSION_push(exts, ext)) {
+			X509_EXTENSION_free(ext);
+			goto out;
+		}
+	}
+	if (!X509_REQ_add_extensions(req, exts) ||
+	    X509_REQ_sign(req, key, t->md ? t->md : EVP_sha256()) <= 0) {
+		ucerr_ssl(err, "CSR %s: signing failed", t->subject.cn);
+		goto out;
+	}
+	*out = req;
+	req = NULL;
+	rc = 0;
+out:
+	sk_X509_EXTENSION_pop_free(exts, X509_EXTENSION_free);
+	X509_REQ_free(req);
+	X509_NAME_free(subject);
+	return rc;
+}
+
+int
+cert_from_der(const uint8_t *der, size_t len, X509 **out, struct ucerr *err)
+{
+	const unsigned char *p = der;
+
+	if (len > 0x7fffffff)
+		return ucerr_set(err, "certificate: too large");
+	*out = d2i_X509(NULL, &p, (long)len);
+	if (*out == NULL)
+		return ucerr_ssl(err, "certificate: not a DER X.509 certificate");
+	if (p != der + len) {
+		X509_free(*out);
+		*out = NULL;
+		return ucerr_set(err, "certificate: %zu trailing bytes after DER",
+		    (size_t)(der + len - p));
+	}
+	return 0;
+}
+
+int
+cert_to_der(X509 *cert, uint8_t **der, size_t *len, struct ucerr *err)
+{
+	unsigned char *buf = NULL;
+	int n = i2d_X509(cert, &buf);
+
+	if (n <= 0)
+		return ucerr_ssl(err, "certificate: cannot encode DER");
+	*der = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+/* Does the text contain this PEM header? (memmem on untrusted bytes) */
+static int
+has_marker(const uint8_t *data, size_t len, const char *marker)
+{
+	return memmem(data, len, marker, strlen(marker)) != NULL;
+}
+
+static int
+certs_from_pkcs7_der(const uint8_t *data, size_t len, STACK_OF(X509) **out,
+    struct ucerr *err)
+{
+	const unsigned char *p = data;
+	STACK_OF(X509) *certs = NULL, *all;
+	PKCS7 *p7;
+	int i, rc = -1;
+
+	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) == NULL)
+		return ucerr_ssl(err, "certificate: neither DER X.509 nor DER "
+		    "PKCS#7");
+	if (!PKCS7_type_is_signed(p7) || p7->d.sign == NULL ||
+	    (all = p7->d.sign->cert) == NULL || sk_X509_num(all) == 0) {
+		ucerr_set(err, "PKCS#7: holds no certificates");
+		goto out;
+	}
+	if ((certs = sk_X509_new_null()) == NULL)
+		goto out;
+	for (i = 0; i < sk_X509_num(all); i++) {
+		if (!sk_X509_push(certs, X509_dup(sk_X509_value(all, i))))
+			goto out;
+	}
+	*out = certs;
+	certs = NULL;
+	rc = 0;
+out:
+	sk_X509_pop_free(certs, X509_free);
+	PKCS7_free(p7);
+	return rc;
+}
+
+int
+certs_parse(const uint8_t *data, size_t len, STACK_OF(X509) **out,
+    struct ucerr *err)
+{
+	STACK_OF(X509) *certs = NULL;
+	X509 *cert;
+	BIO *bio = NULL;
+	int rc = -1;
+
+	*out = NULL;
+	if (len == 0)
+		return ucerr_set(err, "certificate: file is empty");
+	if (len > 0x7fffffff)
+		return ucerr_set(err, "certificate: file too large");
+	if (has_marker(data, len, "-----BEGIN PKCS7-----") ||
+	    has_marker(data, len, "-----BEGIN CERTIFICATE CHAIN") ||
+	    (has_marker(data, len, "-----BEGIN") &&
+	    has_marker(data, len, "PKCS7")))
+		return ucerr_set(err, "certificate: PEM-encoded PKCS#7 is not "
+		    "supported; upload the chain as DER PKCS#7 (.p7b) or as "
+		    "PEM certificates");
+	if (!has_marker(data, len, "-----BEGIN")) {
+		if (cert_from_der(data, len, &cert, NULL) == 0) {
+			if ((certs = sk_X509_new_null()) == NULL ||
+			    !sk_X509_push(certs, cert)) {
+				X509_free(cert);
+				goto out;
+			}
+			*out = certs;
+			return 0;
+		}
+		ERR_clear_error();
+		return certs_from_pkcs7_der(data, len, out, err);
+	}
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL ||
+	    (certs = sk_X509_new_null()) == NULL)
+		goto out;
+	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		if (!sk_X509_push(certs, cert)) {
+			X509_free(cert);
+			goto out;
+		}
+	}
+	ERR_clear_error();	/* the loop always ends on "no start line" */
+	if (sk_X509_num(certs) == 0) {
+		ucerr_set(err, "certificate: no PEM certificate found");
+		goto out;
+	}
+	*out = certs;
+	certs = NULL;
+	rc = 0;
+out:
+	if (rc == -1 && err != NULL && err->msg[0] == '\0')
+		ucerr_ssl(err, "certificate: cannot parse");
+	sk_X509_pop_free(certs, X509_free);
+	BIO_free(bio);
+	return rc;
+}
+
+int
+certs_load_file(const char *path, STACK_OF(X509) **out, struct ucerr *err)
+{
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	if (file_read(path, FILE_READ_MAX, &data, &len, err) == -1)
+		return -1;
+	rc = certs_parse(data, len, out, err);
+	free(data);
+	if (rc == -1)
+		return ucerr_wrap(err, "%s", path);
+	return 0;
+}
+
+int
+key_parse_pem(const uint8_t *data, size_t len, EVP_PKEY **out,
+    struct ucerr *err)
+{
+	BIO *bio;
+
+	*out = NULL;
+	if (len > 0x7fffffff)
+		return ucerr_set(err, "key: file too large");
+	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL)
+		return ucerr_set(err, "key: out of memory");
+	/* An empty passphrase callback: encrypted keys fail, never prompt. */
+	*out = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
+	BIO_free(bio);
+	if (*out == NULL)
+		return ucerr_ssl(err, "key: no unencrypted PEM private key found");
+	ERR_clear_error();
+	return 0;
+}
+
+int
+key_load_file(const char *path, EVP_PKEY **out, struct ucerr *err)
+{
+	uint8_t *data;
+	size_t len;
+	int rc;
+
+	if (file_read(path, FILE_READ_MAX, &data, &len, err) == -1)
+		return -1;
+	rc = key_parse_pem(data, len, out, err);
+	OPENSSL_cleanse(data, len);
+	free(data);
+	if (rc == -1)
+		return ucerr_wrap(err, "%s", path);
+	return 0;
+}
+
+static int
+bio_take(BIO *bio, char **out, size_t *len)
+{
+	char *mem;
+	long n = BIO_get_mem_data(bio, &mem);
+
+	if (n <= 0 || (*out = malloc((size_t)n + 1)) == NULL)
+		return -1;
+	memcpy(*out, mem, (size_t)n);
+	(*out)[n] = '\0';
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+key_write_file(const char *path, EVP_PKEY *key, struct ucerr *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem = NULL;
+	size_t len = 0;
+	int rc = -1;
+
+	if (bio == NULL || !PEM_write_bio_PrivateKey(bio, key, NULL, NULL, 0,
+	    NULL, NULL) || bio_take(bio, &pem, &len) == -1) {
+		ucerr_ssl(err, "%s: cannot encode key", path);
+		goto out;
+	}
+	rc = file_write_atomic(path, pem, len, 0600, err);
+out:
+	if (pem != NULL) {
+		OPENSSL_cleanse(pem, len);
+		free(pem);
+	}
+	BIO_free_all(bio);
+	return rc;
+}
+
+int
+cert_to_pem(X509 *cert, char **pem, size_t *len, struct ucerr *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = 0;
+
+	if (bio == NULL || !PEM_write_bio_X509(bio, cert) ||
+	    bio_take(bio, pem, len) == -1)
+		rc = ucerr_ssl(err, "certificate: cannot encode PEM");
+	BIO_free(bio);
+	return rc;
+}
+
+int
+csr_to_pem(X509_REQ *req, char **pem, size_t *len, struct ucerr *err)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	int rc = 0;
+
+	if (bio == NULL || !PEM_write_bio_X509_REQ(bio, req) ||
+	    bio_take(bio, pem, len) == -1)
+		rc = ucerr_ssl(err, "CSR: cannot encode PEM");
+	BIO_free(bio);
+	return rc;
+}
+
+static void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+void
+cert_sha256_hex(X509 *cert, char out[65])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+
+	if (!X509_digest(cert, EVP_sha256(), md, &n) || n != 32) {
+		out[0] = '\0';
+		return;
+	}
+	hex_encode(md, 32, out);
+}
+
+void
+cert_sha1_hex(X509 *cert, char out[41])
+{
+	unsigned char md[20];
+	unsigned int n = 0;
+
+	if (!X509_digest(cert, EVP_sha1(), md, &n) || n != 20) {
+		out[0] = '\0';
+		return;
+	}
+	hex_encode(md, 20, out);
+}
+
+void
+cert_serial_hex(X509 *cert, char *out, size_t outlen)
+{
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(cert);
+	BIGNUM *bn = ASN1_INTEGER_to_BN(serial, NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	size_t i;
+
+	snprintf(out, outlen, "%s", hex ? hex : "");
+	for (i = 0; out[i] != '\0'; i++)
+		if (out[i] >= 'A' && out[i] <= 'F')
+			out[i] = (char)(out[i] - 'A' + 'a');
+	OPENSSL_free(hex);
+	BN_free(bn);
+}
+
+void
+cert_common_name(X509 *cert, char *out, size_t outlen)
+{
+	X509_NAME *name = X509_get_subject_name(cert);
+
+	out[0] = '\0';
+	if (X509_NAME_get_text_by_NID(name, NID_commonName, out,
+	    (int)outlen) < 0)
+		out[0] = '\0';
+}
+
+void
+name_oneline(const X509_NAME *name, char *out, size_t outlen)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *mem;
+	long n;
+
+	out[0] = '\0';
+	if (bio == NULL)
+		return;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 &
+	    ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		n = BIO_get_mem_data(bio, &mem);
+		if (n > 0)
+			snprintf(out, outlen, "%.*s", (int)n, mem);
+	}
+	BIO_free(bio);
+}
+
+int
+cert_is_self_signed(X509 *cert)
+{
+	return X509_check_issued(cert, cert) == X509_V_OK;
+}
+
+int
+cert_is_ca(X509 *cert)
+{
+	return X509_check_ca(cert) != 0;
+}
+
+time_t
+asn1_time_to_unix(const ASN1_TIME *t)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return timegm(&tm);
+}
+
+void
+time_format(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		snprintf(out, outlen, "?");
+}
+
+int
+cert_matches_key(X509 *cert, EVP_PKEY *key)
+{
+	EVP_PKEY *pub = X509_get0_pubkey(cert);
+
+	return pub != NULL && EVP_PKEY_eq(pub, key) == 1;
+}
+
+int
+cert_key_bits(X509 *cert)
+{
+	EVP_PKEY *pub = X509_get0_pubkey(cert);
+
+	return pub ? EVP_PKEY_get_bits(pub) : 0;
+}
