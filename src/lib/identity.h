@@ -1,0 +1,67 @@
+/*
+ * identity.h - the node's own certificates, one per purpose.
+ *
+ * Purposes (exact names): tomcat, ipsec, CallManager, CAPF, TVS,
+ * ITLRecovery.  Each has a key file in <home>/keys and a certificate row
+ * in the store; identity_load() gives both to any module that signs.
+ */
+#ifndef UCPKI_IDENTITY_H
+#define UCPKI_IDENTITY_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "err.h"
+#include "x509.h"
+
+struct store;
+
+struct purpose_info {
+	const char	*name;		/* "CallManager" */
+	const char	*trust_store;	/* where init trusts it: "CallManager-trust" */
+	const char	*extra_trust;	/* a second store, or NULL (CAPF) */
+	enum cert_profile profile;
+	long		 default_days;
+	const char	*description;	/* one line for --help and impact text */
+};
+
+/* NULL when the name is not a purpose (case-insensitive match). */
+const struct purpose_info *purpose_find(const char *name);
+/* All purposes, terminated by name NULL. */
+extern const struct purpose_info purposes[];
+
+/* Known trust store names; trust_store_valid() says whether one is. */
+extern const char *const trust_stores[];
+int	trust_store_valid(const char *name);
+
+/* Loads a purpose's certificate and private key (either out may be NULL). */
+int	identity_load(struct store *st, const char *purpose, X509 **cert,
+	    EVP_PKEY **key, struct ucerr *err);
+
+/* Node settings saved by init (meta keys node, org, ou, locality, state, country). */
+struct node_info {
+	char	node[256], org[128], ou[128], locality[128], state[128],
+		country[8];
+};
+
+int	node_info_load(struct store *st, struct node_info *info, struct ucerr *err);
+
+/*
+ * Creates a new self-signed identity for purpose (key per spec, md, days,
+ * cn and san may be NULL for the defaults) and replaces the current one.
+ * The old key file stays until the new row is committed.
+ */
+struct identity_params {
+	const char		*cn;
+	const char		*san;
+	struct key_spec		 key;
+	const EVP_MD		*md;
+	long			 days;
+};
+
+void	identity_params_default(const struct purpose_info *p,
+	    struct identity_params *params);
+int	identity_generate(struct store *st, const struct purpose_info *p,
+	    const struct identity_params *params, struct ucerr *err);
+
+#endif
