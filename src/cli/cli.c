@@ -216,8 +216,9 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 			print_group_help(argc == 0 ? stderr : stdout, argc, argv);
 			return argc == 0 ? 2 : 0;
 		}
-		return ucerr_set(&cli->err, "unknown command '%s' (see ucpki "
-		    "--help)", argv[0]) == -1 ? 2 : 2;
+		ucerr_set(&cli->err, "unknown command '%s' (see ucpki --help)",
+		    argv[0]);
+		return 2;
 	}
 	n = word_count(best->words);
 	if (wants_help(argc - n, argv + n)) {

@@ -7,5 +7,42 @@
 #include "commands.h"
 
 const struct command commands[] = {
+	{ "init", "--node FQDN [--org O] [--ou OU] [--locality L] [--state ST] [--country C]",
+	    "create the node's identities (tomcat, ipsec, CallManager, CAPF, TVS, "
+	    "ITLRecovery) and fill the trust stores",
+	    init_opts, 0, 0, cmd_init },
+
+	{ "cert list", "own|trust [STORE] [--json]",
+	    "list the node's certificates or the trust stores (show cert list)",
+	    cert_list_opts, 1, 2, cmd_cert_list },
+	{ "cert show", "PURPOSE [--pem] [--json]",
+	    "show one identity certificate decoded",
+	    cert_show_opts, 1, 1, cmd_cert_show },
+	{ "cert generate", "PURPOSE [--cn CN] [--key TYPE] [--hash H] [--days N] [--san LIST] --yes",
+	    "replace an identity with a new self-signed certificate",
+	    cert_generate_opts, 1, 1, cmd_cert_generate },
+	{ "cert csr", "PURPOSE [--cn CN] [--san LIST] [--key TYPE] [--hash H] [--out FILE]",
+	    "make a certificate signing request (the key never leaves the home)",
+	    cert_csr_opts, 1, 1, cmd_cert_csr },
+	{ "cert upload", "PURPOSE FILE",
+	    "install the CA-signed certificate for the pending CSR (PEM, DER, DER PKCS#7)",
+	    cert_upload_opts, 2, 2, cmd_cert_upload },
+	{ "cert export", "PURPOSE [--out FILE]",
+	    "write an identity certificate as PEM (the ITLRecovery backup)",
+	    cert_export_opts, 1, 1, cmd_cert_export },
+
+	{ "trust add", "STORE FILE [--name NAME]",
+	    "add CA or peer certificates to a trust store",
+	    trust_add_opts, 2, 2, cmd_trust_add },
+	{ "trust delete", "STORE NAME [--force]",
+	    "delete a certificate from a trust store",
+	    trust_delete_opts, 2, 2, cmd_trust_delete },
+	{ "trust export", "STORE [--out FILE]",
+	    "write a trust store as a PEM bundle (for ISE, ASA, Asterisk, Kamailio, FreeRADIUS)",
+	    trust_export_opts, 1, 1, cmd_trust_export },
+	{ "trust show", "STORE NAME [--pem] [--json]",
+	    "show one trust certificate decoded",
+	    cert_show_opts, 2, 2, cmd_trust_show },
+
 	{ NULL, NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -2,6 +2,42 @@
 #ifndef UCPKI_COMMANDS_H
 #define UCPKI_COMMANDS_H
 
+#include <openssl/x509.h>
+
 #include "cli.h"
+
+struct csr_row;
+
+/* init */
+extern const struct opt init_opts[];
+int	cmd_init(struct cli *, const struct args *);
+
+/* cert */
+extern const struct opt cert_list_opts[], cert_show_opts[],
+	cert_generate_opts[], cert_csr_opts[], cert_upload_opts[],
+	cert_export_opts[];
+int	cmd_cert_list(struct cli *, const struct args *);
+int	cmd_cert_show(struct cli *, const struct args *);
+int	cmd_cert_generate(struct cli *, const struct args *);
+int	cmd_cert_csr(struct cli *, const struct args *);
+int	cmd_cert_upload(struct cli *, const struct args *);
+int	cmd_cert_export(struct cli *, const struct args *);
+
+/* trust */
+extern const struct opt trust_add_opts[], trust_delete_opts[],
+	trust_export_opts[];
+int	cmd_trust_add(struct cli *, const struct args *);
+int	cmd_trust_delete(struct cli *, const struct args *);
+int	cmd_trust_export(struct cli *, const struct args *);
+int	cmd_trust_show(struct cli *, const struct args *);
+
+/* Shared by the handlers. */
+int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
+	    const char *key, const char *value, const char *type);
+int	cli_replace_pending_csr(struct cli *cli, struct store *st,
+	    const struct csr_row *row);
+int	cli_after_identity_change(struct cli *cli, const char *purpose);
+int	cli_trust_delete_guard(struct cli *cli, struct store *st,
+	    const char *store_name, const char *name, X509 *cert, int force);
 
 #endif

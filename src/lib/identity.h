@@ -64,4 +64,27 @@ void	identity_params_default(const struct purpose_info *p,
 int	identity_generate(struct store *st, const struct purpose_info *p,
 	    const struct identity_params *params, struct ucerr *err);
 
+
+
+/* Lower-level steps shared by init, generate and upload. */
+void	identity_subject(const struct node_info *node, const char *cn,
+	    struct dn_fields *dn);
+int	identity_key_file_name(const struct purpose_info *p, X509 *cert,
+	    char *out, size_t outlen);
+int	identity_key_path(struct store *st, const char *key_file, char *out,
+	    size_t outlen, struct ucerr *err);
+/* New key (written to <home>/keys) and self-signed certificate, not stored. */
+int	identity_create(struct store *st, const struct purpose_info *p,
+	    const struct identity_params *params, X509 **cert_out,
+	    char *key_file, size_t key_file_len, struct ucerr *err);
+/*
+ * Stores cert as the purpose's identity and trusts it in the purpose's
+ * store(s), inside the caller's transaction.  replace_trust: the old
+ * entry of the same name in those stores is replaced.
+ */
+int	identity_install(struct store *st, const struct purpose_info *p,
+	    X509 *cert, const char *key_file, const char *type,
+	    int replace_trust, struct ucerr *err);
+void	identity_forget_key(struct store *st, const char *old_key_file,
+	    const char *new_key_file);
 #endif

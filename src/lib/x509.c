@@ -626,7 +626,9 @@ name_oneline(const X509_NAME *name, char *out, size_t outlen)
 int
 cert_is_self_signed(X509 *cert)
 {
-	return X509_check_issued(cert, cert) == X509_V_OK;
+	/* Not X509_check_issued: that also demands keyCertSign, which a
+	 * self-signed server certificate rightly lacks. */
+	return X509_self_signed(cert, 1) == 1;
 }
 
 int

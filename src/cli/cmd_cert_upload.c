@@ -1,0 +1,177 @@
+/*
+ * cmd_cert_upload.c - `ucpki cert upload PURPOSE FILE`: install the
+ * CA-signed certificate for a pending CSR.
+ *
+ * Checks, in the order an administrator can act on them: the file parses
+ * (PEM, DER, DER PKCS#7; PEM PKCS#7 refused), a leaf matches the pending
+ * CSR's key, it is valid now, its key is at most 4096 bits, and its chain
+ * verifies against the purpose's trust store plus any CA certificates the
+ * PKCS#7 carried (which are then added to that store).  All or nothing.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509v3.h>
+
+#include "commands.h"
+#include "identity.h"
+#include "store.h"
+#include "trust.h"
+#include "x509.h"
+
+#define UPLOAD_MAX_KEY_BITS 4096
+
+/* The certificate in the file whose key is the pending one, or NULL. */
+static X509 *
+find_leaf(STACK_OF(X509) *certs, EVP_PKEY *key)
+{
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (cert_matches_key(sk_X509_value(certs, i), key))
+			return sk_X509_value(certs, i);
+	return NULL;
+}
+
+static int
+check_validity(struct cli *cli, const char *purpose, X509 *leaf)
+{
+	time_t now = time(NULL);
+
+	if (X509_cmp_time(X509_get0_notAfter(leaf), &now) < 0)
+		return ucerr_set(&cli->err, "%s: the certificate has expired",
+		    purpose);
+	if (X509_cmp_time(X509_get0_notBefore(leaf), &now) > 0)
+		return ucerr_set(&cli->err, "%s: the certificate is not yet "
+		    "valid", purpose);
+	if (cert_key_bits(leaf) > UPLOAD_MAX_KEY_BITS)
+		return ucerr_set(&cli->err, "%s: the certificate's key is %d "
+		    "bits; keys over %d bits are not supported", purpose,
+		    cert_key_bits(leaf), UPLOAD_MAX_KEY_BITS);
+	return 0;
+}
+
+/* Verifies leaf against the trust store plus the file's other certs. */
+static int
+check_chain(struct cli *cli, struct store *st, const struct purpose_info *p,
+    X509 *leaf, STACK_OF(X509) *certs)
+{
+	X509_STORE_CTX *ctx = NULL;
+	X509_STORE *xs = NULL;
+	int i, rc = -1;
+
+	if (trust_x509_store(st, p->trust_store, &xs, &cli->err) == -1)
+		return -1;
+	/* CA certificates shipped with the leaf (a PKCS#7 chain) count. */
+	for (i = 0; i < sk_X509_num(certs); i++)
+		if (sk_X509_value(certs, i) != leaf &&
+		    cert_is_ca(sk_X509_value(certs, i)))
+			X509_STORE_add_cert(xs, sk_X509_value(certs, i));
+	if ((ctx = X509_STORE_CTX_new()) == NULL ||
+	    !X509_STORE_CTX_init(ctx, xs, leaf, certs)) {
+		ucerr_set(&cli->err, "%s: out of memory", p->name);
+		goto out;
+	}
+	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+	if (X509_verify_cert(ctx) != 1) {
+		ucerr_set(&cli->err, "%s: the issuer chain is not in %s (%s); "
+		    "upload the CA certificates with ucpki trust add %s first",
+		    p->name, p->trust_store, X509_verify_cert_error_string(
+		    X509_STORE_CTX_get_error(ctx)), p->trust_store);
+		goto out;
+	}
+	rc = 0;
+out:
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(xs);
+	return rc;
+}
+
+/* Adds the chain's CA certificates to the trust store (in the caller's
+ * transaction); ones already there are fine. */
+static int
+trust_chain(struct cli *cli, struct store *st, const char *store_name,
+    X509 *leaf, STACK_OF(X509) *certs)
+{
+	X509 *cert;
+	int i;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		cert = sk_X509_value(certs, i);
+		if (cert == leaf || !cert_is_ca(cert))
+			continue;
+		if (trust_add_identity(st, store_name, cert, 0, &cli->err) == -1)
+			return -1;
+		fprintf(stderr, "%s: CA certificate added to %s\n",
+		    store_name, store_name);
+	}
+	return 0;
+}
+
+int
+cmd_cert_upload(struct cli *cli, const struct args *a)
+{
+	const struct purpose_info *p;
+	STACK_OF(X509) *certs = NULL;
+	struct identity_row old;
+	struct csr_row csr;
+	EVP_PKEY *pending = NULL;
+	X509 *leaf;
+	char path[4096], old_key[128] = "";
+	struct store *st;
+	int found, rc = -1;
+
+	memset(&csr, 0, sizeof(csr));
+	if ((p = purpose_find(a->positional[0])) == NULL)
+		return ucerr_set(&cli->err, "%s: unknown certificate purpose",
+		    a->positional[0]);
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (certs_load_file(a->positional[1], &certs, &cli->err) == -1)
+		return -1;
+	if ((found = store_csr_get(st, p->name, &csr, &cli->err)) != 1) {
+		if (found == 0)
+			ucerr_set(&cli->err, "%s: no pending CSR (run ucpki cert "
+			    "csr %s first)", p->name, p->name);
+		goto out;
+	}
+	if (identity_key_path(st, csr.key_file, path, sizeof(path),
+	    &cli->err) == -1 || key_load_file(path, &pending, &cli->err) == -1)
+		goto out;
+	if ((leaf = find_leaf(certs, pending)) == NULL) {
+		ucerr_set(&cli->err, "certificate does not match the pending CSR "
+		    "for %s", p->name);
+		goto out;
+	}
+	if (check_validity(cli, p->name, leaf) == -1 ||
+	    check_chain(cli, st, p, leaf, certs) == -1)
+		goto out;
+	if ((found = store_identity_get(st, p->name, &old, &cli->err)) == -1)
+		goto out;
+	if (found) {
+		snprintf(old_key, sizeof(old_key), "%s", old.key_file);
+		identity_row_free(&old);
+	}
+	if (store_begin(st, &cli->err) == -1)
+		goto out;
+	if (trust_chain(cli, st, p->trust_store, leaf, certs) == -1 ||
+	    identity_install(st, p, leaf, csr.key_file, "CA-signed",
+	    strcmp(p->name, "CAPF") != 0, &cli->err) == -1 ||
+	    store_csr_delete(st, p->name, &cli->err) == -1 ||
+	    store_commit(st, &cli->err) == -1) {
+		store_rollback(st);
+		goto out;
+	}
+	identity_forget_key(st, old_key, csr.key_file);
+	fprintf(cli->out, "%s/%s.pem: Certificate Signed by a Certificate "
+	    "Authority installed\n", p->name, p->name);
+	rc = cli_after_identity_change(cli, p->name);
+out:
+	if (rc == -1)
+		ucerr_wrap(&cli->err, "cert upload");
+	csr_row_free(&csr);
+	EVP_PKEY_free(pending);
+	sk_X509_pop_free(certs, X509_free);
+	return rc;
+}

@@ -1,0 +1,226 @@
+/* cmd_trust.c - `ucpki trust ...`: the trust stores. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509v3.h>
+
+#include "commands.h"
+#include "fileio.h"
+#include "identity.h"
+#include "store.h"
+#include "trust.h"
+#include "x509.h"
+
+const struct opt trust_add_opts[] = {
+	{ "name", OPT_VALUE, "NAME", "entry name (default: the certificate's CN)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt trust_delete_opts[] = {
+	{ "force", OPT_FLAG, NULL, "delete even a CA that signs a current identity or LSCs" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt trust_export_opts[] = {
+	{ "out", OPT_VALUE, "FILE", "write the PEM bundle here instead of standard output" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int
+store_arg(struct cli *cli, const char *name)
+{
+	if (!trust_store_valid(name))
+		return ucerr_set(&cli->err, "%s: unknown trust store", name);
+	return 0;
+}
+
+int
+cmd_trust_add(struct cli *cli, const struct args *a)
+{
+	const char *store_name = a->positional[0], *file = a->positional[1];
+	STACK_OF(X509) *certs = NULL;
+	char name[256];
+	struct store *st;
+	int i, rc = -1;
+
+	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if (certs_load_file(file, &certs, &cli->err) == -1)
+		return -1;
+	if (args_has(a, "name") && sk_X509_num(certs) > 1) {
+		ucerr_set(&cli->err, "%s: --name needs a file with one "
+		    "certificate (it has %d)", file, sk_X509_num(certs));
+		goto out;
+	}
+	if (store_begin(st, &cli->err) == -1)
+		goto out;
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		if (trust_add_cert(st, store_name, sk_X509_value(certs, i),
+		    args_get(a, "name"), name, sizeof(name), &cli->err) == -1) {
+			store_rollback(st);
+			goto out;
+		}
+		fprintf(cli->out, "%s/%s.pem: Trust Certificate added\n",
+		    store_name, name);
+	}
+	if (store_commit(st, &cli->err) == -1) {
+		store_rollback(st);
+		goto out;
+	}
+	rc = 0;
+out:
+	sk_X509_pop_free(certs, X509_free);
+	return rc;
+}
+
+struct signs_ctx {
+	X509		*ca;
+	char		 purposes[256];
+};
+
+static int
+note_if_signed(void *arg, const struct identity_row *row)
+{
+	struct signs_ctx *ctx = arg;
+	X509 *cert;
+	size_t len;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return 0;
+	if (X509_cmp(cert, ctx->ca) != 0 &&
+	    X509_check_issued(ctx->ca, cert) == X509_V_OK) {
+		len = strlen(ctx->purposes);
+		snprintf(ctx->purposes + len, sizeof(ctx->purposes) - len,
+		    "%s%s", len ? ", " : "", row->purpose);
+	}
+	X509_free(cert);
+	return 0;
+}
+
+int
+cmd_trust_delete(struct cli *cli, const struct args *a)
+{
+	const char *store_name = a->positional[0];
+	struct signs_ctx ctx;
+	struct trust_row row;
+	char name[256];
+	struct store *st;
+	int found, rc = -1;
+
+	memset(&ctx, 0, sizeof(ctx));
+	trust_name_normalize(a->positional[1], name, sizeof(name));
+	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if ((found = store_trust_get(st, store_name, name, &row,
+	    &cli->err)) != 1)
+		return found == 0 ? ucerr_set(&cli->err, "%s/%s.pem: no such "
+		    "trust certificate", store_name, name) : -1;
+	if (cert_from_der(row.cert_der, row.cert_len, &ctx.ca, &cli->err) == -1)
+		goto out;
+	if (store_identity_each(st, note_if_signed, &ctx, &cli->err) != 0)
+		goto out;
+	if (ctx.purposes[0] != '\0' && !args_has(a, "force")) {
+		ucerr_set(&cli->err, "%s/%s.pem: refusing to delete: it signs the "
+		    "current %s certificate (use --force to delete anyway)",
+		    store_name, name, ctx.purposes);
+		goto out;
+	}
+	if (cli_trust_delete_guard(cli, st, store_name, name, ctx.ca,
+	    args_has(a, "force")) == -1)
+		goto out;
+	if (store_trust_delete(st, store_name, name, &cli->err) == -1)
+		goto out;
+	fprintf(cli->out, "%s/%s.pem: deleted\n", store_name, name);
+	rc = 0;
+out:
+	X509_free(ctx.ca);
+	trust_row_free(&row);
+	return rc;
+}
+
+struct export_ctx {
+	FILE		*fp;
+	int		 count;
+};
+
+static int
+export_one(void *arg, const struct trust_row *row)
+{
+	struct export_ctx *ctx = arg;
+	X509 *cert;
+	char *pem;
+	size_t len;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return 0;
+	if (cert_to_pem(cert, &pem, &len, NULL) == 0) {
+		fprintf(ctx->fp, "# %s/%s.pem\n", row->store, row->name);
+		fwrite(pem, 1, len, ctx->fp);
+		free(pem);
+		ctx->count++;
+	}
+	X509_free(cert);
+	return 0;
+}
+
+int
+cmd_trust_export(struct cli *cli, const struct args *a)
+{
+	const char *store_name = a->positional[0], *out = args_get(a, "out");
+	struct export_ctx ctx = { NULL, 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	struct store *st;
+	int rc = -1;
+
+	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	/* Bundle in memory first so a failure never leaves half a file. */
+	if ((ctx.fp = open_memstream(&buf, &len)) == NULL)
+		return ucerr_set(&cli->err, "export: out of memory");
+	if (store_trust_each(st, store_name, export_one, &ctx, &cli->err) != 0) {
+		fclose(ctx.fp);
+		goto out;
+	}
+	fclose(ctx.fp);
+	if (out != NULL) {
+		if (file_write_atomic(out, buf, len, 0644, &cli->err) == -1)
+			goto out;
+		fprintf(stderr, "%s: %d certificates written to %s\n",
+		    store_name, ctx.count, out);
+	} else {
+		fwrite(buf, 1, len, cli->out);
+	}
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+int
+cmd_trust_show(struct cli *cli, const struct args *a)
+{
+	const char *store_name = a->positional[0];
+	struct trust_row row;
+	char name[256], label[300];
+	struct store *st;
+	X509 *cert;
+	int found, rc;
+
+	trust_name_normalize(a->positional[1], name, sizeof(name));
+	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if ((found = store_trust_get(st, store_name, name, &row,
+	    &cli->err)) != 1)
+		return found == 0 ? ucerr_set(&cli->err, "%s/%s.pem: no such "
+		    "trust certificate", store_name, name) : -1;
+	snprintf(label, sizeof(label), "%s/%s.pem", store_name, name);
+	rc = cert_from_der(row.cert_der, row.cert_len, &cert, &cli->err);
+	if (rc == 0) {
+		rc = cli_show_cert(cli, a, cert, "name", label, NULL);
+		X509_free(cert);
+	}
+	trust_row_free(&row);
+	return rc;
+}

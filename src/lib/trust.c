@@ -1,0 +1,190 @@
+/* trust.c - trust store naming and verification helpers (see trust.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "trust.h"
+#include "x509.h"
+
+void
+trust_name_normalize(const char *name, char *out, size_t outlen)
+{
+	size_t len = strlen(name);
+
+	if (len > 4 && strcmp(name + len - 4, ".pem") == 0)
+		len -= 4;
+	snprintf(out, outlen, "%.*s", (int)len, name);
+}
+
+static int
+trust_row_from_cert(X509 *cert, const char *store_name, const char *name,
+    struct trust_row *row, struct ucerr *err)
+{
+	memset(row, 0, sizeof(*row));
+	snprintf(row->store, sizeof(row->store), "%s", store_name);
+	snprintf(row->name, sizeof(row->name), "%s", name);
+	cert_sha256_hex(cert, row->sha256);
+	return cert_to_der(cert, &row->cert_der, &row->cert_len, err);
+}
+
+/* CN as an entry name: CUCM replaces characters unsafe in file names. */
+static void
+name_from_cn(X509 *cert, char *out, size_t outlen)
+{
+	char *p;
+
+	cert_common_name(cert, out, outlen);
+	if (out[0] == '\0') {
+		char sha[65];
+
+		cert_sha256_hex(cert, sha);
+		snprintf(out, outlen, "cert_%.16s", sha);
+	}
+	for (p = out; *p != '\0'; p++)
+		if (*p == '/' || *p == ' ' || *p == '\\' || *p == ':')
+			*p = '_';
+}
+
+int
+trust_add_cert(struct store *st, const char *store_name, X509 *cert,
+    const char *name, char *out_name, size_t out_name_len, struct ucerr *err)
+{
+	struct trust_row row, existing;
+	char base[200], final[256];
+	int found, rc = -1;
+
+	if (name != NULL)
+		trust_name_normalize(name, base, sizeof(base));
+	else
+		name_from_cn(cert, base, sizeof(base));
+	if (base[0] == '\0' || strchr(base, '/') != NULL || base[0] == '.')
+		return ucerr_set(err, "%s: bad trust certificate name '%s'",
+		    store_name, name ? name : "");
+	if (trust_row_from_cert(cert, store_name, base, &row, err) == -1)
+		return -1;
+	if ((found = store_trust_find_sha256(st, store_name, row.sha256,
+	    &existing, err)) == -1)
+		goto out;
+	if (found) {
+		ucerr_set(err, "%s/%s.pem: this certificate is already in the "
+		    "trust store", store_name, existing.name);
+		trust_row_free(&existing);
+		goto out;
+	}
+	if ((found = store_trust_get(st, store_name, base, &existing,
+	    err)) == -1)
+		goto out;
+	snprintf(final, sizeof(final), "%s", base);
+	if (found) {
+		/* No silent overwrite: the second certificate gets a suffix. */
+		trust_row_free(&existing);
+		snprintf(final, sizeof(final), "%s_%.8s", base, row.sha256);
+		snprintf(row.name, sizeof(row.name), "%s", final);
+	}
+	if (store_trust_add(st, &row, err) == -1)
+		goto out;
+	if (out_name != NULL)
+		snprintf(out_name, out_name_len, "%s", final);
+	rc = 0;
+out:
+	trust_row_free(&row);
+	return rc;
+}
+
+int
+trust_add_identity(struct store *st, const char *store_name, X509 *cert,
+    int replace, struct ucerr *err)
+{
+	struct trust_row row, existing;
+	char name[256];
+	int found, rc = -1;
+
+	name_from_cn(cert, name, sizeof(name));
+	if (trust_row_from_cert(cert, store_name, name, &row, err) == -1)
+		return -1;
+	if ((found = store_trust_find_sha256(st, store_name, row.sha256,
+	    &existing, err)) != 0) {
+		if (found == 1)
+			trust_row_free(&existing);
+		rc = found == 1 ? 0 : -1;
+		goto out;
+	}
+	if ((found = store_trust_get(st, store_name, name, &existing,
+	    err)) == -1)
+		goto out;
+	if (found) {
+		trust_row_free(&existing);
+		if (replace) {
+			if (store_trust_delete(st, store_name, name, err) == -1)
+				goto out;
+		} else {
+			snprintf(row.name, sizeof(row.name), "%s_%.8s", name,
+			    row.sha256);
+		}
+	}
+	rc = store_trust_add(st, &row, err);
+out:
+	trust_row_free(&row);
+	return rc;
+}
+
+struct collect_ctx {
+	STACK_OF(X509)	*certs;
+	struct ucerr	*err;
+};
+
+static int
+collect_cert(void *arg, const struct trust_row *row)
+{
+	struct collect_ctx *ctx = arg;
+	X509 *cert;
+
+	/* A row that no longer parses is skipped, not fatal: it cannot
+	 * vouch for anything, and one bad row must not disable a store. */
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return 0;
+	if (!sk_X509_push(ctx->certs, cert)) {
+		X509_free(cert);
+		return ucerr_set(ctx->err, "trust: out of memory");
+	}
+	return 0;
+}
+
+int
+trust_certs(struct store *st, const char *store_name, STACK_OF(X509) **out,
+    struct ucerr *err)
+{
+	struct collect_ctx ctx;
+
+	ctx.err = err;
+	if ((ctx.certs = sk_X509_new_null()) == NULL)
+		return ucerr_set(err, "trust: out of memory");
+	if (store_trust_each(st, store_name, collect_cert, &ctx, err) != 0) {
+		sk_X509_pop_free(ctx.certs, X509_free);
+		return -1;
+	}
+	*out = ctx.certs;
+	return 0;
+}
+
+int
+trust_x509_store(struct store *st, const char *store_name, X509_STORE **out,
+    struct ucerr *err)
+{
+	STACK_OF(X509) *certs;
+	X509_STORE *xs;
+	int i;
+
+	if (trust_certs(st, store_name, &certs, err) == -1)
+		return -1;
+	if ((xs = X509_STORE_new()) == NULL) {
+		sk_X509_pop_free(certs, X509_free);
+		return ucerr_set(err, "trust: out of memory");
+	}
+	for (i = 0; i < sk_X509_num(certs); i++)
+		X509_STORE_add_cert(xs, sk_X509_value(certs, i));
+	sk_X509_pop_free(certs, X509_free);
+	*out = xs;
+	return 0;
+}
