@@ -261,11 +261,10 @@ cmd_cert_generate(struct cli *cli, const struct args *a)
 	if (params_from_args(cli, a, p, &params) == -1)
 		return -1;
 	if (!args_has(a, "yes")) {
-		fprintf(stderr, "Generating a new certificate will overwrite the "
-		    "existing %s certificate, including a certificate signed by "
-		    "a third-party CA if one was uploaded.\n", p->name);
-		return ucerr_set(&cli->err, "cert generate %s: not done; repeat "
-		    "with --yes to replace the certificate", p->name);
+		return ucerr_set(&cli->err, "cert generate %s: Generating a new "
+		    "certificate will overwrite the existing certificate, "
+		    "including one signed by a third-party CA; repeat with "
+		    "--yes to replace it", p->name);
 	}
 	if ((st = cli_store(cli)) == NULL)
 		return -1;

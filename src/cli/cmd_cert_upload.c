@@ -45,10 +45,23 @@ check_validity(struct cli *cli, const char *purpose, X509 *leaf)
 	if (X509_cmp_time(X509_get0_notBefore(leaf), &now) > 0)
 		return ucerr_set(&cli->err, "%s: the certificate is not yet "
 		    "valid", purpose);
-	if (cert_key_bits(leaf) > UPLOAD_MAX_KEY_BITS)
-		return ucerr_set(&cli->err, "%s: the certificate's key is %d "
-		    "bits; keys over %d bits are not supported", purpose,
-		    cert_key_bits(leaf), UPLOAD_MAX_KEY_BITS);
+	return 0;
+}
+
+/* Checked on every certificate in the file, before matching the CSR:
+ * the key size is what the administrator must fix first. */
+static int
+check_key_sizes(struct cli *cli, const char *purpose, STACK_OF(X509) *certs)
+{
+	int i, bits;
+
+	for (i = 0; i < sk_X509_num(certs); i++) {
+		bits = cert_key_bits(sk_X509_value(certs, i));
+		if (bits > UPLOAD_MAX_KEY_BITS)
+			return ucerr_set(&cli->err, "%s: a certificate's key is "
+			    "%d bits; keys over %d bits are not supported",
+			    purpose, bits, UPLOAD_MAX_KEY_BITS);
+	}
 	return 0;
 }
 
@@ -138,6 +151,8 @@ cmd_cert_upload(struct cli *cli, const struct args *a)
 	}
 	if (identity_key_path(st, csr.key_file, path, sizeof(path),
 	    &cli->err) == -1 || key_load_file(path, &pending, &cli->err) == -1)
+		goto out;
+	if (check_key_sizes(cli, p->name, certs) == -1)
 		goto out;
 	if ((leaf = find_leaf(certs, pending)) == NULL) {
 		ucerr_set(&cli->err, "certificate does not match the pending CSR "

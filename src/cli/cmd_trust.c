@@ -122,7 +122,7 @@ cmd_trust_delete(struct cli *cli, const struct args *a)
 		goto out;
 	if (ctx.purposes[0] != '\0' && !args_has(a, "force")) {
 		ucerr_set(&cli->err, "%s/%s.pem: refusing to delete: it signs the "
-		    "current %s certificate (use --force to delete anyway)",
+		    "current certificate of %s (use --force to delete anyway)",
 		    store_name, name, ctx.purposes);
 		goto out;
 	}

@@ -7,6 +7,16 @@
 #include "trust.h"
 #include "x509.h"
 
+/* CUCM names entries like files: characters unsafe there become '_'. */
+static void
+name_sanitize(char *name)
+{
+	for (; *name != '\0'; name++)
+		if (*name == '/' || *name == ' ' || *name == '\\' ||
+		    *name == ':')
+			*name = '_';
+}
+
 void
 trust_name_normalize(const char *name, char *out, size_t outlen)
 {
@@ -15,6 +25,7 @@ trust_name_normalize(const char *name, char *out, size_t outlen)
 	if (len > 4 && strcmp(name + len - 4, ".pem") == 0)
 		len -= 4;
 	snprintf(out, outlen, "%.*s", (int)len, name);
+	name_sanitize(out);
 }
 
 static int
@@ -32,8 +43,6 @@ trust_row_from_cert(X509 *cert, const char *store_name, const char *name,
 static void
 name_from_cn(X509 *cert, char *out, size_t outlen)
 {
-	char *p;
-
 	cert_common_name(cert, out, outlen);
 	if (out[0] == '\0') {
 		char sha[65];
@@ -41,9 +50,7 @@ name_from_cn(X509 *cert, char *out, size_t outlen)
 		cert_sha256_hex(cert, sha);
 		snprintf(out, outlen, "cert_%.16s", sha);
 	}
-	for (p = out; *p != '\0'; p++)
-		if (*p == '/' || *p == ' ' || *p == '\\' || *p == ':')
-			*p = '_';
+	name_sanitize(out);
 }
 
 int
@@ -58,7 +65,7 @@ trust_add_cert(struct store *st, const char *store_name, X509 *cert,
 		trust_name_normalize(name, base, sizeof(base));
 	else
 		name_from_cn(cert, base, sizeof(base));
-	if (base[0] == '\0' || strchr(base, '/') != NULL || base[0] == '.')
+	if (base[0] == '\0' || base[0] == '.')
 		return ucerr_set(err, "%s: bad trust certificate name '%s'",
 		    store_name, name ? name : "");
 	if (trust_row_from_cert(cert, store_name, base, &row, err) == -1)

@@ -1,0 +1,119 @@
+# tests/lib.sh - helpers for the integration tests that drive the ucpki
+# binary.  Source it; every test gets a fresh temporary home and must end
+# with `finish`, which prints "N passed, M failed" and sets the exit code.
+set -u
+
+: "${UCPKI:?UCPKI must name the ucpki binary}"
+: "${UCPKI_VECTORS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../shared/vectors" 2>/dev/null && pwd)}"
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ucpki-test.XXXXXX")
+export UCPKI_HOME="$TEST_TMP/home"
+passed=0
+failed=0
+CLEANUP_PIDS=""
+
+cleanup() {
+	local pid
+	for pid in $CLEANUP_PIDS; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+# Registers a background process to be killed at exit.
+on_exit_kill() { CLEANUP_PIDS="$CLEANUP_PIDS $1"; }
+
+pass() { passed=$((passed + 1)); echo "ok - $1"; }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1"
+	[ $# -gt 1 ] && printf '  %s\n' "${@:2}"
+	return 0
+}
+
+# run ARGS...: runs ucpki; sets RC, OUT, ERR.
+run() {
+	"$UCPKI" "$@" >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	RC=$?
+	OUT=$(cat "$TEST_TMP/.out")
+	ERR=$(cat "$TEST_TMP/.err")
+}
+
+# ok NAME ARGS...: ucpki ARGS must exit 0.
+ok() {
+	local name=$1
+	shift
+	run "$@"
+	if [ "$RC" -eq 0 ]; then pass "$name"; else
+		fail "$name" "exit $RC: ucpki $*" "stderr: $ERR"; fi
+}
+
+# refuses NAME "MESSAGE" ARGS...: ucpki ARGS must exit non-zero with
+# MESSAGE on stderr, as exactly one line.
+refuses() {
+	local name=$1 message=$2
+	shift 2
+	run "$@"
+	if [ "$RC" -eq 0 ]; then
+		fail "$name" "expected failure, got exit 0: ucpki $*" "stdout: $OUT"
+	elif [[ "$ERR" != *"$message"* ]]; then
+		fail "$name" "stderr lacks '$message'" "stderr: $ERR"
+	elif [ "$(printf '%s\n' "$ERR" | wc -l)" -ne 1 ]; then
+		fail "$name" "stderr is not one line" "stderr: $ERR"
+	else
+		pass "$name"
+	fi
+}
+
+# contains NAME HAYSTACK NEEDLE
+contains() {
+	if [[ "$2" == *"$3"* ]]; then pass "$1"; else
+		fail "$1" "missing: $3" "in: $(printf '%s' "$2" | head -c 2000)"; fi
+}
+
+lacks() {
+	if [[ "$2" != *"$3"* ]]; then pass "$1"; else
+		fail "$1" "unexpected: $3"; fi
+}
+
+# check NAME COMMAND...: the shell command must succeed.
+check() {
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then pass "$name"; else fail "$name" "failed: $*"; fi
+}
+
+# A digest of everything in a home (database rows and key files), to
+# prove a refused command changed nothing.
+home_digest() {
+	local home=${1:-$UCPKI_HOME}
+	{
+		sqlite3 "$home/ucpki.db" .dump 2>/dev/null
+		ls -la "$home/keys" 2>/dev/null | awk '{print $1, $5, $9}'
+		cat "$home"/keys/* 2>/dev/null
+	} | sha256sum | cut -d' ' -f1
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
+wait_port() {
+	local port=$1 tries=$(( ${2:-20} * 10 ))
+	while [ $tries -gt 0 ]; do
+		(exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
+finish() {
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+	exit $?
+}
