@@ -60,8 +60,8 @@ cli_print_help(FILE *fp, const struct command *cmd)
 		fprintf(fp, "\noptions:\n");
 	for (o = cmd->opts; o != NULL && o->name != NULL; o++) {
 		snprintf(left, sizeof(left), "--%s%s%s", o->name,
-		    o->kind == OPT_VALUE ? " " : "",
-		    o->kind == OPT_VALUE ? o->value_name : "");
+		    o->kind != OPT_FLAG ? " " : "",
+		    o->kind != OPT_FLAG ? o->value_name : "");
 		fprintf(fp, "  %-26s %s\n", left, o->help);
 	}
 	fprintf(fp, "  %-26s %s\n", "--help", "show this help");
@@ -143,6 +143,16 @@ args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			    cmd->words, cmd->opts[idx].name,
 			    cmd->opts[idx].value_name);
 		}
+		if (cmd->opts[idx].kind != OPT_MULTI && a->n_items > 0 &&
+		    args_count(a, cmd->opts[idx].name) > 0)
+			return ucerr_set(&cli->err, "%s: --%s given twice",
+			    cmd->words, cmd->opts[idx].name);
+		if (a->n_items >= ARGS_MAX_ITEMS)
+			return ucerr_set(&cli->err, "%s: too many options",
+			    cmd->words);
+		a->items[a->n_items].opt = idx;
+		a->items[a->n_items].value = a->values[idx];
+		a->n_items++;
 	}
 	if (a->n_positional < cmd->min_positional ||
 	    a->n_positional > cmd->max_positional)
@@ -157,6 +167,17 @@ args_get(const struct args *a, const char *name)
 	int idx = find_opt(a->cmd, name, strlen(name));
 
 	return idx >= 0 && a->present[idx] ? a->values[idx] : NULL;
+}
+
+int
+args_count(const struct args *a, const char *name)
+{
+	int i, n = 0, idx = find_opt(a->cmd, name, strlen(name));
+
+	for (i = 0; i < a->n_items; i++)
+		if (a->items[i].opt == idx)
+			n++;
+	return n;
 }
 
 int

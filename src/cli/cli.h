@@ -16,10 +16,12 @@ struct store;
 
 #define ARGS_MAX_POSITIONAL	16
 #define ARGS_MAX_OPTIONS	40
+#define ARGS_MAX_ITEMS		64
 
 enum opt_kind {
 	OPT_FLAG,	/* --json */
 	OPT_VALUE,	/* --days N */
+	OPT_MULTI,	/* --sast F --sast G: every value kept, in order */
 };
 
 struct opt {
@@ -35,6 +37,9 @@ struct args {
 	int		 n_positional;
 	const char	*values[ARGS_MAX_OPTIONS];	/* parallel to cmd->opts */
 	int		 present[ARGS_MAX_OPTIONS];
+	/* Every option in command-line order (for OPT_MULTI). */
+	struct { int opt; const char *value; } items[ARGS_MAX_ITEMS];
+	int		 n_items;
 };
 
 struct cli {
@@ -60,6 +65,8 @@ extern const struct command commands[];
 /* Options: NULL when absent; "" for a flag that is present. */
 const char	*args_get(const struct args *a, const char *name);
 int		 args_has(const struct args *a, const char *name);
+/* How many times an option was given. */
+int		 args_count(const struct args *a, const char *name);
 /* Integer option with range check; def when absent. */
 int		 args_int(struct cli *cli, const struct args *a, const char *name,
 		    long def, long min, long max, long *out);

@@ -7,6 +7,7 @@
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
+#include "tftp.h"
 
 const struct opt init_opts[] = {
 	{ "node", OPT_VALUE, "FQDN", "the node's fully qualified name (required)" },
@@ -110,6 +111,9 @@ cmd_init(struct cli *cli, const struct args *a)
 	if (store_commit(st, &cli->err) == -1)
 		goto fail;
 	fprintf(cli->out, "Initialised %s for node %s.\n", cli->home, node);
+	if (tftp_publish(st, NULL, &cli->err) == -1)
+		return ucerr_wrap(&cli->err, "init: ITL not published");
+	fprintf(cli->out, "ITLFile.tlv published to %s/tftp\n", cli->home);
 	return 0;
 fail:
 	store_rollback(st);

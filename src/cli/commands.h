@@ -31,7 +31,25 @@ int	cmd_trust_delete(struct cli *, const struct args *);
 int	cmd_trust_export(struct cli *, const struct args *);
 int	cmd_trust_show(struct cli *, const struct args *);
 
+/* itl, tlv, ctl, sgn, cnf, tftp */
+extern const struct opt itl_build_opts[], itl_show_opts[], tlv_build_opts[],
+	ctl_build_opts[], sgn_sign_opts[], sgn_verify_opts[], sgn_strip_opts[],
+	cnf_encrypt_opts[], cnf_decrypt_opts[], tftp_publish_opts[];
+int	cmd_itl_build(struct cli *, const struct args *);
+int	cmd_itl_show(struct cli *, const struct args *);
+int	cmd_tlv_build(struct cli *, const struct args *);
+int	cmd_ctl_build(struct cli *, const struct args *);
+int	cmd_sgn_sign(struct cli *, const struct args *);
+int	cmd_sgn_verify(struct cli *, const struct args *);
+int	cmd_sgn_strip(struct cli *, const struct args *);
+int	cmd_cnf_encrypt(struct cli *, const struct args *);
+int	cmd_cnf_decrypt(struct cli *, const struct args *);
+int	cmd_tftp_publish(struct cli *, const struct args *);
+
 /* Shared by the handlers. */
+/* The certificate to encrypt a device's configuration to (its LSC, else
+ * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */
+int	cli_device_cert(struct cli *cli, const char *file_name, X509 **cert);
 int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
 	    const char *key, const char *value, const char *type);
 int	cli_replace_pending_csr(struct cli *cli, struct store *st,

@@ -1,0 +1,206 @@
+/* tftp.c - trust lists from the store, published atomically (see tftp.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "identity.h"
+#include "itl.h"
+#include "store.h"
+#include "tftp.h"
+
+struct loaded {
+	X509		*callmanager, *capf, *tvs, *tomcat, *itlrecovery;
+	EVP_PKEY	*signer_key;
+	X509		*signer;	/* borrowed or owned (owned_signer) */
+	int		 owned_signer;
+};
+
+static void
+loaded_free(struct loaded *l)
+{
+	X509_free(l->callmanager);
+	X509_free(l->capf);
+	X509_free(l->tvs);
+	X509_free(l->tomcat);
+	X509_free(l->itlrecovery);
+	EVP_PKEY_free(l->signer_key);
+	if (l->owned_signer)
+		X509_free(l->signer);
+	memset(l, 0, sizeof(*l));
+}
+
+static int
+load_all(struct store *st, const struct trustlist_options *o,
+    const char *default_signer, struct loaded *l, struct ucerr *err)
+{
+	const char *signer = o->sign_with ? o->sign_with : default_signer;
+	const char *purpose;
+
+	memset(l, 0, sizeof(*l));
+	if (identity_load(st, "CallManager", &l->callmanager, NULL, err) == -1 ||
+	    identity_load(st, "CAPF", &l->capf, NULL, err) == -1 ||
+	    identity_load(st, "TVS", &l->tvs, NULL, err) == -1 ||
+	    identity_load(st, "tomcat", &l->tomcat, NULL, err) == -1 ||
+	    identity_load(st, "ITLRecovery", &l->itlrecovery, NULL, err) == -1)
+		goto fail;
+	if (o->signer != NULL) {
+		l->signer = o->signer;
+		if (EVP_PKEY_up_ref(o->signer_key) != 1)
+			goto fail;
+		l->signer_key = o->signer_key;
+		return 0;
+	}
+	if (strcmp(signer, "tftp") == 0)
+		purpose = "CallManager";
+	else if (strcmp(signer, "itlrecovery") == 0)
+		purpose = "ITLRecovery";
+	else {
+		ucerr_set(err, "--sign-with must be tftp or itlrecovery, not '%s'",
+		    signer);
+		goto fail;
+	}
+	if (identity_load(st, purpose, &l->signer, &l->signer_key, err) == -1)
+		goto fail;
+	l->owned_signer = 1;
+	return 0;
+fail:
+	loaded_free(l);
+	return -1;
+}
+
+static int
+any_ec(const struct itl_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (EVP_PKEY_get_base_id(X509_get0_pubkey(e[i].cert)) == EVP_PKEY_EC)
+			return 1;
+	return 0;
+}
+
+static int
+build(const struct trustlist_options *o, struct loaded *l,
+    const struct itl_entry *e, size_t n, const char *filename,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	struct sigfile_params p;
+
+	memset(&p, 0, sizeof(p));
+	p.version_major = 1;
+	p.version_minor = 2;
+	p.signer_version = o->signer_version ? o->signer_version :
+	    any_ec(e, n) ? 11 : 10;
+	p.hash_alg = o->hash_alg ? o->hash_alg : SIG_HASH_SHA1;
+	p.filename = o->filename ? o->filename : filename;
+	p.signer = l->signer;
+	p.key = l->signer_key;
+	return itl_build(e, n, &p, out, out_len, err);
+}
+
+int
+itl_build_from_store(struct store *st, const struct trustlist_options *o,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	struct itl_entry e[6];
+	struct loaded l;
+	size_t n = 0;
+	int rc;
+
+	if (load_all(st, o, "tftp", &l, err) == -1)
+		return -1;
+	/* The signer must be a SAST record for phones to find it. */
+	if (X509_cmp(l.signer, l.itlrecovery) != 0)
+		e[n++] = (struct itl_entry){ l.signer, ROLE_SAST };
+	e[n++] = (struct itl_entry){ l.itlrecovery, ROLE_SAST };
+	e[n++] = (struct itl_entry){ l.callmanager, ROLE_CCM_TFTP };
+	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
+	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
+	e[n++] = (struct itl_entry){ l.tomcat, ROLE_APP_SERVER };
+	rc = build(o, &l, e, n, "ITLFile.tlv", out, out_len, err);
+	loaded_free(&l);
+	return rc;
+}
+
+int
+ctl_build_from_store(struct store *st, const struct trustlist_options *o,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	struct itl_entry e[5];
+	struct loaded l;
+	size_t n = 0;
+	int rc;
+
+	if (load_all(st, o, "itlrecovery", &l, err) == -1)
+		return -1;
+	e[n++] = (struct itl_entry){ l.itlrecovery, ROLE_SAST };
+	if (o->extra_sast != NULL)
+		e[n++] = (struct itl_entry){ o->extra_sast, ROLE_SAST };
+	if (X509_cmp(l.signer, l.itlrecovery) != 0 &&
+	    (o->extra_sast == NULL || X509_cmp(l.signer, o->extra_sast) != 0)) {
+		rc = ucerr_set(err, "CTL: the signer must be one of its (at "
+		    "most two) SAST records");
+		goto out;
+	}
+	e[n++] = (struct itl_entry){ l.callmanager, ROLE_CCM_TFTP };
+	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
+	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
+	rc = build(o, &l, e, n, "CTLFile.tlv", out, out_len, err);
+out:
+	loaded_free(&l);
+	return rc;
+}
+
+int
+tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err)
+{
+	if (path_join(out, outlen, store_home(st), "tftp", err) == -1)
+		return -1;
+	return dir_make(out, 0755, err);
+}
+
+static int
+publish_one(const char *dir, const char *name, const uint8_t *data,
+    size_t len, struct ucerr *err)
+{
+	char path[4096];
+
+	if (path_join(path, sizeof(path), dir, name, err) == -1)
+		return -1;
+	return file_write_atomic(path, data, len, 0644, err);
+}
+
+int
+tftp_publish(struct store *st, const char *dir, struct ucerr *err)
+{
+	struct trustlist_options o;
+	char root[4096], mode[32];
+	uint8_t *data = NULL;
+	size_t len;
+	int rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	if (dir == NULL) {
+		if (tftp_dir(st, root, sizeof(root), err) == -1)
+			return -1;
+		dir = root;
+	} else if (dir_make(dir, 0755, err) == -1) {
+		return -1;
+	}
+	if (itl_build_from_store(st, &o, &data, &len, err) == -1 ||
+	    publish_one(dir, "ITLFile.tlv", data, len, err) == -1)
+		goto out;
+	free(data);
+	data = NULL;
+	if (store_meta_get(st, "cluster.mode", mode, sizeof(mode), err) == -1)
+		goto out;
+	if (strcmp(mode, "mixed") == 0 &&
+	    (ctl_build_from_store(st, &o, &data, &len, err) == -1 ||
+	    publish_one(dir, "CTLFile.tlv", data, len, err) == -1))
+		goto out;
+	rc = 0;
+out:
+	free(data);
+	return rc;
+}
