@@ -2,6 +2,8 @@
 #ifndef UCPKI_COMMANDS_H
 #define UCPKI_COMMANDS_H
 
+#include <time.h>
+
 #include <openssl/x509.h>
 
 #include "cli.h"
@@ -45,6 +47,20 @@ int	cmd_sgn_strip(struct cli *, const struct args *);
 int	cmd_cnf_encrypt(struct cli *, const struct args *);
 int	cmd_cnf_decrypt(struct cli *, const struct args *);
 int	cmd_tftp_publish(struct cli *, const struct args *);
+
+/* device, capf administration */
+extern const struct opt device_add_opts[], device_set_opts[],
+	device_show_opts[], device_list_opts[], device_remove_opts[],
+	device_import_opts[], capf_report_opts[], capf_config_opts[];
+int	cmd_device_add(struct cli *, const struct args *);
+int	cmd_device_set(struct cli *, const struct args *);
+int	cmd_device_show(struct cli *, const struct args *);
+int	cmd_device_list(struct cli *, const struct args *);
+int	cmd_device_remove(struct cli *, const struct args *);
+int	cmd_device_import(struct cli *, const struct args *);
+int	cmd_capf_report(struct cli *, const struct args *);
+int	cmd_capf_config(struct cli *, const struct args *);
+int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
 /* Shared by the handlers. */
 /* The certificate to encrypt a device's configuration to (its LSC, else

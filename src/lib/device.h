@@ -78,9 +78,27 @@ enum key_order {
 	KEY_ORDER_EC_THEN_RSA = 2,	/* EC Preferred, RSA Backup */
 };
 
+/* Why an operation failed; the status number depends on the operation. */
+enum capf_failure {
+	FAIL_GENERIC, FAIL_INVALID_LSC, FAIL_INVALID_AUTH_STR, FAIL_INVALID_MIC,
+	FAIL_INVALID_CREDENTIALS, FAIL_PHONE_COMM, FAIL_KEY_GEN, FAIL_CA_COMM,
+	FAIL_CA_REJECT, FAIL_LATE,
+};
+
+int		 cert_status_failure(int operation, enum capf_failure cause);
+int		 cert_status_success(int operation);
+
 const char	*cert_operation_name(int op);	/* "install" ... */
+const char	*cert_operation_text(int op);	/* "Install/Upgrade" ... */
+int		 cert_operation_parse(const char *s);
 const char	*capf_auth_mode_name(int mode);	/* "null" "string" "lsc" "mic" */
 const char	*capf_auth_mode_text(int mode);	/* "By Null String" ... */
+int		 capf_auth_mode_parse(const char *s);
+const char	*key_order_name(int order);	/* "rsa" "ec" "ec-then-rsa" */
+const char	*key_order_text(int order);	/* "RSA Only" ... */
+int		 key_order_parse(const char *s);
+/* 4 to 10 digits. */
+int		 auth_string_valid(const char *s);
 
 /* SEP + 12 upper-case hex, or CSF/BOT/TCT/TAB + user id ([A-Za-z0-9._-], 1..60). */
 int	device_name_valid(const char *name);
@@ -100,6 +118,8 @@ struct device {
 	int		 auth_failures;		/* lockout after 5 */
 	uint8_t		*lsc_der;		/* current LSC or NULL */
 	size_t		 lsc_len;
+	char		 lsc_issuer_sha256[65];	/* the CA that issued it, if ours */
+	int64_t		 lsc_not_after;
 	uint8_t		*mic_der;		/* last MIC seen or NULL */
 	size_t		 mic_len;
 	int64_t		 updated_at;

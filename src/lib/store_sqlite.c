@@ -43,6 +43,34 @@ static const char *const migrations[] = {
 	"  UPDATE generation SET value = value + 1; END;"
 	"CREATE TRIGGER trust_gen_d AFTER DELETE ON trust BEGIN"
 	"  UPDATE generation SET value = value + 1; END;",
+
+	/* 2: devices, every issued LSC (kept forever), device history. */
+	"CREATE TABLE device ("
+	"  name TEXT PRIMARY KEY, model TEXT NOT NULL DEFAULT '',"
+	"  operation INTEGER NOT NULL DEFAULT 0,"
+	"  auth_mode INTEGER NOT NULL DEFAULT 0,"
+	"  auth_string TEXT NOT NULL DEFAULT '',"
+	"  key_type TEXT NOT NULL DEFAULT 'rsa2048',"
+	"  key_order INTEGER NOT NULL DEFAULT 0,"
+	"  deadline INTEGER NOT NULL DEFAULT 0,"
+	"  status INTEGER NOT NULL DEFAULT 1,"
+	"  auth_failures INTEGER NOT NULL DEFAULT 0,"
+	"  lsc_der BLOB, lsc_issuer_sha256 TEXT NOT NULL DEFAULT '',"
+	"  lsc_not_after INTEGER NOT NULL DEFAULT 0,"
+	"  mic_der BLOB, updated_at INTEGER NOT NULL);"
+	"CREATE INDEX device_status ON device (status);"
+	"CREATE INDEX device_lsc_issuer ON device (lsc_issuer_sha256);"
+	"CREATE TABLE lsc ("
+	"  id INTEGER PRIMARY KEY, device TEXT NOT NULL, serial TEXT NOT NULL,"
+	"  issuer TEXT NOT NULL, issuer_sha256 TEXT NOT NULL,"
+	"  not_before INTEGER NOT NULL, not_after INTEGER NOT NULL,"
+	"  cert_der BLOB NOT NULL, issued_at INTEGER NOT NULL);"
+	"CREATE INDEX lsc_device ON lsc (device);"
+	"CREATE TABLE device_history ("
+	"  id INTEGER PRIMARY KEY, device TEXT NOT NULL, at INTEGER NOT NULL,"
+	"  operation INTEGER NOT NULL, status INTEGER NOT NULL,"
+	"  peer TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX device_history_device ON device_history (device, at);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,0 +1,576 @@
+/*
+ * cmd_device.c - `ucpki device ...`: phones and clients and their CAPF
+ * settings (the seeds' "CAPF Information" section of a phone's page).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "certinfo.h"
+#include "clock.h"
+#include "commands.h"
+#include "device.h"
+#include "json.h"
+#include "store.h"
+#include "store_device.h"
+#include "x509.h"
+
+/* Operation Completes By when none is given: the seeds' one hour ahead. */
+#define DEFAULT_DEADLINE_S	3600
+/* Bulk changes show progress past this many devices. */
+#define PROGRESS_EVERY		1000
+
+const struct opt device_add_opts[] = {
+	{ "model", OPT_VALUE, "MODEL", "phone model, e.g. 8845" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_set_opts[] = {
+	{ "operation", OPT_VALUE, "OP", "install|delete|troubleshoot|none" },
+	{ "auth", OPT_VALUE, "MODE", "null|string|lsc|mic (By Null String, By Authentication String, By Existing Certificate: Precedence to LSC / MIC)" },
+	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string (4-10 digits)" },
+	{ "generate-string", OPT_FLAG, NULL, "generate an authentication string and print it" },
+	{ "key", OPT_VALUE, "TYPE", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521" },
+	{ "key-order", OPT_VALUE, "ORDER", "rsa|ec|ec-then-rsa" },
+	{ "by", OPT_VALUE, "\"YYYY-MM-DD HH:MM\"", "Operation Completes By (default: one hour ahead)" },
+	{ "model", OPT_VALUE, "MODEL", "set the model, or with no NAME: every device of this model" },
+	{ "all", OPT_FLAG, NULL, "every device" },
+	{ "status", OPT_VALUE, "S", "every device with this status (number or text)" },
+	{ "issuer", OPT_VALUE, "CA", "every device whose LSC this CA issued (SHA-256 or PEM file)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_show_opts[] = {
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_list_opts[] = {
+	{ "status", OPT_VALUE, "S", "only this status (number or text)" },
+	{ "lsc", OPT_VALUE, "WHICH", "installed|none" },
+	{ "model", OPT_VALUE, "MODEL", "only this model" },
+	{ "expiring", OPT_VALUE, "DAYS", "only LSCs that expire within DAYS" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_remove_opts[] = {
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_import_opts[] = {
+	{ NULL, 0, NULL, NULL },
+};
+
+static int
+name_arg(struct cli *cli, const char *name)
+{
+	if (!device_name_valid(name))
+		return ucerr_set(&cli->err, "%s: not a device name (phones: SEP "
+		    "+ 12 upper-case hex digits; clients: CSF, BOT, TCT or TAB + "
+		    "user id)", name);
+	return 0;
+}
+
+int
+cmd_device_add(struct cli *cli, const struct args *a)
+{
+	const char *model = args_get(a, "model");
+	struct device d;
+	struct store *st;
+
+	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "%s", a->positional[0]);
+	snprintf(d.model, sizeof(d.model), "%s", model ? model : "");
+	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
+	d.status = CERT_STATUS_NONE;
+	if (store_device_add(st, &d, &cli->err) == -1)
+		return -1;
+	fprintf(cli->out, "%s: added\n", d.name);
+	return 0;
+}
+
+/* Settings from the options, checked before anything is written. */
+struct settings {
+	int		 operation, auth_mode, key_order;	/* -1: unchanged */
+	const char	*auth_string, *key_type, *model;
+	int		 generate_string;
+	time_t		 deadline;				/* 0: default */
+};
+
+static int
+settings_parse(struct cli *cli, const struct args *a, struct settings *s)
+{
+	struct key_spec spec;
+	const char *v;
+
+	memset(s, 0, sizeof(*s));
+	s->operation = s->auth_mode = s->key_order = -1;
+	if ((v = args_get(a, "operation")) != NULL &&
+	    (s->operation = cert_operation_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--operation must be install, delete, "
+		    "troubleshoot or none, not '%s'", v);
+	if ((v = args_get(a, "auth")) != NULL &&
+	    (s->auth_mode = capf_auth_mode_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--auth must be null, string, lsc or "
+		    "mic, not '%s'", v);
+	if ((v = args_get(a, "key-order")) != NULL &&
+	    (s->key_order = key_order_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--key-order must be rsa, ec or "
+		    "ec-then-rsa, not '%s'", v);
+	if ((v = args_get(a, "key")) != NULL &&
+	    key_spec_parse(v, &spec, &cli->err) == -1)
+		return -1;
+	s->key_type = v;
+	if ((v = args_get(a, "auth-string")) != NULL && !auth_string_valid(v))
+		/* Not echoed: it is a secret even when malformed. */
+		return ucerr_set(&cli->err, "--auth-string must be 4 to 10 digits");
+	s->auth_string = v;
+	s->generate_string = args_has(a, "generate-string");
+	if (s->generate_string && s->auth_string != NULL)
+		return ucerr_set(&cli->err, "give --auth-string or "
+		    "--generate-string, not both");
+	if ((v = args_get(a, "by")) != NULL &&
+	    (s->deadline = clock_parse_local(v)) == -1)
+		return ucerr_set(&cli->err, "--by must be \"YYYY-MM-DD HH:MM\", "
+		    "not '%s'", v);
+	return 0;
+}
+
+static int
+generate_string(char *out, size_t outlen)
+{
+	unsigned char rnd[8];
+	size_t i;
+
+	if (outlen < 9 || RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -1;
+	for (i = 0; i < 8; i++)
+		out[i] = (char)('0' + rnd[i] % 10);
+	out[8] = '\0';
+	return 0;
+}
+
+/* Applies settings to one device; prints a generated string. */
+static int
+settings_apply(struct cli *cli, const struct settings *s, struct device *d)
+{
+	if (s->model != NULL)
+		snprintf(d->model, sizeof(d->model), "%s", s->model);
+	if (s->auth_mode >= 0)
+		d->auth_mode = s->auth_mode;
+	if (s->key_order >= 0)
+		d->key_order = s->key_order;
+	if (s->key_type != NULL)
+		snprintf(d->key_type, sizeof(d->key_type), "%s", s->key_type);
+	if (s->auth_string != NULL)
+		snprintf(d->auth_string, sizeof(d->auth_string), "%s",
+		    s->auth_string);
+	if (s->generate_string) {
+		if (generate_string(d->auth_string, sizeof(d->auth_string)) == -1)
+			return ucerr_set(&cli->err, "cannot generate a string");
+		fprintf(cli->out, "%s: authentication string %s\n", d->name,
+		    d->auth_string);
+	}
+	if (s->operation >= 0) {
+		d->operation = s->operation;
+		/* A new operation starts a new attempt: lockout cleared. */
+		d->auth_failures = 0;
+		d->status = s->operation == CERT_OP_NONE ? CERT_STATUS_NONE :
+		    CERT_STATUS_SCHEDULE;
+		d->deadline = s->deadline ? s->deadline :
+		    clock_now() + DEFAULT_DEADLINE_S;
+	} else if (s->deadline) {
+		d->deadline = s->deadline;
+	}
+	if (d->operation != CERT_OP_NONE && d->auth_mode == CAPF_AUTH_STRING &&
+	    d->auth_string[0] == '\0')
+		return ucerr_set(&cli->err, "%s: By Authentication String needs "
+		    "--auth-string DIGITS or --generate-string", d->name);
+	return 0;
+}
+
+struct bulk_ctx {
+	struct cli		*cli;
+	struct store		*st;
+	const struct settings	*s;
+	int64_t			 done, total;
+	int			 failed;
+};
+
+/* Collects names first: the store is not changed while it is read. */
+struct name_list {
+	char	(*names)[64];
+	size_t	 n, cap;
+};
+
+static int
+collect_name(void *arg, const struct device *d)
+{
+	struct name_list *l = arg;
+	char (*grown)[64];
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		if ((grown = reallocarray(l->names, l->cap, 64)) == NULL)
+			return -1;
+		l->names = grown;
+	}
+	snprintf(l->names[l->n++], 64, "%s", d->name);
+	return 0;
+}
+
+static int
+set_one(struct cli *cli, struct store *st, const char *name,
+    const struct settings *s)
+{
+	struct device d;
+	int found;
+
+	if ((found = store_device_get(st, name, &d, &cli->err)) != 1)
+		return found == 0 ? ucerr_set(&cli->err, "%s: no such device",
+		    name) : -1;
+	if (settings_apply(cli, s, &d) == -1 ||
+	    store_device_update(st, &d, &cli->err) == -1) {
+		device_free(&d);
+		return -1;
+	}
+	if (s->operation > 0)
+		store_device_history_add(st, name, s->operation,
+		    CERT_STATUS_SCHEDULE, "", "operation set by administrator",
+		    NULL);
+	device_free(&d);
+	return 0;
+}
+
+static int
+issuer_filter(struct cli *cli, const char *v, char sha[65])
+{
+	STACK_OF(X509) *certs;
+
+	if (strlen(v) == 64 && strspn(v, "0123456789abcdef") == 64) {
+		memcpy(sha, v, 65);
+		return 0;
+	}
+	if (certs_load_file(v, &certs, &cli->err) == -1)
+		return ucerr_wrap(&cli->err, "--issuer (a SHA-256 or a PEM file)");
+	cert_sha256_hex(sk_X509_value(certs, 0), sha);
+	sk_X509_pop_free(certs, X509_free);
+	return 0;
+}
+
+int
+cmd_device_set(struct cli *cli, const struct args *a)
+{
+	struct device_filter f;
+	struct name_list names = { NULL, 0, 0 };
+	struct settings s;
+	struct store *st;
+	char sha[65];
+	const char *v;
+	size_t i;
+	int bulk, rc = -1;
+
+	bulk = args_has(a, "all") || args_has(a, "status") ||
+	    args_has(a, "issuer") || (a->n_positional == 0 && args_has(a, "model"));
+	if (a->n_positional == 0 && !bulk)
+		return ucerr_set(&cli->err, "device set: give a NAME or one of "
+		    "--all, --status S, --model M, --issuer CA");
+	if (a->n_positional == 1 && bulk)
+		return ucerr_set(&cli->err, "device set: give a NAME or a bulk "
+		    "selection, not both");
+	if (a->n_positional == 1 && name_arg(cli, a->positional[0]) == -1)
+		return -1;
+	if (settings_parse(cli, a, &s) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if (!bulk) {
+		s.model = args_get(a, "model");
+		if (set_one(cli, st, a->positional[0], &s) == -1)
+			return -1;
+		fprintf(cli->out, "%s: updated\n", a->positional[0]);
+		return cli_device_deadline_warning(cli, &s.deadline);
+	}
+	device_filter_init(&f);
+	if ((v = args_get(a, "status")) != NULL &&
+	    (f.status = cert_status_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--status: unknown status '%s'", v);
+	f.model = args_get(a, "model");
+	if ((v = args_get(a, "issuer")) != NULL) {
+		if (issuer_filter(cli, v, sha) == -1)
+			return -1;
+		f.issuer_sha256 = sha;
+	}
+	if (store_device_each(st, &f, collect_name, &names, &cli->err) != 0)
+		goto out;
+	if (store_begin(st, &cli->err) == -1)
+		goto out;
+	for (i = 0; i < names.n; i++) {
+		if (set_one(cli, st, names.names[i], &s) == -1) {
+			store_rollback(st);
+			goto out;
+		}
+		if (names.n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
+			fprintf(stderr, "device set: %zu/%zu\r", i + 1, names.n);
+	}
+	if (store_commit(st, &cli->err) == -1) {
+		store_rollback(st);
+		goto out;
+	}
+	if (names.n >= PROGRESS_EVERY)
+		fprintf(stderr, "\n");
+	fprintf(cli->out, "%zu devices updated\n", names.n);
+	rc = cli_device_deadline_warning(cli, &s.deadline);
+out:
+	free(names.names);
+	return rc;
+}
+
+/* Setting a deadline in the past is allowed (tests, retries) but said. */
+int
+cli_device_deadline_warning(struct cli *cli, const time_t *deadline)
+{
+	(void)cli;
+	if (*deadline != 0 && *deadline < clock_now())
+		fprintf(stderr, "warning: Operation Completes By is in the past; "
+		    "the phone will get User Initiated Request Late/Timeout\n");
+	return 0;
+}
+
+static void
+print_cert_line(FILE *fp, const char *label, const uint8_t *der, size_t len)
+{
+	struct certinfo info;
+	char nb[32], na[32];
+	X509 *cert;
+
+	if (der == NULL || cert_from_der(der, len, &cert, NULL) == -1) {
+		fprintf(fp, "%-30s %s\n", label, "None");
+		return;
+	}
+	certinfo_get(cert, &info);
+	X509_free(cert);
+	time_format(info.not_before, nb, sizeof(nb));
+	time_format(info.not_after, na, sizeof(na));
+	fprintf(fp, "%-30s %s\n", label, info.subject);
+	fprintf(fp, "%-30s %s\n", "  Issuer:", info.issuer);
+	fprintf(fp, "%-30s %s\n", "  Serial:", info.serial);
+	fprintf(fp, "%-30s %s to %s\n", "  Valid:", nb, na);
+}
+
+static void
+json_cert(struct json *j, const char *key, const uint8_t *der, size_t len)
+{
+	struct certinfo info;
+	X509 *cert;
+
+	if (der == NULL || cert_from_der(der, len, &cert, NULL) == -1) {
+		json_null(j, key);
+		return;
+	}
+	certinfo_get(cert, &info);
+	X509_free(cert);
+	json_object_begin(j, key);
+	certinfo_json_fields(j, &info);
+	json_object_end(j);
+}
+
+struct history_ctx {
+	FILE		*fp;
+	struct json	*json;
+};
+
+static int
+print_event(void *arg, const struct device_event *e)
+{
+	struct history_ctx *h = arg;
+	char when[32];
+
+	time_format((time_t)e->at, when, sizeof(when));
+	if (h->json != NULL) {
+		json_object_begin(h->json, NULL);
+		json_string(h->json, "at", when);
+		json_string(h->json, "operation", cert_operation_name(e->operation));
+		json_int(h->json, "status", e->status);
+		json_string(h->json, "status_text", cert_status_text(e->status));
+		json_string(h->json, "peer", e->peer);
+		json_string(h->json, "detail", e->detail);
+		json_object_end(h->json);
+	} else {
+		fprintf(h->fp, "  %s  %-12s %2d %-50s %s %s\n", when,
+		    cert_operation_name(e->operation), e->status,
+		    cert_status_text(e->status) ? cert_status_text(e->status) :
+		    "?", e->peer, e->detail);
+	}
+	return 0;
+}
+
+static void
+device_show_json(struct cli *cli, struct store *st, const struct device *d)
+{
+	struct history_ctx h;
+	struct json j;
+	char when[32];
+
+	json_init(&j, cli->out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "name", d->name);
+	json_string(&j, "model", d->model);
+	json_string(&j, "operation", cert_operation_name(d->operation));
+	json_string(&j, "auth_mode", capf_auth_mode_name(d->auth_mode));
+	json_string(&j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
+	json_bool(&j, "auth_string_set", d->auth_string[0] != '\0');
+	json_string(&j, "key", d->key_type);
+	json_string(&j, "key_order", key_order_name(d->key_order));
+	clock_format_local((time_t)d->deadline, when, sizeof(when));
+	json_string(&j, "operation_completes_by", d->deadline ? when : NULL);
+	json_int(&j, "status", d->status);
+	json_string(&j, "status_text", cert_status_text(d->status));
+	json_int(&j, "auth_failures", d->auth_failures);
+	json_cert(&j, "lsc", d->lsc_der, d->lsc_len);
+	json_cert(&j, "mic", d->mic_der, d->mic_len);
+	json_array_begin(&j, "history");
+	h.fp = NULL;
+	h.json = &j;
+	store_device_history_each(st, d->name, 50, print_event, &h, NULL);
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+int
+cmd_device_show(struct cli *cli, const struct args *a)
+{
+	struct history_ctx h = { cli->out, NULL };
+	struct device d;
+	struct store *st;
+	char when[32];
+	int found;
+
+	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if ((found = store_device_get(st, a->positional[0], &d, &cli->err)) != 1)
+		return found == 0 ? ucerr_set(&cli->err, "%s: no such device",
+		    a->positional[0]) : -1;
+	if (args_has(a, "json")) {
+		device_show_json(cli, st, &d);
+		device_free(&d);
+		return 0;
+	}
+	clock_format_local((time_t)d.deadline, when, sizeof(when));
+	fprintf(cli->out, "%-30s %s\n", "Device Name:", d.name);
+	fprintf(cli->out, "%-30s %s\n", "Model:", d.model[0] ? d.model : "-");
+	fprintf(cli->out, "%-30s %s\n", "Certificate Operation:",
+	    cert_operation_text(d.operation));
+	fprintf(cli->out, "%-30s %s\n", "Authentication Mode:",
+	    capf_auth_mode_text(d.auth_mode));
+	fprintf(cli->out, "%-30s %s\n", "Authentication String:",
+	    d.auth_string[0] ? "(set)" : "(not set)");
+	fprintf(cli->out, "%-30s %s, %s\n", "Key:", d.key_type,
+	    key_order_text(d.key_order));
+	fprintf(cli->out, "%-30s %s\n", "Operation Completes By:",
+	    d.deadline ? when : "-");
+	fprintf(cli->out, "%-30s %d %s\n", "Certificate Operation Status:",
+	    d.status, cert_status_text(d.status));
+	print_cert_line(cli->out, "LSC:", d.lsc_der, d.lsc_len);
+	print_cert_line(cli->out, "MIC:", d.mic_der, d.mic_len);
+	fprintf(cli->out, "History:\n");
+	store_device_history_each(st, d.name, 20, print_event, &h, NULL);
+	device_free(&d);
+	return 0;
+}
+
+struct list_ctx {
+	struct cli	*cli;
+	struct json	*json;
+	int64_t		 n;
+};
+
+static int
+list_one(void *arg, const struct device *d)
+{
+	struct list_ctx *l = arg;
+	char expiry[32] = "-";
+
+	l->n++;
+	if (d->lsc_der != NULL)
+		time_format((time_t)d->lsc_not_after, expiry, sizeof(expiry));
+	if (l->json == NULL) {
+		fprintf(l->cli->out, "%-16s %-8s %2d %-50s LSC %s\n", d->name,
+		    d->model[0] ? d->model : "-", d->status,
+		    cert_status_text(d->status), d->lsc_der ? expiry : "none");
+		return 0;
+	}
+	json_object_begin(l->json, NULL);
+	json_string(l->json, "name", d->name);
+	json_string(l->json, "model", d->model);
+	json_int(l->json, "status", d->status);
+	json_string(l->json, "status_text", cert_status_text(d->status));
+	json_string(l->json, "operation", cert_operation_name(d->operation));
+	json_string(l->json, "auth_mode", capf_auth_mode_name(d->auth_mode));
+	json_bool(l->json, "lsc", d->lsc_der != NULL);
+	json_string(l->json, "lsc_not_after", d->lsc_der ? expiry : NULL);
+	json_object_end(l->json);
+	return 0;
+}
+
+int
+cmd_device_list(struct cli *cli, const struct args *a)
+{
+	struct device_filter f;
+	struct list_ctx l = { cli, NULL, 0 };
+	struct json j;
+	struct store *st;
+	const char *v;
+	long days;
+	int rc;
+
+	device_filter_init(&f);
+	if ((v = args_get(a, "status")) != NULL &&
+	    (f.status = cert_status_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--status: unknown status '%s'", v);
+	if ((v = args_get(a, "lsc")) != NULL) {
+		if (strcmp(v, "installed") == 0)
+			f.lsc = 1;
+		else if (strcmp(v, "none") == 0)
+			f.lsc = 0;
+		else
+			return ucerr_set(&cli->err, "--lsc must be installed or "
+			    "none, not '%s'", v);
+	}
+	f.model = args_get(a, "model");
+	if (args_int(cli, a, "expiring", 0, 0, 36500, &days) == -1)
+		return -1;
+	if (args_has(a, "expiring"))
+		f.expiring_before = (int64_t)clock_now() + days * 86400;
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_array_begin(&j, NULL);
+		l.json = &j;
+	}
+	rc = store_device_each(st, &f, list_one, &l, &cli->err);
+	if (l.json != NULL) {
+		json_array_end(&j);
+		json_finish(&j);
+	}
+	return rc;
+}
+
+int
+cmd_device_remove(struct cli *cli, const struct args *a)
+{
+	struct store *st;
+
+	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if (store_device_remove(st, a->positional[0], &cli->err) == -1)
+		return -1;
+	fprintf(cli->out, "%s: removed (its issued LSCs stay on record)\n",
+	    a->positional[0]);
+	return 0;
+}

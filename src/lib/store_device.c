@@ -1,0 +1,468 @@
+/* store_device.c - devices, LSCs and history in SQLite (see store_device.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store_device.h"
+#include "store_sqlite.h"
+#include "x509.h"
+
+void
+device_filter_init(struct device_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->lsc = -1;
+}
+
+#define DEVICE_COLUMNS "name, model, operation, auth_mode, auth_string, " \
+	"key_type, key_order, deadline, status, auth_failures, lsc_der, " \
+	"lsc_issuer_sha256, lsc_not_after, mic_der, updated_at"
+
+static int
+device_from_stmt(sqlite3_stmt *stmt, struct device *d)
+{
+	memset(d, 0, sizeof(*d));
+	store_column_text(stmt, 0, d->name, sizeof(d->name));
+	store_column_text(stmt, 1, d->model, sizeof(d->model));
+	d->operation = sqlite3_column_int(stmt, 2);
+	d->auth_mode = sqlite3_column_int(stmt, 3);
+	store_column_text(stmt, 4, d->auth_string, sizeof(d->auth_string));
+	store_column_text(stmt, 5, d->key_type, sizeof(d->key_type));
+	d->key_order = sqlite3_column_int(stmt, 6);
+	d->deadline = sqlite3_column_int64(stmt, 7);
+	d->status = sqlite3_column_int(stmt, 8);
+	d->auth_failures = sqlite3_column_int(stmt, 9);
+	store_column_text(stmt, 11, d->lsc_issuer_sha256,
+	    sizeof(d->lsc_issuer_sha256));
+	d->lsc_not_after = sqlite3_column_int64(stmt, 12);
+	d->updated_at = sqlite3_column_int64(stmt, 14);
+	if (sqlite3_column_type(stmt, 10) == SQLITE_BLOB &&
+	    store_column_blob(stmt, 10, &d->lsc_der, &d->lsc_len) == -1)
+		return -1;
+	if (sqlite3_column_type(stmt, 13) == SQLITE_BLOB &&
+	    store_column_blob(stmt, 13, &d->mic_der, &d->mic_len) == -1) {
+		device_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+int
+store_device_get(struct store *st, const char *name, struct device *d,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (store_prepare(st, "SELECT " DEVICE_COLUMNS " FROM device WHERE "
+	    "name = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		rc = device_from_stmt(stmt, d) == 0 ? 1 :
+		    ucerr_set(err, "store: out of memory");
+	else if (rc == SQLITE_DONE)
+		rc = 0;
+	else
+		rc = ucerr_set(err, "store: device: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+static void
+bind_settings(sqlite3_stmt *stmt, const struct device *d)
+{
+	sqlite3_bind_text(stmt, 1, d->model, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, d->operation);
+	sqlite3_bind_int(stmt, 3, d->auth_mode);
+	sqlite3_bind_text(stmt, 4, d->auth_string, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 5, d->key_type[0] ? d->key_type : "rsa2048", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 6, d->key_order);
+	sqlite3_bind_int64(stmt, 7, d->deadline);
+	sqlite3_bind_int(stmt, 8, d->status ? d->status : CERT_STATUS_NONE);
+	sqlite3_bind_int(stmt, 9, d->auth_failures);
+	sqlite3_bind_int64(stmt, 10, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 11, d->name, -1, SQLITE_STATIC);
+}
+
+int
+store_device_add(struct store *st, const struct device *d, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT INTO device (model, operation, auth_mode, "
+	    "auth_string, key_type, key_order, deadline, status, auth_failures, "
+	    "updated_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt,
+	    err) == -1)
+		return -1;
+	bind_settings(stmt, d);
+	if (store_step_done(st, stmt, "device", err) == -1)
+		return ucerr_set(err, "%s: device already exists", d->name);
+	return 0;
+}
+
+static int
+changed_one(struct store *st, const char *name, struct ucerr *err)
+{
+	if (sqlite3_changes(st->db) == 0)
+		return ucerr_set(err, "%s: no such device", name);
+	return 0;
+}
+
+int
+store_device_update(struct store *st, const struct device *d,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET model = ?, operation = ?, "
+	    "auth_mode = ?, auth_string = ?, key_type = ?, key_order = ?, "
+	    "deadline = ?, status = ?, auth_failures = ?, updated_at = ? "
+	    "WHERE name = ?", &stmt, err) == -1)
+		return -1;
+	bind_settings(stmt, d);
+	if (store_step_done(st, stmt, "device", err) == -1)
+		return -1;
+	return changed_one(st, d->name, err);
+}
+
+int
+store_device_remove(struct store *st, const char *name, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	/* The lsc table keeps the certificates the device was issued. */
+	if (store_prepare(st, "DELETE FROM device WHERE name = ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	if (store_step_done(st, stmt, "device", err) == -1)
+		return -1;
+	return changed_one(st, name, err);
+}
+
+/* WHERE clause for a filter; binds follow the same order. */
+static void
+filter_sql(const struct device_filter *f, char *out, size_t outlen)
+{
+	snprintf(out, outlen, " WHERE 1%s%s%s%s%s",
+	    f && f->status ? " AND status = ?1" : "",
+	    f && f->lsc == 0 ? " AND lsc_der IS NULL" : "",
+	    f && f->lsc == 1 ? " AND lsc_der IS NOT NULL" : "",
+	    f && f->model ? " AND model = ?2" : "",
+	    f && f->issuer_sha256 ? " AND lsc_issuer_sha256 = ?3" : "");
+	if (f && f->expiring_before)
+		strncat(out, " AND lsc_der IS NOT NULL AND lsc_not_after < ?4",
+		    outlen - strlen(out) - 1);
+}
+
+static void
+filter_bind(sqlite3_stmt *stmt, const struct device_filter *f)
+{
+	if (f == NULL)
+		return;
+	if (f->status)
+		sqlite3_bind_int(stmt, 1, f->status);
+	if (f->model)
+		sqlite3_bind_text(stmt, 2, f->model, -1, SQLITE_STATIC);
+	if (f->issuer_sha256)
+		sqlite3_bind_text(stmt, 3, f->issuer_sha256, -1, SQLITE_STATIC);
+	if (f->expiring_before)
+		sqlite3_bind_int64(stmt, 4, f->expiring_before);
+}
+
+int
+store_device_each(struct store *st, const struct device_filter *f,
+    device_cb cb, void *ctx, struct ucerr *err)
+{
+	struct device d;
+	sqlite3_stmt *stmt;
+	char sql[512], where[256];
+	int rc;
+
+	filter_sql(f, where, sizeof(where));
+	snprintf(sql, sizeof(sql), "SELECT " DEVICE_COLUMNS " FROM device%s "
+	    "ORDER BY name", where);
+	if (store_prepare(st, sql, &stmt, err) == -1)
+		return -1;
+	filter_bind(stmt, f);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		if (device_from_stmt(stmt, &d) == -1) {
+			sqlite3_finalize(stmt);
+			return ucerr_set(err, "store: out of memory");
+		}
+		rc = cb(ctx, &d);
+		device_free(&d);
+		if (rc != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		ucerr_set(err, "store: device: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_device_count(struct store *st, const struct device_filter *f,
+    int64_t *count, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	char sql[512], where[256];
+	int rc;
+
+	filter_sql(f, where, sizeof(where));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM device%s", where);
+	if (store_prepare(st, sql, &stmt, err) == -1)
+		return -1;
+	filter_bind(stmt, f);
+	rc = sqlite3_step(stmt);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : ucerr_set(err, "store: device count");
+}
+
+int
+store_device_set_status(struct store *st, const char *name, int status,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET status = ?, updated_at = ? "
+	    "WHERE name = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_int(stmt, 1, status);
+	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	if (store_step_done(st, stmt, "device", err) == -1)
+		return -1;
+	return changed_one(st, name, err);
+}
+
+/* BEGIN unless the caller already holds a transaction. */
+static int
+tx_begin(struct store *st, int *started, struct ucerr *err)
+{
+	*started = sqlite3_get_autocommit(st->db);
+	return *started ? store_begin(st, err) : 0;
+}
+
+static int
+tx_end(struct store *st, int started, int rc, struct ucerr *err)
+{
+	if (!started)
+		return rc;
+	if (rc == 0 && store_commit(st, err) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
+}
+
+int
+store_device_record_lsc(struct store *st, const char *name,
+    const uint8_t *der, size_t len, const char *issuer_sha256, int status,
+    const char *peer, struct ucerr *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	char serial[64], issuer[512];
+	time_t not_before, not_after;
+	X509 *cert;
+	int started, rc = -1;
+
+	if (cert_from_der(der, len, &cert, err) == -1)
+		return -1;
+	cert_serial_hex(cert, serial, sizeof(serial));
+	name_oneline(X509_get_issuer_name(cert), issuer, sizeof(issuer));
+	not_before = asn1_time_to_unix(X509_get0_notBefore(cert));
+	not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
+	X509_free(cert);
+	if (tx_begin(st, &started, err) == -1)
+		return -1;
+	if (store_prepare(st, "UPDATE device SET lsc_der = ?, "
+	    "lsc_issuer_sha256 = ?, lsc_not_after = ?, status = ?, "
+	    "operation = 0, auth_failures = 0, updated_at = ? WHERE name = ?",
+	    &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, issuer_sha256 ? issuer_sha256 : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (int64_t)not_after);
+	sqlite3_bind_int(stmt, 4, status);
+	sqlite3_bind_int64(stmt, 5, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 6, name, -1, SQLITE_STATIC);
+	if (store_step_done(st, stmt, "device", err) == -1 ||
+	    changed_one(st, name, err) == -1)
+		goto out;
+	if (store_prepare(st, "INSERT INTO lsc (device, serial, issuer, "
+	    "issuer_sha256, not_before, not_after, cert_der, issued_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, issuer, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, issuer_sha256 ? issuer_sha256 : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, (int64_t)not_before);
+	sqlite3_bind_int64(stmt, 6, (int64_t)not_after);
+	sqlite3_bind_blob(stmt, 7, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 8, (int64_t)time(NULL));
+	if (store_step_done(st, stmt, "lsc", err) == -1)
+		goto out;
+	rc = store_device_history_add(st, name, CERT_OP_INSTALL, status, peer,
+	    serial, err);
+out:
+	return tx_end(st, started, rc, err);
+}
+
+int
+store_device_clear_lsc(struct store *st, const char *name, int status,
+    const char *peer, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int started, rc = -1;
+
+	if (tx_begin(st, &started, err) == -1)
+		return -1;
+	if (store_prepare(st, "UPDATE device SET lsc_der = NULL, "
+	    "lsc_issuer_sha256 = '', lsc_not_after = 0, status = ?, "
+	    "operation = 0, updated_at = ? WHERE name = ?", &stmt, err) == -1)
+		goto out;
+	sqlite3_bind_int(stmt, 1, status);
+	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	if (store_step_done(st, stmt, "device", err) == -1 ||
+	    changed_one(st, name, err) == -1)
+		goto out;
+	rc = store_device_history_add(st, name, CERT_OP_DELETE, status, peer,
+	    "LSC deleted", err);
+out:
+	return tx_end(st, started, rc, err);
+}
+
+int
+store_device_record_mic(struct store *st, const char *name, const uint8_t *der,
+    size_t len, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET mic_der = ? WHERE name = ?",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "device", err);
+}
+
+int
+store_device_auth_failure(struct store *st, const char *name, int *count,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "UPDATE device SET auth_failures = "
+	    "auth_failures + 1 WHERE name = ? RETURNING auth_failures", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	*count = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	while (rc == SQLITE_ROW)
+		rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return ucerr_set(err, "store: auth failure: %s",
+		    sqlite3_errmsg(st->db));
+	return 0;
+}
+
+int
+store_device_history_add(struct store *st, const char *name, int operation,
+    int status, const char *peer, const char *detail, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "INSERT INTO device_history (device, at, "
+	    "operation, status, peer, detail) VALUES (?, ?, ?, ?, ?, ?)", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_int(stmt, 3, operation);
+	sqlite3_bind_int(stmt, 4, status);
+	sqlite3_bind_text(stmt, 5, peer ? peer : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 6, detail ? detail : "", -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "history", err);
+}
+
+int
+store_device_history_each(struct store *st, const char *name, int limit,
+    device_event_cb cb, void *ctx, struct ucerr *err)
+{
+	struct device_event e;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT at, operation, status, peer, detail FROM "
+	    "device_history WHERE device = ? ORDER BY id DESC LIMIT ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		e.at = sqlite3_column_int64(stmt, 0);
+		e.operation = sqlite3_column_int(stmt, 1);
+		e.status = sqlite3_column_int(stmt, 2);
+		store_column_text(stmt, 3, e.peer, sizeof(e.peer));
+		store_column_text(stmt, 4, e.detail, sizeof(e.detail));
+		if ((rc = cb(ctx, &e)) != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: history");
+}
+
+int
+store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	struct lsc_row row;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT l.id, l.device, l.serial, l.issuer, "
+	    "l.issuer_sha256, l.not_before, l.not_after, l.issued_at, "
+	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der FROM lsc l "
+	    "LEFT JOIN device d ON d.name = l.device "
+	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
+		return -1;
+	if (device != NULL)
+		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		row.id = sqlite3_column_int64(stmt, 0);
+		store_column_text(stmt, 1, row.device, sizeof(row.device));
+		store_column_text(stmt, 2, row.serial, sizeof(row.serial));
+		store_column_text(stmt, 3, row.issuer, sizeof(row.issuer));
+		store_column_text(stmt, 4, row.issuer_sha256,
+		    sizeof(row.issuer_sha256));
+		row.not_before = sqlite3_column_int64(stmt, 5);
+		row.not_after = sqlite3_column_int64(stmt, 6);
+		row.issued_at = sqlite3_column_int64(stmt, 7);
+		row.current = sqlite3_column_int(stmt, 8);
+		if ((rc = cb(ctx, &row)) != 0) {
+			sqlite3_finalize(stmt);
+			return rc;
+		}
+	}
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: lsc");
+}

@@ -1,0 +1,88 @@
+/*
+ * store_device.h - devices, every LSC ever issued, and each device's
+ * history, in the store (see store.h for the conventions).
+ */
+#ifndef UCPKI_STORE_DEVICE_H
+#define UCPKI_STORE_DEVICE_H
+
+#include "device.h"
+#include "store.h"
+
+struct device_filter {
+	int		 status;		/* 0: any */
+	int		 lsc;			/* -1 any, 0 none, 1 installed */
+	const char	*model;			/* NULL: any */
+	const char	*issuer_sha256;		/* LSC issued by this CA */
+	int64_t		 expiring_before;	/* LSC not_after before; 0: any */
+};
+
+void	device_filter_init(struct device_filter *f);
+
+int	store_device_get(struct store *st, const char *name, struct device *d,
+	    struct ucerr *err);
+/* Fails with "already exists" when the name is taken. */
+int	store_device_add(struct store *st, const struct device *d,
+	    struct ucerr *err);
+/* Saves the settings, status and failure count (not the certificates). */
+int	store_device_update(struct store *st, const struct device *d,
+	    struct ucerr *err);
+int	store_device_remove(struct store *st, const char *name,
+	    struct ucerr *err);
+typedef int (*device_cb)(void *ctx, const struct device *d);
+int	store_device_each(struct store *st, const struct device_filter *f,
+	    device_cb cb, void *ctx, struct ucerr *err);
+int	store_device_count(struct store *st, const struct device_filter *f,
+	    int64_t *count, struct ucerr *err);
+int	store_device_set_status(struct store *st, const char *name, int status,
+	    struct ucerr *err);
+
+/*
+ * The issued LSC, durably, in one transaction: the device's current LSC
+ * and status (operation back to none), a row in the lsc table (kept
+ * forever), and a history line.  Joins the caller's transaction if one
+ * is open.
+ */
+int	store_device_record_lsc(struct store *st, const char *name,
+	    const uint8_t *der, size_t len, const char *issuer_sha256,
+	    int status, const char *peer, struct ucerr *err);
+/* After a delete the phone confirmed. */
+int	store_device_clear_lsc(struct store *st, const char *name, int status,
+	    const char *peer, struct ucerr *err);
+int	store_device_record_mic(struct store *st, const char *name,
+	    const uint8_t *der, size_t len, struct ucerr *err);
+/* Counts a failed authentication; *count gets the new total. */
+int	store_device_auth_failure(struct store *st, const char *name,
+	    int *count, struct ucerr *err);
+
+struct device_event {
+	int64_t		 at;
+	int		 operation;
+	int		 status;
+	char		 peer[64];
+	char		 detail[256];
+};
+
+int	store_device_history_add(struct store *st, const char *name,
+	    int operation, int status, const char *peer, const char *detail,
+	    struct ucerr *err);
+typedef int (*device_event_cb)(void *ctx, const struct device_event *e);
+/* Newest first, at most limit (0: all). */
+int	store_device_history_each(struct store *st, const char *name, int limit,
+	    device_event_cb cb, void *ctx, struct ucerr *err);
+
+struct lsc_row {
+	int64_t		 id;
+	char		 device[64];
+	char		 serial[64];
+	char		 issuer[512];
+	char		 issuer_sha256[65];
+	int64_t		 not_before, not_after, issued_at;
+	int		 current;		/* still the device's LSC */
+};
+
+typedef int (*lsc_cb)(void *ctx, const struct lsc_row *row);
+/* Every LSC ever issued (device NULL) or one device's. */
+int	store_lsc_each(struct store *st, const char *device, lsc_cb cb,
+	    void *ctx, struct ucerr *err);
+
+#endif
