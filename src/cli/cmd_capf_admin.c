@@ -5,12 +5,11 @@
 
 #include "commands.h"
 #include "device.h"
+#include "lsc.h"
 #include "store.h"
 #include "store_device.h"
 #include "x509.h"
 
-/* The seeds' default LSC validity: 5 years. */
-#define LSC_DAYS_DEFAULT	1825
 
 const struct opt capf_report_opts[] = {
 	{ "csv", OPT_FLAG, NULL, "comma-separated values with a header line" },
@@ -75,21 +74,6 @@ cmd_capf_report(struct cli *cli, const struct args *a)
 }
 
 int
-capf_lsc_days(struct store *st, long *days, struct ucerr *err)
-{
-	char value[32];
-	int found;
-
-	if ((found = store_meta_get(st, "capf.lsc_days", value, sizeof(value),
-	    err)) == -1)
-		return -1;
-	*days = found ? strtol(value, NULL, 10) : LSC_DAYS_DEFAULT;
-	if (*days <= 0)
-		*days = LSC_DAYS_DEFAULT;
-	return 0;
-}
-
-int
 cmd_capf_config(struct cli *cli, const struct args *a)
 {
 	struct store *st;
@@ -106,7 +90,7 @@ cmd_capf_config(struct cli *cli, const struct args *a)
 		if (store_meta_set(st, "capf.lsc_days", value, &cli->err) == -1)
 			return -1;
 	}
-	if (capf_lsc_days(st, &days, &cli->err) == -1)
+	if (lsc_days(st, &days, &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "lsc-days %ld\n", days);
 	return 0;

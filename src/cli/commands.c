@@ -100,5 +100,25 @@ const struct command commands[] = {
 	    "show or change the CAPF settings",
 	    capf_config_opts, 0, 0, cmd_capf_config },
 
+	{ "serve", "[--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--tls1] [...]",
+	    "run the CAPF and TVS services in the foreground",
+	    serve_opts, 0, 0, cmd_serve },
+
+	{ "phone mfg init", "",
+	    "create the stand-in manufacturing CA (and SUDI CA) for simulated phones",
+	    phone_mfg_init_opts, 0, 0, cmd_phone_mfg_init },
+	{ "phone make", "NAME [--model 8845] [--mic PEM]",
+	    "give a simulated phone its MIC",
+	    phone_make_opts, 1, 1, cmd_phone_make },
+	{ "phone show", "NAME [--json]",
+	    "what a simulated phone holds: MIC, LSC, ITL",
+	    phone_show_opts, 1, 1, cmd_phone_show },
+	{ "phone capf", "NAME --server HOST:PORT [--auth-string DIGITS] [--itl FILE]",
+	    "a simulated phone talks to CAPF: install, delete or troubleshoot its LSC",
+	    phone_capf_opts, 1, 1, cmd_phone_capf },
+	{ "phone lsc", "NAME delete",
+	    "delete a simulated phone's LSC (the phone then presents its MIC)",
+	    phone_lsc_opts, 2, 2, cmd_phone_lsc },
+
 	{ NULL, NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -62,6 +62,18 @@ int	cmd_capf_report(struct cli *, const struct args *);
 int	cmd_capf_config(struct cli *, const struct args *);
 int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
+/* serve, phone */
+extern const struct opt serve_opts[], phone_mfg_init_opts[], phone_make_opts[],
+	phone_show_opts[], phone_capf_opts[], phone_lsc_opts[];
+int	cmd_serve(struct cli *, const struct args *);
+int	cmd_phone_mfg_init(struct cli *, const struct args *);
+int	cmd_phone_make(struct cli *, const struct args *);
+int	cmd_phone_show(struct cli *, const struct args *);
+int	cmd_phone_capf(struct cli *, const struct args *);
+int	cmd_phone_lsc(struct cli *, const struct args *);
+int	cli_host_port(struct cli *cli, const char *arg, char *host,
+	    size_t hostlen, int *port);
+
 /* Shared by the handlers. */
 /* The certificate to encrypt a device's configuration to (its LSC, else
  * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */

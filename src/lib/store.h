@@ -30,6 +30,13 @@ const char	*store_home(const struct store *st);
 int		 store_begin(struct store *st, struct ucerr *err);
 int		 store_commit(struct store *st, struct ucerr *err);
 void		 store_rollback(struct store *st);
+/* Nested units inside a transaction (the server's group commit). */
+int		 store_savepoint(struct store *st, const char *name,
+		    struct ucerr *err);
+int		 store_release(struct store *st, const char *name,
+		    struct ucerr *err);
+int		 store_rollback_to(struct store *st, const char *name,
+		    struct ucerr *err);
 /* Current schema version (numbered migrations applied at open). */
 int		 store_schema_version(struct store *st);
 

@@ -345,6 +345,27 @@ out:
 }
 
 int
+store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
+    size_t len, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	X509 *cert;
+	time_t not_after;
+
+	if (cert_from_der(der, len, &cert, err) == -1)
+		return -1;
+	not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
+	X509_free(cert);
+	if (store_prepare(st, "UPDATE device SET lsc_der = ?, lsc_not_after = ? "
+	    "WHERE name = ?", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 2, (int64_t)not_after);
+	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "device", err);
+}
+
+int
 store_device_record_mic(struct store *st, const char *name, const uint8_t *der,
     size_t len, struct ucerr *err)
 {

@@ -48,6 +48,9 @@ int	store_device_record_lsc(struct store *st, const char *name,
 /* After a delete the phone confirmed. */
 int	store_device_clear_lsc(struct store *st, const char *name, int status,
 	    const char *peer, struct ucerr *err);
+/* Troubleshoot: what the phone holds becomes its known LSC. */
+int	store_device_set_lsc(struct store *st, const char *name,
+	    const uint8_t *der, size_t len, struct ucerr *err);
 int	store_device_record_mic(struct store *st, const char *name,
 	    const uint8_t *der, size_t len, struct ucerr *err);
 /* Counts a failed authentication; *count gets the new total. */

@@ -237,6 +237,36 @@ store_rollback(struct store *st)
 		store_exec(st, "ROLLBACK", NULL);
 }
 
+static int
+exec_named(struct store *st, const char *verb, const char *name,
+    struct ucerr *err)
+{
+	char sql[128];
+
+	snprintf(sql, sizeof(sql), "%s %s", verb, name);
+	return store_exec(st, sql, err);
+}
+
+int
+store_savepoint(struct store *st, const char *name, struct ucerr *err)
+{
+	return exec_named(st, "SAVEPOINT", name, err);
+}
+
+int
+store_release(struct store *st, const char *name, struct ucerr *err)
+{
+	return exec_named(st, "RELEASE", name, err);
+}
+
+int
+store_rollback_to(struct store *st, const char *name, struct ucerr *err)
+{
+	if (exec_named(st, "ROLLBACK TO", name, err) == -1)
+		return -1;
+	return exec_named(st, "RELEASE", name, err);
+}
+
 int
 store_meta_get(struct store *st, const char *key, char *out, size_t outlen,
     struct ucerr *err)

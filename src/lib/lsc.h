@@ -1,0 +1,36 @@
+/*
+ * lsc.h - issuing Locally Significant Certificates.
+ *
+ * Subject CN = device name plus O/OU/L/ST/C of the issuing CA; issuer =
+ * the CA's subject; 16-byte random serial; basicConstraints CA:FALSE and
+ * keyUsage digitalSignature, keyEncipherment, both critical; EKU
+ * serverAuth, clientAuth, ipsecEndSystem; SHA-256.
+ */
+#ifndef UCPKI_LSC_H
+#define UCPKI_LSC_H
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "err.h"
+#include "x509.h"
+
+struct store;
+
+#define LSC_DAYS_DEFAULT	1825
+
+/* capf.lsc_days from the store, else the default. */
+int	lsc_days(struct store *st, long *days, struct ucerr *err);
+
+/*
+ * Parses the phone's PUBLIC_KEY (DER SubjectPublicKeyInfo) and checks it
+ * is the key asked for.  RSA below 1024 bits only with allow_rsa512.
+ */
+int	lsc_public_key(const uint8_t *der, size_t len,
+	    const struct key_spec *asked, int allow_rsa512, EVP_PKEY **out,
+	    struct ucerr *err);
+
+int	lsc_issue(X509 *ca, EVP_PKEY *ca_key, const char *device_name,
+	    EVP_PKEY *phone_key, long days, X509 **out, struct ucerr *err);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * phone_capf.h - one simulated phone talks to a CAPF server, blocking,
+ * the way `ucpki phone capf` runs it.
+ */
+#ifndef UCPKI_PHONE_CAPF_H
+#define UCPKI_PHONE_CAPF_H
+
+#include <stdio.h>
+
+#include "capf_client.h"
+#include "phone_state.h"
+
+struct phone_capf_opts {
+	const char	*host;
+	int		 port;
+	const char	*auth_string;
+	const char	*itl_path;	/* NULL: the phone's own, if installed */
+	int		 timeout_ms;
+	int		 tls1;
+	FILE		*console;	/* SECD-style lines and status messages */
+};
+
+/* What the phone's status message says. */
+enum phone_lsc_status {
+	LSC_STATUS_INSTALLED,		/* LSC: Installed (or the op succeeded) */
+	LSC_STATUS_PENDING,		/* LSC: Pending: nothing to do yet */
+	LSC_STATUS_FAILED,		/* LSC: Failed */
+	LSC_STATUS_CONNECTION_FAILED,	/* LSC: Connection Failed */
+};
+
+int	phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
+	    enum capf_client_outcome *outcome, enum phone_lsc_status *status,
+	    struct ucerr *err);
+
+#endif

@@ -1,0 +1,907 @@
+/*
+ * capf_session.c - one phone's CAPF session: a state machine driven by
+ * its event loop.  The LSC and its status are durable in the store
+ * before STORE_CERTIFICATE_REQUEST leaves, so a crash can never leave a
+ * phone holding a certificate the cluster does not know.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <event2/event.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include "capf_auth.h"
+#include "capf_msg.h"
+#include "clock.h"
+#include "device.h"
+#include "log.h"
+#include "lsc.h"
+#include "server.h"
+#include "store_device.h"
+#include "x509.h"
+
+/* The seeds: after 5 wrong strings a device is locked out. */
+#define AUTH_FAILURES_MAX	5
+
+enum capf_state {
+	S_HANDSHAKE,		/* TLS accepting */
+	S_WAIT_AUTH,		/* AUTH_REQUEST sent */
+	S_WAIT_KEY,		/* KEY_GENERATE_REQUEST sent */
+	S_SIGNING,		/* LSC being signed and stored */
+	S_WAIT_STORE,		/* STORE_CERTIFICATE_REQUEST sent */
+	S_WAIT_DELETE,		/* DELETE_CERTIFICATE_REQUEST sent */
+	S_WAIT_FETCH,		/* FETCH_CERTIFICATE_REQUEST sent */
+	S_SAVING,		/* a write the reply waits for */
+	S_CLOSING,		/* final message queued */
+};
+
+struct capf_session;
+
+/* A write (and for LSCs, a signature first) done off the loop. */
+struct capf_job {
+	struct job		 base;
+	struct capf_session	*session;	/* NULL when fire-and-forget */
+	char			 device[64];
+	char			 peer[64];
+	int			 operation;
+	int			 status;
+	int			 auth_failure;	/* count one more failure */
+	/* LSC issuance */
+	EVP_PKEY		*phone_key;
+	X509			*ca;
+	EVP_PKEY		*ca_key;
+	char			 ca_sha256[65];
+	long			 days;
+	uint8_t			*der;		/* issued LSC, or fetched cert */
+	size_t			 der_len;
+	int			 is_mic;	/* der is a MIC to remember */
+	int			 clear_lsc;	/* delete confirmed */
+	int			 fetched_lsc;	/* troubleshoot returned an LSC */
+	char			 detail[128];
+};
+
+struct capf_session {
+	struct loop		*loop;
+	struct bufferevent	*bev;
+	struct event		*done_ev;
+	struct capf_job		*job;		/* in flight, or NULL */
+	struct identity_set	*ids;
+	char			 peer[64];
+	enum capf_state		 state;
+	uint32_t		 session_id;
+	struct device		 dev;
+	int			 have_device;
+	struct key_spec		 asked;
+	struct key_spec		 fallback;	/* EC Preferred, RSA Backup */
+	int			 has_fallback;
+	int			 final_status;	/* for the outcome log line */
+	int			 closed;	/* peer gone while a job ran */
+};
+
+static void	session_free(struct capf_session *s);
+static void	send_end(struct capf_session *s, uint8_t reason);
+
+static uint32_t
+new_session_id(void)
+{
+	uint32_t id = 0;
+
+	RAND_bytes((unsigned char *)&id, sizeof(id));
+	return id ? id : 1;
+}
+
+static void
+job_free(struct capf_job *j)
+{
+	EVP_PKEY_free(j->phone_key);
+	EVP_PKEY_free(j->ca_key);
+	X509_free(j->ca);
+	free(j->der);
+	free(j);
+}
+
+static void
+job_free_base(struct job *job)
+{
+	job_free((struct capf_job *)job);
+}
+
+/* The writes every job may carry, in one savepoint. */
+static int
+job_apply(struct job *job, struct store *st, struct ucerr *err)
+{
+	struct capf_job *j = (struct capf_job *)job;
+	int count;
+
+	if (j->auth_failure &&
+	    store_device_auth_failure(st, j->device, &count, err) == -1)
+		return -1;
+	if (j->is_mic && j->der != NULL &&
+	    store_device_record_mic(st, j->device, j->der, j->der_len, err) == -1)
+		return -1;
+	if (j->operation == CERT_OP_INSTALL && j->der != NULL && !j->is_mic)
+		return store_device_record_lsc(st, j->device, j->der, j->der_len,
+		    j->ca_sha256, j->status, j->peer, err);
+	if (j->clear_lsc)
+		return store_device_clear_lsc(st, j->device, j->status, j->peer,
+		    err);
+	if (j->fetched_lsc &&
+	    store_device_set_lsc(st, j->device, j->der, j->der_len, err) == -1)
+		return -1;
+	if (j->status != 0 &&
+	    (store_device_set_status(st, j->device, j->status, err) == -1 ||
+	    store_device_history_add(st, j->device, j->operation, j->status,
+	    j->peer, j->detail, err) == -1))
+		return -1;
+	return 0;
+}
+
+static struct capf_job *
+job_new(struct capf_session *s)
+{
+	struct capf_job *j = calloc(1, sizeof(*j));
+
+	if (j == NULL)
+		return NULL;
+	j->base.apply = job_apply;
+	j->base.free_fn = job_free_base;
+	snprintf(j->device, sizeof(j->device), "%s", s->dev.name);
+	snprintf(j->peer, sizeof(j->peer), "%s", s->peer);
+	j->operation = s->dev.operation;
+	return j;
+}
+
+/* Queues a write no reply waits for (statuses, failures, MICs). */
+static void
+write_later(struct capf_session *s, struct capf_job *j)
+{
+	jobq_push(&s->loop->server->writer.q, &j->base);
+}
+
+static void
+log_outcome(struct capf_session *s, const char *why)
+{
+	const char *text = cert_status_text(s->final_status);
+
+	log_info("capf: %s from %s: %s, %s: %s%s%s",
+	    s->have_device ? s->dev.name : "(unknown)", s->peer,
+	    s->have_device ? cert_operation_text(s->dev.operation) : "-",
+	    s->have_device ? capf_auth_mode_text(s->dev.auth_mode) : "-",
+	    text ? text : "no change", why ? ": " : "", why ? why : "");
+}
+
+/* Records a failure status for the device (and logs the outcome). */
+static void
+record_failure(struct capf_session *s, enum capf_failure cause,
+    const char *why)
+{
+	struct capf_job *j;
+
+	if (s->have_device) {
+		s->final_status = cert_status_failure(s->dev.operation, cause);
+		if ((j = job_new(s)) != NULL) {
+			j->status = s->final_status;
+			snprintf(j->detail, sizeof(j->detail), "%s", why);
+			write_later(s, j);
+		}
+	}
+	log_outcome(s, why);
+}
+
+/* Records the failure and ends the session with INVALID_ELEMENT. */
+static void
+fail(struct capf_session *s, enum capf_failure cause, const char *why)
+{
+	record_failure(s, cause, why);
+	if (s->bev != NULL && s->state != S_CLOSING)
+		send_end(s, CAPF_REASON_INVALID_ELEMENT);
+}
+
+static int
+send_msg(struct capf_session *s, struct writer *w)
+{
+	int rc = -1;
+
+	/* One write per message: phones stall on split records. */
+	if (capf_msg_end(w) == 0 &&
+	    bufferevent_write(s->bev, w->data, w->len) == 0)
+		rc = 0;
+	writer_free(w);
+	return rc;
+}
+
+static void
+close_when_flushed(struct bufferevent *bev, void *arg)
+{
+	struct capf_session *s = arg;
+
+	(void)bev;
+	session_free(s);
+}
+
+static void
+send_end(struct capf_session *s, uint8_t reason)
+{
+	struct writer w;
+
+	capf_msg_begin(&w, CAPF_END_SESSION, s->session_id);
+	capf_put_u8(&w, CAPF_EL_REASON, reason);
+	s->state = S_CLOSING;
+	if (send_msg(s, &w) == -1) {
+		session_free(s);
+		return;
+	}
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+}
+
+static void
+set_timeout(struct capf_session *s, int seconds)
+{
+	struct timeval tv = { seconds, 0 };
+
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+}
+
+static void
+send_auth_request(struct capf_session *s)
+{
+	struct writer w;
+
+	/*
+	 * The device is unknown until it names itself, so the server cannot
+	 * ask for a particular mode: phones answer with what their
+	 * configuration (capfAuthMode) says, and the server checks it
+	 * against the device's Authentication Mode.
+	 */
+	capf_msg_begin(&w, CAPF_AUTH_REQUEST, s->session_id);
+	capf_put_u8(&w, CAPF_EL_VERSION, CAPF_VERSION);
+	capf_put_u8(&w, CAPF_EL_AUTH_TYPE, CAPF_AUTH_TYPE_NONE);
+	s->state = S_WAIT_AUTH;
+	set_timeout(s, s->loop->server->cfg.idle_timeout_s);
+	if (send_msg(s, &w) == -1)
+		session_free(s);
+}
+
+/* Constant-time comparison of authentication strings (4..10 digits). */
+static int
+auth_string_equal(const char *given, const char *expected)
+{
+	char a[DEVICE_AUTH_STRING_MAX + 2], b[DEVICE_AUTH_STRING_MAX + 2];
+	size_t la = strlen(given), lb = strlen(expected);
+
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	memcpy(a, given, la < sizeof(a) - 1 ? la : sizeof(a) - 1);
+	memcpy(b, expected, lb < sizeof(b) - 1 ? lb : sizeof(b) - 1);
+	a[sizeof(a) - 1] = (char)(la & 0x7f);
+	b[sizeof(b) - 1] = (char)(lb & 0x7f);
+	return CRYPTO_memcmp(a, b, sizeof(a)) == 0 && lb > 0;
+}
+
+/* An LSC carries the device name as CN; a MIC is CP-<model>-<name>. */
+static int
+looks_like_mic(X509 *cert, uint8_t cert_type)
+{
+	char cn[128];
+
+	cert_common_name(cert, cn, sizeof(cn));
+	return cert_type == CAPF_CERT_MIC || strncmp(cn, "CP-", 3) == 0;
+}
+
+static int
+chains_to_capf_trust(struct capf_session *s, X509 *cert, X509 **issuer)
+{
+	X509_STORE *trust = server_capf_trust(s->loop->server, s->loop->store);
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	STACK_OF(X509) *chain;
+	int ok = 0;
+
+	*issuer = NULL;
+	if (trust != NULL && ctx != NULL &&
+	    X509_STORE_CTX_init(ctx, trust, cert, NULL) == 1) {
+		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
+		if (X509_verify_cert(ctx) == 1) {
+			ok = 1;
+			chain = X509_STORE_CTX_get0_chain(ctx);
+			if (sk_X509_num(chain) > 1) {
+				*issuer = sk_X509_value(chain, 1);
+				X509_up_ref(*issuer);
+			}
+		}
+	}
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(trust);
+	return ok;
+}
+
+/* Certificate authentication: proof of possession, chain, SUDI. */
+static int
+auth_certificate(struct capf_session *s, const struct capf_msg *m,
+    enum capf_failure *cause, const char **why)
+{
+	const uint8_t *der, *sig, *sha2, *sudi_data;
+	size_t der_len, sig_len, sha2_len, sudi_len;
+	struct ucerr err;
+	struct capf_job *j;
+	X509 *cert = NULL, *issuer = NULL, *sudi = NULL;
+	uint8_t type;
+	char icn[128];
+	int is_mic, rc = -1;
+
+	*cause = FAIL_INVALID_CREDENTIALS;
+	*why = "no certificate presented";
+	if (capf_msg_certificate(m, &der, &der_len, &type, &err) == -1 ||
+	    cert_from_der(der, der_len, &cert, &err) == -1)
+		return -1;
+	is_mic = looks_like_mic(cert, type);
+	*cause = is_mic ? FAIL_INVALID_MIC : FAIL_INVALID_LSC;
+	*why = "SIGNED_DATA missing";
+	if (capf_msg_bytes(m, CAPF_EL_SIGNED_DATA, &sig, &sig_len, NULL) == -1 ||
+	    capf_msg_bytes(m, CAPF_EL_SHA2_SIGNED_DATA, &sha2, &sha2_len,
+	    NULL) == -1)
+		goto out;
+	*why = "the certificate's signed data does not verify";
+	if (capf_proof_verify(cert, s->dev.name, der, der_len, sig, sig_len,
+	    sha2, sha2_len, &err) == -1)
+		goto out;
+	*why = is_mic ? "the MIC does not chain to a CA in CAPF-trust" :
+	    "the LSC's issuer is not in CAPF-trust";
+	if (!chains_to_capf_trust(s, cert, &issuer))
+		goto out;
+	/* A valid chain decides: issued by a CAPF is an LSC. */
+	if (issuer != NULL) {
+		cert_common_name(issuer, icn, sizeof(icn));
+		is_mic = strncmp(icn, "CAPF-", 5) != 0;
+	}
+	if (capf_msg_bytes(m, CAPF_EL_SUDI_DATA, &sudi_data, &sudi_len,
+	    NULL) == 0) {
+		*cause = FAIL_INVALID_CREDENTIALS;
+		*why = "SUDI_DATA does not verify or chain to CAPF-trust";
+		X509_free(issuer);
+		issuer = NULL;
+		if (capf_sudi_verify(sudi_data, sudi_len, s->session_id, &sudi,
+		    &err) == -1 || !chains_to_capf_trust(s, sudi, &issuer))
+			goto out;
+	}
+	if (is_mic && (j = job_new(s)) != NULL) {
+		if ((j->der = malloc(der_len)) != NULL) {
+			memcpy(j->der, der, der_len);
+			j->der_len = der_len;
+			j->is_mic = 1;
+		}
+		j->operation = s->dev.operation;
+		write_later(s, j);
+	}
+	rc = 0;
+out:
+	X509_free(cert);
+	X509_free(issuer);
+	X509_free(sudi);
+	return rc;
+}
+
+static int
+authenticate(struct capf_session *s, const struct capf_msg *m,
+    enum capf_failure *cause, const char **why)
+{
+	char password[64];
+	struct capf_job *j;
+
+	switch (s->dev.auth_mode) {
+	case CAPF_AUTH_NULL_STRING:
+		return 0;
+	case CAPF_AUTH_STRING:
+		*cause = FAIL_INVALID_AUTH_STR;
+		if (s->dev.auth_failures >= AUTH_FAILURES_MAX) {
+			*why = "locked out after 5 wrong authentication strings";
+			return -1;
+		}
+		if (capf_msg_string(m, CAPF_EL_PASSWORD, password,
+		    sizeof(password), NULL) == 0 &&
+		    auth_string_equal(password, s->dev.auth_string)) {
+			OPENSSL_cleanse(password, sizeof(password));
+			return 0;
+		}
+		OPENSSL_cleanse(password, sizeof(password));
+		*why = "wrong authentication string";
+		if ((j = job_new(s)) != NULL) {
+			j->auth_failure = 1;
+			write_later(s, j);
+		}
+		return -1;
+	default:
+		return auth_certificate(s, m, cause, why);
+	}
+}
+
+static void
+send_key_request(struct capf_session *s, const struct key_spec *spec)
+{
+	struct writer w;
+	int curve;
+
+	s->asked = *spec;
+	capf_msg_begin(&w, CAPF_KEY_GENERATE_REQUEST, s->session_id);
+	if (spec->is_ec) {
+		curve = spec->bits == 256 ? CAPF_CURVE_P256 :
+		    spec->bits == 384 ? CAPF_CURVE_P384 : CAPF_CURVE_P521;
+		capf_put_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_EC);
+		capf_put_u8(&w, CAPF_EL_CURVE, (uint8_t)curve);
+	} else {
+		capf_put_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_RSA);
+		capf_put_u16(&w, CAPF_EL_KEY_SIZE, (uint16_t)spec->bits);
+	}
+	s->state = S_WAIT_KEY;
+	/* A phone may take minutes to make its key: that costs memory only. */
+	set_timeout(s, s->loop->server->cfg.keygen_timeout_s);
+	if (send_msg(s, &w) == -1)
+		fail(s, FAIL_PHONE_COMM, "cannot send KEY_GENERATE_REQUEST");
+}
+
+/* The key to ask for, honouring Key Order. */
+static void
+choose_keys(struct capf_session *s, struct key_spec *first)
+{
+	struct key_spec spec = { 0, 2048 };
+
+	key_spec_parse(s->dev.key_type, &spec, NULL);
+	s->has_fallback = 0;
+	if (s->dev.key_order == KEY_ORDER_EC && !spec.is_ec) {
+		spec.is_ec = 1;
+		spec.bits = 256;
+	} else if (s->dev.key_order == KEY_ORDER_EC_THEN_RSA) {
+		if (!spec.is_ec) {
+			s->fallback = spec;
+			spec.is_ec = 1;
+			spec.bits = 256;
+		} else {
+			s->fallback.is_ec = 0;
+			s->fallback.bits = 2048;
+		}
+		s->has_fallback = 1;
+	}
+	*first = spec;
+}
+
+static void
+start_operation(struct capf_session *s)
+{
+	struct key_spec first;
+	struct writer w;
+
+	switch (s->dev.operation) {
+	case CERT_OP_INSTALL:
+		choose_keys(s, &first);
+		send_key_request(s, &first);
+		return;
+	case CERT_OP_DELETE:
+		capf_msg_begin(&w, CAPF_DELETE_CERTIFICATE_REQUEST, s->session_id);
+		s->state = S_WAIT_DELETE;
+		break;
+	default:
+		capf_msg_begin(&w, CAPF_FETCH_CERTIFICATE_REQUEST, s->session_id);
+		s->state = S_WAIT_FETCH;
+		break;
+	}
+	if (send_msg(s, &w) == -1)
+		fail(s, FAIL_PHONE_COMM, "cannot send the request");
+}
+
+static void
+on_auth_response(struct capf_session *s, const struct capf_msg *m)
+{
+	enum capf_failure cause = FAIL_GENERIC;
+	const char *why = NULL;
+	struct ucerr err;
+	char name[64];
+	uint8_t version;
+	int found;
+
+	if (m->command != CAPF_AUTH_RESPONSE) {
+		fail(s, FAIL_GENERIC, "expected AUTH_RESPONSE");
+		return;
+	}
+	if (capf_msg_u8(m, CAPF_EL_VERSION, &version, &err) == -1 ||
+	    version != CAPF_VERSION ||
+	    capf_msg_string(m, CAPF_EL_DEVICE_NAME, name, sizeof(name),
+	    &err) == -1) {
+		log_warn("capf: %s: %s", s->peer, version != CAPF_VERSION ?
+		    "unsupported protocol version" : err.msg);
+		send_end(s, CAPF_REASON_INVALID_ELEMENT);
+		return;
+	}
+	/* Validated before it touches the store or a path. */
+	if (!device_name_valid(name) ||
+	    (found = store_device_get(s->loop->store, name, &s->dev,
+	    &err)) != 1) {
+		log_info("capf: %s from %s: unknown device", device_name_valid(
+		    name) ? name : "(invalid name)", s->peer);
+		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
+		return;
+	}
+	s->have_device = 1;
+	if (s->dev.operation == CERT_OP_NONE) {
+		log_outcome(s, "no operation pending");
+		send_end(s, CAPF_REASON_NO_ACTION);
+		return;
+	}
+	if (s->dev.deadline != 0 && clock_now() > s->dev.deadline) {
+		fail(s, FAIL_LATE, "after Operation Completes By");
+		return;
+	}
+	if (authenticate(s, m, &cause, &why) == -1) {
+		fail(s, cause, why);
+		return;
+	}
+	start_operation(s);
+}
+
+static void
+lsc_work(struct job *job)
+{
+	struct capf_job *j = (struct capf_job *)job;
+	struct ucerr err;
+	X509 *lsc = NULL;
+
+	job->rc = lsc_issue(j->ca, j->ca_key, j->device, j->phone_key, j->days,
+	    &lsc, &err);
+	if (job->rc == 0)
+		job->rc = cert_to_der(lsc, &j->der, &j->der_len, &err);
+	X509_free(lsc);
+}
+
+static void
+on_key(struct capf_session *s, const struct capf_msg *m)
+{
+	const uint8_t *der;
+	size_t len;
+	struct ucerr err;
+	struct capf_job *j;
+	EVP_PKEY *key;
+	long days;
+
+	if (m->command == CAPF_REQUEST_IN_PROGRESS)
+		return;		/* the phone is working on it */
+	if (m->command != CAPF_KEY_GENERATE_RESPONSE) {
+		fail(s, FAIL_GENERIC, "expected KEY_GENERATE_RESPONSE");
+		return;
+	}
+	if (capf_msg_bytes(m, CAPF_EL_PUBLIC_KEY, &der, &len, NULL) == -1) {
+		if (s->has_fallback) {
+			s->has_fallback = 0;
+			send_key_request(s, &s->fallback);
+			return;
+		}
+		fail(s, FAIL_KEY_GEN, "no PUBLIC_KEY from the phone");
+		return;
+	}
+	if (lsc_public_key(der, len, &s->asked, s->loop->server->cfg.allow_rsa512,
+	    &key, &err) == -1) {
+		fail(s, FAIL_KEY_GEN, err.msg);
+		return;
+	}
+	if ((j = job_new(s)) == NULL || lsc_days(s->loop->store, &days,
+	    &err) == -1) {
+		EVP_PKEY_free(key);
+		free(j);
+		fail(s, FAIL_CA_COMM, "out of memory");
+		return;
+	}
+	j->phone_key = key;
+	j->ca = s->ids->capf_cert;
+	j->ca_key = s->ids->capf_key;
+	X509_up_ref(j->ca);
+	EVP_PKEY_up_ref(j->ca_key);
+	snprintf(j->ca_sha256, sizeof(j->ca_sha256), "%s", s->ids->capf_sha256);
+	j->days = days;
+	j->status = CERT_STATUS_UPGRADE_SUCCESS;
+	j->session = s;
+	j->base.work = lsc_work;
+	j->base.done = s->done_ev;
+	j->base.free_fn = NULL;
+	s->job = j;
+	s->state = S_SIGNING;
+	bufferevent_disable(s->bev, EV_READ);
+	jobq_push(&s->loop->server->workers.q, &j->base);
+}
+
+/* A job the session waited for is finished (runs on the loop). */
+static void
+on_job_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct capf_session *s = arg;
+	struct capf_job *j = s->job;
+	struct writer w;
+	int rc = j->base.rc;
+
+	(void)fd;
+	(void)what;
+	s->job = NULL;
+	if (s->closed) {
+		/* The LSC is on record, but the phone never received it. */
+		if (s->state == S_SIGNING)
+			record_failure(s, FAIL_PHONE_COMM, "the connection was "
+			    "lost before the LSC was sent");
+		job_free(j);
+		session_free(s);
+		return;
+	}
+	bufferevent_enable(s->bev, EV_READ);
+	if (rc != 0) {
+		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
+		job_free(j);
+		fail(s, FAIL_CA_COMM, "the LSC could not be issued or stored");
+		return;
+	}
+	if (s->state == S_SIGNING) {
+		capf_msg_begin(&w, CAPF_STORE_CERTIFICATE_REQUEST, s->session_id);
+		capf_put_u8(&w, CAPF_EL_CERTIFICATE_TYPE, CAPF_CERT_LSC);
+		capf_put_certificate(&w, CAPF_CERT_LSC, j->der, j->der_len);
+		s->final_status = CERT_STATUS_UPGRADE_SUCCESS;
+		s->state = S_WAIT_STORE;
+		set_timeout(s, s->loop->server->cfg.idle_timeout_s);
+		job_free(j);
+		if (send_msg(s, &w) == -1)
+			fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
+		return;
+	}
+	/* S_SAVING: a delete or a troubleshoot is on record. */
+	s->final_status = j->status;
+	log_outcome(s, NULL);
+	send_end(s, s->dev.operation == CERT_OP_DELETE ?
+	    CAPF_REASON_UPDATE_CERTIFICATE : CAPF_REASON_NO_ACTION);
+	job_free(j);
+}
+
+/* Hands a write to the writer; the reply goes once it is durable. */
+static void
+save_then_reply(struct capf_session *s, struct capf_job *j)
+{
+	j->session = s;
+	j->base.done = s->done_ev;
+	j->base.free_fn = NULL;
+	s->job = j;
+	s->state = S_SAVING;
+	bufferevent_disable(s->bev, EV_READ);
+	jobq_push(&s->loop->server->writer.q, &j->base);
+}
+
+static void
+on_store_response(struct capf_session *s, const struct capf_msg *m)
+{
+	uint8_t reason = 0xff;
+
+	if (m->command != CAPF_STORE_CERTIFICATE_RESPONSE) {
+		fail(s, FAIL_GENERIC, "expected STORE_CERTIFICATE_RESPONSE");
+		return;
+	}
+	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
+	if (reason != CAPF_REASON_UPDATE_CERTIFICATE) {
+		fail(s, FAIL_GENERIC, "the phone did not store the LSC");
+		return;
+	}
+	log_outcome(s, NULL);
+	send_end(s, CAPF_REASON_UPDATE_CERTIFICATE);
+}
+
+static void
+on_delete_response(struct capf_session *s, const struct capf_msg *m)
+{
+	struct capf_job *j;
+	uint8_t reason = 0xff;
+
+	if (m->command != CAPF_DELETE_CERTIFICATE_RESPONSE) {
+		fail(s, FAIL_GENERIC, "expected DELETE_CERTIFICATE_RESPONSE");
+		return;
+	}
+	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
+	if (reason != CAPF_REASON_UPDATE_CERTIFICATE) {
+		fail(s, FAIL_GENERIC, "the phone did not delete its LSC");
+		return;
+	}
+	if ((j = job_new(s)) == NULL) {
+		fail(s, FAIL_GENERIC, "out of memory");
+		return;
+	}
+	j->clear_lsc = 1;
+	j->status = CERT_STATUS_DELETE_SUCCESS;
+	save_then_reply(s, j);
+}
+
+static void
+on_fetch_response(struct capf_session *s, const struct capf_msg *m)
+{
+	const uint8_t *der;
+	size_t len;
+	struct capf_job *j;
+	X509 *cert;
+	uint8_t reason = 0xff, type;
+
+	if (m->command != CAPF_FETCH_CERTIFICATE_RESPONSE) {
+		fail(s, FAIL_GENERIC, "expected FETCH_CERTIFICATE_RESPONSE");
+		return;
+	}
+	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
+	if (reason != CAPF_REASON_UPDATE_CERTIFICATE ||
+	    capf_msg_certificate(m, &der, &len, &type, NULL) == -1 ||
+	    cert_from_der(der, len, &cert, NULL) == -1) {
+		fail(s, FAIL_GENERIC, "the phone returned no certificate");
+		return;
+	}
+	if ((j = job_new(s)) == NULL || (j->der = malloc(len)) == NULL) {
+		X509_free(cert);
+		free(j);
+		fail(s, FAIL_GENERIC, "out of memory");
+		return;
+	}
+	memcpy(j->der, der, len);
+	j->der_len = len;
+	/* Troubleshoot keeps what the phone holds: its LSC or its MIC. */
+	if (looks_like_mic(cert, type))
+		j->is_mic = 1;
+	else
+		j->fetched_lsc = 1;
+	X509_free(cert);
+	j->status = CERT_STATUS_TROUBLESHOOT_SUCCESS;
+	snprintf(j->detail, sizeof(j->detail), "certificate returned");
+	save_then_reply(s, j);
+}
+
+static void
+on_message(struct capf_session *s, const uint8_t *data, size_t len)
+{
+	struct capf_msg m;
+	struct ucerr err;
+
+	if (capf_msg_decode(data, len, &m, &err) == -1) {
+		log_warn("capf: %s: %s", s->peer, err.msg);
+		fail(s, FAIL_GENERIC, err.msg);
+		return;
+	}
+	if (m.session_id != s->session_id) {
+		fail(s, FAIL_GENERIC, "wrong session id");
+		return;
+	}
+	if (m.unknown_tag != 0) {
+		log_warn("capf: %s: %s: unknown element %u", s->peer,
+		    capf_command_name(m.command), m.unknown_tag);
+		fail(s, FAIL_GENERIC, "unknown element");
+		return;
+	}
+	switch (s->state) {
+	case S_WAIT_AUTH:
+		on_auth_response(s, &m);
+		break;
+	case S_WAIT_KEY:
+		on_key(s, &m);
+		break;
+	case S_WAIT_STORE:
+		on_store_response(s, &m);
+		break;
+	case S_WAIT_DELETE:
+		on_delete_response(s, &m);
+		break;
+	case S_WAIT_FETCH:
+		on_fetch_response(s, &m);
+		break;
+	default:
+		/* Messages while signing or saving wait in the buffer. */
+		break;
+	}
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct capf_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct ucerr err;
+	uint8_t *data;
+	size_t have, need;
+
+	while (s->state != S_CLOSING && s->state != S_SIGNING &&
+	    s->state != S_SAVING &&
+	    (have = evbuffer_get_length(in)) >= CAPF_HEADER_LEN) {
+		data = evbuffer_pullup(in, CAPF_HEADER_LEN);
+		if (capf_msg_need(data, have, &need, &err) == -1) {
+			log_warn("capf: %s: %s", s->peer, err.msg);
+			evbuffer_drain(in, have);
+			fail(s, FAIL_GENERIC, err.msg);
+			return;
+		}
+		if (have < need)
+			return;
+		data = evbuffer_pullup(in, (ssize_t)need);
+		on_message(s, data, need);
+		if (s->bev == NULL)
+			return;		/* freed */
+		evbuffer_drain(in, need);
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct capf_session *s = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		send_auth_request(s);
+		return;
+	}
+	if (s->state == S_HANDSHAKE) {
+		log_debug("capf: %s: TLS handshake %s", s->peer,
+		    (what & BEV_EVENT_TIMEOUT) ? "timed out" : "failed");
+		session_free(s);
+		return;
+	}
+	if (s->job != NULL) {
+		/* The job finishes first; then the session goes. */
+		s->closed = 1;
+		bufferevent_free(s->bev);
+		s->bev = NULL;
+		return;
+	}
+	if (s->state == S_WAIT_KEY && (what & BEV_EVENT_TIMEOUT))
+		record_failure(s, FAIL_KEY_GEN, "no key from the phone in time");
+	else if (s->state != S_CLOSING && s->have_device)
+		record_failure(s, FAIL_PHONE_COMM, (what & BEV_EVENT_TIMEOUT) ?
+		    "the phone went quiet" : "the connection was lost");
+	else if (s->state != S_CLOSING)
+		log_debug("capf: %s: closed before naming a device", s->peer);
+	session_free(s);
+}
+
+static void
+session_free(struct capf_session *s)
+{
+	if (s->job != NULL) {
+		s->closed = 1;
+		if (s->bev != NULL) {
+			bufferevent_free(s->bev);
+			s->bev = NULL;
+		}
+		return;
+	}
+	if (s->bev != NULL)
+		bufferevent_free(s->bev);
+	if (s->done_ev != NULL)
+		event_free(s->done_ev);
+	identity_set_release(s->ids);
+	device_free(&s->dev);
+	s->loop->sessions--;
+	atomic_fetch_add(&s->loop->server->sessions_done, 1);
+	server_connection_closed(s->loop->server, s->peer);
+	free(s);
+}
+
+void
+capf_session_accept(struct loop *loop, struct bufferevent *bev,
+    const char *peer)
+{
+	struct capf_session *s = calloc(1, sizeof(*s));
+
+	if (s == NULL) {
+		bufferevent_free(bev);
+		server_connection_closed(loop->server, peer);
+		return;
+	}
+	s->loop = loop;
+	s->bev = bev;
+	s->ids = server_identities(loop->server);
+	s->session_id = new_session_id();
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	s->done_ev = event_new(loop->base, -1, 0, on_job_done, s);
+	loop->sessions++;
+	bufferevent_setcb(bev, on_read, NULL, on_event, s);
+	bufferevent_setwatermark(bev, EV_READ, 0, CAPF_MESSAGE_MAX * 2);
+	set_timeout(s, loop->server->cfg.handshake_timeout_s);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}

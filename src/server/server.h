@@ -1,0 +1,117 @@
+/*
+ * server.h - `ucpki serve`: one process, one event loop per core, each
+ * accepting on every service's port (SO_REUSEPORT); sessions are state
+ * machines driven by their loop; private-key work goes to the worker
+ * pool, durable writes to the single writer.  Every limit is explicit.
+ */
+#ifndef UCPKI_SERVER_H
+#define UCPKI_SERVER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "err.h"
+#include "jobs.h"
+
+struct event_base;
+struct evconnlistener;
+struct bufferevent;
+struct store;
+
+struct server_config {
+	const char	*home;
+	const char	*listen_addr;		/* default 0.0.0.0 */
+	int		 capf_port;		/* 0: CAPF off */
+	int		 tvs_port;		/* 0: TVS off */
+	int		 tls1;			/* allow TLS 1.0 on CAPF/TVS */
+	int		 loops;			/* 0: one per core */
+	int		 workers;		/* 0: one per core */
+	int		 handshake_timeout_s;
+	int		 idle_timeout_s;
+	int		 keygen_timeout_s;
+	int		 max_connections;
+	int		 max_per_address;
+	int		 allow_rsa512;
+	int		 monitor_interval_s;	/* 0: no scheduled monitor */
+	const char	*user;			/* drop privileges to this user */
+};
+
+void	server_config_defaults(struct server_config *cfg);
+
+/* What a service's sessions need, swapped whole on SIGHUP. */
+struct identity_set {
+	atomic_int	 refs;
+	SSL_CTX		*capf_ctx, *tvs_ctx;
+	X509		*capf_cert;
+	EVP_PKEY	*capf_key;
+	char		 capf_sha256[65];
+};
+
+struct loop;
+
+struct service {
+	const char	*name;			/* "CAPF", "TVS" */
+	int		 port;
+	/* A connection's TLS is up (or the TLS handshake starts). */
+	void		(*accept)(struct loop *loop, struct bufferevent *bev,
+			    const char *peer);
+	SSL_CTX		*(*ctx)(struct identity_set *ids);
+};
+
+struct server;
+
+struct loop {
+	struct server		*server;
+	struct event_base	*base;
+	pthread_t		 thread;
+	struct evconnlistener	*listeners[2];
+	struct store		*store;		/* read connection of this loop */
+	int			 sessions;
+};
+
+struct server {
+	struct server_config	 cfg;
+	struct loop		*loops;
+	int			 n_loops;
+	struct workers		 workers;
+	struct writer_thread	 writer;
+	struct service		 services[2];
+	int			 n_services;
+	pthread_mutex_t		 lock;		/* guards what follows */
+	struct identity_set	*ids;
+	X509_STORE		*capf_trust;
+	int64_t			 trust_generation;
+	/* connection limits */
+	atomic_int		 connections;
+	struct addr_count	*per_addr;
+	size_t			 per_addr_cap;
+	atomic_int		 draining;
+	/* counters for logs and benchmarks */
+	atomic_ulong		 sessions_done;
+};
+
+int	server_run(const struct server_config *cfg, struct ucerr *err);
+
+/* Current identities, with a reference the caller drops. */
+struct identity_set *server_identities(struct server *s);
+void	identity_set_release(struct identity_set *ids);
+/* CAPF-trust as of the store's current generation (caller frees). */
+X509_STORE *server_capf_trust(struct server *s, struct store *st);
+/* Releases a connection's slot (its per-address count too). */
+void	server_connection_closed(struct server *s, const char *peer);
+
+/* TVS arrives with the trust-verification work (tvs_session.c). */
+int	server_tvs_enabled(void);
+void	tvs_session_accept(struct loop *loop, struct bufferevent *bev,
+	    const char *peer);
+/* The certificate monitor on a schedule (monitor work). */
+void	server_monitor_start(struct server *s);
+
+/* The CAPF service (capf_session.c). */
+void	capf_session_accept(struct loop *loop, struct bufferevent *bev,
+	    const char *peer);
+
+#endif
