@@ -376,11 +376,11 @@ static void
 check_drained(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	static int waited;
 
 	(void)fd;
 	(void)what;
-	if (atomic_load(&s->connections) == 0 || ++waited > DRAIN_TIMEOUT_S * 10) {
+	if (atomic_load(&s->connections) == 0 ||
+	    ++s->drain_ticks > DRAIN_TIMEOUT_S * 10) {
 		log_info("serve: stopped (%lu sessions served)",
 		    (unsigned long)atomic_load(&s->sessions_done));
 		stop_all(s);
@@ -392,7 +392,6 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
 	struct timeval tick = { 0, 100000 };
-	struct event *ev;
 	int i, j;
 
 	(void)what;
@@ -404,8 +403,9 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 		for (j = 0; j < s->n_services; j++)
 			if (s->loops[i].listeners[j] != NULL)
 				evconnlistener_disable(s->loops[i].listeners[j]);
-	ev = event_new(s->loops[0].base, -1, EV_PERSIST, check_drained, s);
-	event_add(ev, &tick);
+	s->drain_tick = event_new(s->loops[0].base, -1, EV_PERSIST,
+	    check_drained, s);
+	event_add(s->drain_tick, &tick);
 }
 
 static void
@@ -485,6 +485,8 @@ teardown(struct server *s)
 {
 	int i, j;
 
+	if (s->drain_tick != NULL)
+		event_free(s->drain_tick);
 	for (i = 0; s->loops != NULL && i < s->n_loops; i++) {
 		for (j = 0; j < 2; j++)
 			if (s->loops[i].listeners[j] != NULL)

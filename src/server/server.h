@@ -89,6 +89,8 @@ struct server {
 	struct addr_count	*per_addr;
 	size_t			 per_addr_cap;
 	atomic_int		 draining;
+	struct event		*drain_tick;	/* SIGTERM: waits for sessions */
+	int			 drain_ticks;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
 };
