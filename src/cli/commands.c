@@ -120,5 +120,28 @@ const struct command commands[] = {
 	    "delete a simulated phone's LSC (the phone then presents its MIC)",
 	    phone_lsc_opts, 2, 2, cmd_phone_lsc },
 
+	{ "phone itl", "NAME FILE",
+	    "install an ITL on a simulated phone (a later one must be signed by one it trusts)",
+	    phone_itl_opts, 2, 2, cmd_phone_itl },
+	{ "phone verify-config", "NAME FILE.sgn [--itl FILE] [--tvs HOST:PORT --signer CERT]",
+	    "accept or reject a signed configuration as the phone would",
+	    phone_verify_config_opts, 2, 2, cmd_phone_verify_config },
+	{ "phone register", "NAME --server HOST:PORT [--itl FILE] [--tvs HOST:PORT] [--sni NAME]",
+	    "TLS registration with the phone's LSC (or MIC), with the phone's console lines",
+	    phone_register_opts, 1, 1, cmd_phone_register },
+
+	{ "tvs add", "CERT --role ROLE [--role ROLE ...] [--ttl SECONDS]",
+	    "have TVS vouch for a certificate with these roles",
+	    tvs_add_opts, 1, 1, cmd_tvs_add },
+	{ "tvs remove", "HASH-PREFIX",
+	    "stop vouching for a certificate (by the start of its SHA-256)",
+	    tvs_remove_opts, 1, 1, cmd_tvs_remove },
+	{ "tvs list", "[--json]",
+	    "every certificate TVS vouches for, with its roles",
+	    tvs_list_opts, 0, 0, cmd_tvs_list },
+	{ "tvs query", "CERT --server HOST:PORT [--device CP-8845-SEP…] [--itl FILE]",
+	    "ask a TVS server about a certificate, as a phone does",
+	    tvs_query_opts, 1, 1, cmd_tvs_query },
+
 	{ NULL, NULL, NULL, NULL, 0, 0, NULL },
 };

@@ -534,6 +534,8 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 		log_info("serve: %s listening on %s:%d (%d loops)",
 		    s.services[i].name, cfg->listen_addr, s.services[i].port,
 		    s.n_loops);
+	if (s.cfg.tvs_port > 0 && server_tvs_start(&s, err) == -1)
+		goto out;
 	server_monitor_start(&s);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
@@ -545,6 +547,8 @@ out:
 	for (i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
+	server_monitor_stop(&s);
+	server_tvs_stop(&s);
 	if (workers_up)
 		workers_stop(&s.workers);
 	if (writer_up)
