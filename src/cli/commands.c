@@ -120,6 +120,9 @@ const struct command commands[] = {
 	    "delete a simulated phone's LSC (the phone then presents its MIC)",
 	    phone_lsc_opts, 2, 2, cmd_phone_lsc },
 
+	{ "phone swarm", "--capf HOST:PORT | --tvs HOST:PORT --n DEVICES --c CONCURRENCY [--auth null|string|mic] [--key rsa2048|ec256] [--key-delay MS] [--itl FILE] [--provision] [--json]",
+	    "thousands of simulated phones against a CAPF or TVS server, with figures",
+	    phone_swarm_opts, 0, 0, cmd_phone_swarm },
 	{ "phone itl", "NAME FILE",
 	    "install an ITL on a simulated phone (a later one must be signed by one it trusts)",
 	    phone_itl_opts, 2, 2, cmd_phone_itl },

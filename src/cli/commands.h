@@ -86,6 +86,9 @@ int	cmd_phone_itl(struct cli *, const struct args *);
 int	cmd_phone_verify_config(struct cli *, const struct args *);
 int	cmd_phone_register(struct cli *, const struct args *);
 
+extern const struct opt phone_swarm_opts[];
+int	cmd_phone_swarm(struct cli *, const struct args *);
+
 /* Shared by the handlers. */
 /* The certificate to encrypt a device's configuration to (its LSC, else
  * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */
