@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/decoder.h>
 #include <openssl/x509v3.h>
 
 #include "lsc.h"
@@ -24,20 +25,62 @@ lsc_days(struct store *st, long *days, struct ucerr *err)
 }
 
 int
-lsc_public_key(const uint8_t *der, size_t len, const struct key_spec *asked,
-    int allow_rsa512, EVP_PKEY **out, struct ucerr *err)
+spki_decoder_init(struct spki_decoder *d)
+{
+	d->out = NULL;
+	d->ctx = OSSL_DECODER_CTX_new_for_pkey(&d->out, "DER",
+	    "SubjectPublicKeyInfo", NULL, EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+	return d->ctx != NULL ? 0 : -1;
+}
+
+void
+spki_decoder_free(struct spki_decoder *d)
+{
+	OSSL_DECODER_CTX_free(d->ctx);
+	EVP_PKEY_free(d->out);
+	d->ctx = NULL;
+	d->out = NULL;
+}
+
+static EVP_PKEY *
+decode_spki(struct spki_decoder *dec, const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
+	size_t left = len;
+	EVP_PKEY *key;
+
+	if (dec == NULL || dec->ctx == NULL) {
+		key = d2i_PUBKEY(NULL, &p, (long)len);
+		if (key != NULL && p != der + len) {
+			EVP_PKEY_free(key);
+			key = NULL;
+		}
+		return key;
+	}
+	dec->out = NULL;
+	if (OSSL_DECODER_from_data(dec->ctx, &p, &left) != 1 || left != 0) {
+		EVP_PKEY_free(dec->out);
+		dec->out = NULL;
+		return NULL;
+	}
+	key = dec->out;
+	dec->out = NULL;
+	return key;
+}
+
+int
+lsc_public_key(struct spki_decoder *dec, const uint8_t *der, size_t len,
+    const struct key_spec *asked, int allow_rsa512, EVP_PKEY **out,
+    struct ucerr *err)
+{
 	EVP_PKEY *key;
 	int is_ec, bits;
 
 	*out = NULL;
 	if (len == 0 || len > 4096)
 		return ucerr_set(err, "PUBLIC_KEY: %zu bytes is not a key", len);
-	if ((key = d2i_PUBKEY(NULL, &p, (long)len)) == NULL || p != der + len) {
-		EVP_PKEY_free(key);
+	if ((key = decode_spki(dec, der, len)) == NULL)
 		return ucerr_ssl(err, "PUBLIC_KEY: not a DER SubjectPublicKeyInfo");
-	}
 	is_ec = EVP_PKEY_get_base_id(key) == EVP_PKEY_EC;
 	bits = EVP_PKEY_get_bits(key);
 	if (!is_ec && EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
@@ -68,7 +111,8 @@ ca_field(X509 *ca, int nid, char *out, size_t outlen)
 
 int
 lsc_issue(X509 *ca, EVP_PKEY *ca_key, const char *device_name,
-    EVP_PKEY *phone_key, long days, X509 **out, struct ucerr *err)
+    const uint8_t *spki_der, size_t spki_len, const EVP_MD *md, long days,
+    X509 **out, struct ucerr *err)
 {
 	struct cert_template t;
 	char o[128], ou[128], l[128], st[128], c[8];
@@ -87,6 +131,8 @@ lsc_issue(X509 *ca, EVP_PKEY *ca_key, const char *device_name,
 	t.subject.c = c;
 	t.profile = PROFILE_LSC;
 	t.days = days;
-	t.md = EVP_sha256();
-	return cert_build(&t, phone_key, ca, ca_key, out, err);
+	t.md = md;
+	t.spki_der = spki_der;
+	t.spki_len = spki_len;
+	return cert_build(&t, NULL, ca, ca_key, out, err);
 }

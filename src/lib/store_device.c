@@ -263,24 +263,39 @@ tx_end(struct store *st, int started, int rc, struct ucerr *err)
 	return -1;
 }
 
+void
+lsc_facts_get(X509 *cert, struct lsc_facts *f)
+{
+	cert_serial_hex(cert, f->serial, sizeof(f->serial));
+	name_oneline(X509_get_issuer_name(cert), f->issuer, sizeof(f->issuer));
+	f->not_before = (int64_t)asn1_time_to_unix(X509_get0_notBefore(cert));
+	f->not_after = (int64_t)asn1_time_to_unix(X509_get0_notAfter(cert));
+}
+
 int
 store_device_record_lsc(struct store *st, const char *name,
-    const uint8_t *der, size_t len, const char *issuer_sha256, int status,
-    const char *peer, struct ucerr *err)
+    const uint8_t *der, size_t len, const struct lsc_facts *facts,
+    const char *issuer_sha256, int status, const char *peer,
+    struct ucerr *err)
 {
 	sqlite3_stmt *stmt = NULL;
-	char serial[64], issuer[512];
-	time_t not_before, not_after;
+	struct lsc_facts parsed;
+	const char *serial, *issuer;
+	int64_t not_before, not_after;
 	X509 *cert;
 	int started, rc = -1;
 
-	if (cert_from_der(der, len, &cert, err) == -1)
-		return -1;
-	cert_serial_hex(cert, serial, sizeof(serial));
-	name_oneline(X509_get_issuer_name(cert), issuer, sizeof(issuer));
-	not_before = asn1_time_to_unix(X509_get0_notBefore(cert));
-	not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
-	X509_free(cert);
+	if (facts == NULL) {
+		if (cert_from_der(der, len, &cert, err) == -1)
+			return -1;
+		lsc_facts_get(cert, &parsed);
+		X509_free(cert);
+		facts = &parsed;
+	}
+	serial = facts->serial;
+	issuer = facts->issuer;
+	not_before = facts->not_before;
+	not_after = facts->not_after;
 	if (tx_begin(st, &started, err) == -1)
 		return -1;
 	if (store_prepare(st, "UPDATE device SET lsc_der = ?, "

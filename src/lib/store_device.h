@@ -5,6 +5,8 @@
 #ifndef UCPKI_STORE_DEVICE_H
 #define UCPKI_STORE_DEVICE_H
 
+#include <openssl/x509.h>
+
 #include "device.h"
 #include "store.h"
 
@@ -42,9 +44,19 @@ int	store_device_set_status(struct store *st, const char *name, int status,
  * forever), and a history line.  Joins the caller's transaction if one
  * is open.
  */
+struct lsc_facts {
+	char	 serial[64];
+	char	 issuer[512];
+	int64_t	 not_before, not_after;
+};
+
+/* What the lsc table records of a certificate. */
+void	lsc_facts_get(X509 *cert, struct lsc_facts *facts);
+/* facts NULL: taken from der (the server passes them: parsing is slow). */
 int	store_device_record_lsc(struct store *st, const char *name,
-	    const uint8_t *der, size_t len, const char *issuer_sha256,
-	    int status, const char *peer, struct ucerr *err);
+	    const uint8_t *der, size_t len, const struct lsc_facts *facts,
+	    const char *issuer_sha256, int status, const char *peer,
+	    struct ucerr *err);
 /* After a delete the phone confirmed. */
 int	store_device_clear_lsc(struct store *st, const char *name, int status,
 	    const char *peer, struct ucerr *err);

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "buf.h"
 #include "fileio.h"
 #include "x509.h"
 
@@ -178,6 +179,89 @@ random_serial(X509 *cert)
 	return rc;
 }
 
+/* One DER element: tag, definite length (short or 1-2 byte long form). */
+static int
+der_element(struct reader *r, uint8_t *tag, struct reader *value)
+{
+	uint8_t b0, b1, b2;
+	size_t len;
+
+	GUARD(reader_u8(r, tag));
+	GUARD(reader_u8(r, &b0));
+	if (b0 < 0x80) {
+		len = b0;
+	} else if (b0 == 0x81) {
+		GUARD(reader_u8(r, &b1));
+		len = b1;
+	} else if (b0 == 0x82) {
+		GUARD(reader_u8(r, &b1));
+		GUARD(reader_u8(r, &b2));
+		len = (size_t)b1 << 8 | b2;
+	} else {
+		return -1;
+	}
+	return reader_sub(r, len, value);
+}
+
+/*
+ * Sets the certificate's key from SubjectPublicKeyInfo DER without
+ * decoding it: OpenSSL 3.0 spends hundreds of microseconds in its key
+ * decoders and encoders, more than the rest of issuing an LSC.
+ */
+static int
+set_spki(X509 *cert, const uint8_t *der, size_t len)
+{
+	struct reader r, spki, alg_der, bits;
+	const unsigned char *p;
+	X509_ALGOR *alg = NULL;
+	ASN1_OBJECT *obj;
+	const void *pval;
+	void *param = NULL;
+	unsigned char *copy = NULL;
+	uint8_t tag, unused;
+	int ptype, rc = -1;
+
+	reader_init(&r, der, len);
+	if (der_element(&r, &tag, &spki) == -1 || tag != 0x30 ||
+	    reader_left(&r) != 0)
+		return -1;
+	alg_der = spki;
+	if (der_element(&spki, &tag, &bits) == -1 || tag != 0x30)
+		return -1;
+	alg_der.len = spki.pos;		/* the AlgorithmIdentifier element */
+	if (der_element(&spki, &tag, &bits) == -1 || tag != 0x03 ||
+	    reader_left(&spki) != 0 || reader_u8(&bits, &unused) == -1 ||
+	    unused != 0)
+		return -1;
+	p = alg_der.data;
+	if ((alg = d2i_X509_ALGOR(NULL, &p, (long)alg_der.len)) == NULL)
+		return -1;
+	X509_ALGOR_get0((const ASN1_OBJECT **)&obj, &ptype, &pval, alg);
+	if (ptype == V_ASN1_SEQUENCE)
+		param = ASN1_STRING_dup(pval);
+	else if (ptype == V_ASN1_OBJECT)
+		param = OBJ_dup(pval);
+	else
+		ptype = V_ASN1_NULL;
+	if ((copy = OPENSSL_memdup(bits.data + bits.pos, reader_left(&bits))) ==
+	    NULL && reader_left(&bits) > 0)
+		goto out;
+	if (X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(cert), OBJ_dup(obj),
+	    ptype, param, copy, (int)reader_left(&bits)) == 1) {
+		copy = NULL;
+		param = NULL;
+		rc = 0;
+	}
+out:
+	OPENSSL_free(copy);
+	if (param != NULL && ptype == V_ASN1_SEQUENCE)
+		ASN1_STRING_free(param);
+	else if (param != NULL)
+		ASN1_OBJECT_free(param);
+	X509_ALGOR_free(alg);
+	return rc;
+}
+
 int
 cert_build(const struct cert_template *t, EVP_PKEY *pubkey, X509 *issuer,
     EVP_PKEY *issuer_key, X509 **out, struct ucerr *err)
@@ -195,7 +279,9 @@ cert_build(const struct cert_template *t, EVP_PKEY *pubkey, X509 *issuer,
 	if ((cert = X509_new()) == NULL || !X509_set_version(cert, 2) ||
 	    random_serial(cert) == -1 || !X509_set_subject_name(cert, subject) ||
 	    !X509_set_issuer_name(cert, issuer ? X509_get_subject_name(issuer) :
-	    subject) || !X509_set_pubkey(cert, pubkey) ||
+	    subject) ||
+	    (t->spki_der != NULL ? set_spki(cert, t->spki_der, t->spki_len) == -1 :
+	    !X509_set_pubkey(cert, pubkey)) ||
 	    X509_time_adj_ex(X509_getm_notBefore(cert), 0, 0, &start) == NULL ||
 	    X509_time_adj_ex(X509_getm_notAfter(cert), (int)t->days, 0,
 	    &start) == NULL) {

@@ -47,6 +47,10 @@ struct cert_template {
 	long		 days;
 	time_t		 not_before;	/* 0 = now */
 	const EVP_MD	*md;		/* NULL = SHA-256 */
+	/* The subject's key as DER SubjectPublicKeyInfo: copied into the
+	 * certificate as is, which spares OpenSSL 3.0's slow key encoder. */
+	const uint8_t	*spki_der;
+	size_t		 spki_len;
 };
 
 /*

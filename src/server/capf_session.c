@@ -53,7 +53,10 @@ struct capf_job {
 	int			 status;
 	int			 auth_failure;	/* count one more failure */
 	/* LSC issuance */
-	EVP_PKEY		*phone_key;
+	uint8_t			*spki;		/* the phone's key, as sent */
+	size_t			 spki_len;
+	const EVP_MD		*md;
+	struct lsc_facts	 facts;
 	X509			*ca;
 	EVP_PKEY		*ca_key;
 	char			 ca_sha256[65];
@@ -99,7 +102,7 @@ new_session_id(void)
 static void
 job_free(struct capf_job *j)
 {
-	EVP_PKEY_free(j->phone_key);
+	free(j->spki);
 	EVP_PKEY_free(j->ca_key);
 	X509_free(j->ca);
 	free(j->der);
@@ -127,7 +130,7 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 		return -1;
 	if (j->operation == CERT_OP_INSTALL && j->der != NULL && !j->is_mic)
 		return store_device_record_lsc(st, j->device, j->der, j->der_len,
-		    j->ca_sha256, j->status, j->peer, err);
+		    &j->facts, j->ca_sha256, j->status, j->peer, err);
 	if (j->clear_lsc)
 		return store_device_clear_lsc(st, j->device, j->status, j->peer,
 		    err);
@@ -550,10 +553,12 @@ lsc_work(struct job *job)
 	struct ucerr err;
 	X509 *lsc = NULL;
 
-	job->rc = lsc_issue(j->ca, j->ca_key, j->device, j->phone_key, j->days,
-	    &lsc, &err);
+	job->rc = lsc_issue(j->ca, j->ca_key, j->device, j->spki, j->spki_len,
+	    j->md, j->days, &lsc, &err);
 	if (job->rc == 0)
 		job->rc = cert_to_der(lsc, &j->der, &j->der_len, &err);
+	if (job->rc == 0)
+		lsc_facts_get(lsc, &j->facts);
 	X509_free(lsc);
 }
 
@@ -582,19 +587,22 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 		fail(s, FAIL_KEY_GEN, "no PUBLIC_KEY from the phone");
 		return;
 	}
-	if (lsc_public_key(der, len, &s->asked, s->loop->server->cfg.allow_rsa512,
-	    &key, &err) == -1) {
+	if (lsc_public_key(&s->loop->spki_decoder, der, len, &s->asked,
+	    s->loop->server->cfg.allow_rsa512, &key, &err) == -1) {
 		fail(s, FAIL_KEY_GEN, err.msg);
 		return;
 	}
-	if ((j = job_new(s)) == NULL || lsc_days(s->loop->store, &days,
-	    &err) == -1) {
-		EVP_PKEY_free(key);
-		free(j);
+	EVP_PKEY_free(key);
+	if ((j = job_new(s)) == NULL || (j->spki = malloc(len)) == NULL ||
+	    lsc_days(s->loop->store, &days, &err) == -1) {
+		if (j != NULL)
+			job_free(j);
 		fail(s, FAIL_CA_COMM, "out of memory");
 		return;
 	}
-	j->phone_key = key;
+	memcpy(j->spki, der, len);
+	j->spki_len = len;
+	j->md = s->loop->server->sha256;
 	j->ca = s->ids->capf_cert;
 	j->ca_key = s->ids->capf_key;
 	X509_up_ref(j->ca);

@@ -123,7 +123,10 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	}
 	/* Server authentication only: phones do not send certificates. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
-	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+	/* Phones do not resume sessions: no cache, no tickets to encrypt. */
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1)
@@ -463,7 +466,11 @@ setup(struct server *s, struct ucerr *err)
 			return ucerr_set(err, "cannot create an event loop");
 		if ((s->loops[i].store = store_open(s->cfg.home, 0, err)) == NULL)
 			return -1;
+		if (spki_decoder_init(&s->loops[i].spki_decoder) == -1)
+			return ucerr_ssl(err, "cannot set up a key decoder");
 	}
+	if ((s->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return ucerr_ssl(err, "SHA-256 unavailable");
 	if ((s->ids = load_identities(s, s->loops[0].store, err)) == NULL)
 		return -1;
 	if (s->cfg.capf_port > 0)
@@ -494,7 +501,9 @@ teardown(struct server *s)
 		if (s->loops[i].base != NULL)
 			event_base_free(s->loops[i].base);
 		store_close(s->loops[i].store);
+		spki_decoder_free(&s->loops[i].spki_decoder);
 	}
+	EVP_MD_free(s->sha256);
 	free(s->loops);
 	free(s->per_addr);
 	identity_set_release(s->ids);

@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "jobs.h"
+#include "lsc.h"
 
 struct event_base;
 struct evconnlistener;
@@ -77,6 +78,7 @@ struct loop {
 	pthread_t		 thread;
 	struct evconnlistener	*listeners[2];
 	struct store		*store;		/* read connection of this loop */
+	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
 	int			 sessions;
 };
 
@@ -85,6 +87,7 @@ struct server {
 	struct loop		*loops;
 	int			 n_loops;
 	struct workers		 workers;
+	EVP_MD			*sha256;	/* fetched once: LSC signatures */
 	struct writer_thread	 writer;
 	struct service		 services[2];
 	int			 n_services;
