@@ -102,6 +102,8 @@ mode_text(const struct phone *ph, const struct phone_capf_opts *o)
 {
 	if (o->auth_string != NULL && o->auth_string[0] != '\0')
 		return "[1]([AUTH_STR])";
+	if (o->prefer_mic)
+		return "[4]([MIC])";
 	return ph->lsc ? "[3]([LSC])" : "[1]([NULL_STR])";
 }
 
@@ -186,10 +188,13 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	capf_client_init(&c);
 	c.device_name = ph->name;
 	c.password = o->auth_string ? o->auth_string : "";
-	/* Precedence to LSC: the LSC when installed, else the MIC. */
-	c.auth_cert = ph->lsc ? ph->lsc : ph->mic;
-	c.auth_key = ph->lsc ? ph->lsc_key : ph->mic_key;
-	c.auth_is_lsc = ph->lsc != NULL;
+	/*
+	 * Precedence to LSC: the LSC when installed, else the MIC; with
+	 * precedence to MIC the phone presents its MIC regardless.
+	 */
+	c.auth_is_lsc = ph->lsc != NULL && !o->prefer_mic;
+	c.auth_cert = c.auth_is_lsc ? ph->lsc : ph->mic;
+	c.auth_key = c.auth_is_lsc ? ph->lsc_key : ph->mic_key;
 	c.sudi = ph->sudi;
 	c.sudi_key = ph->sudi_key;
 	c.current_lsc = ph->lsc;

@@ -17,6 +17,7 @@ struct phone_capf_opts {
 	const char	*itl_path;	/* NULL: the phone's own, if installed */
 	int		 timeout_ms;
 	int		 tls1;
+	int		 prefer_mic;	/* present the MIC even with an LSC */
 	FILE		*console;	/* SECD-style lines and status messages */
 };
 

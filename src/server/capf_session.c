@@ -82,10 +82,13 @@ struct capf_session {
 	int			 has_fallback;
 	int			 final_status;	/* for the outcome log line */
 	int			 closed;	/* peer gone while a job ran */
+	uint8_t			 end_reason;	/* END_SESSION after S_SAVING */
 };
 
 static void	session_free(struct capf_session *s);
 static void	send_end(struct capf_session *s, uint8_t reason);
+static void	save_then_reply(struct capf_session *s, struct capf_job *j,
+		    uint8_t end_reason);
 
 static uint32_t
 new_session_id(void)
@@ -194,13 +197,30 @@ record_failure(struct capf_session *s, enum capf_failure cause,
 	log_outcome(s, why);
 }
 
-/* Records the failure and ends the session with INVALID_ELEMENT. */
+/*
+ * Records the failure and ends the session with INVALID_ELEMENT.  When
+ * the device is known, END_SESSION leaves only once its failure status
+ * is durable, so whoever looks after the phone gives up sees the reason.
+ */
 static void
 fail(struct capf_session *s, enum capf_failure cause, const char *why)
 {
-	record_failure(s, cause, why);
-	if (s->bev != NULL && s->state != S_CLOSING)
+	struct capf_job *j;
+
+	if (s->bev == NULL || s->state == S_CLOSING) {
+		record_failure(s, cause, why);
+		return;
+	}
+	if (!s->have_device || (j = job_new(s)) == NULL) {
+		record_failure(s, cause, why);
 		send_end(s, CAPF_REASON_INVALID_ELEMENT);
+		return;
+	}
+	s->final_status = cert_status_failure(s->dev.operation, cause);
+	j->status = s->final_status;
+	snprintf(j->detail, sizeof(j->detail), "%s", why);
+	log_outcome(s, why);
+	save_then_reply(s, j, CAPF_REASON_INVALID_ELEMENT);
 }
 
 static int
@@ -637,6 +657,11 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 	if (rc != 0) {
 		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
 		job_free(j);
+		if (s->state == S_SAVING) {
+			/* The store refused; saying so again would loop. */
+			send_end(s, CAPF_REASON_INVALID_ELEMENT);
+			return;
+		}
 		fail(s, FAIL_CA_COMM, "the LSC could not be issued or stored");
 		return;
 	}
@@ -652,18 +677,21 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 			fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
 		return;
 	}
-	/* S_SAVING: a delete or a troubleshoot is on record. */
-	s->final_status = j->status;
-	log_outcome(s, NULL);
-	send_end(s, s->dev.operation == CERT_OP_DELETE ?
-	    CAPF_REASON_UPDATE_CERTIFICATE : CAPF_REASON_NO_ACTION);
+	/* S_SAVING: a delete, a troubleshoot or a failure is on record. */
+	if (s->end_reason != CAPF_REASON_INVALID_ELEMENT) {
+		s->final_status = j->status;
+		log_outcome(s, NULL);
+	}
+	send_end(s, s->end_reason);
 	job_free(j);
 }
 
 /* Hands a write to the writer; the reply goes once it is durable. */
 static void
-save_then_reply(struct capf_session *s, struct capf_job *j)
+save_then_reply(struct capf_session *s, struct capf_job *j,
+    uint8_t end_reason)
 {
+	s->end_reason = end_reason;
 	j->session = s;
 	j->base.done = s->done_ev;
 	j->base.free_fn = NULL;
@@ -712,7 +740,7 @@ on_delete_response(struct capf_session *s, const struct capf_msg *m)
 	}
 	j->clear_lsc = 1;
 	j->status = CERT_STATUS_DELETE_SUCCESS;
-	save_then_reply(s, j);
+	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
 }
 
 static void
@@ -751,7 +779,7 @@ on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 	X509_free(cert);
 	j->status = CERT_STATUS_TROUBLESHOOT_SUCCESS;
 	snprintf(j->detail, sizeof(j->detail), "certificate returned");
-	save_then_reply(s, j);
+	save_then_reply(s, j, CAPF_REASON_NO_ACTION);
 }
 
 static void
