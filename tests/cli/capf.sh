@@ -205,6 +205,32 @@ ok "make phone 5 (not in the store)" phone make $P5
 enroll_fails "unknown device" $P5 "LSC: Failed"
 contains "unknown device says so" "$ERR" "unknown to the CAPF server"
 
+# --- the phone authenticates the server by its ITL ---------------------------------
+ok "itl build" itl build --out "$W/ITLFile.tlv"
+ok "P2 install" device set $P2 --operation install --auth null --key rsa2048
+enroll "ITL with this CAPF: trusted" $P2 --itl "$W/ITLFile.tlv"
+contains "ITL: LSC: Installed" "$OUT" "LSC: Installed"
+"$UCPKI" cert show CallManager --pem >"$W/cm.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/sast.key" -out "$W/sast.crt" \
+    -subj "/CN=SAST" -days 30 2>/dev/null
+cat "$W/sast.crt" "$W/sast.key" >"$W/sast.pem"
+ok "an ITL without a CAPF record" tlv build "$W/nocapf.tlv" --sast "$W/sast.pem" --ccm-tftp "$W/cm.pem"
+ok "P2 install again" device set $P2 --operation install --auth null
+enroll_fails "no CAPF record: LSC: Connection Failed" $P2 "LSC: Connection Failed" --itl "$W/nocapf.tlv"
+contains "no CAPF record: No valid CAPF server" "$ERR$OUT" "No valid CAPF server"
+check "no CAPF record: still pending" test "$(field $P2 status)" = 2
+
+# --- SIGHUP reloads identities ----------------------------------------------------------
+ok "new CAPF identity" cert generate CAPF --yes
+kill -HUP $SERVER
+for _ in $(seq 50); do grep -q "SIGHUP: identities reloaded" "$W/serve.log" && break; sleep 0.1; done
+check "SIGHUP logged" grep -q "SIGHUP: identities reloaded" "$W/serve.log"
+enroll_fails "old ITL, new CAPF: LSC: Connection Failed" $P2 "LSC: Connection Failed" --itl "$W/ITLFile.tlv"
+ok "itl build with the new CAPF" itl build --out "$W/ITLFile2.tlv"
+enroll "new ITL, new CAPF" $P2 --itl "$W/ITLFile2.tlv"
+"$UCPKI" cert show CAPF --pem >"$W/capf2-own.pem"
+check "the LSC is issued by the new CAPF" openssl verify -CAfile "$W/capf2-own.pem" -purpose sslclient "$H/phones/$P2/lsc.pem"
+
 # --- a misbehaving peer -----------------------------------------------------------
 P6=SEP00AABBCCDD06
 ok "add device 6" device add $P6
