@@ -1,4 +1,5 @@
 /* cmd_phone.c - `ucpki phone ...`: the phone simulator. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,8 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	o.tls1 = args_has(a, "tls1");
 	o.prefer_mic = args_has(a, "mic");
 	o.console = cli->out;
+	/* A server that hangs up is a failure to report, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	rc = phone_capf_run(&ph, &o, &outcome, &status, &cli->err);
 	if (rc == 0 && outcome == OUTCOME_DELETED)
 		fprintf(cli->out, "LSC: Deleted\n");

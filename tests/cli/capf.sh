@@ -253,4 +253,26 @@ check "log: no private keys" bash -c "! grep -q 'PRIVATE KEY' $W/serve.log"
 # --- SIGTERM drains -------------------------------------------------------------------
 kill -TERM $SERVER
 if wait $SERVER; then pass "SIGTERM: clean exit"; else fail "SIGTERM: exit status $?" "$(tail -5 "$W/serve.log")"; fi
+
+# --- a TLS 1.0 listener for 7900-series phones, and the per-address limit -------------
+PORT2=$(free_port)
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT2" --tvs-port 0 --tls1 \
+    --monitor-interval 0 --max-per-address 1 --loops 1 >"$W/serve2.log" 2>&1 &
+SERVER2=$!
+on_exit_kill $SERVER2
+if wait_port "$PORT2" 30; then pass "serve --tls1 listens"; else fail "serve --tls1" "$(cat "$W/serve2.log")"; fi
+ok "P1 install for the TLS 1.0 phone" device set $P1 --operation install --auth null
+exec 3<>/dev/tcp/127.0.0.1/"$PORT2"
+run phone capf $P1 --server 127.0.0.1:$PORT2 --tls1 --timeout 5
+contains "second connection from one address refused" "$OUT" "LSC: Connection Failed"
+exec 3<&-
+for _ in $(seq 50); do
+	run phone capf $P1 --server 127.0.0.1:$PORT2 --tls1
+	[ "$RC" -eq 0 ] && break
+	sleep 0.1
+done
+contains "TLS 1.0 phone enrolls once the slot is free" "$OUT" "LSC: Installed"
+expect_status "TLS 1.0" $P1 3
+kill -TERM $SERVER2
+wait $SERVER2 && pass "second server: clean exit" || fail "second server exit"
 finish

@@ -219,4 +219,20 @@ s.sendall(msg(END_SESSION, sid, el(EL_REASON, b'\x01')))
 expect_end(s, 'END_SESSION instead of a key: INVALID_ELEMENT')
 expect_status('unexpected command', 6)
 
+# --- EC Preferred, RSA Backup: a phone without EC gets asked for RSA -------------
+r = ucpki('device', 'set', DEVICE, '--operation', 'install', '--auth', 'null', '--key', 'rsa2048',
+          '--key-order', 'ec-then-rsa')
+assert r.returncode == 0, r.stderr
+s, sid = start()
+s.sendall(msg(AUTH_RESPONSE, sid, auth_body()))
+m = recv_msg(s)
+report(m is not None and m[0] == KEY_GENERATE_REQUEST and m[2].get(17) == b'\x01' and m[2].get(18) == b'\x00',
+       'EC preferred: asks for EC P-256 first', f'got {m!r}')
+s.sendall(msg(KEY_GENERATE_RESPONSE, sid, b''))
+m = recv_msg(s)
+report(m is not None and m[0] == KEY_GENERATE_REQUEST and m[2].get(17) == b'\x00' and m[2].get(10) == b'\x08\x00',
+       'no EC key: asks for RSA 2048 next', f'got {m!r}')
+s.close()
+expect_status('vanished after the RSA request', 13)
+
 sys.exit(1 if failures else 0)
