@@ -376,11 +376,11 @@ static void
 check_drained(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
-	static int waited;
 
 	(void)fd;
 	(void)what;
-	if (atomic_load(&s->connections) == 0 || ++waited > DRAIN_TIMEOUT_S * 10) {
+	if (atomic_load(&s->connections) == 0 ||
+	    ++s->drain_ticks > DRAIN_TIMEOUT_S * 10) {
 		log_info("serve: stopped (%lu sessions served)",
 		    (unsigned long)atomic_load(&s->sessions_done));
 		stop_all(s);
@@ -392,7 +392,6 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
 	struct timeval tick = { 0, 100000 };
-	struct event *ev;
 	int i, j;
 
 	(void)what;
@@ -404,8 +403,10 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 		for (j = 0; j < s->n_services; j++)
 			if (s->loops[i].listeners[j] != NULL)
 				evconnlistener_disable(s->loops[i].listeners[j]);
-	ev = event_new(s->loops[0].base, -1, EV_PERSIST, check_drained, s);
-	event_add(ev, &tick);
+	s->drain_ev = event_new(s->loops[0].base, -1, EV_PERSIST, check_drained,
+	    s);
+	if (s->drain_ev != NULL)
+		event_add(s->drain_ev, &tick);
 }
 
 static void
@@ -543,6 +544,8 @@ out:
 	for (i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
+	if (s.drain_ev != NULL)
+		event_free(s.drain_ev);
 	if (workers_up)
 		workers_stop(&s.workers);
 	if (writer_up)

@@ -18,6 +18,7 @@
 
 struct event_base;
 struct evconnlistener;
+struct event;
 struct bufferevent;
 struct store;
 
@@ -89,6 +90,8 @@ struct server {
 	struct addr_count	*per_addr;
 	size_t			 per_addr_cap;
 	atomic_int		 draining;
+	struct event		*drain_ev;	/* SIGTERM: polls for the end */
+	int			 drain_ticks;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
 };
