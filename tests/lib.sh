@@ -112,6 +112,21 @@ wait_port() {
 	return 1
 }
 
+# stop_server NAME PID LOG: SIGTERM, wait, and check the server exited
+# cleanly with no sanitizer report in its log.
+stop_server() {
+	local name=$1 pid=$2 log=$3 rc
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid"
+	rc=$?
+	check "$name: exits 0 on SIGTERM" test "$rc" -eq 0
+	if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error' "$log"; then
+		fail "$name: sanitizer report" "$(grep -E -A8 'Sanitizer|runtime error' "$log" | head -30)"
+	else
+		pass "$name: no sanitizer report"
+	fi
+}
+
 finish() {
 	echo "$passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

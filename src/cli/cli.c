@@ -109,6 +109,13 @@ args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 	a->cmd = cmd;
 	for (i = 0; i < argc; i++) {
 		arg = argv[i];
+		/* One-letter options may be written -n as well as --n. */
+		if (!only_positional && arg[0] == '-' && arg[1] != '-' &&
+		    arg[1] != '\0' && arg[2] == '\0' &&
+		    find_opt(cmd, arg + 1, 1) != -1) {
+			arg += 1;
+			goto option;
+		}
 		if (only_positional || arg[0] != '-' || arg[1] != '-' ||
 		    arg[2] == '\0') {
 			if (!only_positional && strcmp(arg, "--") == 0) {
@@ -122,6 +129,7 @@ args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			continue;
 		}
 		arg += 2;
+option:
 		eq = strchr(arg, '=');
 		len = eq ? (size_t)(eq - arg) : strlen(arg);
 		if ((idx = find_opt(cmd, arg, len)) == -1)

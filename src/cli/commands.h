@@ -74,6 +74,21 @@ int	cmd_phone_lsc(struct cli *, const struct args *);
 int	cli_host_port(struct cli *cli, const char *arg, char *host,
 	    size_t hostlen, int *port);
 
+/* tvs, phone trust */
+extern const struct opt tvs_add_opts[], tvs_remove_opts[], tvs_list_opts[],
+	tvs_query_opts[], phone_itl_opts[], phone_verify_config_opts[],
+	phone_register_opts[];
+int	cmd_tvs_add(struct cli *, const struct args *);
+int	cmd_tvs_remove(struct cli *, const struct args *);
+int	cmd_tvs_list(struct cli *, const struct args *);
+int	cmd_tvs_query(struct cli *, const struct args *);
+int	cmd_phone_itl(struct cli *, const struct args *);
+int	cmd_phone_verify_config(struct cli *, const struct args *);
+int	cmd_phone_register(struct cli *, const struct args *);
+
+extern const struct opt phone_swarm_opts[];
+int	cmd_phone_swarm(struct cli *, const struct args *);
+
 /* Shared by the handlers. */
 /* The certificate to encrypt a device's configuration to (its LSC, else
  * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */

@@ -71,6 +71,15 @@ static const char *const migrations[] = {
 	"  operation INTEGER NOT NULL, status INTEGER NOT NULL,"
 	"  peer TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');"
 	"CREATE INDEX device_history_device ON device_history (device, at);",
+
+	/* 3: certificates TVS vouches for beyond the node's identities. */
+	"CREATE TABLE tvs_entry ("
+	"  sha256 TEXT PRIMARY KEY, cert_der BLOB NOT NULL,"
+	"  roles TEXT NOT NULL, ttl INTEGER NOT NULL, added_at INTEGER NOT NULL);"
+	"CREATE TRIGGER tvs_gen_i AFTER INSERT ON tvs_entry BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER tvs_gen_d AFTER DELETE ON tvs_entry BEGIN"
+	"  UPDATE generation SET value = value + 1; END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

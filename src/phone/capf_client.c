@@ -179,7 +179,7 @@ capf_client_keygen(struct capf_client *c, struct writer *out)
 		return fail(c, "", "key generation failed");
 	if ((der_len = i2d_PUBKEY(c->new_key, &der)) <= 0)
 		return fail(c, "", "cannot encode the public key");
-	writer_free(out);	/* it may still hold REQUEST_IN_PROGRESS */
+	writer_free(out);
 	capf_msg_begin(out, CAPF_KEY_GENERATE_RESPONSE, c->session_id);
 	capf_put_bytes(out, CAPF_EL_PUBLIC_KEY, der, (size_t)der_len);
 	capf_msg_end(out);
@@ -216,7 +216,6 @@ on_store(struct capf_client *c, const struct capf_msg *m)
 enum capf_client_action
 capf_client_stored(struct capf_client *c, int ok, struct writer *out)
 {
-	writer_free(out);
 	capf_msg_begin(out, CAPF_STORE_CERTIFICATE_RESPONSE, c->session_id);
 	capf_put_u8(out, CAPF_EL_REASON, ok ? CAPF_REASON_UPDATE_CERTIFICATE :
 	    CAPF_REASON_INVALID_ELEMENT);

@@ -403,10 +403,9 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 		for (j = 0; j < s->n_services; j++)
 			if (s->loops[i].listeners[j] != NULL)
 				evconnlistener_disable(s->loops[i].listeners[j]);
-	s->drain_ev = event_new(s->loops[0].base, -1, EV_PERSIST, check_drained,
-	    s);
-	if (s->drain_ev != NULL)
-		event_add(s->drain_ev, &tick);
+	s->drain_tick = event_new(s->loops[0].base, -1, EV_PERSIST,
+	    check_drained, s);
+	event_add(s->drain_tick, &tick);
 }
 
 static void
@@ -486,6 +485,8 @@ teardown(struct server *s)
 {
 	int i, j;
 
+	if (s->drain_tick != NULL)
+		event_free(s->drain_tick);
 	for (i = 0; s->loops != NULL && i < s->n_loops; i++) {
 		for (j = 0; j < 2; j++)
 			if (s->loops[i].listeners[j] != NULL)
@@ -533,6 +534,8 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 		log_info("serve: %s listening on %s:%d (%d loops)",
 		    s.services[i].name, cfg->listen_addr, s.services[i].port,
 		    s.n_loops);
+	if (s.cfg.tvs_port > 0 && server_tvs_start(&s, err) == -1)
+		goto out;
 	server_monitor_start(&s);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
@@ -544,8 +547,8 @@ out:
 	for (i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
-	if (s.drain_ev != NULL)
-		event_free(s.drain_ev);
+	server_monitor_stop(&s);
+	server_tvs_stop(&s);
 	if (workers_up)
 		workers_stop(&s.workers);
 	if (writer_up)

@@ -18,7 +18,6 @@
 
 struct event_base;
 struct evconnlistener;
-struct event;
 struct bufferevent;
 struct store;
 
@@ -49,6 +48,14 @@ struct identity_set {
 	X509		*capf_cert;
 	EVP_PKEY	*capf_key;
 	char		 capf_sha256[65];
+};
+
+#include "tvs_index.h"
+
+/* TVS's index, shared by the loops and swapped whole when rebuilt. */
+struct tvs_index_ref {
+	atomic_int		 refs;
+	struct tvs_index	 idx;
 };
 
 struct loop;
@@ -90,8 +97,11 @@ struct server {
 	struct addr_count	*per_addr;
 	size_t			 per_addr_cap;
 	atomic_int		 draining;
-	struct event		*drain_ev;	/* SIGTERM: polls for the end */
+	struct event		*drain_tick;	/* SIGTERM: waits for sessions */
 	int			 drain_ticks;
+	struct tvs_index_ref	*tvs;
+	struct event		*tvs_refresh;
+	struct event		*monitor_tick;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
 };
@@ -106,12 +116,18 @@ X509_STORE *server_capf_trust(struct server *s, struct store *st);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
 
-/* TVS arrives with the trust-verification work (tvs_session.c). */
+/* TVS (tvs_session.c). */
 int	server_tvs_enabled(void);
 void	tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	    const char *peer);
-/* The certificate monitor on a schedule (monitor work). */
+int	server_tvs_start(struct server *s, struct ucerr *err);
+void	server_tvs_stop(struct server *s);
+struct tvs_index_ref *server_tvs_index(struct server *s);
+void	tvs_index_ref_release(struct tvs_index_ref *ref);
+int	server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err);
+/* The certificate monitor on a schedule (server_monitor.c). */
 void	server_monitor_start(struct server *s);
+void	server_monitor_stop(struct server *s);
 
 /* The CAPF service (capf_session.c). */
 void	capf_session_accept(struct loop *loop, struct bufferevent *bev,

@@ -1,0 +1,239 @@
+/* tvs_index.c - TVS's in-memory index (see tvs_index.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bn.h>
+
+#include "identity.h"
+#include "itl.h"
+#include "store.h"
+#include "store_sqlite.h"
+#include "tvs_index.h"
+#include "x509.h"
+
+static int
+entry_from_cert(X509 *cert, struct tvs_entry *e)
+{
+	BIGNUM *bn;
+	unsigned int n = 0;
+	int len;
+
+	if (!X509_digest(cert, EVP_sha256(), e->sha256, &n) || n != 32)
+		return -1;
+	if ((bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL)) == NULL)
+		return -1;
+	len = BN_num_bytes(bn);
+	if (len <= 0 || (size_t)len > sizeof(e->serial)) {
+		BN_free(bn);
+		return -1;
+	}
+	BN_bn2bin(bn, e->serial);
+	e->serial_len = (size_t)len;
+	BN_free(bn);
+	name_oneline(X509_get_issuer_name(cert), e->issuer, sizeof(e->issuer));
+	return 0;
+}
+
+static int
+append(struct tvs_index *idx, size_t *cap, const struct tvs_entry *e)
+{
+	struct tvs_entry *grown;
+
+	if (idx->n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if ((grown = reallocarray(idx->entries, *cap, sizeof(*grown))) == NULL)
+			return -1;
+		idx->entries = grown;
+	}
+	idx->entries[idx->n++] = *e;
+	return 0;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return memcmp(((const struct tvs_entry *)a)->sha256,
+	    ((const struct tvs_entry *)b)->sha256, 32);
+}
+
+/* Roles as stored: "2,4" (numbers, comma separated). */
+static size_t
+parse_roles(const char *s, uint8_t *roles)
+{
+	size_t n = 0;
+	char *end;
+	long v;
+
+	while (*s && n < TVS_ROLES_MAX) {
+		v = strtol(s, &end, 10);
+		if (end == s)
+			break;
+		if (v >= 0 && v <= 255)
+			roles[n++] = (uint8_t)v;
+		s = *end == ',' ? end + 1 : end;
+	}
+	return n;
+}
+
+int
+tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
+{
+	static const struct { const char *purpose; int role; } identity_roles[] = {
+		{ "CallManager", ROLE_CCM_TFTP }, { "CAPF", ROLE_CAPF },
+		{ "TVS", ROLE_TVS }, { "tomcat", ROLE_APP_SERVER },
+		{ "ITLRecovery", ROLE_SAST },
+	};
+	struct tvs_entry e;
+	sqlite3_stmt *stmt;
+	size_t i, cap = 0;
+	X509 *cert;
+	char roles[64];
+	int rc;
+
+	memset(idx, 0, sizeof(*idx));
+	idx->generation = store_generation(st);
+	for (i = 0; i < sizeof(identity_roles) / sizeof(identity_roles[0]); i++) {
+		if (identity_load(st, identity_roles[i].purpose, &cert, NULL,
+		    err) == -1)
+			goto fail;
+		memset(&e, 0, sizeof(e));
+		rc = entry_from_cert(cert, &e);
+		X509_free(cert);
+		if (rc == -1)
+			continue;
+		e.roles[0] = (uint8_t)identity_roles[i].role;
+		e.n_roles = 1;
+		e.ttl = TVS_TTL_DEFAULT;
+		snprintf(e.label, sizeof(e.label), "%s", identity_roles[i].purpose);
+		if (append(idx, &cap, &e) == -1)
+			goto oom;
+	}
+	if (store_prepare(st, "SELECT cert_der, roles, ttl FROM tvs_entry",
+	    &stmt, err) == -1)
+		goto fail;
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		memset(&e, 0, sizeof(e));
+		if (cert_from_der(sqlite3_column_blob(stmt, 0),
+		    (size_t)sqlite3_column_bytes(stmt, 0), &cert, NULL) == -1)
+			continue;
+		rc = entry_from_cert(cert, &e);
+		cert_common_name(cert, e.label, sizeof(e.label));
+		X509_free(cert);
+		if (rc == -1)
+			continue;
+		store_column_text(stmt, 1, roles, sizeof(roles));
+		e.n_roles = parse_roles(roles, e.roles);
+		e.ttl = (uint32_t)sqlite3_column_int64(stmt, 2);
+		if (append(idx, &cap, &e) == -1) {
+			sqlite3_finalize(stmt);
+			goto oom;
+		}
+	}
+	sqlite3_finalize(stmt);
+	qsort(idx->entries, idx->n, sizeof(*idx->entries), cmp_entry);
+	return 0;
+oom:
+	ucerr_set(err, "TVS index: out of memory");
+fail:
+	tvs_index_free(idx);
+	return -1;
+}
+
+void
+tvs_index_free(struct tvs_index *idx)
+{
+	free(idx->entries);
+	memset(idx, 0, sizeof(*idx));
+}
+
+const struct tvs_entry *
+tvs_index_lookup(const struct tvs_index *idx, X509 *cert, int *by_serial)
+{
+	struct tvs_entry key;
+	const struct tvs_entry *found;
+	size_t i;
+
+	*by_serial = 0;
+	memset(&key, 0, sizeof(key));
+	if (entry_from_cert(cert, &key) == -1)
+		return NULL;
+	found = bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries),
+	    cmp_entry);
+	if (found != NULL)
+		return found;
+	/* The seeds' TVS log also matches by serial number and issuer. */
+	for (i = 0; i < idx->n; i++)
+		if (idx->entries[i].serial_len == key.serial_len &&
+		    memcmp(idx->entries[i].serial, key.serial, key.serial_len) == 0 &&
+		    strcmp(idx->entries[i].issuer, key.issuer) == 0) {
+			*by_serial = 1;
+			return &idx->entries[i];
+		}
+	return NULL;
+}
+
+int
+store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,
+    size_t n_roles, uint32_t ttl, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	char sha[65], list[64] = "";
+	uint8_t *der;
+	size_t len, i, used = 0;
+	int rc;
+
+	for (i = 0; i < n_roles; i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u",
+		    i ? "," : "", roles[i]);
+	cert_sha256_hex(cert, sha);
+	if (cert_to_der(cert, &der, &len, err) == -1)
+		return -1;
+	if (store_prepare(st, "INSERT INTO tvs_entry (sha256, cert_der, roles, "
+	    "ttl, added_at) VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1) {
+		OPENSSL_free(der);
+		return -1;
+	}
+	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, list, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 4, ttl);
+	sqlite3_bind_int64(stmt, 5, (int64_t)time(NULL));
+	rc = store_step_done(st, stmt, "tvs", err);
+	OPENSSL_free(der);
+	if (rc == -1)
+		return ucerr_set(err, "tvs: %.16s…: already known to TVS", sha);
+	return 0;
+}
+
+int
+store_tvs_remove(struct store *st, const char *prefix, char *removed,
+    size_t removed_len, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	char like[80];
+	int n = 0;
+
+	if (strlen(prefix) < 4 || strlen(prefix) > 64 ||
+	    strspn(prefix, "0123456789abcdef") != strlen(prefix))
+		return ucerr_set(err, "tvs remove: '%s' is not a SHA-256 prefix "
+		    "(4 to 64 lower-case hex digits)", prefix);
+	snprintf(like, sizeof(like), "%s%%", prefix);
+	if (store_prepare(st, "SELECT sha256 FROM tvs_entry WHERE sha256 LIKE ?",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, like, -1, SQLITE_STATIC);
+	while (sqlite3_step(stmt) == SQLITE_ROW) {
+		store_column_text(stmt, 0, removed, removed_len);
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	if (n != 1)
+		return ucerr_set(err, "tvs remove: %s matches %d entries", prefix, n);
+	if (store_prepare(st, "DELETE FROM tvs_entry WHERE sha256 = ?", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, removed, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "tvs", err);
+}

@@ -1,0 +1,54 @@
+/*
+ * tvs_index.h - what TVS knows, in memory: every node identity with its
+ * role (CallManager CCM+TFTP, CAPF, TVS, tomcat APP-SERVER, ITLRecovery
+ * SAST) and the entries added with `ucpki tvs add`, looked up by SHA-256
+ * of the DER or by serial number + issuer name.  Built from the store
+ * when it changes; requests never touch the database.
+ */
+#ifndef UCPKI_TVS_INDEX_H
+#define UCPKI_TVS_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/x509.h>
+
+#include "err.h"
+#include "tvs_msg.h"
+
+struct store;
+
+#define TVS_TTL_DEFAULT	86400
+
+struct tvs_entry {
+	uint8_t		 sha256[32];
+	uint8_t		 serial[32];
+	size_t		 serial_len;
+	char		 issuer[512];	/* RFC 2253 of the issuer name */
+	uint8_t		 roles[TVS_ROLES_MAX];
+	size_t		 n_roles;
+	uint32_t	 ttl;
+	char		 label[128];	/* "CallManager" or the entry's CN */
+};
+
+struct tvs_index {
+	struct tvs_entry *entries;	/* sorted by sha256 */
+	size_t		  n;
+	int64_t		  generation;
+};
+
+int	tvs_index_build(struct store *st, struct tvs_index *idx,
+	    struct ucerr *err);
+void	tvs_index_free(struct tvs_index *idx);
+/* By SHA-256 of cert's DER, then by serial + issuer; NULL if unknown. */
+const struct tvs_entry *tvs_index_lookup(const struct tvs_index *idx,
+	    X509 *cert, int *by_serial);
+
+/* The tvs_entry table behind `ucpki tvs add/remove/list`. */
+int	store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,
+	    size_t n_roles, uint32_t ttl, struct ucerr *err);
+/* Removes the one entry whose SHA-256 starts with prefix. */
+int	store_tvs_remove(struct store *st, const char *prefix,
+	    char *removed, size_t removed_len, struct ucerr *err);
+
+#endif

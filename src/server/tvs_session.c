@@ -1,0 +1,307 @@
+/*
+ * tvs_session.c - the Trust Verification Service: a phone asks whether a
+ * certificate its ITL does not hold is one of the cluster's, and with
+ * which roles.  Several requests per TLS session; an idle session is
+ * closed.  Answers come from the in-memory index (tvs_index.h), rebuilt
+ * by a timer when the store's generation changes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "log.h"
+#include "server.h"
+#include "store.h"
+#include "tvs_index.h"
+#include "tvs_msg.h"
+#include "x509.h"
+
+/* How often the index checks the store for changes. */
+#define TVS_REFRESH_MS	1000
+
+struct tvs_session {
+	struct loop		*loop;
+	struct bufferevent	*bev;
+	char			 peer[64];
+	int			 requests;
+};
+
+int
+server_tvs_enabled(void)
+{
+	return 1;
+}
+
+struct tvs_index_ref *
+server_tvs_index(struct server *s)
+{
+	struct tvs_index_ref *ref;
+
+	pthread_mutex_lock(&s->lock);
+	ref = s->tvs;
+	if (ref != NULL)
+		atomic_fetch_add(&ref->refs, 1);
+	pthread_mutex_unlock(&s->lock);
+	return ref;
+}
+
+void
+tvs_index_ref_release(struct tvs_index_ref *ref)
+{
+	if (ref == NULL || atomic_fetch_sub(&ref->refs, 1) != 1)
+		return;
+	tvs_index_free(&ref->idx);
+	free(ref);
+}
+
+/* Rebuilds the index when the store changed (runs on loop 0's timer). */
+int
+server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err)
+{
+	struct tvs_index_ref *ref, *old;
+	int64_t gen = store_generation(st);
+
+	pthread_mutex_lock(&s->lock);
+	old = s->tvs;
+	pthread_mutex_unlock(&s->lock);
+	if (old != NULL && old->idx.generation == gen)
+		return 0;
+	if ((ref = calloc(1, sizeof(*ref))) == NULL)
+		return ucerr_set(err, "TVS index: out of memory");
+	atomic_init(&ref->refs, 1);
+	if (tvs_index_build(st, &ref->idx, err) == -1) {
+		free(ref);
+		return -1;
+	}
+	pthread_mutex_lock(&s->lock);
+	old = s->tvs;
+	s->tvs = ref;
+	pthread_mutex_unlock(&s->lock);
+	tvs_index_ref_release(old);
+	log_debug("tvs: index rebuilt: %zu certificates", ref->idx.n);
+	return 0;
+}
+
+static void
+session_free(struct tvs_session *s)
+{
+	bufferevent_free(s->bev);
+	s->loop->sessions--;
+	server_connection_closed(s->loop->server, s->peer);
+	free(s);
+}
+
+static void
+close_when_flushed(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	session_free(arg);
+}
+
+/* Ends the session after what is queued has been sent. */
+static void
+finish(struct tvs_session *s)
+{
+	bufferevent_disable(s->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
+		session_free(s);
+		return;
+	}
+	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+}
+
+static int
+verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
+{
+	const struct tvs_entry *e;
+	struct tvs_index_ref *ref;
+	char serial[80], issuer[512];
+	X509 *cert;
+	int by_serial, i;
+
+	tvs_msg_begin(w, TVS_VERIFY_RESPONSE, m->session_id);
+	if (!tvs_device_name_valid(m->device_name)) {
+		log_warn("tvs: %s: DEVICE_NAME '%.40s' is not CP-<model>-SEP<MAC>",
+		    s->peer, m->device_name);
+		return -1;
+	}
+	if (m->cert == NULL ||
+	    cert_from_der(m->cert, m->cert_len, &cert, NULL) == -1) {
+		log_warn("tvs: %s from %s: CERTIFICATE missing or not DER",
+		    m->device_name, s->peer);
+		return -1;
+	}
+	cert_serial_hex(cert, serial, sizeof(serial));
+	name_oneline(X509_get_issuer_name(cert), issuer, sizeof(issuer));
+	ref = server_tvs_index(s->loop->server);
+	e = ref != NULL ? tvs_index_lookup(&ref->idx, cert, &by_serial) : NULL;
+	X509_free(cert);
+	if (e == NULL) {
+		log_info("tvs: %s from %s: tvsHandleCertVerificationReq serial %s "
+		    "issuer %s: getCertificateInformation(cert) : certificate "
+		    "not found; No associated roles found for the certificate",
+		    m->device_name, s->peer, serial, issuer);
+		tvs_put_bytes(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID }, 1);
+	} else {
+		uint8_t ttl[4] = { (uint8_t)(e->ttl >> 24), (uint8_t)(e->ttl >> 16),
+		    (uint8_t)(e->ttl >> 8), (uint8_t)e->ttl };
+		char roles[64] = "";
+
+		for (i = 0; i < (int)e->n_roles; i++)
+			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles),
+			    "%s%u", i ? "," : "", e->roles[i]);
+		log_info("tvs: %s from %s: %s: valid, roles %s, ttl %u%s",
+		    m->device_name, s->peer, e->label, roles, e->ttl,
+		    by_serial ? " (matched by serial number and issuer)" : "");
+		tvs_put_bytes(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
+		tvs_put_bytes(w, TVS_EL_ROLES, e->roles, e->n_roles);
+		tvs_put_bytes(w, TVS_EL_TTL, ttl, 4);
+	}
+	tvs_index_ref_release(ref);
+	return 0;
+}
+
+static int
+on_message(struct tvs_session *s, const uint8_t *data, size_t len)
+{
+	struct tvs_msg m;
+	struct ucerr err;
+	struct writer w;
+	int rc = -1;
+
+	if (tvs_msg_decode(data, len, &m, &err) == -1) {
+		log_warn("tvs: %s: %s", s->peer, err.msg);
+		return -1;
+	}
+	if (m.unknown_tag != 0) {
+		log_warn("tvs: %s: unknown element %u", s->peer, m.unknown_tag);
+		return -1;
+	}
+	s->requests++;
+	switch (m.command) {
+	case TVS_VERIFY_REQUEST:
+		rc = verify(s, &m, &w);
+		break;
+	case TVS_QUERY_REQUEST:
+		/* Certificate queries are not offered: answered invalid. */
+		tvs_msg_begin(&w, TVS_QUERY_RESPONSE, m.session_id);
+		tvs_put_bytes(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID },
+		    1);
+		log_info("tvs: %s: QUERY_REQUEST answered invalid (not offered)",
+		    s->peer);
+		rc = 0;
+		break;
+	default:
+		log_warn("tvs: %s: unexpected command %u", s->peer, m.command);
+		return -1;
+	}
+	if (rc == 0 && tvs_msg_end(&w) == 0 &&
+	    bufferevent_write(s->bev, w.data, w.len) == 0) {
+		writer_free(&w);
+		return 0;
+	}
+	writer_free(&w);
+	return -1;
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct tvs_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct ucerr err;
+	uint8_t *data;
+	size_t have, need;
+
+	while ((have = evbuffer_get_length(in)) >= TVS_HEADER_LEN) {
+		data = evbuffer_pullup(in, TVS_HEADER_LEN);
+		if (tvs_msg_need(data, have, &need, &err) == -1) {
+			log_warn("tvs: %s: %s", s->peer, err.msg);
+			finish(s);
+			return;
+		}
+		if (have < need)
+			return;
+		data = evbuffer_pullup(in, (ssize_t)need);
+		if (on_message(s, data, need) == -1) {
+			finish(s);
+			return;
+		}
+		evbuffer_drain(in, need);
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct tvs_session *s = arg;
+	struct timeval idle = { s->loop->server->cfg.idle_timeout_s, 0 };
+
+	if (what & BEV_EVENT_CONNECTED) {
+		bufferevent_set_timeouts(bev, &idle, &idle);
+		return;
+	}
+	log_debug("tvs: %s: session closed after %d requests%s", s->peer,
+	    s->requests, (what & BEV_EVENT_TIMEOUT) ? " (idle)" : "");
+	session_free(s);
+}
+
+void
+tvs_session_accept(struct loop *loop, struct bufferevent *bev,
+    const char *peer)
+{
+	struct tvs_session *s = calloc(1, sizeof(*s));
+	struct timeval handshake = { loop->server->cfg.handshake_timeout_s, 0 };
+
+	if (s == NULL) {
+		bufferevent_free(bev);
+		server_connection_closed(loop->server, peer);
+		return;
+	}
+	s->loop = loop;
+	s->bev = bev;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	loop->sessions++;
+	bufferevent_setcb(bev, on_read, NULL, on_event, s);
+	bufferevent_setwatermark(bev, EV_READ, 0, TVS_MESSAGE_MAX * 2);
+	bufferevent_set_timeouts(bev, &handshake, &handshake);
+	bufferevent_enable(bev, EV_READ | EV_WRITE);
+}
+
+static void
+on_refresh(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct ucerr err;
+
+	(void)fd;
+	(void)what;
+	if (server_tvs_refresh(s, s->loops[0].store, &err) == -1)
+		log_error("tvs: index not rebuilt: %s", err.msg);
+}
+
+int
+server_tvs_start(struct server *s, struct ucerr *err)
+{
+	struct timeval tick = { 0, TVS_REFRESH_MS * 1000 };
+
+	if (server_tvs_refresh(s, s->loops[0].store, err) == -1)
+		return -1;
+	s->tvs_refresh = event_new(s->loops[0].base, -1, EV_PERSIST, on_refresh,
+	    s);
+	if (s->tvs_refresh == NULL || event_add(s->tvs_refresh, &tick) == -1)
+		return ucerr_set(err, "tvs: cannot start the index timer");
+	return 0;
+}
+
+void
+server_tvs_stop(struct server *s)
+{
+	if (s->tvs_refresh != NULL)
+		event_free(s->tvs_refresh);
+	tvs_index_ref_release(s->tvs);
+	s->tvs = NULL;
+}
