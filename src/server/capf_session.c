@@ -352,7 +352,6 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	struct capf_job *j;
 	X509 *cert = NULL, *issuer = NULL, *sudi = NULL;
 	uint8_t type;
-	char icn[128];
 	int is_mic, rc = -1;
 
 	*cause = FAIL_INVALID_CREDENTIALS;
@@ -375,11 +374,14 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	    "the LSC's issuer is not in CAPF-trust";
 	if (!chains_to_capf_trust(s, cert, &issuer))
 		goto out;
-	/* A valid chain decides: issued by a CAPF is an LSC. */
-	if (issuer != NULL) {
-		cert_common_name(issuer, icn, sizeof(icn));
-		is_mic = strncmp(icn, "CAPF-", 5) != 0;
-	}
+	/*
+	 * Issued by this node's CAPF is an LSC whatever the phone called it.
+	 * Otherwise the certificate's own name decides (a MIC is
+	 * CP-<model>-<name>): an issuer's CN says nothing once CAPF is
+	 * CA-signed or the LSC comes from another cluster's CAPF.
+	 */
+	if (issuer != NULL && X509_cmp(issuer, s->ids->capf_cert) == 0)
+		is_mic = 0;
 	if (capf_msg_bytes(m, CAPF_EL_SUDI_DATA, &sudi_data, &sudi_len,
 	    NULL) == 0) {
 		*cause = FAIL_INVALID_CREDENTIALS;
