@@ -63,6 +63,7 @@ struct capf_job {
 	int			 is_mic;	/* der is a MIC to remember */
 	int			 clear_lsc;	/* delete confirmed */
 	int			 fetched_lsc;	/* troubleshoot returned an LSC */
+	int			 reopen;	/* LSC on record but not confirmed */
 	char			 detail[128];
 };
 
@@ -115,6 +116,29 @@ job_free_base(struct job *job)
 	job_free((struct capf_job *)job);
 }
 
+/*
+ * An install that failed after its LSC was put on record (the phone
+ * vanished or refused it) stays pending, so the phone retries at its next
+ * reset as with any other failure -- unless the administrator has
+ * already changed the operation.
+ */
+static int
+job_reopen(struct store *st, struct capf_job *j, struct ucerr *err)
+{
+	struct device d;
+	int found, rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	if ((found = store_device_get(st, j->device, &d, err)) == -1)
+		return -1;
+	if (found && d.operation == CERT_OP_NONE) {
+		d.operation = CERT_OP_INSTALL;
+		rc = store_device_update(st, &d, err);
+	}
+	device_free(&d);
+	return rc;
+}
+
 /* The writes every job may carry, in one savepoint. */
 static int
 job_apply(struct job *job, struct store *st, struct ucerr *err)
@@ -136,6 +160,8 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 		    err);
 	if (j->fetched_lsc &&
 	    store_device_set_lsc(st, j->device, j->der, j->der_len, err) == -1)
+		return -1;
+	if (j->reopen && job_reopen(st, j, err) == -1)
 		return -1;
 	if (j->status != 0 &&
 	    (store_device_set_status(st, j->device, j->status, err) == -1 ||
@@ -179,6 +205,14 @@ log_outcome(struct capf_session *s, const char *why)
 	    text ? text : "no change", why ? ": " : "", why ? why : "");
 }
 
+/* The LSC is on record but the phone has not said it stored it. */
+static int
+lsc_unconfirmed(const struct capf_session *s)
+{
+	return s->dev.operation == CERT_OP_INSTALL &&
+	    (s->state == S_SIGNING || s->state == S_WAIT_STORE);
+}
+
 /* Records a failure status for the device (and logs the outcome). */
 static void
 record_failure(struct capf_session *s, enum capf_failure cause,
@@ -190,6 +224,7 @@ record_failure(struct capf_session *s, enum capf_failure cause,
 		s->final_status = cert_status_failure(s->dev.operation, cause);
 		if ((j = job_new(s)) != NULL) {
 			j->status = s->final_status;
+			j->reopen = lsc_unconfirmed(s);
 			snprintf(j->detail, sizeof(j->detail), "%s", why);
 			write_later(s, j);
 		}
@@ -218,6 +253,7 @@ fail(struct capf_session *s, enum capf_failure cause, const char *why)
 	}
 	s->final_status = cert_status_failure(s->dev.operation, cause);
 	j->status = s->final_status;
+	j->reopen = lsc_unconfirmed(s);
 	snprintf(j->detail, sizeof(j->detail), "%s", why);
 	log_outcome(s, why);
 	save_then_reply(s, j, CAPF_REASON_INVALID_ELEMENT);

@@ -110,7 +110,7 @@ def schedule():
     assert r.returncode == 0, r.stderr
 
 
-def expect_status(name, status):
+def expect_status(name, status, no_lsc=True):
     # The server records a vanished peer's failure when it notices the
     # close; poll for it (bounded) rather than assume a timing.
     for _ in range(100):
@@ -119,7 +119,8 @@ def expect_status(name, status):
             break
         time.sleep(0.1)
     report(d['status'] == status, f'{name}: status {status}', f"got {d['status']} {d['status_text']}")
-    report(d['lsc'] is None, f'{name}: no LSC half-written')
+    if no_lsc:
+        report(d['lsc'] is None, f'{name}: no LSC half-written')
 
 
 def start():
@@ -219,6 +220,43 @@ s.sendall(msg(END_SESSION, sid, el(EL_REASON, b'\x01')))
 expect_end(s, 'END_SESSION instead of a key: INVALID_ELEMENT')
 expect_status('unexpected command', 6)
 
+# --- the LSC is on record before it is sent; unconfirmed, the install stays pending
+def rsa1024_spki():
+    key = subprocess.run(['openssl', 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'],
+                         capture_output=True, check=True).stdout
+    return subprocess.run(['openssl', 'pkey', '-pubout', '-outform', 'DER'], input=key,
+                          capture_output=True, check=True).stdout
+
+
+def lsc_sha256(m):
+    import hashlib
+    return hashlib.sha256(m[2][4][5:]).hexdigest()
+
+
+for how in ('vanishes', 'refuses'):
+    s, sid = to_keygen()
+    s.sendall(msg(KEY_GENERATE_RESPONSE, sid, el(EL_PUBLIC_KEY, rsa1024_spki())))
+    m = recv_msg(s)
+    report(m is not None and m[0] == 9 and 4 in m[2], f'phone that {how}: STORE_CERTIFICATE_REQUEST', f'got {m!r}')
+    sent = lsc_sha256(m)
+    d = device()
+    report(d['lsc'] is not None and d['lsc']['sha256'] == sent,
+           f'phone that {how}: the LSC was on record before it was sent')
+    if how == 'vanishes':
+        s.close()
+        want = 13
+    else:
+        s.sendall(msg(10, sid, el(EL_REASON, b'\x07')))
+        expect_end(s, 'phone refuses the LSC: INVALID_ELEMENT')
+        want = 6
+    for _ in range(100):
+        d = device()
+        if d['status'] == want:
+            break
+        time.sleep(0.1)
+    report(d['status'] == want, f'phone that {how}: status {want}', f"got {d['status']} {d['status_text']}")
+    report(d['operation'] == 'install', f'phone that {how}: the install stays pending', f"got {d['operation']}")
+
 # --- EC Preferred, RSA Backup: a phone without EC gets asked for RSA -------------
 r = ucpki('device', 'set', DEVICE, '--operation', 'install', '--auth', 'null', '--key', 'rsa2048',
           '--key-order', 'ec-then-rsa')
@@ -233,6 +271,6 @@ m = recv_msg(s)
 report(m is not None and m[0] == KEY_GENERATE_REQUEST and m[2].get(17) == b'\x00' and m[2].get(10) == b'\x08\x00',
        'no EC key: asks for RSA 2048 next', f'got {m!r}')
 s.close()
-expect_status('vanished after the RSA request', 13)
+expect_status('vanished after the RSA request', 13, no_lsc=False)
 
 sys.exit(1 if failures else 0)
