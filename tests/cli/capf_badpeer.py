@@ -140,6 +140,22 @@ def to_keygen():
     return s, sid
 
 
+# --- limits before TLS: a TCP connection that never says hello is closed --------
+raw = socket.create_connection((HOST, PORT), timeout=10)
+try:
+    report(raw.recv(1) == b'', 'no TLS hello: closed at the handshake timeout')
+except socket.timeout:
+    report(False, 'no TLS hello: closed at the handshake timeout', 'still open after 10 s')
+raw.close()
+raw = socket.create_connection((HOST, PORT), timeout=10)
+raw.sendall(b'GET / HTTP/1.0\r\n\r\n')
+try:
+    raw.recv(4096)
+    report(True, 'plain text instead of TLS: refused')
+except (ConnectionError, socket.timeout) as e:
+    report(not isinstance(e, socket.timeout), 'plain text instead of TLS: refused', repr(e))
+raw.close()
+
 # --- framing errors before the device is known --------------------------------
 s, sid = start()
 s.sendall(b'\x55\x02\x00')

@@ -20,7 +20,7 @@ ok "trust the SUDI CA" trust add CAPF-trust "$H/phones/mfg/sudi-ca.pem" --name s
 
 PORT=$(free_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 \
-    --monitor-interval 0 --idle-timeout 3 --keygen-timeout 3 --loops 2 --workers 2 \
+    --monitor-interval 0 --idle-timeout 3 --keygen-timeout 3 --handshake-timeout 2 --loops 2 --workers 2 \
     >"$W/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
