@@ -160,6 +160,7 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 		[LSC_STATUS_PENDING] = "LSC: Pending",
 		[LSC_STATUS_FAILED] = "LSC: Failed",
 		[LSC_STATUS_CONNECTION_FAILED] = "LSC: Connection Failed",
+		[LSC_STATUS_NO_CAPF] = "No valid CAPF server",
 	};
 	struct phone_capf_opts o;
 	enum capf_client_outcome outcome;

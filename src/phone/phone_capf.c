@@ -62,7 +62,7 @@ check_server(struct phone *ph, const struct phone_capf_opts *o,
 		if (itl.records[i].role == ROLE_CAPF)
 			has_capf = 1;
 	if (!has_capf) {
-		*status = LSC_STATUS_CONNECTION_FAILED;
+		*status = LSC_STATUS_NO_CAPF;
 		ucerr_set(err, "No valid CAPF server (the ITL has no CAPF record)");
 		goto out;
 	}
@@ -166,6 +166,8 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	console(o, "NOT", "SECUREAPP-RCAPF_START_MODE: Start CAPF - mode:%s",
 	    mode_text(ph, o));
 	console(o, "NOT", "SECUREAPP-CAPF_CLNT_INIT:CAPF clnt initialized");
+	console(o, "NOT", "SECUREAPP-CAPFClnt: SetDelayTimer - set with value "
+	    "<0>");
 	memset(&topts, 0, sizeof(topts));
 	topts.host = o->host;
 	topts.port = o->port;

@@ -27,6 +27,7 @@ enum phone_lsc_status {
 	LSC_STATUS_PENDING,		/* LSC: Pending: nothing to do yet */
 	LSC_STATUS_FAILED,		/* LSC: Failed */
 	LSC_STATUS_CONNECTION_FAILED,	/* LSC: Connection Failed */
+	LSC_STATUS_NO_CAPF,		/* No valid CAPF server: ITL without CAPF */
 };
 
 int	phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,

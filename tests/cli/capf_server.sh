@@ -216,8 +216,8 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/sast.key" -out "$W/sast.cr
 cat "$W/sast.crt" "$W/sast.key" >"$W/sast.pem"
 ok "an ITL without a CAPF record" tlv build "$W/nocapf.tlv" --sast "$W/sast.pem" --ccm-tftp "$W/cm.pem"
 ok "P2 install again" device set $P2 --operation install --auth null
-enroll_fails "no CAPF record: LSC: Connection Failed" $P2 "LSC: Connection Failed" --itl "$W/nocapf.tlv"
-contains "no CAPF record: No valid CAPF server" "$ERR$OUT" "No valid CAPF server"
+enroll_fails "no CAPF record: the phone says No valid CAPF server" $P2 "No valid CAPF server" --itl "$W/nocapf.tlv"
+lacks "no CAPF record: not a connection failure" "$OUT" "LSC: Connection Failed"
 check "no CAPF record: still pending" test "$(field $P2 status)" = 2
 
 # --- SIGHUP reloads identities ----------------------------------------------------------
