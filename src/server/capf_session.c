@@ -826,8 +826,8 @@ on_message(struct capf_session *s, const uint8_t *data, size_t len)
 	struct capf_msg m;
 	struct ucerr err;
 
+	/* fail() writes the session's one outcome line, naming the error. */
 	if (capf_msg_decode(data, len, &m, &err) == -1) {
-		log_warn("capf: %s: %s", s->peer, err.msg);
 		fail(s, FAIL_GENERIC, err.msg);
 		return;
 	}
@@ -836,9 +836,9 @@ on_message(struct capf_session *s, const uint8_t *data, size_t len)
 		return;
 	}
 	if (m.unknown_tag != 0) {
-		log_warn("capf: %s: %s: unknown element %u", s->peer,
+		snprintf(err.msg, sizeof(err.msg), "CAPF: %s: unknown element %u",
 		    capf_command_name(m.command), m.unknown_tag);
-		fail(s, FAIL_GENERIC, "unknown element");
+		fail(s, FAIL_GENERIC, err.msg);
 		return;
 	}
 	switch (s->state) {
@@ -877,7 +877,6 @@ on_read(struct bufferevent *bev, void *arg)
 	    (have = evbuffer_get_length(in)) >= CAPF_HEADER_LEN) {
 		data = evbuffer_pullup(in, CAPF_HEADER_LEN);
 		if (capf_msg_need(data, have, &need, &err) == -1) {
-			log_warn("capf: %s: %s", s->peer, err.msg);
 			evbuffer_drain(in, have);
 			fail(s, FAIL_GENERIC, err.msg);
 			return;

@@ -248,6 +248,8 @@ expect_status "after the bad peer" $P1 3
 
 # --- one log line per outcome, no secrets ----------------------------------------
 check "log: device, address, operation, mode, status" grep -q "capf: $P1 from 127.0.0.1:[0-9]*: Install/Upgrade, By Null String: Upgrade Success" "$W/serve.log"
+check "log: a protocol error is the session's one line" grep -q "capf: (unknown) from 127.0.0.1:[0-9]*: -, -: no change: CAPF: AUTH_RESPONSE: unknown element 99" "$W/serve.log"
+check "log: an oversized message names the limit" grep -q "over the limit" "$W/serve.log"
 check "log: no private keys" bash -c "! grep -q 'PRIVATE KEY' $W/serve.log"
 
 # --- SIGTERM drains -------------------------------------------------------------------
