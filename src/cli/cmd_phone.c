@@ -1,4 +1,5 @@
 /* cmd_phone.c - `ucpki phone ...`: the phone simulator. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ const struct opt phone_capf_opts[] = {
 	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string keyed in on the phone" },
 	{ "itl", OPT_VALUE, "FILE", "authenticate the server with this ITL instead of the installed one" },
 	{ "tls1", OPT_FLAG, NULL, "speak TLS 1.0 (a 7900-series phone)" },
+	{ "mic", OPT_FLAG, NULL, "present the MIC even when an LSC is installed (capfAuthMode: precedence to MIC)" },
 	{ "timeout", OPT_VALUE, "S", "seconds per step (default 30)" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -53,6 +55,8 @@ cmd_phone_mfg_init(struct cli *cli, const struct args *a)
 	    created ? "created" : "already there");
 	fprintf(cli->out, "To trust its MICs: ucpki trust add CAPF-trust %s\n",
 	    path);
+	fprintf(cli->out, "To trust its SUDIs: ucpki trust add CAPF-trust "
+	    "%s/phones/mfg/sudi-ca.pem\n", cli->home);
 	return 0;
 }
 
@@ -156,6 +160,7 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 		[LSC_STATUS_PENDING] = "LSC: Pending",
 		[LSC_STATUS_FAILED] = "LSC: Failed",
 		[LSC_STATUS_CONNECTION_FAILED] = "LSC: Connection Failed",
+		[LSC_STATUS_NO_CAPF] = "No valid CAPF server",
 	};
 	struct phone_capf_opts o;
 	enum capf_client_outcome outcome;
@@ -180,7 +185,10 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	o.itl_path = args_get(a, "itl");
 	o.timeout_ms = (int)timeout * 1000;
 	o.tls1 = args_has(a, "tls1");
+	o.prefer_mic = args_has(a, "mic");
 	o.console = cli->out;
+	/* A server that hangs up is a failure to report, not a reason to die. */
+	signal(SIGPIPE, SIG_IGN);
 	rc = phone_capf_run(&ph, &o, &outcome, &status, &cli->err);
 	if (rc == 0 && outcome == OUTCOME_DELETED)
 		fprintf(cli->out, "LSC: Deleted\n");

@@ -113,7 +113,7 @@ const struct command commands[] = {
 	{ "phone show", "NAME [--json]",
 	    "what a simulated phone holds: MIC, LSC, ITL",
 	    phone_show_opts, 1, 1, cmd_phone_show },
-	{ "phone capf", "NAME --server HOST:PORT [--auth-string DIGITS] [--itl FILE]",
+	{ "phone capf", "NAME --server HOST:PORT [--auth-string DIGITS] [--itl FILE] [--mic]",
 	    "a simulated phone talks to CAPF: install, delete or troubleshoot its LSC",
 	    phone_capf_opts, 1, 1, cmd_phone_capf },
 	{ "phone lsc", "NAME delete",

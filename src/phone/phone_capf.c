@@ -62,7 +62,7 @@ check_server(struct phone *ph, const struct phone_capf_opts *o,
 		if (itl.records[i].role == ROLE_CAPF)
 			has_capf = 1;
 	if (!has_capf) {
-		*status = LSC_STATUS_CONNECTION_FAILED;
+		*status = LSC_STATUS_NO_CAPF;
 		ucerr_set(err, "No valid CAPF server (the ITL has no CAPF record)");
 		goto out;
 	}
@@ -102,6 +102,8 @@ mode_text(const struct phone *ph, const struct phone_capf_opts *o)
 {
 	if (o->auth_string != NULL && o->auth_string[0] != '\0')
 		return "[1]([AUTH_STR])";
+	if (o->prefer_mic)
+		return "[4]([MIC])";
 	return ph->lsc ? "[3]([LSC])" : "[1]([NULL_STR])";
 }
 
@@ -164,6 +166,8 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	console(o, "NOT", "SECUREAPP-RCAPF_START_MODE: Start CAPF - mode:%s",
 	    mode_text(ph, o));
 	console(o, "NOT", "SECUREAPP-CAPF_CLNT_INIT:CAPF clnt initialized");
+	console(o, "NOT", "SECUREAPP-CAPFClnt: SetDelayTimer - set with value "
+	    "<0>");
 	memset(&topts, 0, sizeof(topts));
 	topts.host = o->host;
 	topts.port = o->port;
@@ -186,10 +190,13 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	capf_client_init(&c);
 	c.device_name = ph->name;
 	c.password = o->auth_string ? o->auth_string : "";
-	/* Precedence to LSC: the LSC when installed, else the MIC. */
-	c.auth_cert = ph->lsc ? ph->lsc : ph->mic;
-	c.auth_key = ph->lsc ? ph->lsc_key : ph->mic_key;
-	c.auth_is_lsc = ph->lsc != NULL;
+	/*
+	 * Precedence to LSC: the LSC when installed, else the MIC; with
+	 * precedence to MIC the phone presents its MIC regardless.
+	 */
+	c.auth_is_lsc = ph->lsc != NULL && !o->prefer_mic;
+	c.auth_cert = c.auth_is_lsc ? ph->lsc : ph->mic;
+	c.auth_key = c.auth_is_lsc ? ph->lsc_key : ph->mic_key;
 	c.sudi = ph->sudi;
 	c.sudi_key = ph->sudi_key;
 	c.current_lsc = ph->lsc;

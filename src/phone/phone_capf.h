@@ -17,6 +17,7 @@ struct phone_capf_opts {
 	const char	*itl_path;	/* NULL: the phone's own, if installed */
 	int		 timeout_ms;
 	int		 tls1;
+	int		 prefer_mic;	/* present the MIC even with an LSC */
 	FILE		*console;	/* SECD-style lines and status messages */
 };
 
@@ -26,6 +27,7 @@ enum phone_lsc_status {
 	LSC_STATUS_PENDING,		/* LSC: Pending: nothing to do yet */
 	LSC_STATUS_FAILED,		/* LSC: Failed */
 	LSC_STATUS_CONNECTION_FAILED,	/* LSC: Connection Failed */
+	LSC_STATUS_NO_CAPF,		/* No valid CAPF server: ITL without CAPF */
 };
 
 int	phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,

@@ -66,6 +66,7 @@ struct capf_job {
 	int			 is_mic;	/* der is a MIC to remember */
 	int			 clear_lsc;	/* delete confirmed */
 	int			 fetched_lsc;	/* troubleshoot returned an LSC */
+	int			 reopen;	/* LSC on record but not confirmed */
 	char			 detail[128];
 };
 
@@ -85,10 +86,13 @@ struct capf_session {
 	int			 has_fallback;
 	int			 final_status;	/* for the outcome log line */
 	int			 closed;	/* peer gone while a job ran */
+	uint8_t			 end_reason;	/* END_SESSION after S_SAVING */
 };
 
 static void	session_free(struct capf_session *s);
 static void	send_end(struct capf_session *s, uint8_t reason);
+static void	save_then_reply(struct capf_session *s, struct capf_job *j,
+		    uint8_t end_reason);
 
 static uint32_t
 new_session_id(void)
@@ -115,6 +119,29 @@ job_free_base(struct job *job)
 	job_free((struct capf_job *)job);
 }
 
+/*
+ * An install that failed after its LSC was put on record (the phone
+ * vanished or refused it) stays pending, so the phone retries at its next
+ * reset as with any other failure -- unless the administrator has
+ * already changed the operation.
+ */
+static int
+job_reopen(struct store *st, struct capf_job *j, struct ucerr *err)
+{
+	struct device d;
+	int found, rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	if ((found = store_device_get(st, j->device, &d, err)) == -1)
+		return -1;
+	if (found && d.operation == CERT_OP_NONE) {
+		d.operation = CERT_OP_INSTALL;
+		rc = store_device_update(st, &d, err);
+	}
+	device_free(&d);
+	return rc;
+}
+
 /* The writes every job may carry, in one savepoint. */
 static int
 job_apply(struct job *job, struct store *st, struct ucerr *err)
@@ -136,6 +163,8 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 		    err);
 	if (j->fetched_lsc &&
 	    store_device_set_lsc(st, j->device, j->der, j->der_len, err) == -1)
+		return -1;
+	if (j->reopen && job_reopen(st, j, err) == -1)
 		return -1;
 	if (j->status != 0 &&
 	    (store_device_set_status(st, j->device, j->status, err) == -1 ||
@@ -179,6 +208,14 @@ log_outcome(struct capf_session *s, const char *why)
 	    text ? text : "no change", why ? ": " : "", why ? why : "");
 }
 
+/* The LSC is on record but the phone has not said it stored it. */
+static int
+lsc_unconfirmed(const struct capf_session *s)
+{
+	return s->dev.operation == CERT_OP_INSTALL &&
+	    (s->state == S_SIGNING || s->state == S_WAIT_STORE);
+}
+
 /* Records a failure status for the device (and logs the outcome). */
 static void
 record_failure(struct capf_session *s, enum capf_failure cause,
@@ -190,6 +227,7 @@ record_failure(struct capf_session *s, enum capf_failure cause,
 		s->final_status = cert_status_failure(s->dev.operation, cause);
 		if ((j = job_new(s)) != NULL) {
 			j->status = s->final_status;
+			j->reopen = lsc_unconfirmed(s);
 			snprintf(j->detail, sizeof(j->detail), "%s", why);
 			write_later(s, j);
 		}
@@ -197,13 +235,31 @@ record_failure(struct capf_session *s, enum capf_failure cause,
 	log_outcome(s, why);
 }
 
-/* Records the failure and ends the session with INVALID_ELEMENT. */
+/*
+ * Records the failure and ends the session with INVALID_ELEMENT.  When
+ * the device is known, END_SESSION leaves only once its failure status
+ * is durable, so whoever looks after the phone gives up sees the reason.
+ */
 static void
 fail(struct capf_session *s, enum capf_failure cause, const char *why)
 {
-	record_failure(s, cause, why);
-	if (s->bev != NULL && s->state != S_CLOSING)
+	struct capf_job *j;
+
+	if (s->bev == NULL || s->state == S_CLOSING) {
+		record_failure(s, cause, why);
+		return;
+	}
+	if (!s->have_device || (j = job_new(s)) == NULL) {
+		record_failure(s, cause, why);
 		send_end(s, CAPF_REASON_INVALID_ELEMENT);
+		return;
+	}
+	s->final_status = cert_status_failure(s->dev.operation, cause);
+	j->status = s->final_status;
+	j->reopen = lsc_unconfirmed(s);
+	snprintf(j->detail, sizeof(j->detail), "%s", why);
+	log_outcome(s, why);
+	save_then_reply(s, j, CAPF_REASON_INVALID_ELEMENT);
 }
 
 static int
@@ -335,7 +391,6 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	struct capf_job *j;
 	X509 *cert = NULL, *issuer = NULL, *sudi = NULL;
 	uint8_t type;
-	char icn[128];
 	int is_mic, rc = -1;
 
 	*cause = FAIL_INVALID_CREDENTIALS;
@@ -358,11 +413,14 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	    "the LSC's issuer is not in CAPF-trust";
 	if (!chains_to_capf_trust(s, cert, &issuer))
 		goto out;
-	/* A valid chain decides: issued by a CAPF is an LSC. */
-	if (issuer != NULL) {
-		cert_common_name(issuer, icn, sizeof(icn));
-		is_mic = strncmp(icn, "CAPF-", 5) != 0;
-	}
+	/*
+	 * Issued by this node's CAPF is an LSC whatever the phone called it.
+	 * Otherwise the certificate's own name decides (a MIC is
+	 * CP-<model>-<name>): an issuer's CN says nothing once CAPF is
+	 * CA-signed or the LSC comes from another cluster's CAPF.
+	 */
+	if (issuer != NULL && X509_cmp(issuer, s->ids->capf_cert) == 0)
+		is_mic = 0;
 	if (capf_msg_bytes(m, CAPF_EL_SUDI_DATA, &sudi_data, &sudi_len,
 	    NULL) == 0) {
 		*cause = FAIL_INVALID_CREDENTIALS;
@@ -645,6 +703,11 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 	if (rc != 0) {
 		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
 		job_free(j);
+		if (s->state == S_SAVING) {
+			/* The store refused; saying so again would loop. */
+			send_end(s, CAPF_REASON_INVALID_ELEMENT);
+			return;
+		}
 		fail(s, FAIL_CA_COMM, "the LSC could not be issued or stored");
 		return;
 	}
@@ -660,18 +723,21 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 			fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
 		return;
 	}
-	/* S_SAVING: a delete or a troubleshoot is on record. */
-	s->final_status = j->status;
-	log_outcome(s, NULL);
-	send_end(s, s->dev.operation == CERT_OP_DELETE ?
-	    CAPF_REASON_UPDATE_CERTIFICATE : CAPF_REASON_NO_ACTION);
+	/* S_SAVING: a delete, a troubleshoot or a failure is on record. */
+	if (s->end_reason != CAPF_REASON_INVALID_ELEMENT) {
+		s->final_status = j->status;
+		log_outcome(s, NULL);
+	}
+	send_end(s, s->end_reason);
 	job_free(j);
 }
 
 /* Hands a write to the writer; the reply goes once it is durable. */
 static void
-save_then_reply(struct capf_session *s, struct capf_job *j)
+save_then_reply(struct capf_session *s, struct capf_job *j,
+    uint8_t end_reason)
 {
+	s->end_reason = end_reason;
 	j->session = s;
 	j->base.done = s->done_ev;
 	j->base.free_fn = NULL;
@@ -720,7 +786,7 @@ on_delete_response(struct capf_session *s, const struct capf_msg *m)
 	}
 	j->clear_lsc = 1;
 	j->status = CERT_STATUS_DELETE_SUCCESS;
-	save_then_reply(s, j);
+	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
 }
 
 static void
@@ -759,7 +825,7 @@ on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 	X509_free(cert);
 	j->status = CERT_STATUS_TROUBLESHOOT_SUCCESS;
 	snprintf(j->detail, sizeof(j->detail), "certificate returned");
-	save_then_reply(s, j);
+	save_then_reply(s, j, CAPF_REASON_NO_ACTION);
 }
 
 static void
@@ -768,8 +834,8 @@ on_message(struct capf_session *s, const uint8_t *data, size_t len)
 	struct capf_msg m;
 	struct ucerr err;
 
+	/* fail() writes the session's one outcome line, naming the error. */
 	if (capf_msg_decode(data, len, &m, &err) == -1) {
-		log_warn("capf: %s: %s", s->peer, err.msg);
 		fail(s, FAIL_GENERIC, err.msg);
 		return;
 	}
@@ -778,9 +844,9 @@ on_message(struct capf_session *s, const uint8_t *data, size_t len)
 		return;
 	}
 	if (m.unknown_tag != 0) {
-		log_warn("capf: %s: %s: unknown element %u", s->peer,
+		snprintf(err.msg, sizeof(err.msg), "CAPF: %s: unknown element %u",
 		    capf_command_name(m.command), m.unknown_tag);
-		fail(s, FAIL_GENERIC, "unknown element");
+		fail(s, FAIL_GENERIC, err.msg);
 		return;
 	}
 	switch (s->state) {
@@ -819,7 +885,6 @@ on_read(struct bufferevent *bev, void *arg)
 	    (have = evbuffer_get_length(in)) >= CAPF_HEADER_LEN) {
 		data = evbuffer_pullup(in, CAPF_HEADER_LEN);
 		if (capf_msg_need(data, have, &need, &err) == -1) {
-			log_warn("capf: %s: %s", s->peer, err.msg);
 			evbuffer_drain(in, have);
 			fail(s, FAIL_GENERIC, err.msg);
 			return;

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of fuzz_capf_msg from the shared vectors.
+
+usage: make-capf-corpus.py VECTORS_DIR OUT_DIR   (needs the openssl CLI)
+The messages are built here from protocols.md; the LSC vectors give real
+certificate and public-key bytes.
+"""
+import struct
+import subprocess
+import sys
+
+vectors, out = sys.argv[1], sys.argv[2]
+
+
+def el(tag, value):
+    return struct.pack('>BH', tag, len(value)) + value
+
+
+def msg(cmd, body, sid=0x11223344):
+    return struct.pack('>BBIH', 85, cmd, sid, len(body)) + body
+
+
+def der(pem, *args):
+    return subprocess.run(['openssl', *args, '-in', pem, '-outform', 'DER'],
+                          capture_output=True, check=True).stdout
+
+
+lsc = der(f'{vectors}/SEP001122334455-lsc.pem', 'x509')
+lsc_ec = der(f'{vectors}/SEP001122334455-lsc-ec.pem', 'x509')
+spki = subprocess.run(['openssl', 'x509', '-in', f'{vectors}/SEP001122334455-lsc.pem', '-noout', '-pubkey'],
+                      capture_output=True, check=True).stdout
+spki = subprocess.run(['openssl', 'pkey', '-pubin', '-outform', 'DER'], input=spki,
+                      capture_output=True, check=True).stdout
+name = el(13, b'SEP001122334455\x00')
+cert = el(4, struct.pack('>BHBB', 1, len(lsc) + 2, 0, 1) + lsc)
+cert_ec = el(4, struct.pack('>BHBB', 1, len(lsc_ec) + 2, 0, 2) + lsc_ec)
+seeds = {
+    'auth-request': msg(1, el(7, b'\x03') + el(8, b'\x00')),
+    'auth-null': msg(2, el(1, b'\x01') + el(7, b'\x03') + name + el(11, b'\x00')),
+    'auth-string': msg(2, el(1, b'\x01') + el(7, b'\x03') + name + el(11, b'123456\x00')),
+    'auth-cert': msg(2, el(1, b'\x01') + el(7, b'\x03') + name + el(11, b'\x00') + cert +
+                     el(6, b'\x00' * 256) + el(20, struct.pack('>BH', 3, 256) + b'\x00' * 256) +
+                     el(16, struct.pack('>BH', 0, len(lsc)) + lsc + struct.pack('>BH', 1, 4) + b'abcd' +
+                        struct.pack('>BH', 3, 4) + b'efgh')),
+    'auth-cert-ec': msg(2, el(7, b'\x03') + name + cert_ec + el(6, b'0') + el(20, b'\x03\x00\x01x')),
+    'key-request-rsa': msg(3, el(17, b'\x00') + el(10, b'\x08\x00')),
+    'key-request-ec': msg(3, el(17, b'\x01') + el(18, b'\x00')),
+    'in-progress': msg(17, b''),
+    'key-response': msg(4, el(9, spki)),
+    'store-request': msg(9, el(3, b'\x01') + cert),
+    'store-response': msg(10, el(1, b'\x01')),
+    'fetch-response': msg(12, el(1, b'\x01') + cert),
+    'delete-response': msg(14, el(1, b'\x01')),
+    'end-session': msg(15, el(1, b'\x07')),
+}
+for n, data in seeds.items():
+    with open(f'{out}/{n}', 'wb') as f:
+        f.write(data)
