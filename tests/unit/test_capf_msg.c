@@ -399,6 +399,7 @@ lsc_profile(void **state)
 	int spki_len;
 	char cn[64], subject[512], issuer[512];
 	BASIC_CONSTRAINTS *bc;
+	struct spki_decoder dec;
 	ASN1_INTEGER *serial;
 	BIGNUM *bn;
 	uint32_t ku;
@@ -421,22 +422,45 @@ lsc_profile(void **state)
 	spki_len = i2d_PUBKEY(phone_key, &spki);
 	assert_true(spki_len > 0);
 	asked = phone_spec;
-	assert_int_equal(lsc_public_key(spki, (size_t)spki_len, &asked, 0,
+	assert_int_equal(lsc_public_key(NULL, spki, (size_t)spki_len, &asked, 0,
 	    &parsed, &err), 0);
 	EVP_PKEY_free(parsed);
 	asked.bits = 3072;
-	assert_int_equal(lsc_public_key(spki, (size_t)spki_len, &asked, 0,
+	assert_int_equal(lsc_public_key(NULL, spki, (size_t)spki_len, &asked, 0,
 	    &parsed, &err), -1);
 	asked.is_ec = 1;
 	asked.bits = 256;
-	assert_int_equal(lsc_public_key(spki, (size_t)spki_len, &asked, 0,
+	assert_int_equal(lsc_public_key(NULL, spki, (size_t)spki_len, &asked, 0,
 	    &parsed, &err), -1);
-	assert_int_equal(lsc_public_key(spki, 5, &phone_spec, 0, &parsed,
+	assert_int_equal(lsc_public_key(NULL, spki, 5, &phone_spec, 0, &parsed,
 	    &err), -1);
-	OPENSSL_free(spki);
+	/* The server's reusable decoder gives the same answers. */
+	assert_int_equal(spki_decoder_init(&dec), 0);
+	assert_int_equal(lsc_public_key(&dec, spki, (size_t)spki_len,
+	    &phone_spec, 0, &parsed, &err), 0);
+	EVP_PKEY_free(parsed);
+	assert_int_equal(lsc_public_key(&dec, spki, 5, &phone_spec, 0, &parsed,
+	    &err), -1);
+	assert_int_equal(lsc_public_key(&dec, spki, (size_t)spki_len,
+	    &phone_spec, 0, &parsed, &err), 0);
+	EVP_PKEY_free(parsed);
+	spki_decoder_free(&dec);
 
-	assert_int_equal(lsc_issue(ca, ca_key, device, phone_key, 1825, &lsc,
-	    &err), 0);
+	assert_int_equal(lsc_issue(ca, ca_key, device, spki, (size_t)spki_len,
+	    NULL, 1825, &lsc, &err), 0);
+	OPENSSL_free(spki);
+	{
+		/* The key went in as the phone's bytes: it parses back to it. */
+		uint8_t *lsc_der;
+		size_t lsc_len;
+		X509 *back;
+
+		assert_int_equal(cert_to_der(lsc, &lsc_der, &lsc_len, &err), 0);
+		assert_int_equal(cert_from_der(lsc_der, lsc_len, &back, &err), 0);
+		assert_true(cert_matches_key(back, phone_key));
+		X509_free(back);
+		OPENSSL_free(lsc_der);
+	}
 	cert_common_name(lsc, cn, sizeof(cn));
 	assert_string_equal(cn, device);
 	name_oneline(X509_get_subject_name(lsc), subject, sizeof(subject));
