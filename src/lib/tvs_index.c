@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <openssl/bn.h>
+#include <openssl/sha.h>
 
 #include "identity.h"
 #include "itl.h"
@@ -172,6 +173,18 @@ tvs_index_lookup(const struct tvs_index *idx, X509 *cert, int *by_serial)
 			return &idx->entries[i];
 		}
 	return NULL;
+}
+
+const struct tvs_entry *
+tvs_index_lookup_der(const struct tvs_index *idx, const uint8_t *der,
+    size_t len)
+{
+	struct tvs_entry key;
+
+	if (SHA256(der, len, key.sha256) == NULL)
+		return NULL;
+	return bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries),
+	    cmp_entry);
 }
 
 int

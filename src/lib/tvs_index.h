@@ -43,6 +43,9 @@ void	tvs_index_free(struct tvs_index *idx);
 /* By SHA-256 of cert's DER, then by serial + issuer; NULL if unknown. */
 const struct tvs_entry *tvs_index_lookup(const struct tvs_index *idx,
 	    X509 *cert, int *by_serial);
+/* By SHA-256 of DER bytes only: no parsing (the fast path for requests). */
+const struct tvs_entry *tvs_index_lookup_der(const struct tvs_index *idx,
+	    const uint8_t *der, size_t len);
 
 /* The tvs_entry table behind `ucpki tvs add/remove/list`. */
 int	store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,

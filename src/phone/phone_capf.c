@@ -173,6 +173,7 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	topts.port = o->port;
 	topts.timeout_ms = o->timeout_ms ? o->timeout_ms : 30000;
 	topts.tls1 = o->tls1;
+	topts.tls1_2_only = 1;		/* phones speak TLS 1.2 at most */
 	if (tls_client_connect(&tls, &topts, err) == -1) {
 		if (tls.failure == TLS_FAIL_RESOLVE || tls.failure == TLS_FAIL_CONNECT)
 			console(o, "ERR", "SECUREAPP-SEC_CAPF_BIO_F: CAPF create "

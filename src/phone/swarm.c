@@ -401,7 +401,9 @@ prepare(struct swarm *sw, struct ucerr *err)
 		return ucerr_set(err, "swarm: %s: give an IPv4 address", o->host);
 	if ((sw->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		return ucerr_ssl(err, "swarm: TLS");
+	/* Phones speak TLS 1.2 (78xx/88xx) at most. */
 	SSL_CTX_set_min_proto_version(sw->ctx, TLS1_2_VERSION);
+	SSL_CTX_set_max_proto_version(sw->ctx, TLS1_2_VERSION);
 	if (!o->tvs) {
 		for (i = 0; i < KEY_POOL; i++)
 			if (key_generate(&o->key, &sw->pool[i], err) == -1)

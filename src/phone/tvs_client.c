@@ -19,6 +19,7 @@ tvs_client_open(struct tvs_client *c, const char *host, int port,
 	o.host = host;
 	o.port = port;
 	o.timeout_ms = timeout_ms ? timeout_ms : 10000;
+	o.tls1_2_only = 1;	/* as phones do */
 	if (tls_client_connect(&c->tls, &o, err) == -1) {
 		tls_client_close(&c->tls);
 		return -1;

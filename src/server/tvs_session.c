@@ -128,17 +128,29 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 		    s->peer, m->device_name);
 		return -1;
 	}
-	if (m->cert == NULL ||
-	    cert_from_der(m->cert, m->cert_len, &cert, NULL) == -1) {
-		log_warn("tvs: %s from %s: CERTIFICATE missing or not DER",
-		    m->device_name, s->peer);
+	if (m->cert == NULL || m->cert_len == 0) {
+		log_warn("tvs: %s from %s: CERTIFICATE missing", m->device_name,
+		    s->peer);
 		return -1;
 	}
-	cert_serial_hex(cert, serial, sizeof(serial));
-	name_oneline(X509_get_issuer_name(cert), issuer, sizeof(issuer));
 	ref = server_tvs_index(s->loop->server);
-	e = ref != NULL ? tvs_index_lookup(&ref->idx, cert, &by_serial) : NULL;
-	X509_free(cert);
+	/* The common case, a known certificate, needs no parsing at all. */
+	by_serial = 0;
+	e = ref != NULL ? tvs_index_lookup_der(&ref->idx, m->cert,
+	    m->cert_len) : NULL;
+	if (e == NULL) {
+		if (cert_from_der(m->cert, m->cert_len, &cert, NULL) == -1) {
+			log_warn("tvs: %s from %s: CERTIFICATE is not DER",
+			    m->device_name, s->peer);
+			tvs_index_ref_release(ref);
+			return -1;
+		}
+		cert_serial_hex(cert, serial, sizeof(serial));
+		name_oneline(X509_get_issuer_name(cert), issuer, sizeof(issuer));
+		if (ref != NULL)
+			e = tvs_index_lookup(&ref->idx, cert, &by_serial);
+		X509_free(cert);
+	}
 	if (e == NULL) {
 		log_info("tvs: %s from %s: tvsHandleCertVerificationReq serial %s "
 		    "issuer %s: getCertificateInformation(cert) : certificate "
