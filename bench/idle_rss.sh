@@ -6,14 +6,12 @@
 N=${1:-40000}
 echo "# command: bash bench/idle_rss.sh $N"
 $U init --node bench.example.test >/dev/null
-start_server
-# Provision against the running server's store, then let it settle.
-$U phone swarm --capf 127.0.0.1:$CAPF_PORT -n "$N" -c 1 --provision --json >/dev/null 2>&1 &
-sleep 1; kill $! 2>/dev/null || true; wait 2>/dev/null || true
-stop_server
-devices=$(sqlite3 "$UCPKI_HOME/ucpki.db" 'select count(*) from device')
+python3 -c "
+for i in range(1, $N + 1):
+    print('SEP%012X,8845,install,null,,rsa2048,' % i)" >"$BENCH_TMP/devices.csv"
+$U device import "$BENCH_TMP/devices.csv" >/dev/null 2>&1
+echo "devices_in_store $(sqlite3 "$UCPKI_HOME/ucpki.db" 'select count(*) from device')"
 start_server
 sleep 3
-echo "devices_in_store $devices"
 echo "idle_server_rss_mb $(server_rss_mb)"
 stop_server

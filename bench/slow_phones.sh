@@ -13,9 +13,9 @@ idle=$(server_rss_mb)
 out=$($U phone swarm --capf 127.0.0.1:$CAPF_PORT -n "$N" -c "$N" --key-delay "$HOLD" --provision --timeout 300 --json 2>/dev/null)
 peak=$(server_peak_rss_mb)
 stop_server
-python3 - "$out" "$peak" "$idle" <<'PY'
+python3 - "$out" "$peak" "$idle" "$HOLD" <<'PY'
 import json, sys
 d = json.loads(sys.argv[1])
 print("phones %d\nheld_ms_each %s\ncompleted %d\nfailed %d\nwall_s %.1f\nserver_rss_before_mb %s\nserver_peak_rss_mb %s"
-      % (d["devices"], "'$HOLD'", d["completed"], d["failed"], d["wall_s"], sys.argv[3], sys.argv[2]))
+      % (d["devices"], sys.argv[4], d["completed"], d["failed"], d["wall_s"], sys.argv[3], sys.argv[2]))
 PY

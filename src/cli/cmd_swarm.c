@@ -25,6 +25,7 @@ const struct opt phone_swarm_opts[] = {
 	{ "itl", OPT_VALUE, "FILE", "authenticate the server by this ITL" },
 	{ "provision", OPT_FLAG, NULL, "first register the devices in --home's store" },
 	{ "timeout", OPT_VALUE, "S", "seconds of silence before a phone gives up (default 120)" },
+	{ "record", OPT_VALUE, "FILE", "append 'DEVICE SERIAL' for every LSC a phone stored" },
 	{ "json", OPT_FLAG, NULL, "machine-readable result" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -188,12 +189,19 @@ cmd_phone_swarm(struct cli *cli, const struct args *a)
 		store_close(cli->store);
 		cli->store = NULL;
 	}
+	if (args_get(a, "record") != NULL &&
+	    (o.record = fopen(args_get(a, "record"), "a")) == NULL) {
+		ucerr_set(&cli->err, "%s: cannot open", args_get(a, "record"));
+		goto out;
+	}
 	if (swarm_run(&o, &r, &cli->err) == -1)
 		goto out;
 	print_result(cli, &o, &r, args_has(a, "json"));
 	rc = r.failed == 0 ? 0 : ucerr_set(&cli->err, "swarm: %ld of %ld "
 	    "failed", r.failed, n);
 out:
+	if (o.record != NULL)
+		fclose(o.record);
 	X509_free(o.tvs_cert);
 	itl_free(&itl);
 	return rc;

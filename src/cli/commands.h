@@ -89,6 +89,21 @@ int	cmd_phone_register(struct cli *, const struct args *);
 extern const struct opt phone_swarm_opts[];
 int	cmd_phone_swarm(struct cli *, const struct args *);
 
+/* check, probe, pcap, diagnose */
+extern const struct opt check_cert_opts[], check_csr_opts[],
+	check_chain_opts[], check_trust_opts[];
+int	cmd_check_cert(struct cli *, const struct args *);
+int	cmd_check_csr(struct cli *, const struct args *);
+int	cmd_check_chain(struct cli *, const struct args *);
+int	cmd_check_trust(struct cli *, const struct args *);
+extern const struct opt probe_opts[], pcap_opts[], diagnose_opts[];
+int	cmd_pcap(struct cli *, const struct args *);
+int	cmd_diagnose(struct cli *, const struct args *);
+int	cmd_probe(struct cli *, const struct args *);
+struct findings;
+int	cli_report_findings(struct cli *cli, const struct args *a,
+	    const char *subject, const struct findings *f);
+
 /* Shared by the handlers. */
 /* The certificate to encrypt a device's configuration to (its LSC, else
  * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */

@@ -1,4 +1,5 @@
 /* main.c - global options, then the command table does the rest. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ main(int argc, char **argv)
 		}
 	}
 	OPENSSL_init_ssl(0, NULL);
+	/* A full disk or a file size limit is an error to report, not a
+	 * signal that kills us halfway through a write. */
+	signal(SIGXFSZ, SIG_IGN);
 	rc = cli_dispatch(&cli, argc - i, argv + i);
 	if (rc != 0 && cli.err.msg[0] != '\0')
 		fprintf(stderr, "ucpki: %s\n", cli.err.msg);

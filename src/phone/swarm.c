@@ -153,8 +153,18 @@ capf_message(struct sim_phone *p, const uint8_t *msg, size_t len)
 
 	writer_init(&out, CAPF_MESSAGE_MAX);
 	action = capf_client_handle(&p->client, msg, len, &out);
-	if (action == CLIENT_STORE)
+	if (action == CLIENT_STORE) {
+		/* The phone keeps the LSC (here: writes down its serial)
+		 * before it acknowledges it, as a real phone stores first. */
+		if (p->swarm->o->record != NULL) {
+			char serial[64];
+
+			cert_serial_hex(p->client.new_lsc, serial, sizeof(serial));
+			fprintf(p->swarm->o->record, "%s %s\n", p->name, serial);
+			fflush(p->swarm->o->record);
+		}
 		action = capf_client_stored(&p->client, 1, &out);
+	}
 	switch (action) {
 	case CLIENT_SEND:
 		send_writer(p, &out);

@@ -28,6 +28,7 @@ struct swarm_opts {
 	X509		*tvs_cert;		/* what TVS is asked about */
 	int		 timeout_s;
 	FILE		*progress;		/* NULL: quiet */
+	FILE		*record;		/* serials of LSCs stored, or NULL */
 };
 
 struct swarm_result {
