@@ -22,8 +22,9 @@ time.sleep(hold)
 closed = 0
 for s in socks:
     try:
-        r, _, _ = select.select([s], [], [], 0)
-        if r and s.recv(1) == b'':
+        p = select.poll()
+        p.register(s, select.POLLIN)
+        if p.poll(0) and s.recv(1) == b'':
             closed += 1
     except OSError:
         closed += 1
