@@ -228,6 +228,18 @@ writer_u32_le(struct writer *w, uint32_t v)
 }
 
 int
+writer_tlv(struct writer *w, uint8_t tag, const void *value, size_t len)
+{
+	if (len > UINT16_MAX) {
+		w->failed = 1;
+		return -1;
+	}
+	GUARD(writer_u8(w, tag));
+	GUARD(writer_u16(w, (uint16_t)len));
+	return writer_bytes(w, value, len);
+}
+
+int
 writer_patch_u16(struct writer *w, size_t pos, uint16_t v)
 {
 	if (w->failed || pos > w->len || w->len - pos < 2) {

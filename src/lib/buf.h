@@ -58,6 +58,8 @@ int	writer_u32(struct writer *w, uint32_t v);
 int	writer_u32_le(struct writer *w, uint32_t v);
 int	writer_bytes(struct writer *w, const void *data, size_t n);
 int	writer_fill(struct writer *w, uint8_t byte, size_t n);
+/* tag u8 | length u16 | value: the element every format here shares. */
+int	writer_tlv(struct writer *w, uint8_t tag, const void *value, size_t len);
 /* Overwrites a u16 already written at offset pos (length back-patching). */
 int	writer_patch_u16(struct writer *w, size_t pos, uint16_t v);
 

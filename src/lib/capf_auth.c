@@ -11,6 +11,23 @@
 #define HASH_SHA1	1
 #define HASH_SHA512	3
 
+/* The digest of a | b: what both proofs sign. */
+static int
+digest_of(const EVP_MD *md, const uint8_t *a, size_t a_len, const uint8_t *b,
+    size_t b_len, unsigned char *out, unsigned int *out_len)
+{
+	EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
+	int rc = -1;
+
+	if (mdctx != NULL && EVP_DigestInit_ex(mdctx, md, NULL) == 1 &&
+	    EVP_DigestUpdate(mdctx, a, a_len) == 1 &&
+	    EVP_DigestUpdate(mdctx, b, b_len) == 1 &&
+	    EVP_DigestFinal_ex(mdctx, out, out_len) == 1)
+		rc = 0;
+	EVP_MD_CTX_free(mdctx);
+	return rc;
+}
+
 /* Signs data's digest: raw PKCS#1 type 1 for RSA, ECDSA for EC. */
 static int
 proof_sign(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
@@ -18,14 +35,10 @@ proof_sign(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
-	EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *ctx = NULL;
 	int rc = -1;
 
-	if (mdctx == NULL || EVP_DigestInit_ex(mdctx, md, NULL) != 1 ||
-	    EVP_DigestUpdate(mdctx, a, a_len) != 1 ||
-	    EVP_DigestUpdate(mdctx, b, b_len) != 1 ||
-	    EVP_DigestFinal_ex(mdctx, digest, &digest_len) != 1)
+	if (digest_of(md, a, a_len, b, b_len, digest, &digest_len) == -1)
 		goto out;
 	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
 	    EVP_PKEY_sign_init(ctx) != 1)
@@ -38,7 +51,6 @@ proof_sign(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
 		rc = 0;
 out:
 	EVP_PKEY_CTX_free(ctx);
-	EVP_MD_CTX_free(mdctx);
 	return rc;
 }
 
@@ -48,14 +60,10 @@ proof_check(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
 {
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int digest_len = 0;
-	EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *ctx = NULL;
 	int rc = -1;
 
-	if (mdctx == NULL || EVP_DigestInit_ex(mdctx, md, NULL) != 1 ||
-	    EVP_DigestUpdate(mdctx, a, a_len) != 1 ||
-	    EVP_DigestUpdate(mdctx, b, b_len) != 1 ||
-	    EVP_DigestFinal_ex(mdctx, digest, &digest_len) != 1)
+	if (digest_of(md, a, a_len, b, b_len, digest, &digest_len) == -1)
 		goto out;
 	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
 	    EVP_PKEY_verify_init(ctx) != 1)
@@ -68,7 +76,6 @@ proof_check(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
 out:
 	ERR_clear_error();
 	EVP_PKEY_CTX_free(ctx);
-	EVP_MD_CTX_free(mdctx);
 	return rc;
 }
 

@@ -238,13 +238,7 @@ capf_msg_end(struct writer *w)
 int
 capf_put_bytes(struct writer *w, uint8_t tag, const void *v, size_t len)
 {
-	if (len > UINT16_MAX) {
-		w->failed = 1;
-		return -1;
-	}
-	GUARD(writer_u8(w, tag));
-	GUARD(writer_u16(w, (uint16_t)len));
-	return writer_bytes(w, v, len);
+	return writer_tlv(w, tag, v, len);
 }
 
 int

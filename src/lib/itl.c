@@ -341,22 +341,6 @@ public_key_bytes(X509 *cert, uint8_t **out, size_t *len)
 }
 
 static int
-serial_min_bytes(X509 *cert, uint8_t *out, size_t outlen, size_t *len)
-{
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-	int n = bn ? BN_num_bytes(bn) : -1;
-
-	if (n <= 0 || (size_t)n > outlen) {
-		BN_free(bn);
-		return -1;
-	}
-	BN_bn2bin(bn, out);
-	BN_free(bn);
-	*len = (size_t)n;
-	return 0;
-}
-
-static int
 write_record(struct writer *w, const struct itl_entry *e, size_t n,
     struct ucerr *err)
 {
@@ -370,7 +354,7 @@ write_record(struct writer *w, const struct itl_entry *e, size_t n,
 	    sizeof(subject)) == -1 ||
 	    sigfile_name_string(X509_get_issuer_name(e->cert), issuer,
 	    sizeof(issuer)) == -1 ||
-	    serial_min_bytes(e->cert, serial, sizeof(serial), &serial_len) == -1) {
+	    cert_serial_bytes(e->cert, serial, sizeof(serial), &serial_len) == -1) {
 		ucerr_set(err, "ITL record %zu: cannot encode the names or serial",
 		    n);
 		goto out;

@@ -8,17 +8,12 @@
 #include <openssl/rsa.h>
 
 #include "sigfile.h"
+#include "x509.h"
 
 int
 tlv_put(struct writer *w, uint8_t tag, const void *value, size_t len)
 {
-	if (len > UINT16_MAX) {
-		w->failed = 1;
-		return -1;
-	}
-	GUARD(writer_u8(w, tag));
-	GUARD(writer_u16(w, (uint16_t)len));
-	return writer_bytes(w, value, len);
+	return writer_tlv(w, tag, value, len);
 }
 
 int
@@ -323,26 +318,6 @@ out:
 	return rc;
 }
 
-/* Serial as minimal big-endian bytes, the way the files carry it. */
-static int
-serial_bytes(X509 *cert, uint8_t *out, size_t outlen, size_t *len)
-{
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
-	int n;
-
-	if (bn == NULL)
-		return -1;
-	n = BN_num_bytes(bn);
-	if (n <= 0 || (size_t)n > outlen) {
-		BN_free(bn);
-		return -1;
-	}
-	BN_bn2bin(bn, out);
-	*len = (size_t)n;
-	BN_free(bn);
-	return 0;
-}
-
 int
 sigfile_signer_matches(const struct sigfile_header *hdr, X509 *cert)
 {
@@ -350,7 +325,7 @@ sigfile_signer_matches(const struct sigfile_header *hdr, X509 *cert)
 	size_t len;
 	char issuer[SIGFILE_NAME_MAX];
 
-	if (serial_bytes(cert, serial, sizeof(serial), &len) == -1)
+	if (cert_serial_bytes(cert, serial, sizeof(serial), &len) == -1)
 		return 0;
 	if (len != hdr->serial_len || memcmp(serial, hdr->serial, len) != 0)
 		return 0;
@@ -508,7 +483,7 @@ write_signer(struct writer *w, const struct sigfile_params *p,
 	    sizeof(subject)) == -1 ||
 	    sigfile_name_string(X509_get_issuer_name(p->signer), issuer,
 	    sizeof(issuer)) == -1 ||
-	    serial_bytes(p->signer, serial, sizeof(serial), &serial_len) == -1) {
+	    cert_serial_bytes(p->signer, serial, sizeof(serial), &serial_len) == -1) {
 		ucerr_set(err, "signer: cannot encode its name or serial");
 		goto out;
 	}

@@ -679,6 +679,22 @@ cert_serial_hex(X509 *cert, char *out, size_t outlen)
 	BN_free(bn);
 }
 
+int
+cert_serial_bytes(X509 *cert, uint8_t *out, size_t outlen, size_t *len)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	int n = bn ? BN_num_bytes(bn) : -1;
+
+	if (n <= 0 || (size_t)n > outlen) {
+		BN_free(bn);
+		return -1;
+	}
+	BN_bn2bin(bn, out);
+	BN_free(bn);
+	*len = (size_t)n;
+	return 0;
+}
+
 void
 cert_common_name(X509 *cert, char *out, size_t outlen)
 {

@@ -88,6 +88,8 @@ int	csr_to_pem(X509_REQ *req, char **pem, size_t *len, struct ucerr *err);
 void	cert_sha256_hex(X509 *cert, char out[65]);
 void	cert_sha1_hex(X509 *cert, char out[41]);
 void	cert_serial_hex(X509 *cert, char *out, size_t outlen);
+/* The serial as minimal big-endian bytes (as ITL and .sgn files carry it). */
+int	cert_serial_bytes(X509 *cert, uint8_t *out, size_t outlen, size_t *len);
 void	cert_common_name(X509 *cert, char *out, size_t outlen);
 void	name_oneline(const X509_NAME *name, char *out, size_t outlen);
 int	cert_is_self_signed(X509 *cert);
