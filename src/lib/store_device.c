@@ -300,7 +300,7 @@ store_device_record_lsc(struct store *st, const char *name,
 		return -1;
 	if (store_prepare(st, "UPDATE device SET lsc_der = ?, "
 	    "lsc_issuer_sha256 = ?, lsc_not_after = ?, status = ?, "
-	    "operation = 0, auth_failures = 0, updated_at = ? WHERE name = ?",
+	    "auth_failures = 0, updated_at = ? WHERE name = ?",
 	    &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
@@ -332,6 +332,19 @@ store_device_record_lsc(struct store *st, const char *name,
 	    serial, err);
 out:
 	return tx_end(st, started, rc, err);
+}
+
+int
+store_device_finish_install(struct store *st, const char *name,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET operation = 0 WHERE name = ? "
+	    "AND operation = 1", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "device", err);
 }
 
 int

@@ -40,8 +40,9 @@ int	store_device_set_status(struct store *st, const char *name, int status,
 
 /*
  * The issued LSC, durably, in one transaction: the device's current LSC
- * and status (operation back to none), a row in the lsc table (kept
- * forever), and a history line.  Joins the caller's transaction if one
+ * and status, a row in the lsc table (kept forever), and a history line.
+ * The operation stays pending until the phone confirms
+ * (store_device_finish_install).  Joins the caller's transaction if one
  * is open.
  */
 struct lsc_facts {
@@ -56,6 +57,9 @@ void	lsc_facts_get(X509 *cert, struct lsc_facts *facts);
 int	store_device_record_lsc(struct store *st, const char *name,
 	    const uint8_t *der, size_t len, const struct lsc_facts *facts,
 	    const char *issuer_sha256, int status, const char *peer,
+	    struct ucerr *err);
+/* The phone stored its LSC: the install is over (operation none). */
+int	store_device_finish_install(struct store *st, const char *name,
 	    struct ucerr *err);
 /* After a delete the phone confirmed. */
 int	store_device_clear_lsc(struct store *st, const char *name, int status,

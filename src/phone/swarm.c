@@ -25,7 +25,7 @@
 #include "swarm.h"
 #include "tvs_msg.h"
 
-#define KEY_POOL	32
+#define KEY_POOL	4	/* RSA-2048 keys take ~0.5 s each to make */
 
 struct swarm;
 

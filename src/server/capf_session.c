@@ -67,6 +67,7 @@ struct capf_job {
 	int			 clear_lsc;	/* delete confirmed */
 	int			 fetched_lsc;	/* troubleshoot returned an LSC */
 	int			 reopen;	/* LSC on record but not confirmed */
+	int			 confirmed;	/* the phone stored its LSC */
 	char			 detail[128];
 };
 
@@ -165,6 +166,11 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 	    store_device_set_lsc(st, j->device, j->der, j->der_len, err) == -1)
 		return -1;
 	if (j->reopen && job_reopen(st, j, err) == -1)
+		return -1;
+	/* Only the phone's word ends an install: until then a crash leaves
+	 * the operation pending and the phone simply enrolls again. */
+	if (j->confirmed &&
+	    store_device_finish_install(st, j->device, err) == -1)
 		return -1;
 	if (j->status != 0 &&
 	    (store_device_set_status(st, j->device, j->status, err) == -1 ||
@@ -723,9 +729,11 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 			fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
 		return;
 	}
-	/* S_SAVING: a delete, a troubleshoot or a failure is on record. */
+	/* S_SAVING: a confirmation, delete, troubleshoot or failure is on
+	 * record. */
 	if (s->end_reason != CAPF_REASON_INVALID_ELEMENT) {
-		s->final_status = j->status;
+		if (j->status != 0)
+			s->final_status = j->status;
 		log_outcome(s, NULL);
 	}
 	send_end(s, s->end_reason);
@@ -750,6 +758,7 @@ save_then_reply(struct capf_session *s, struct capf_job *j,
 static void
 on_store_response(struct capf_session *s, const struct capf_msg *m)
 {
+	struct capf_job *j;
 	uint8_t reason = 0xff;
 
 	if (m->command != CAPF_STORE_CERTIFICATE_RESPONSE) {
@@ -761,8 +770,13 @@ on_store_response(struct capf_session *s, const struct capf_msg *m)
 		fail(s, FAIL_GENERIC, "the phone did not store the LSC");
 		return;
 	}
-	log_outcome(s, NULL);
-	send_end(s, CAPF_REASON_UPDATE_CERTIFICATE);
+	if ((j = job_new(s)) == NULL) {
+		fail(s, FAIL_GENERIC, "out of memory");
+		return;
+	}
+	j->confirmed = 1;
+	j->status = 0;
+	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
 }
 
 static void
