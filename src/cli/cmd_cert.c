@@ -238,6 +238,9 @@ params_from_args(struct cli *cli, const struct args *a,
 	if ((v = args_get(a, "key")) != NULL &&
 	    key_spec_parse(v, &params->key, &cli->err) == -1)
 		return -1;
+	if (!params->key.is_ec && params->key.bits < 1024)
+		return ucerr_set(&cli->err, "%s: %s is too weak for a node "
+		    "identity", p->name, v);
 	if ((v = args_get(a, "hash")) != NULL &&
 	    digest_parse(v, &params->md, &cli->err) == -1)
 		return -1;

@@ -19,6 +19,10 @@ const struct opt check_cert_opts[] = {
 	{ "key", OPT_VALUE, "KEYFILE", "also check this private key file" },
 	{ "role", OPT_VALUE, "ROLE", "expressway-c|expressway-e|callmanager|tomcat|capf|lsc|mic" },
 	{ "require-san", OPT_VALUE, "NAMES", "names the SAN must hold, comma separated" },
+	{ "mra-domains", OPT_VALUE, "DOMAINS", "MRA on Expressway-E: each domain, or collab-edge.<domain>" },
+	{ "security-profiles", OPT_VALUE, "NAMES", "MRA on Expressway-C: phone security profile names" },
+	{ "xmpp-domains", OPT_VALUE, "DOMAINS", "XMPP federation domains (Expressway-E)" },
+	{ "chat-aliases", OPT_VALUE, "NAMES", "IM&P chat node aliases (federated group chat)" },
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -83,6 +87,10 @@ cmd_check_cert(struct cli *cli, const struct args *a)
 		goto out;
 	o.role = args_get(a, "role");
 	o.require_san = args_get(a, "require-san");
+	o.mra_domains = args_get(a, "mra-domains");
+	o.security_profiles = args_get(a, "security-profiles");
+	o.xmpp_domains = args_get(a, "xmpp-domains");
+	o.chat_aliases = args_get(a, "chat-aliases");
 	o.key_pem = key;
 	o.key_len = key_len;
 	o.now = clock_now();

@@ -125,6 +125,9 @@ settings_parse(struct cli *cli, const struct args *a, struct settings *s)
 	if ((v = args_get(a, "key")) != NULL &&
 	    key_spec_parse(v, &spec, &cli->err) == -1)
 		return -1;
+	if (v != NULL && !spec.is_ec && spec.bits < 1024)
+		fprintf(stderr, "warning: %s is insecure; the server issues it only "
+		    "when started with --allow-rsa512\n", v);
 	s->key_type = v;
 	if ((v = args_get(a, "auth-string")) != NULL && !auth_string_valid(v))
 		/* Not echoed: it is a secret even when malformed. */

@@ -78,6 +78,34 @@ check_usages(X509 *cert, const char *role, struct findings *f)
 		    "keyCertSign)");
 }
 
+/*
+ * The seeds' table of the names an Expressway certificate's SAN must hold,
+ * by feature: MRA (public or collab-edge domains, registration domains on
+ * E; phone security profile names on C), XMPP federation domains (E), and
+ * IM&P chat node aliases (both).
+ */
+static void
+check_feature_names(const char *sans, const char *list, const char *feature,
+    int allow_collab_edge, struct findings *f)
+{
+	char want[1024], alt[300], *name, *save = NULL;
+
+	if (list == NULL)
+		return;
+	snprintf(want, sizeof(want), "%s", list);
+	for (name = strtok_r(want, ",", &save); name != NULL;
+	    name = strtok_r(NULL, ",", &save)) {
+		snprintf(alt, sizeof(alt), "collab-edge.%s", name);
+		if (list_has(sans, name) || (allow_collab_edge &&
+		    list_has(sans, alt)))
+			continue;
+		findings_add(f, SEV_ERROR, "san-missing", "request the "
+		    "certificate with this name in its SAN", "%s needs %s%s%s in "
+		    "the SAN", feature, name, allow_collab_edge ? " or " : "",
+		    allow_collab_edge ? alt : "");
+	}
+}
+
 static void
 check_names(X509 *cert, const struct cert_check_opts *o, struct findings *f)
 {
@@ -112,6 +140,12 @@ check_names(X509 *cert, const struct cert_check_opts *o, struct findings *f)
 				    "federation: the chat domains)", "the SAN lacks "
 				    "%s", name);
 	}
+	check_feature_names(sans, o->mra_domains, "MRA (Expressway-E)", 1, f);
+	check_feature_names(sans, o->security_profiles, "MRA (Expressway-C, "
+	    "phone security profile)", 0, f);
+	check_feature_names(sans, o->xmpp_domains, "XMPP federation "
+	    "(Expressway-E)", 0, f);
+	check_feature_names(sans, o->chat_aliases, "IM&P chat node alias", 0, f);
 	for (i = 0; i < X509_NAME_entry_count(subject); i++) {
 		nid = OBJ_obj2nid(X509_NAME_ENTRY_get_object(
 		    X509_NAME_get_entry(subject, i)));

@@ -15,6 +15,11 @@ struct cert_check_opts {
 	const char	*role;		/* expressway-c|expressway-e|callmanager|
 					   tomcat|capf|lsc|mic, or NULL */
 	const char	*require_san;	/* "a.example,b.example" or NULL */
+	/* The seeds' Expressway SAN table, comma-separated lists: */
+	const char	*mra_domains;	/* E: domain or collab-edge.<domain> */
+	const char	*security_profiles;	/* C: phone security profiles */
+	const char	*xmpp_domains;	/* E: XMPP federation domains */
+	const char	*chat_aliases;	/* C and E: IM&P chat node aliases */
 	const uint8_t	*key_pem;	/* the private key file's bytes, or NULL */
 	size_t		 key_len;
 	time_t		 now;

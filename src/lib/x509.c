@@ -21,7 +21,8 @@ int
 key_spec_parse(const char *name, struct key_spec *spec, struct ucerr *err)
 {
 	static const struct { const char *name; int is_ec, bits; } known[] = {
-		{ "rsa1024", 0, 1024 }, { "rsa2048", 0, 2048 },
+		{ "rsa512", 0, 512 }, { "rsa1024", 0, 1024 },
+		{ "rsa2048", 0, 2048 },
 		{ "rsa3072", 0, 3072 }, { "rsa4096", 0, 4096 },
 		{ "ec256", 1, 256 }, { "ec384", 1, 384 }, { "ec521", 1, 521 },
 	};

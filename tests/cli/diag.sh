@@ -30,6 +30,13 @@ refuses "keys over 4096 bits" "error(s) found" check cert "$DATA/rsa8192.pem"
 contains "key size finding" "$OUT" "the key is 8192 bits"
 refuses "a SAN missing a needed name" "error(s) found" check cert good.pem --require-san chat.example.test
 contains "names the missing name" "$OUT" "the SAN lacks chat.example.test"
+mk mra "/CN=expe.example.test" 365 -addext "subjectAltName=DNS:expe.example.test,DNS:collab-edge.example.com" -addext "extendedKeyUsage=serverAuth,clientAuth"
+ok "MRA: collab-edge.<domain> satisfies the domain" check cert mra.pem --role expressway-e --mra-domains example.com
+refuses "MRA: a second domain missing" "error(s) found" check cert mra.pem --role expressway-e --mra-domains example.com,example.org
+contains "names the MRA need" "$OUT" "MRA (Expressway-E) needs example.org or collab-edge.example.org in the SAN"
+refuses "XMPP federation domain missing" "error(s) found" check cert mra.pem --xmpp-domains chat.example.com
+contains "names the XMPP need" "$OUT" "XMPP federation (Expressway-E) needs chat.example.com"
+refuses "security profile name missing" "error(s) found" check cert mra.pem --role expressway-c --security-profiles secure-8845.example.com
 mk nocn "/CN=cucm.example.test" 365 -addext "subjectAltName=DNS:other.example.test"
 ok "CN not in SAN" check cert nocn.pem
 contains "cn-not-in-san" "$OUT" "the CN cucm.example.test is not repeated in the SAN"

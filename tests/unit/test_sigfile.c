@@ -140,6 +140,7 @@ a_flipped_byte_anywhere_fails(void **state)
 {
 	(void)state;
 	flip_every_byte("ITLFile-sha1-v1.0.tlv", check_tlv);
+	flip_every_byte("ITLFile-sha512-v1.1.tlv", check_tlv);
 	flip_every_byte("CTLFile-sha1.tlv", check_tlv);
 	callmanager = cert_of("certs/callmanager.pem");
 	flip_every_byte("SEP001122334455.cnf.xml.sha1.sgn", check_sgn);
