@@ -28,9 +28,9 @@ server_checks(const struct capf_msg *m)
 	uint8_t type;
 
 	if (capf_msg_bytes(m, CAPF_EL_PUBLIC_KEY, &p, &len, NULL) == 0) {
-		if (lsc_public_key(p, len, &rsa2048, 0, &key, &err) == 0)
+		if (lsc_public_key(NULL, p, len, &rsa2048, 0, &key, &err) == 0)
 			EVP_PKEY_free(key);
-		if (lsc_public_key(p, len, &ec256, 0, &key, &err) == 0)
+		if (lsc_public_key(NULL, p, len, &ec256, 0, &key, &err) == 0)
 			EVP_PKEY_free(key);
 	}
 	if (capf_msg_bytes(m, CAPF_EL_SUDI_DATA, &p, &len, NULL) == 0 &&
