@@ -601,3 +601,64 @@ cmd_tftp_publish(struct cli *cli, const struct args *a)
 	fprintf(cli->out, "%s: trust lists published\n", dir);
 	return 0;
 }
+
+const struct opt itl_reset_opts[] = {
+	DIGEST_OPT,
+	{ NULL, 0, NULL, NULL },
+};
+
+/*
+ * `itl reset localkey`: the seeds' ITL recovery: the cluster's ITL signed
+ * with ITLRecovery, which every phone already trusts, published to the
+ * TFTP root.  `remotekey KEYFILE`: the same with an ITLRecovery key kept
+ * elsewhere (it must match the ITLRecovery certificate).
+ */
+int
+cmd_itl_reset(struct cli *cli, const struct args *a)
+{
+	struct trustlist_options o;
+	const char *which = a->positional[0];
+	char path[4096];
+	uint8_t *data = NULL;
+	size_t len;
+	struct store *st;
+	int signer_version, rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	if (options_common(cli, a, &o.hash_alg, &signer_version) == -1 ||
+	    (st = cli_store(cli)) == NULL)
+		return -1;
+	if (strcmp(which, "localkey") == 0) {
+		if (a->n_positional != 1)
+			return ucerr_set(&cli->err, "itl reset localkey takes no "
+			    "key file");
+		o.sign_with = "itlrecovery";
+	} else if (strcmp(which, "remotekey") == 0) {
+		if (a->n_positional != 2)
+			return ucerr_set(&cli->err, "itl reset remotekey KEYFILE");
+		if (identity_load(st, "ITLRecovery", &o.signer, NULL,
+		    &cli->err) == -1 ||
+		    key_load_file(a->positional[1], &o.signer_key, &cli->err) == -1)
+			goto out;
+		if (!cert_matches_key(o.signer, o.signer_key)) {
+			ucerr_set(&cli->err, "%s: not the ITLRecovery key",
+			    a->positional[1]);
+			goto out;
+		}
+	} else {
+		return ucerr_set(&cli->err, "itl reset: say localkey or remotekey");
+	}
+	if (tftp_path(cli, st, "ITLFile.tlv", path, sizeof(path)) == -1 ||
+	    itl_build_from_store(st, &o, &data, &len, &cli->err) == -1)
+		goto out;
+	if (write_output(cli, path, data, len, "ITL signed by ITLRecovery") == -1)
+		goto out;
+	fprintf(cli->out, "Reset the phones: they accept it because their "
+	    "current ITL holds ITLRecovery.\n");
+	rc = 0;
+out:
+	X509_free(o.signer);
+	EVP_PKEY_free(o.signer_key);
+	free(data);
+	return rc;
+}

@@ -47,6 +47,8 @@ int	cmd_sgn_strip(struct cli *, const struct args *);
 int	cmd_cnf_encrypt(struct cli *, const struct args *);
 int	cmd_cnf_decrypt(struct cli *, const struct args *);
 int	cmd_tftp_publish(struct cli *, const struct args *);
+extern const struct opt itl_reset_opts[];
+int	cmd_itl_reset(struct cli *, const struct args *);
 
 /* device, capf administration */
 extern const struct opt device_add_opts[], device_set_opts[],

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "commands.h"
+#include "store_device.h"
 #include "tftp.h"
+#include "x509.h"
 
 /*
  * After an identity changes: republish the TFTP files (ITL, and CTL in
@@ -35,18 +37,32 @@ cli_device_cert(struct cli *cli, const char *file_name, X509 **cert)
 }
 
 /*
- * Before a trust certificate is deleted: later work refuses deleting a
- * CAPF certificate that still signs LSCs (it needs the device store).
+ * Before a trust certificate is deleted: a CAPF certificate that still
+ * signs devices' current LSCs stays (the seeds' safe CAPF sequence), or
+ * every phone holding one fails "By Existing Certificate" as Invalid LSC.
  */
 int
 cli_trust_delete_guard(struct cli *cli, struct store *st,
     const char *store_name, const char *name, X509 *cert, int force)
 {
-	(void)cli;
-	(void)st;
-	(void)store_name;
-	(void)name;
-	(void)cert;
-	(void)force;
+	struct device_filter f;
+	int64_t n = 0;
+	char sha[65];
+
+	cert_sha256_hex(cert, sha);
+	device_filter_init(&f);
+	f.issuer_sha256 = sha;
+	if (store_device_count(st, &f, &n, &cli->err) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (!force)
+		return ucerr_set(&cli->err, "%s/%s.pem: refusing to delete: it "
+		    "signs the current LSC of %lld device(s); re-enroll them first "
+		    "(device set --issuer CERT --operation install) or use --force",
+		    store_name, name, (long long)n);
+	fprintf(stderr, "%s/%s.pem: deleted although it signs %lld device(s)' "
+	    "LSCs; they will fail with Invalid LSC\n", store_name, name,
+	    (long long)n);
 	return 0;
 }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Lifecycle pieces: the CAPF trust-delete refusal (with the number of
+# devices), and ITL recovery (localkey and remotekey) checked by a
+# simulated phone that trusted the previous ITL.
+source "$UCPKI_TESTLIB"
+
+H=$UCPKI_HOME
+ok "init" init --node cucm.example.test
+ok "phone" phone make SEP0000000000E1
+ok "device" device add SEP0000000000E1
+ok "schedule" device set SEP0000000000E1 --operation install --auth null
+PORT=$(free_port)
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 >"$TEST_TMP/serve.log" 2>&1 &
+SERVER=$!
+on_exit_kill $SERVER
+check "listening" wait_port "$PORT"
+ok "enroll" phone capf SEP0000000000E1 --server 127.0.0.1:$PORT
+stop_server "server" $SERVER "$TEST_TMP/serve.log"
+
+# --- the old CAPF stays trusted while it signs LSCs -------------------------------
+capf=$("$UCPKI" cert list trust CAPF-trust | sed -n 's|^CAPF-trust/\(CAPF-[0-9a-f]*\)\.pem.*|\1|p' | head -1)
+ok "regenerate CAPF" cert generate CAPF --yes
+ok "list CAPF-trust" cert list trust CAPF-trust
+contains "the old CAPF is still trusted" "$OUT" "CAPF-trust/$capf.pem"
+contains "the old CAPF is still in CallManager-trust" "$("$UCPKI" cert list trust CallManager-trust)" "CallManager-trust/$capf.pem"
+before=$(home_digest)
+refuses "deleting a CAPF that signs an LSC" "signs the current LSC of 1 device(s)" trust delete CAPF-trust "$capf"
+check "nothing deleted" test "$before" = "$(home_digest)"
+ok "the bulk re-issue selects it" device set --issuer "$(sqlite3 "$H/ucpki.db" "select lsc_issuer_sha256 from device where name='SEP0000000000E1'")" --operation install --auth lsc
+contains "one device scheduled" "$OUT" "1 devices updated"
+ok "--force deletes it anyway" trust delete CAPF-trust "$capf" --force
+contains "and says what it costs" "$ERR" "they will fail with Invalid LSC"
+
+# --- ITL recovery -----------------------------------------------------------------------
+ok "the phone trusts the current ITL" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
+ok "regenerate CallManager (the TFTP signer)" cert generate CallManager --yes
+refuses "the phone rejects the ITL signed by the new TFTP key" "does not hold as SAST or TFTP" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
+ok "itl reset localkey" itl reset localkey
+contains "published" "$OUT" "ITL signed by ITLRecovery"
+ok "the phone accepts the recovery ITL" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
+ok "back up ITLRecovery" cert export ITLRecovery --out "$TEST_TMP/itlrecovery.pem"
+ok "regenerate TVS (a new ITL again)" cert generate TVS --yes
+ok "the phone accepts it: signed by the TFTP key its ITL now holds" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
+ok "regenerate CallManager again" cert generate CallManager --yes
+cp "$H"/keys/ITLRecovery-*.key "$TEST_TMP/offline.key"
+ok "itl reset remotekey with the offline key" itl reset remotekey "$TEST_TMP/offline.key"
+ok "the phone accepts it" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
+refuses "remotekey with another key" "not the ITLRecovery key" itl reset remotekey "$H"/keys/TVS-*.key
+refuses "reset what" "say localkey or remotekey" itl reset now
+finish
