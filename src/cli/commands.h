@@ -24,6 +24,8 @@ int	cmd_cert_generate(struct cli *, const struct args *);
 int	cmd_cert_csr(struct cli *, const struct args *);
 int	cmd_cert_upload(struct cli *, const struct args *);
 int	cmd_cert_export(struct cli *, const struct args *);
+extern const struct opt cert_regenerate_opts[];
+int	cmd_cert_regenerate(struct cli *, const struct args *);
 
 /* trust */
 extern const struct opt trust_add_opts[], trust_delete_opts[],

@@ -47,4 +47,19 @@ ok "itl reset remotekey with the offline key" itl reset remotekey "$TEST_TMP/off
 ok "the phone accepts it" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
 refuses "remotekey with another key" "not the ITLRecovery key" itl reset remotekey "$H"/keys/TVS-*.key
 refuses "reset what" "say localkey or remotekey" itl reset now
+
+# --- regeneration: impact first, the 5-minute guard ---------------------------------------
+ok "device 2" device add SEP0000000000E2
+refuses "CAPF impact, not done without --yes" "repeat with --yes" cert regenerate CAPF
+contains "the seeds' CAPF impact" "$OUT" "LSCs should be re-issued"
+contains "with the count" "$OUT" "0 device(s) hold LSCs from the current CAPF"
+refuses "TVS within 5 minutes of CallManager" "CallManager certificate was modified in the last 5 minutes. Please re-try regenerating TVS certificate at a later time" cert regenerate TVS --yes
+contains "TVS impact shown first" "$OUT" "All the registered phones will be restarted to update the ITL"
+contains "ITL count" "$OUT" "2 device(s) must reset"
+UCPKI_NOW=$(( $(date +%s) + 400 )) run cert regenerate TVS --yes
+check "allowed after 5 minutes" test "$RC" -eq 0
+refuses "CallManager within 5 minutes of TVS" "TVS certificate was modified in the last 5 minutes" cert regenerate CallManager --yes
+refuses "tomcat: impact" "repeat with --yes" cert regenerate tomcat
+contains "tomcat impact" "$OUT" "Requires restart of Cisco Tomcat Service"
+ok "tomcat regenerated" cert regenerate tomcat --yes
 finish
