@@ -106,6 +106,13 @@ const struct command commands[] = {
 	    "show or change the CAPF settings",
 	    capf_config_opts, 0, 0, cmd_capf_config },
 
+	{ "monitor", "[--once] [--json] [--syslog]",
+	    "the certificate monitor: identities, trust stores and LSCs against the alarm catalogue",
+	    monitor_opts, 0, 0, cmd_monitor },
+	{ "monitor config", "[--start-days 30] [--frequency 24h]",
+	    "when notifications start and how often they repeat",
+	    monitor_config_opts, 0, 0, cmd_monitor_config },
+
 	{ "serve", "[--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--tls1] [...]",
 	    "run the CAPF and TVS services in the foreground",
 	    serve_opts, 0, 0, cmd_serve },

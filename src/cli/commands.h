@@ -24,7 +24,10 @@ int	cmd_cert_generate(struct cli *, const struct args *);
 int	cmd_cert_csr(struct cli *, const struct args *);
 int	cmd_cert_upload(struct cli *, const struct args *);
 int	cmd_cert_export(struct cli *, const struct args *);
-extern const struct opt cert_regenerate_opts[];
+extern const struct opt cert_regenerate_opts[], monitor_opts[],
+	monitor_config_opts[];
+int	cmd_monitor(struct cli *, const struct args *);
+int	cmd_monitor_config(struct cli *, const struct args *);
 int	cmd_cert_regenerate(struct cli *, const struct args *);
 
 /* trust */

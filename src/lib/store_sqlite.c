@@ -80,6 +80,11 @@ static const char *const migrations[] = {
 	"  UPDATE generation SET value = value + 1; END;"
 	"CREATE TRIGGER tvs_gen_d AFTER DELETE ON tvs_entry BEGIN"
 	"  UPDATE generation SET value = value + 1; END;",
+
+	/* 4: the certificate monitor's last alarm per certificate. */
+	"CREATE TABLE monitor_alarm ("
+	"  subject TEXT NOT NULL, alarm TEXT NOT NULL, raised_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (subject, alarm));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -1,17 +1,48 @@
 /*
  * server_monitor.c - the certificate monitor on a schedule inside
- * `ucpki serve`.  The check itself arrives with the lifecycle work.
+ * `ucpki serve` (--monitor-interval); alarms go to the log and syslog.
  */
+#include <event2/event.h>
+
+#include "clock.h"
+#include "log.h"
+#include "monitor.h"
 #include "server.h"
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct monitor_report r;
+	struct ucerr err;
+
+	(void)fd;
+	(void)what;
+	if (monitor_run(s->loops[0].store, clock_now(), &r, &err) == -1) {
+		log_error("monitor: %s", err.msg);
+		return;
+	}
+	log_info("monitor: %ld certificates checked, %d alarm(s)", r.checked,
+	    r.n_alarms);
+	monitor_report_free(&r);
+}
 
 void
 server_monitor_start(struct server *s)
 {
-	(void)s;
+	struct timeval tv = { s->cfg.monitor_interval_s, 0 };
+
+	if (s->cfg.monitor_interval_s <= 0)
+		return;
+	s->monitor_tick = event_new(s->loops[0].base, -1, EV_PERSIST, on_tick, s);
+	if (s->monitor_tick != NULL)
+		event_add(s->monitor_tick, &tv);
 }
 
 void
 server_monitor_stop(struct server *s)
 {
-	(void)s;
+	if (s->monitor_tick != NULL)
+		event_free(s->monitor_tick);
+	s->monitor_tick = NULL;
 }

@@ -62,4 +62,32 @@ refuses "CallManager within 5 minutes of TVS" "TVS certificate was modified in t
 refuses "tomcat: impact" "repeat with --yes" cert regenerate tomcat
 contains "tomcat impact" "$OUT" "Requires restart of Cisco Tomcat Service"
 ok "tomcat regenerated" cert regenerate tomcat --yes
+
+# --- the certificate monitor: thresholds, de-duplication, backup alarm ------------------
+M=$TEST_TMP/mon
+ok "a fresh node" --home "$M" init --node mon.example.test
+day=86400
+now=$(date +%s)
+alarms() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(" ".join(sorted(set(a["alarm"] for a in d["alarms"] if not a["repeated"]))))' "$OUT"; }
+UCPKI_NOW=$now run --home "$M" monitor --once --json
+check "a new node: only the ITLRecovery backup alarm" test "$(alarms)" = "ITLRecoveryCertBackup"
+UCPKI_NOW=$(( now + (1825 - 20) * day )) run --home "$M" monitor --once --json
+contains "20 days left: CertValidLessThanMonth" "$(alarms)" "CertValidLessThanMonth"
+contains "names the certificate and days" "$OUT" '"where":"CallManager","name":"CallManager","days_left":19'
+UCPKI_NOW=$(( now + (1825 - 20) * day + 60 )) run --home "$M" monitor --once --json
+check "within the period: not raised again" test "$(alarms)" = ""
+UCPKI_NOW=$(( now + (1825 - 3) * day )) run --home "$M" monitor --once --json
+contains "3 days: CertValidfor7days" "$(alarms)" "CertValidfor7days"
+UCPKI_NOW=$(( now + 1825 * day - 3600 )) run --home "$M" monitor --once --json
+contains "an hour: CertValidLessthanADay" "$(alarms)" "CertValidLessthanADay"
+UCPKI_NOW=$(( now + 1826 * day )) run --home "$M" monitor --once
+contains "expired: still CertValidLessthanADay, with negative days" "$OUT" "day(s) left"
+ok "start notifications 60 days ahead" --home "$M" monitor config --start-days 60 --frequency 7d
+contains "config shown" "$OUT" "frequency 604800s"
+UCPKI_NOW=$(( now + (1825 - 45) * day )) run --home "$M" monitor --once --json
+contains "45 days: CertValidityOver30Days" "$(alarms)" "CertValidityOver30Days"
+ok "export ITLRecovery" --home "$M" cert export ITLRecovery --out "$TEST_TMP/m-itlr.pem"
+UCPKI_NOW=$(( now + 30 * day )) run --home "$M" monitor --once --json
+lacks "no backup alarm after the export" "$(alarms)" "ITLRecoveryCertBackup"
+refuses "bad frequency" "--frequency: say 24h" --home "$M" monitor config --frequency soon
 finish

@@ -1,0 +1,125 @@
+/* cmd_monitor.c - `ucpki monitor` and `ucpki monitor config`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "commands.h"
+#include "json.h"
+#include "log.h"
+#include "monitor.h"
+#include "store.h"
+
+const struct opt monitor_opts[] = {
+	{ "once", OPT_FLAG, NULL, "check once and exit (else check every notification period)" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
+	{ "syslog", OPT_FLAG, NULL, "also send the alarms to syslog" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt monitor_config_opts[] = {
+	{ "start-days", OPT_VALUE, "N", "days before expiry when notifications start (default 30)" },
+	{ "frequency", OPT_VALUE, "PERIOD", "how often an alarm repeats: 24h, 7d or seconds (default 24h)" },
+	{ NULL, 0, NULL, NULL },
+};
+
+static int
+print_report(struct cli *cli, const struct args *a, struct store *st)
+{
+	struct monitor_report r;
+	struct json j;
+	int i;
+
+	if (monitor_run(st, clock_now(), &r, &cli->err) == -1)
+		return -1;
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_object_begin(&j, NULL);
+		monitor_report_json(&j, &r);
+		json_object_end(&j);
+		json_finish(&j);
+	} else {
+		for (i = 0; i < r.n_alarms; i++)
+			fprintf(cli->out, "%-24s %s/%s: %ld day(s) left%s\n",
+			    r.alarms[i].alarm, r.alarms[i].where, r.alarms[i].name,
+			    r.alarms[i].days_left, r.alarms[i].repeated ?
+			    " (already notified this period)" : "");
+		fprintf(cli->out, "%ld certificates checked, %d alarm(s); LSCs "
+		    "expiring within 30/60/90 days: %ld/%ld/%ld\n", r.checked,
+		    r.n_alarms, r.lsc_expiring[0], r.lsc_expiring[1],
+		    r.lsc_expiring[2]);
+	}
+	monitor_report_free(&r);
+	fflush(cli->out);
+	return 0;
+}
+
+int
+cmd_monitor(struct cli *cli, const struct args *a)
+{
+	struct monitor_config cfg;
+	struct store *st;
+
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	log_setup(LOG_LEVEL_WARN, args_has(a, "syslog"));
+	if (args_has(a, "once"))
+		return print_report(cli, a, st);
+	for (;;) {
+		if (print_report(cli, a, st) == -1 ||
+		    monitor_config_load(st, &cfg, &cli->err) == -1)
+			return -1;
+		sleep((unsigned)(cfg.frequency_s > 0 ? cfg.frequency_s : 86400));
+	}
+}
+
+static int
+parse_period(const char *s, long *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || v <= 0)
+		return -1;
+	if (strcmp(end, "h") == 0)
+		v *= 3600;
+	else if (strcmp(end, "d") == 0)
+		v *= 86400;
+	else if (*end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+cmd_monitor_config(struct cli *cli, const struct args *a)
+{
+	struct monitor_config cfg;
+	struct store *st;
+	char v[32];
+	long n;
+
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (args_has(a, "start-days")) {
+		if (args_int(cli, a, "start-days", 30, 1, 3650, &n) == -1)
+			return -1;
+		snprintf(v, sizeof(v), "%ld", n);
+		if (store_meta_set(st, "monitor.start_days", v, &cli->err) == -1)
+			return -1;
+	}
+	if (args_get(a, "frequency") != NULL) {
+		if (parse_period(args_get(a, "frequency"), &n) == -1)
+			return ucerr_set(&cli->err, "--frequency: say 24h, 7d or "
+			    "seconds, not '%s'", args_get(a, "frequency"));
+		snprintf(v, sizeof(v), "%ld", n);
+		if (store_meta_set(st, "monitor.frequency_s", v, &cli->err) == -1)
+			return -1;
+	}
+	if (monitor_config_load(st, &cfg, &cli->err) == -1)
+		return -1;
+	fprintf(cli->out, "start-days %ld\nfrequency %lds\n", cfg.start_days,
+	    cfg.frequency_s);
+	return 0;
+}

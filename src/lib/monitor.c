@@ -1,0 +1,218 @@
+/* monitor.c - the certificate monitor (see monitor.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "identity.h"
+#include "log.h"
+#include "monitor.h"
+#include "store.h"
+#include "store_device.h"
+#include "store_sqlite.h"
+#include "x509.h"
+
+#define DAY 86400
+
+int
+monitor_config_load(struct store *st, struct monitor_config *c,
+    struct ucerr *err)
+{
+	char v[32];
+
+	c->start_days = 30;
+	c->frequency_s = DAY;
+	if (store_meta_get(st, "monitor.start_days", v, sizeof(v), err) == 1)
+		c->start_days = strtol(v, NULL, 10);
+	if (store_meta_get(st, "monitor.frequency_s", v, sizeof(v), err) == 1)
+		c->frequency_s = strtol(v, NULL, 10);
+	return 0;
+}
+
+/* The seeds' catalogue name for days left, or NULL when too early. */
+static const char *
+alarm_for(long days, long start_days)
+{
+	if (days < 1)
+		return "CertValidLessthanADay";
+	if (days < 7)
+		return "CertValidfor7days";
+	if (days < 30)
+		return "CertValidLessThanMonth";
+	if (days < start_days)
+		return "CertValidityOver30Days";
+	return NULL;
+}
+
+struct ctx {
+	struct store		*st;
+	const struct monitor_config *cfg;
+	time_t			 now;
+	struct monitor_report	*r;
+	struct ucerr		*err;
+};
+
+/* Raised already within the notification period? Else record it now. */
+static int
+dedup(struct ctx *c, const char *subject, const char *alarm)
+{
+	sqlite3_stmt *stmt;
+	int64_t last = -1;
+
+	if (store_prepare(c->st, "SELECT raised_at FROM monitor_alarm WHERE "
+	    "subject = ? AND alarm = ?", &stmt, NULL) == -1)
+		return 0;
+	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		last = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (last >= 0 && c->now - last < c->cfg->frequency_s)
+		return 1;
+	if (store_prepare(c->st, "INSERT OR REPLACE INTO monitor_alarm (subject, "
+	    "alarm, raised_at) VALUES (?, ?, ?)", &stmt, NULL) == 0) {
+		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (int64_t)c->now);
+		store_step_done(c->st, stmt, "monitor", NULL);
+	}
+	return 0;
+}
+
+static void
+raise_alarm(struct ctx *c, const char *alarm, const char *where,
+    const char *name, const char *subject, long days)
+{
+	struct monitor_alarm *grown, *a;
+
+	if ((grown = realloc(c->r->alarms, sizeof(*grown) *
+	    (size_t)(c->r->n_alarms + 1))) == NULL)
+		return;
+	c->r->alarms = grown;
+	a = &c->r->alarms[c->r->n_alarms++];
+	memset(a, 0, sizeof(*a));
+	snprintf(a->alarm, sizeof(a->alarm), "%s", alarm);
+	snprintf(a->where, sizeof(a->where), "%s", where);
+	snprintf(a->name, sizeof(a->name), "%s", name);
+	a->days_left = days;
+	a->repeated = dedup(c, subject, alarm);
+	if (!a->repeated)
+		log_warn("monitor: %s: %s/%s: %ld day(s) left", alarm, where, name,
+		    days);
+}
+
+static void
+check_cert(struct ctx *c, X509 *cert, const char *where, const char *name)
+{
+	time_t not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
+	long days = (long)((not_after - c->now) / DAY);
+	const char *alarm;
+	char sha[65];
+
+	c->r->checked++;
+	if (not_after < c->now)
+		days = -(long)((c->now - not_after + DAY - 1) / DAY);
+	if ((alarm = alarm_for(days, c->cfg->start_days)) == NULL)
+		return;
+	cert_sha256_hex(cert, sha);
+	raise_alarm(c, alarm, where, name, sha, days);
+}
+
+static int
+on_identity(void *arg, const struct identity_row *row)
+{
+	X509 *cert;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == 0) {
+		check_cert(arg, cert, row->purpose, row->purpose);
+		X509_free(cert);
+	}
+	return 0;
+}
+
+static int
+on_trust(void *arg, const struct trust_row *row)
+{
+	X509 *cert;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == 0) {
+		check_cert(arg, cert, row->store, row->name);
+		X509_free(cert);
+	}
+	return 0;
+}
+
+static int
+on_device(void *arg, const struct device *d)
+{
+	struct ctx *c = arg;
+	long days;
+	X509 *cert;
+
+	if (d->lsc_der == NULL)
+		return 0;
+	days = (long)((d->lsc_not_after - (int64_t)c->now) / DAY);
+	if (days < 30)
+		c->r->lsc_expiring[0]++;
+	if (days < 60)
+		c->r->lsc_expiring[1]++;
+	if (days < 90)
+		c->r->lsc_expiring[2]++;
+	if (cert_from_der(d->lsc_der, d->lsc_len, &cert, NULL) == 0) {
+		check_cert(c, cert, d->name, "LSC");
+		X509_free(cert);
+	}
+	return 0;
+}
+
+int
+monitor_run(struct store *st, time_t now, struct monitor_report *r,
+    struct ucerr *err)
+{
+	struct monitor_config cfg;
+	struct ctx c = { st, &cfg, now, r, err };
+	char exported[8];
+
+	memset(r, 0, sizeof(*r));
+	if (monitor_config_load(st, &cfg, err) == -1 ||
+	    store_identity_each(st, on_identity, &c, err) != 0 ||
+	    store_trust_each(st, NULL, on_trust, &c, err) != 0 ||
+	    store_device_each(st, NULL, on_device, &c, err) != 0)
+		return -1;
+	/* Until the ITLRecovery certificate has been exported once. */
+	if (store_meta_get(st, "exported.ITLRecovery", exported,
+	    sizeof(exported), err) == 0)
+		raise_alarm(&c, "ITLRecoveryCertBackup", "ITLRecovery",
+		    "ITLRecovery", "ITLRecovery-backup", 0);
+	return 0;
+}
+
+void
+monitor_report_free(struct monitor_report *r)
+{
+	free(r->alarms);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+monitor_report_json(struct json *j, const struct monitor_report *r)
+{
+	int i;
+
+	json_int(j, "certificates_checked", r->checked);
+	json_array_begin(j, "alarms");
+	for (i = 0; i < r->n_alarms; i++) {
+		json_object_begin(j, NULL);
+		json_string(j, "alarm", r->alarms[i].alarm);
+		json_string(j, "where", r->alarms[i].where);
+		json_string(j, "name", r->alarms[i].name);
+		json_int(j, "days_left", r->alarms[i].days_left);
+		json_bool(j, "repeated", r->alarms[i].repeated);
+		json_object_end(j);
+	}
+	json_array_end(j);
+	json_object_begin(j, "lsc_expiring");
+	json_int(j, "30_days", r->lsc_expiring[0]);
+	json_int(j, "60_days", r->lsc_expiring[1]);
+	json_int(j, "90_days", r->lsc_expiring[2]);
+	json_object_end(j);
+}
