@@ -21,6 +21,8 @@ const struct opt monitor_opts[] = {
 const struct opt monitor_config_opts[] = {
 	{ "start-days", OPT_VALUE, "N", "days before expiry when notifications start (default 30)" },
 	{ "frequency", OPT_VALUE, "PERIOD", "how often an alarm repeats: 24h, 7d or seconds (default 24h)" },
+	{ "email", OPT_VALUE, "ADDRS", "send alarms to these addresses, comma separated" },
+	{ "smtp", OPT_VALUE, "URL", "through this SMTP server, e.g. smtp://mail.example.com:25" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -97,7 +99,7 @@ cmd_monitor_config(struct cli *cli, const struct args *a)
 {
 	struct monitor_config cfg;
 	struct store *st;
-	char v[32];
+	char v[512];
 	long n;
 
 	if ((st = cli_store(cli)) == NULL)
@@ -117,9 +119,16 @@ cmd_monitor_config(struct cli *cli, const struct args *a)
 		if (store_meta_set(st, "monitor.frequency_s", v, &cli->err) == -1)
 			return -1;
 	}
+	if ((args_get(a, "email") != NULL && store_meta_set(st, "monitor.email",
+	    args_get(a, "email"), &cli->err) == -1) ||
+	    (args_get(a, "smtp") != NULL && store_meta_set(st, "monitor.smtp",
+	    args_get(a, "smtp"), &cli->err) == -1))
+		return -1;
 	if (monitor_config_load(st, &cfg, &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "start-days %ld\nfrequency %lds\n", cfg.start_days,
 	    cfg.frequency_s);
+	if (store_meta_get(st, "monitor.email", v, sizeof(v), NULL) == 1)
+		fprintf(cli->out, "email %s\n", v);
 	return 0;
 }

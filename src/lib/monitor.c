@@ -5,6 +5,7 @@
 
 #include "identity.h"
 #include "log.h"
+#include "mail.h"
 #include "monitor.h"
 #include "store.h"
 #include "store_device.h"
@@ -106,15 +107,18 @@ check_cert(struct ctx *c, X509 *cert, const char *where, const char *name)
 	time_t not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
 	long days = (long)((not_after - c->now) / DAY);
 	const char *alarm;
-	char sha[65];
+	char sha[65], subject[200];
 
 	c->r->checked++;
 	if (not_after < c->now)
 		days = -(long)((c->now - not_after + DAY - 1) / DAY);
 	if ((alarm = alarm_for(days, c->cfg->start_days)) == NULL)
 		return;
+	/* One alarm per certificate and place: the same CA in two stores
+	 * is two things to fix. */
 	cert_sha256_hex(cert, sha);
-	raise_alarm(c, alarm, where, name, sha, days);
+	snprintf(subject, sizeof(subject), "%s/%s", where, sha);
+	raise_alarm(c, alarm, where, name, subject, days);
 }
 
 static int
@@ -183,6 +187,54 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	    sizeof(exported), err) == 0)
 		raise_alarm(&c, "ITLRecoveryCertBackup", "ITLRecovery",
 		    "ITLRecovery", "ITLRecovery-backup", 0);
+	return monitor_mail(st, r, err);
+}
+
+/* One e-mail with the alarms raised this run (not the repeated ones). */
+int
+monitor_mail(struct store *st, struct monitor_report *r, struct ucerr *err)
+{
+	char to[512], url[256], node[256], line[512], *body;
+	size_t len = 0, cap = 4096;
+	int i, fresh = 0;
+
+	if (store_meta_get(st, "monitor.email", to, sizeof(to), err) != 1 ||
+	    store_meta_get(st, "monitor.smtp", url, sizeof(url), err) != 1)
+		return 0;
+	store_meta_get(st, "node", node, sizeof(node), NULL);
+	if ((body = malloc(cap)) == NULL)
+		return ucerr_set(err, "monitor: out of memory");
+	body[0] = '\0';
+	for (i = 0; i < r->n_alarms; i++) {
+		if (r->alarms[i].repeated)
+			continue;
+		fresh++;
+		len = (size_t)snprintf(line, sizeof(line), "%s: %s/%s: %ld day(s) "
+		    "left\r\n", r->alarms[i].alarm, r->alarms[i].where,
+		    r->alarms[i].name, r->alarms[i].days_left);
+		if (strlen(body) + len + 1 > cap) {
+			char *grown = realloc(body, cap * 2);
+
+			if (grown == NULL)
+				break;
+			body = grown;
+			cap *= 2;
+		}
+		strcat(body, line);
+	}
+	if (fresh > 0) {
+		char from[300], subject[300];
+
+		snprintf(from, sizeof(from), "ucpki@%s", node[0] ? node : "localhost");
+		snprintf(subject, sizeof(subject), "ucpki certificate monitor on "
+		    "%s: %d alarm(s)", node, fresh);
+		if (mail_send(url, from, to, subject, body, err) == -1) {
+			log_error("monitor: %s", err->msg);
+			free(body);
+			return -1;
+		}
+	}
+	free(body);
 	return 0;
 }
 

