@@ -27,6 +27,9 @@ int	cmd_cert_export(struct cli *, const struct args *);
 extern const struct opt cert_regenerate_opts[], monitor_opts[],
 	monitor_config_opts[];
 int	cmd_monitor(struct cli *, const struct args *);
+extern const struct opt crl_add_opts[], crl_list_opts[];
+int	cmd_crl_add(struct cli *, const struct args *);
+int	cmd_crl_list(struct cli *, const struct args *);
 int	cmd_monitor_config(struct cli *, const struct args *);
 int	cmd_cert_regenerate(struct cli *, const struct args *);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crl.h"
 #include "identity.h"
 #include "log.h"
 #include "mail.h"
@@ -45,6 +46,7 @@ alarm_for(long days, long start_days)
 }
 
 struct ctx {
+	STACK_OF(X509_CRL)	*crls;
 	struct store		*st;
 	const struct monitor_config *cfg;
 	time_t			 now;
@@ -138,8 +140,17 @@ on_trust(void *arg, const struct trust_row *row)
 {
 	X509 *cert;
 
+	struct ctx *c = arg;
+	char subject[200];
+
 	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == 0) {
-		check_cert(arg, cert, row->store, row->name);
+		check_cert(c, cert, row->store, row->name);
+		if (crl_revoked(c->crls, cert)) {
+			snprintf(subject, sizeof(subject), "%s/%s", row->store,
+			    row->sha256);
+			raise_alarm(c, "CertificateRevoked", row->store, row->name,
+			    subject, 0);
+		}
 		X509_free(cert);
 	}
 	return 0;
@@ -173,14 +184,19 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
 	struct monitor_config cfg;
-	struct ctx c = { st, &cfg, now, r, err };
+	struct ctx c = { NULL, st, &cfg, now, r, err };
 	char exported[8];
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	if (monitor_config_load(st, &cfg, err) == -1 ||
-	    store_identity_each(st, on_identity, &c, err) != 0 ||
+	    crl_all(st, &c.crls, err) == -1)
+		return -1;
+	rc = store_identity_each(st, on_identity, &c, err) != 0 ||
 	    store_trust_each(st, NULL, on_trust, &c, err) != 0 ||
-	    store_device_each(st, NULL, on_device, &c, err) != 0)
+	    store_device_each(st, NULL, on_device, &c, err) != 0;
+	sk_X509_CRL_pop_free(c.crls, X509_CRL_free);
+	if (rc)
 		return -1;
 	/* Until the ITLRecovery certificate has been exported once. */
 	if (store_meta_get(st, "exported.ITLRecovery", exported,

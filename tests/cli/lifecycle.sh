@@ -92,6 +92,27 @@ UCPKI_NOW=$(( now + 30 * day )) run --home "$M" monitor --once --json
 lacks "no backup alarm after the export" "$(alarms)" "ITLRecoveryCertBackup"
 refuses "bad frequency" "--frequency: say 24h" --home "$M" monitor config --frequency soon
 
+# --- CRLs: a revoked trust certificate raises CertificateRevoked ----------------------
+cd "$TEST_TMP"
+mkdir -p ca/new && : >ca/index.txt && echo 01 >ca/serial && echo 01 >ca/crlnumber
+openssl req -x509 -newkey rsa:2048 -nodes -keyout ca/ca.key -out ca/ca.pem -subj "/CN=Revoking CA" -days 3650 \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=keyCertSign,cRLSign" 2>/dev/null
+printf '[ca]\ndefault_ca=d\n[d]\ndir=%s/ca\ndatabase=$dir/index.txt\nnew_certs_dir=$dir/new\nserial=$dir/serial\ncrlnumber=$dir/crlnumber\ndefault_md=sha256\npolicy=p\ndefault_crl_days=30\n[p]\ncommonName=supplied\n[v3]\nbasicConstraints=critical,CA:TRUE\n' "$TEST_TMP" >ca/ca.cnf
+openssl req -newkey rsa:2048 -nodes -keyout sub.key -out sub.csr -subj "/CN=Revoked Sub CA" 2>/dev/null
+openssl ca -batch -config ca/ca.cnf -cert ca/ca.pem -keyfile ca/ca.key -in sub.csr -out sub.pem -days 365 -extensions v3 -notext 2>/dev/null
+openssl ca -config ca/ca.cnf -cert ca/ca.pem -keyfile ca/ca.key -revoke sub.pem 2>/dev/null
+openssl ca -config ca/ca.cnf -cert ca/ca.pem -keyfile ca/ca.key -gencrl -out ca.crl 2>/dev/null
+cd - >/dev/null
+refuses "a CRL from an unknown CA" "no CA in the trust stores signed it" --home "$M" crl add "$TEST_TMP/ca.crl"
+ok "trust the CA" --home "$M" trust add tomcat-trust "$TEST_TMP/ca/ca.pem"
+ok "trust the sub CA" --home "$M" trust add tomcat-trust "$TEST_TMP/sub.pem"
+ok "crl add" --home "$M" crl add "$TEST_TMP/ca.crl"
+ok "crl list" --home "$M" crl list
+contains "listed with its count" "$OUT" "CN=Revoking CA: 1 revoked"
+UCPKI_NOW=$(( now + 31 * day )) run --home "$M" monitor --once --json
+contains "CertificateRevoked" "$OUT" '"alarm":"CertificateRevoked","where":"tomcat-trust","name":"Revoked_Sub_CA"'
+refuses "garbage CRL" "neither PEM nor DER" --home "$M" crl add "$TEST_TMP/ca/ca.key"
+
 # --- e-mail to a local SMTP sink -------------------------------------------------------
 SMTP=$(free_port)
 python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" &

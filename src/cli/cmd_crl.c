@@ -1,0 +1,56 @@
+/* cmd_crl.c - `ucpki crl add|list`. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "crl.h"
+#include "fileio.h"
+#include "store.h"
+#include "x509.h"
+
+const struct opt crl_add_opts[] = { { NULL, 0, NULL, NULL } };
+const struct opt crl_list_opts[] = { { NULL, 0, NULL, NULL } };
+
+int
+cmd_crl_add(struct cli *cli, const struct args *a)
+{
+	char issuer[512];
+	uint8_t *data;
+	size_t len;
+	struct store *st;
+	int rc;
+
+	if ((st = cli_store(cli)) == NULL ||
+	    file_read(a->positional[0], FILE_READ_MAX, &data, &len,
+	    &cli->err) == -1)
+		return -1;
+	rc = crl_add(st, data, len, issuer, sizeof(issuer), &cli->err);
+	free(data);
+	if (rc == 0)
+		fprintf(cli->out, "CRL from %s added\n", issuer);
+	return rc;
+}
+
+int
+cmd_crl_list(struct cli *cli, const struct args *a)
+{
+	STACK_OF(X509_CRL) *crls;
+	X509_CRL *crl;
+	char issuer[512], next[32];
+	struct store *st;
+	int i;
+
+	(void)a;
+	if ((st = cli_store(cli)) == NULL || crl_all(st, &crls, &cli->err) == -1)
+		return -1;
+	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+		crl = sk_X509_CRL_value(crls, i);
+		name_oneline(X509_CRL_get_issuer(crl), issuer, sizeof(issuer));
+		time_format(asn1_time_to_unix(X509_CRL_get0_nextUpdate(crl)), next,
+		    sizeof(next));
+		fprintf(cli->out, "%s: %d revoked, next update %s\n", issuer,
+		    sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl)), next);
+	}
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return 0;
+}
