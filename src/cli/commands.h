@@ -27,6 +27,10 @@ int	cmd_cert_export(struct cli *, const struct args *);
 extern const struct opt cert_regenerate_opts[], monitor_opts[],
 	monitor_config_opts[];
 int	cmd_monitor(struct cli *, const struct args *);
+extern const struct opt config_opts[];
+int	cmd_config(struct cli *, const struct args *);
+/* Runs the reset hook (or lists the devices) after a change that needs it. */
+int	cli_reset_devices(struct cli *cli, const char *why);
 extern const struct opt crl_add_opts[], crl_list_opts[];
 int	cmd_crl_add(struct cli *, const struct args *);
 int	cmd_crl_list(struct cli *, const struct args *);

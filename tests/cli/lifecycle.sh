@@ -62,6 +62,14 @@ refuses "CallManager within 5 minutes of TVS" "TVS certificate was modified in t
 refuses "tomcat: impact" "repeat with --yes" cert regenerate tomcat
 contains "tomcat impact" "$OUT" "Requires restart of Cisco Tomcat Service"
 ok "tomcat regenerated" cert regenerate tomcat --yes
+UCPKI_NOW=$(( $(date +%s) + 800 )) run cert regenerate CallManager --yes
+contains "without a reset command: the list" "$OUT" "reset these 2 device(s)"
+contains "the device listed" "$OUT" "  SEP0000000000E2"
+ok "configure the reset hook" config --reset-command "echo reset {device} >>$TEST_TMP/resets.txt" --reset-concurrency 2
+UCPKI_NOW=$(( $(date +%s) + 1600 )) run cert regenerate TVS --yes
+check "regenerate TVS with the hook" test "$RC" -eq 0
+contains "a log line per device" "$OUT" "reset: SEP0000000000E1: exit 0"
+check "the hook ran for each device" test "$(sort "$TEST_TMP/resets.txt" | tr '\n' ' ')" = "reset SEP0000000000E1 reset SEP0000000000E2 "
 
 # --- the certificate monitor: thresholds, de-duplication, backup alarm ------------------
 M=$TEST_TMP/mon
