@@ -82,13 +82,13 @@ static const char *const migrations[] = {
 	"  UPDATE generation SET value = value + 1; END;",
 
 	/* 4: the certificate monitor's last alarm per certificate. */
-	"CREATE TABLE monitor_alarm ("
+	("CREATE TABLE monitor_alarm ("
 	"  subject TEXT NOT NULL, alarm TEXT NOT NULL, raised_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (subject, alarm));",
+	"  PRIMARY KEY (subject, alarm));"),
 
 	/* 5: certificate revocation lists. */
-	"CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
-	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);",
+	("CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
+	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
