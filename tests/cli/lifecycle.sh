@@ -31,6 +31,14 @@ contains "one device scheduled" "$OUT" "1 devices updated"
 ok "--force deletes it anyway" trust delete CAPF-trust "$capf" --force
 contains "and says what it costs" "$ERR" "they will fail with Invalid LSC"
 
+# --- LSC expiry ------------------------------------------------------------------------
+ok "device list --expiring 1826" device list --expiring 1826
+contains "the LSC expires within 5 years" "$OUT" "SEP0000000000E1"
+ok "device list --expiring 10" device list --expiring 10
+lacks "but not within 10 days" "$OUT" "SEP0000000000E1"
+UCPKI_NOW=$(( $(date +%s) + (1825 - 45) * 86400 )) run monitor --once --json
+check "monitor counts LSCs expiring within 60 days" python3 -c 'import json,sys; d=json.loads(sys.argv[1])["lsc_expiring"]; assert d["30_days"]==0 and d["60_days"]==1 and d["90_days"]==1, d' "$OUT"
+
 # --- ITL recovery -----------------------------------------------------------------------
 ok "the phone trusts the current ITL" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
 ok "regenerate CallManager (the TFTP signer)" cert generate CallManager --yes
