@@ -129,6 +129,17 @@ UCPKI_NOW=$(( now + 31 * day )) run --home "$M" monitor --once --json
 contains "CertificateRevoked" "$OUT" '"alarm":"CertificateRevoked","where":"tomcat-trust","name":"Revoked_Sub_CA"'
 refuses "garbage CRL" "neither PEM nor DER" --home "$M" crl add "$TEST_TMP/ca/ca.key"
 
+# --- the same check on a schedule inside serve ----------------------------------------
+SP=$(free_port)
+UCPKI_NOW=$(( now + (1825 - 20) * day )) "$UCPKI" --home "$M" serve --listen 127.0.0.1 --capf-port "$SP" --tvs-port 0 --monitor-interval 1 >"$TEST_TMP/mon-serve.log" 2>&1 &
+MSERVER=$!
+on_exit_kill $MSERVER
+check "serve with the monitor" wait_port "$SP"
+sleep 2
+stop_server "monitor server" $MSERVER "$TEST_TMP/mon-serve.log"
+check "the scheduled run is logged" grep -q "monitor: [0-9]* certificates checked" "$TEST_TMP/mon-serve.log"
+check "its alarms are logged" grep -q "WRN monitor: CertValid" "$TEST_TMP/mon-serve.log"
+
 # --- e-mail to a local SMTP sink -------------------------------------------------------
 SMTP=$(free_port)
 python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" &
