@@ -5,7 +5,7 @@ set -eu
 
 packages="build-essential cmake pkg-config clang libclang-rt-dev
 libssl-dev openssl libsqlite3-dev sqlite3 libevent-dev libcmocka-dev
-libxml2-dev libpcap-dev libcurl4-openssl-dev python3 tshark"
+libxml2-dev libpcap-dev libcurl4-openssl-dev python3"
 
 missing=""
 for p in $packages; do
@@ -21,8 +21,6 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-# tshark asks whether non-root users may capture; the default (no) is fine.
-echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections 2>/dev/null || true
 apt-get update -qq
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing

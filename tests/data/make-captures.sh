@@ -2,7 +2,7 @@
 # Records the captures under tests/data/ that tests/cli/diag.sh reads:
 # a simulated phone registering over TLS 1.2 to openssl s_server with its
 # MIC, with an LSC, rejected with an unknown-CA alert, and one TLS 1.3
-# handshake.  Needs tshark (root, loopback).  Run from the repository:
+# handshake.  Needs tshark (apt-get install tshark; root, loopback):
 #   bash tests/data/make-captures.sh build/ucpki
 set -euo pipefail
 U=$(realpath "${1:-build/ucpki}")
