@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A raw TVS client for tests/cli/tvs.sh: several requests on one TLS
 session, and malformed ones.  Usage: tvs_rawclient.py PORT CASE [CERT.der...]
-Prints one line per answer ("valid 2 86400", "invalid") or "closed"."""
+Prints one line per answer ("valid 2 86400", "invalid"), "closed" when the
+server hung up, or "timeout" when it neither answered nor hung up within
+10 seconds (the server's idle timeout in the tests is 2)."""
 import socket
 import ssl
 import struct
@@ -46,7 +48,9 @@ def answer(s):
             roles = ','.join(str(r) for r in el.get(8, b''))
             return 'valid %s %d' % (roles, struct.unpack('>I', el[9])[0])
         return 'invalid'
-    except (socket.timeout, ssl.SSLError, OSError):
+    except socket.timeout:
+        return 'timeout'
+    except (ssl.SSLError, OSError):
         return 'closed'
 
 
@@ -63,9 +67,17 @@ def main():
         s.sendall(request(b'x'))
         print(answer(s))
     elif case == 'short-header':
+        # Three bytes of a header, then nothing: a stall.
         s.sendall(b'\x57\x01\x01')
-        s.close()
-        print('sent')
+        print(answer(s))
+    elif case == 'stall-body':
+        # A whole header promising 100 bytes, 20 of them, then nothing.
+        s.sendall(request(certs[0], length=100)[:30])
+        print(answer(s))
+    elif case == 'oversize':
+        # A length over the server's message limit.
+        s.sendall(request(certs[0], length=0xffff))
+        print(answer(s))
     elif case == 'wrong-protocol':
         s.sendall(request(certs[0], protocol=85))
         print(answer(s))
@@ -74,7 +86,6 @@ def main():
         print(answer(s))
     elif case == 'length-too-large':
         s.sendall(request(certs[0], length=9000))
-        s.settimeout(3)
         print(answer(s))
     elif case == 'unknown-tag':
         s.sendall(request(certs[0], extra=struct.pack('>BH', 42, 1) + b'x'))

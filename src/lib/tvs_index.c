@@ -1,4 +1,5 @@
 /* tvs_index.c - TVS's in-memory index (see tvs_index.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,26 @@ cmp_entry(const void *a, const void *b)
 {
 	return memcmp(((const struct tvs_entry *)a)->sha256,
 	    ((const struct tvs_entry *)b)->sha256, 32);
+}
+
+/* Serial number (as an integer: shorter first), then issuer name. */
+static int
+cmp_serial_issuer(const struct tvs_entry *a, const struct tvs_entry *b)
+{
+	int c;
+
+	if (a->serial_len != b->serial_len)
+		return a->serial_len < b->serial_len ? -1 : 1;
+	if ((c = memcmp(a->serial, b->serial, a->serial_len)) != 0)
+		return c;
+	return strcmp(a->issuer, b->issuer);
+}
+
+static int
+cmp_by_serial(const void *a, const void *b)
+{
+	return cmp_serial_issuer(*(const struct tvs_entry *const *)a,
+	    *(const struct tvs_entry *const *)b);
 }
 
 /* Roles as stored: "2,4" (numbers, comma separated). */
@@ -134,6 +155,15 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 	}
 	sqlite3_finalize(stmt);
 	qsort(idx->entries, idx->n, sizeof(*idx->entries), cmp_entry);
+	if (idx->n > 0) {
+		if ((idx->by_serial = calloc(idx->n, sizeof(*idx->by_serial))) ==
+		    NULL)
+			goto oom;
+		for (i = 0; i < idx->n; i++)
+			idx->by_serial[i] = &idx->entries[i];
+		qsort(idx->by_serial, idx->n, sizeof(*idx->by_serial),
+		    cmp_by_serial);
+	}
 	return 0;
 oom:
 	ucerr_set(err, "TVS index: out of memory");
@@ -146,6 +176,7 @@ void
 tvs_index_free(struct tvs_index *idx)
 {
 	free(idx->entries);
+	free(idx->by_serial);
 	memset(idx, 0, sizeof(*idx));
 }
 
@@ -153,8 +184,8 @@ const struct tvs_entry *
 tvs_index_lookup(const struct tvs_index *idx, X509 *cert, int *by_serial)
 {
 	struct tvs_entry key;
-	const struct tvs_entry *found;
-	size_t i;
+	const struct tvs_entry *found, *keyp = &key;
+	const struct tvs_entry *const *match;
 
 	*by_serial = 0;
 	memset(&key, 0, sizeof(key));
@@ -162,17 +193,15 @@ tvs_index_lookup(const struct tvs_index *idx, X509 *cert, int *by_serial)
 		return NULL;
 	found = bsearch(&key, idx->entries, idx->n, sizeof(*idx->entries),
 	    cmp_entry);
-	if (found != NULL)
+	if (found != NULL || idx->by_serial == NULL)
 		return found;
 	/* The seeds' TVS log also matches by serial number and issuer. */
-	for (i = 0; i < idx->n; i++)
-		if (idx->entries[i].serial_len == key.serial_len &&
-		    memcmp(idx->entries[i].serial, key.serial, key.serial_len) == 0 &&
-		    strcmp(idx->entries[i].issuer, key.issuer) == 0) {
-			*by_serial = 1;
-			return &idx->entries[i];
-		}
-	return NULL;
+	match = bsearch(&keyp, idx->by_serial, idx->n, sizeof(*idx->by_serial),
+	    cmp_by_serial);
+	if (match == NULL)
+		return NULL;
+	*by_serial = 1;
+	return *match;
 }
 
 const struct tvs_entry *
@@ -226,13 +255,18 @@ store_tvs_remove(struct store *st, const char *prefix, char *removed,
 {
 	sqlite3_stmt *stmt;
 	char like[80];
+	size_t i, len = strlen(prefix);
 	int n = 0;
 
-	if (strlen(prefix) < 4 || strlen(prefix) > 64 ||
-	    strspn(prefix, "0123456789abcdef") != strlen(prefix))
-		return ucerr_set(err, "tvs remove: '%s' is not a SHA-256 prefix "
-		    "(4 to 64 lower-case hex digits)", prefix);
-	snprintf(like, sizeof(like), "%s%%", prefix);
+	/* Hashes are stored in lower case; "AB:CD" colons are not accepted. */
+	if (len < 4 || len > 64 || strspn(prefix, "0123456789abcdefABCDEF") != len)
+		return ucerr_set(err, "tvs remove: '%.70s' is not a SHA-256 prefix "
+		    "(4 to 64 hex digits)", prefix);
+	for (i = 0; i < len; i++)
+		like[i] = (char)tolower((unsigned char)prefix[i]);
+	like[len] = '%';
+	like[len + 1] = '\0';
+	prefix = like;
 	if (store_prepare(st, "SELECT sha256 FROM tvs_entry WHERE sha256 LIKE ?",
 	    &stmt, err) == -1)
 		return -1;
@@ -243,7 +277,8 @@ store_tvs_remove(struct store *st, const char *prefix, char *removed,
 	}
 	sqlite3_finalize(stmt);
 	if (n != 1)
-		return ucerr_set(err, "tvs remove: %s matches %d entries", prefix, n);
+		return ucerr_set(err, "tvs remove: %.*s matches %d entries",
+		    (int)len, prefix, n);
 	if (store_prepare(st, "DELETE FROM tvs_entry WHERE sha256 = ?", &stmt,
 	    err) == -1)
 		return -1;

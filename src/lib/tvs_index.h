@@ -33,6 +33,7 @@ struct tvs_entry {
 
 struct tvs_index {
 	struct tvs_entry *entries;	/* sorted by sha256 */
+	const struct tvs_entry **by_serial; /* the same, by serial + issuer */
 	size_t		  n;
 	int64_t		  generation;
 };

@@ -36,18 +36,25 @@ static int
 element(struct tvs_msg *m, uint8_t tag, struct reader *v, size_t offset,
     struct ucerr *err)
 {
-	uint8_t one;
+	const uint8_t *name;
+	uint8_t one = 0;
 	size_t n = reader_left(v);
 
 	switch (tag) {
 	case TVS_EL_DEVICE_NAME:
 		/* A 0x01 byte, then the name without NUL. */
-		if (n < 2 || n - 1 >= sizeof(m->device_name) ||
-		    reader_u8(v, &one) == -1 || one != 1 ||
-		    memchr(v->data + v->pos, '\0', n - 1) != NULL)
-			return ucerr_set(err, "TVS: DEVICE_NAME malformed (at byte "
-			    "%zu)", offset);
-		memcpy(m->device_name, v->data + v->pos, n - 1);
+		if (n < 2 || n - 1 >= sizeof(m->device_name))
+			return ucerr_set(err, "TVS: DEVICE_NAME length %zu at byte "
+			    "%zu, expected 2 to %zu", n, offset,
+			    sizeof(m->device_name));
+		if (reader_u8(v, &one) == -1 || one != 1)
+			return ucerr_set(err, "TVS: DEVICE_NAME at byte %zu starts "
+			    "with 0x%02x, expected 0x01", offset, one);
+		if (reader_bytes(v, n - 1, &name) == -1 ||
+		    memchr(name, '\0', n - 1) != NULL)
+			return ucerr_set(err, "TVS: DEVICE_NAME at byte %zu holds "
+			    "a NUL", offset);
+		memcpy(m->device_name, name, n - 1);
 		m->device_name[n - 1] = '\0';
 		return 0;
 	case TVS_EL_CERTIFICATE:

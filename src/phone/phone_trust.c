@@ -194,19 +194,28 @@ check_call_agent(struct phone *ph, const struct register_opts *o,
 {
 	struct itl_file itl;
 	X509 *server = SSL_get1_peer_certificate(tls->ssl);
-	int have, rc = -1;
+	struct ucerr tvs_err;
+	int have, record, rc = -1;
 
 	memset(&itl, 0, sizeof(itl));
 	if (server == NULL)
 		return ucerr_set(err, "the server presented no certificate");
 	if (load_itl(ph, o->itl_path, &itl, &have, err) == -1)
 		goto out;
-	if (have && itl_find_cert(&itl, server, CALL_AGENT) != -1) {
+	if (have && (record = itl_find_cert(&itl, server, CALL_AGENT)) != -1) {
+		if (o->console)
+			fprintf(o->console, "%s: server certificate is ITL record "
+			    "%d (%s)\n", ph->name, record + 1,
+			    role_name(itl.records[record].role));
 		rc = 0;
 		goto out;
 	}
+	tvs_err.msg[0] = '\0';
 	if (o->tvs.host != NULL && tvs_vouches(ph, &o->tvs, have ? &itl : NULL,
-	    server, CALL_AGENT, err) == 0) {
+	    server, CALL_AGENT, &tvs_err) == 0) {
+		if (o->console)
+			fprintf(o->console, "%s: server certificate not in the ITL; "
+			    "TVS vouches for it with a CCM role\n", ph->name);
 		rc = 0;
 		goto out;
 	}
@@ -215,8 +224,12 @@ check_call_agent(struct phone *ph, const struct register_opts *o,
 		rc = 0;
 		goto out;
 	}
-	ucerr_set(err, "the server's certificate is neither a CCM record of "
-	    "the ITL nor vouched for by TVS");
+	if (tvs_err.msg[0] != '\0')
+		ucerr_set(err, "the server's certificate is neither a CCM record "
+		    "of the ITL nor vouched for by TVS (%s)", tvs_err.msg);
+	else
+		ucerr_set(err, "the server's certificate is neither a CCM record "
+		    "of the ITL nor vouched for by TVS");
 out:
 	itl_free(&itl);
 	X509_free(server);

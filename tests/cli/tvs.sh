@@ -72,10 +72,20 @@ openssl x509 -in "$V/certs/app-server.pem" -outform DER -out "$W/unknown.der"
 got=$($RAW many "$W/CallManager.der" "$W/unknown.der" "$W/CAPF.der" | tr '\n' '|')
 check "three answers on one session" test "$got" = "valid 2 86400|invalid|valid 4 86400|"
 check "idle session closed" test "$($RAW idle)" = closed
-check "short header" test "$($RAW short-header)" = sent
+# The stalls each wait for the server's 2-second idle timeout: run them
+# side by side.
+stalls=""
+for c in short-header stall-body length-too-large; do
+	$RAW $c "$W/CAPF.der" >"$W/stall-$c" &
+	stalls="$stalls $!"
+done
+wait $stalls
+for c in short-header stall-body length-too-large; do
+	check "$c: closed by the idle timeout" test "$(cat "$W/stall-$c")" = closed
+done
+check "length over the limit: closed" test "$($RAW oversize "$W/CAPF.der")" = closed
 check "wrong protocol id: closed" test "$($RAW wrong-protocol "$W/CAPF.der")" = closed
 check "wrong version: closed" test "$($RAW wrong-version "$W/CAPF.der")" = closed
-check "length larger than the data: closed" test "$($RAW length-too-large "$W/CAPF.der")" = closed
 check "unknown element: closed" test "$($RAW unknown-tag "$W/CAPF.der")" = closed
 check "truncated element: closed" test "$($RAW truncated-element)" = closed
 check "bad device name: closed" test "$($RAW bad-device "$W/CAPF.der")" = closed
@@ -106,6 +116,37 @@ ok "TVS vouches for a second TFTP" tvs add "$V/certs/callmanager.pem" --role tft
 sleep 1.5
 ok "then TVS accepts it" phone verify-config SEP001122334455 "$V/SEP001122334455.cnf.xml.sha1.sgn" --tvs $S --signer "$V/certs/callmanager.pem"
 contains "accepted by TVS" "$OUT" "TVS vouches for the signer with the TFTP role"
+
+# --- registration: the call agent's certificate is not in the ITL, TVS vouches --------
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$W/sip.key" -out "$W/sip.pem" -subj "/CN=sip-b.example.test" -days 30 2>/dev/null
+SIP=$(free_port)
+openssl s_server -accept "$SIP" -cert "$W/sip.pem" -key "$W/sip.key" -www -quiet >"$W/s_server.log" 2>&1 &
+PEER=$!
+on_exit_kill $PEER
+check "call agent listening" wait_port "$SIP"
+refuses "register: neither ITL nor TVS" "neither a CCM record of the ITL nor vouched for by TVS" \
+	phone register SEP001122334455 --server 127.0.0.1:$SIP --tvs $S
+contains "TVS said why" "$ERR" "certificate not found"
+ok "TVS knows it as TFTP only" tvs add "$W/sip.pem" --role tftp
+sleep 1.5
+refuses "register: TVS without a CCM role" "valid, but without the needed role" \
+	phone register SEP001122334455 --server 127.0.0.1:$SIP --tvs $S
+ok "tvs remove (upper-case prefix)" tvs remove "$(openssl x509 -in "$W/sip.pem" -outform DER | sha256sum | cut -c1-12 | tr a-f A-F)"
+ok "TVS knows it as CCM" tvs add "$W/sip.pem" --role ccm
+sleep 1.5
+ok "register: TVS vouches" phone register SEP001122334455 --server 127.0.0.1:$SIP --tvs $S
+contains "TVS line" "$OUT" "TVS vouches for it with a CCM role"
+contains "registered" "$OUT" "SEP001122334455: Registered"
+contains "with the MIC" "$OUT" "cert [MIC]"
+ok "register to the cluster's own CallManager" itl build --out "$W/ITLFile2.tlv"
+kill $PEER 2>/dev/null; wait $PEER 2>/dev/null
+openssl s_server -accept "$SIP" -cert "$W/CallManager.pem" -key "$(ls "$H"/keys/CallManager-*.key)" -www -quiet >"$W/s_server.log" 2>&1 &
+PEER=$!
+on_exit_kill $PEER
+check "own CallManager listening" wait_port "$SIP"
+ok "register: the ITL holds the server" phone register SEP001122334455 --server 127.0.0.1:$SIP
+contains "ITL line" "$OUT" "server certificate is ITL record"
+kill $PEER 2>/dev/null; wait $PEER 2>/dev/null
 
 stop_server "server" $SERVER "$LOG"
 finish
