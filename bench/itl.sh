@@ -5,6 +5,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 make -s build >/dev/null
-vectors=${UCPKI_VECTORS:-../shared/vectors}
+vectors=${UCPKI_VECTORS:-tests/vectors}
 echo "# command: sh bench/itl.sh ${1:-1000}"
 ./build/bench_itl "$vectors" "${1:-1000}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of fuzz_capf_msg from the shared vectors.
+"""Writes the seed corpus of fuzz_capf_msg from the golden vectors (tests/vectors).
 
 usage: make-capf-corpus.py VECTORS_DIR OUT_DIR   (needs the openssl CLI)
 The messages are built here from protocols.md; the LSC vectors give real

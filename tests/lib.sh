@@ -4,7 +4,7 @@
 set -u
 
 : "${UCPKI:?UCPKI must name the ucpki binary}"
-: "${UCPKI_VECTORS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../shared/vectors" 2>/dev/null && pwd)}"
+: "${UCPKI_VECTORS:=$(cd "$(dirname "${BASH_SOURCE[0]}")/vectors" && pwd)}"
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ucpki-test.XXXXXX")
 export UCPKI_HOME="$TEST_TMP/home"

@@ -7,7 +7,7 @@
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
-#include "tftp.h"
+#include "publish.h"
 
 const struct opt init_opts[] = {
 	{ "node", OPT_VALUE, "FQDN", "the node's fully qualified name (required)" },

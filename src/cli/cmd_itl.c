@@ -14,7 +14,7 @@
 #include "json.h"
 #include "sgn.h"
 #include "store.h"
-#include "tftp.h"
+#include "publish.h"
 #include "x509.h"
 
 #define DIGEST_OPT { "digest", OPT_VALUE, "ALG", "sha1 (default) or sha512" }

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "store_device.h"
-#include "tftp.h"
+#include "publish.h"
 #include "x509.h"
 
 /*

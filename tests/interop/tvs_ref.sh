@@ -8,7 +8,7 @@
 set -euo pipefail
 UCPKI=$(realpath "$1")
 REF=${2:-/work/ref/daemons}
-V=${UCPKI_VECTORS:-$(cd "$(dirname "$0")/../../../shared/vectors" && pwd)}
+V=${UCPKI_VECTORS:-$(cd "$(dirname "$0")/../vectors" && pwd)}
 PY=/usr/bin/python3
 T=$(mktemp -d)
 export UCPKI_HOME=$T/home

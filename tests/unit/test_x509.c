@@ -19,7 +19,7 @@ vector(const char *name)
 	static char path[4096];
 	const char *dir = getenv("UCPKI_VECTORS");
 
-	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "../shared/vectors",
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/vectors",
 	    name);
 	return path;
 }

@@ -7,7 +7,7 @@
 #include "identity.h"
 #include "itl.h"
 #include "store.h"
-#include "tftp.h"
+#include "publish.h"
 
 struct loaded {
 	X509		*callmanager, *capf, *tvs, *tomcat, *itlrecovery;

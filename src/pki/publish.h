@@ -1,9 +1,9 @@
 /*
- * tftp.h - the cluster's trust lists built from the store, and the TFTP
+ * publish.h - the cluster's trust lists built from the store, and the TFTP
  * root they are published to (<home>/tftp unless told otherwise).
  */
-#ifndef UCPKI_TFTP_H
-#define UCPKI_TFTP_H
+#ifndef UCPKI_PUBLISH_H
+#define UCPKI_PUBLISH_H
 
 #include <stddef.h>
 #include <stdint.h>
