@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A one-message SMTP sink for tests: listens on 127.0.0.1:PORT, accepts
 one mail, writes the envelope and the message to OUTFILE, and exits.
-Usage: smtp_sink.py PORT OUTFILE"""
+Usage: smtp_sink.py PORT OUTFILE (OUTFILE.ready appears once listening)"""
 import socket
 import sys
 
@@ -10,6 +10,7 @@ srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(('127.0.0.1', port))
 srv.listen(1)
+open(out + '.ready', 'w').close()  # the test waits for this, not a probe
 srv.settimeout(60)
 conn, _ = srv.accept()
 f = conn.makefile('rwb')

@@ -1,12 +1,21 @@
 /* clock.c - injectable time (see clock.h). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 
-time_t
-clock_now(void)
+/*
+ * UCPKI_NOW is read once, by the first call, so that every check in one
+ * process (validity, notBefore, row stamps) sees the same clock however
+ * the environment changes later.
+ */
+static pthread_once_t	override_once = PTHREAD_ONCE_INIT;
+static time_t		override_now;
+
+static void
+read_override(void)
 {
 	const char *s = getenv("UCPKI_NOW");
 	char *end;
@@ -15,9 +24,15 @@ clock_now(void)
 	if (s != NULL && *s != '\0') {
 		v = strtoll(s, &end, 10);
 		if (*end == '\0' && v > 0)
-			return (time_t)v;
+			override_now = (time_t)v;
 	}
-	return time(NULL);
+}
+
+time_t
+clock_now(void)
+{
+	pthread_once(&override_once, read_override);
+	return override_now != 0 ? override_now : time(NULL);
 }
 
 time_t

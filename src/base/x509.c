@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "buf.h"
 #include "fileio.h"
 #include "x509.h"
@@ -270,7 +271,7 @@ cert_build(const struct cert_template *t, EVP_PKEY *pubkey, X509 *issuer,
 	X509 *cert = NULL;
 	X509_NAME *subject = NULL;
 	X509V3_CTX ctx;
-	time_t start = t->not_before ? t->not_before : time(NULL);
+	time_t start = t->not_before ? t->not_before : clock_now();
 	const EVP_MD *md = t->md ? t->md : EVP_sha256();
 	int rc = -1;
 

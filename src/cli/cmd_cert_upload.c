@@ -14,6 +14,7 @@
 
 #include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "commands.h"
 #include "identity.h"
 #include "store.h"
@@ -37,7 +38,7 @@ find_leaf(STACK_OF(X509) *certs, EVP_PKEY *key)
 static int
 check_validity(struct cli *cli, const char *purpose, X509 *leaf)
 {
-	time_t now = time(NULL);
+	time_t now = clock_now();
 
 	if (X509_cmp_time(X509_get0_notAfter(leaf), &now) < 0)
 		return ucerr_set(&cli->err, "%s: the certificate has expired",

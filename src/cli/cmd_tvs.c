@@ -8,7 +8,6 @@
 #include "itl.h"
 #include "json.h"
 #include "store.h"
-#include "store_sqlite.h"
 #include "tvs_client.h"
 #include "tvs_index.h"
 #include "x509.h"
@@ -60,7 +59,7 @@ cmd_tvs_add(struct cli *cli, const struct args *a)
 	    (st = cli_store(cli)) == NULL ||
 	    certs_load_file(a->positional[0], &certs, &cli->err) == -1)
 		return -1;
-	rc = store_tvs_add(st, sk_X509_value(certs, 0), roles, n, (uint32_t)ttl,
+	rc = tvs_entry_add(st, sk_X509_value(certs, 0), roles, n, (uint32_t)ttl,
 	    &cli->err);
 	if (rc == 0) {
 		char sha[65];
@@ -79,7 +78,7 @@ cmd_tvs_remove(struct cli *cli, const struct args *a)
 	struct store *st;
 
 	if ((st = cli_store(cli)) == NULL ||
-	    store_tvs_remove(st, a->positional[0], removed, sizeof(removed),
+	    tvs_entry_remove(st, a->positional[0], removed, sizeof(removed),
 	    &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "%s: removed from TVS\n", removed);

@@ -1,13 +1,11 @@
 /* crl.c - revocation lists (see crl.h). */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/pem.h>
 
 #include "crl.h"
 #include "store.h"
-#include "store_sqlite.h"
 #include "trust.h"
 #include "x509.h"
 
@@ -56,7 +54,6 @@ crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
     size_t issuer_len, struct ucerr *err)
 {
 	struct find_issuer f = { NULL, 0 };
-	sqlite3_stmt *stmt;
 	unsigned char *der = NULL;
 	int der_len, rc = -1;
 
@@ -70,38 +67,41 @@ crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
 		    issuer);
 		goto out;
 	}
-	if ((der_len = i2d_X509_CRL(f.crl, &der)) <= 0 ||
-	    store_prepare(st, "INSERT INTO crl (issuer, der, added_at) VALUES "
-	    "(?, ?, ?)", &stmt, err) == -1)
+	if ((der_len = i2d_X509_CRL(f.crl, &der)) <= 0) {
+		ucerr_set(err, "CRL from %s: cannot encode it", issuer);
 		goto out;
-	sqlite3_bind_text(stmt, 1, issuer, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, der, der_len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (int64_t)time(NULL));
-	rc = store_step_done(st, stmt, "crl", err);
+	}
+	rc = store_crl_add(st, issuer, der, (size_t)der_len, err);
 out:
 	OPENSSL_free(der);
 	X509_CRL_free(f.crl);
 	return rc;
 }
 
+static int
+collect_crl(void *arg, const uint8_t *der, size_t len)
+{
+	STACK_OF(X509_CRL) *crls = arg;
+	const unsigned char *p = der;
+	X509_CRL *crl;
+
+	/* A row that no longer parses is skipped: it was checked when added. */
+	crl = d2i_X509_CRL(NULL, &p, (long)len);
+	if (crl != NULL && !sk_X509_CRL_push(crls, crl))
+		X509_CRL_free(crl);
+	return 0;
+}
+
 int
 crl_all(struct store *st, STACK_OF(X509_CRL) **out, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
-	const unsigned char *p;
-	X509_CRL *crl;
-
 	if ((*out = sk_X509_CRL_new_null()) == NULL)
 		return ucerr_set(err, "CRL: out of memory");
-	if (store_prepare(st, "SELECT der FROM crl ORDER BY id", &stmt, err) == -1)
+	if (store_crl_each(st, collect_crl, *out, err) == -1) {
+		sk_X509_CRL_pop_free(*out, X509_CRL_free);
+		*out = NULL;
 		return -1;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		p = sqlite3_column_blob(stmt, 0);
-		crl = d2i_X509_CRL(NULL, &p, sqlite3_column_bytes(stmt, 0));
-		if (crl != NULL && !sk_X509_CRL_push(*out, crl))
-			X509_CRL_free(crl);
 	}
-	sqlite3_finalize(stmt);
 	return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
@@ -212,7 +213,7 @@ identity_install(struct store *st, const struct purpose_info *p, X509 *cert,
 	snprintf(row.type, sizeof(row.type), "%s", type);
 	row.cert_der = der;
 	row.cert_len = len;
-	row.updated_at = (int64_t)time(NULL);
+	row.updated_at = (int64_t)clock_now();
 	if (store_identity_put(st, &row, err) == -1)
 		goto out;
 	if (trust_add_identity(st, p->trust_store, cert, replace_trust,

@@ -11,7 +11,6 @@
 #include "identity.h"
 #include "itl.h"
 #include "store.h"
-#include "store_sqlite.h"
 #include "tvs_index.h"
 #include "x509.h"
 
@@ -99,6 +98,38 @@ parse_roles(const char *s, uint8_t *roles)
 	return n;
 }
 
+struct added_rows {
+	struct tvs_index	*idx;
+	size_t			*cap;
+	int			 oom;
+};
+
+static int
+add_row(void *arg, const struct tvs_row *row)
+{
+	struct added_rows *a = arg;
+	struct tvs_entry e;
+	X509 *cert;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	/* A row that no longer parses is left out: it parsed when added. */
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return 0;
+	rc = entry_from_cert(cert, &e);
+	cert_common_name(cert, e.label, sizeof(e.label));
+	X509_free(cert);
+	if (rc == -1)
+		return 0;
+	e.n_roles = parse_roles(row->roles, e.roles);
+	e.ttl = row->ttl;
+	if (append(a->idx, a->cap, &e) == -1) {
+		a->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 {
@@ -107,11 +138,10 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 		{ "TVS", ROLE_TVS }, { "tomcat", ROLE_APP_SERVER },
 		{ "ITLRecovery", ROLE_SAST },
 	};
+	struct added_rows added;
 	struct tvs_entry e;
-	sqlite3_stmt *stmt;
 	size_t i, cap = 0;
 	X509 *cert;
-	char roles[64];
 	int rc;
 
 	memset(idx, 0, sizeof(*idx));
@@ -132,28 +162,13 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 		if (append(idx, &cap, &e) == -1)
 			goto oom;
 	}
-	if (store_prepare(st, "SELECT cert_der, roles, ttl FROM tvs_entry",
-	    &stmt, err) == -1)
+	added.idx = idx;
+	added.cap = &cap;
+	added.oom = 0;
+	if (store_tvs_each(st, add_row, &added, err) == -1)
 		goto fail;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		memset(&e, 0, sizeof(e));
-		if (cert_from_der(sqlite3_column_blob(stmt, 0),
-		    (size_t)sqlite3_column_bytes(stmt, 0), &cert, NULL) == -1)
-			continue;
-		rc = entry_from_cert(cert, &e);
-		cert_common_name(cert, e.label, sizeof(e.label));
-		X509_free(cert);
-		if (rc == -1)
-			continue;
-		store_column_text(stmt, 1, roles, sizeof(roles));
-		e.n_roles = parse_roles(roles, e.roles);
-		e.ttl = (uint32_t)sqlite3_column_int64(stmt, 2);
-		if (append(idx, &cap, &e) == -1) {
-			sqlite3_finalize(stmt);
-			goto oom;
-		}
-	}
-	sqlite3_finalize(stmt);
+	if (added.oom)
+		goto oom;
 	qsort(idx->entries, idx->n, sizeof(*idx->entries), cmp_entry);
 	if (idx->n > 0) {
 		if ((idx->by_serial = calloc(idx->n, sizeof(*idx->by_serial))) ==
@@ -217,71 +232,45 @@ tvs_index_lookup_der(const struct tvs_index *idx, const uint8_t *der,
 }
 
 int
-store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,
+tvs_entry_add(struct store *st, X509 *cert, const uint8_t *roles,
     size_t n_roles, uint32_t ttl, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
-	char sha[65], list[64] = "";
-	uint8_t *der;
-	size_t len, i, used = 0;
+	struct tvs_row row;
+	size_t i, used = 0;
 	int rc;
 
-	for (i = 0; i < n_roles; i++)
-		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%u",
-		    i ? "," : "", roles[i]);
-	cert_sha256_hex(cert, sha);
-	if (cert_to_der(cert, &der, &len, err) == -1)
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < n_roles && used < sizeof(row.roles); i++)
+		used += (size_t)snprintf(row.roles + used, sizeof(row.roles) - used,
+		    "%s%u", i ? "," : "", roles[i]);
+	cert_sha256_hex(cert, row.sha256);
+	row.ttl = ttl;
+	if (cert_to_der(cert, &row.cert_der, &row.cert_len, err) == -1)
 		return -1;
-	if (store_prepare(st, "INSERT INTO tvs_entry (sha256, cert_der, roles, "
-	    "ttl, added_at) VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1) {
-		OPENSSL_free(der);
-		return -1;
-	}
-	sqlite3_bind_text(stmt, 1, sha, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, list, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, ttl);
-	sqlite3_bind_int64(stmt, 5, (int64_t)time(NULL));
-	rc = store_step_done(st, stmt, "tvs", err);
-	OPENSSL_free(der);
-	if (rc == -1)
-		return ucerr_set(err, "tvs: %.16s…: already known to TVS", sha);
-	return 0;
+	rc = store_tvs_put(st, &row, err);
+	OPENSSL_free(row.cert_der);
+	return rc;
 }
 
 int
-store_tvs_remove(struct store *st, const char *prefix, char *removed,
+tvs_entry_remove(struct store *st, const char *prefix, char *removed,
     size_t removed_len, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
-	char like[80];
+	char lower[65];
 	size_t i, len = strlen(prefix);
-	int n = 0;
+	int n;
 
 	/* Hashes are stored in lower case; "AB:CD" colons are not accepted. */
 	if (len < 4 || len > 64 || strspn(prefix, "0123456789abcdefABCDEF") != len)
 		return ucerr_set(err, "tvs remove: '%.70s' is not a SHA-256 prefix "
 		    "(4 to 64 hex digits)", prefix);
 	for (i = 0; i < len; i++)
-		like[i] = (char)tolower((unsigned char)prefix[i]);
-	like[len] = '%';
-	like[len + 1] = '\0';
-	prefix = like;
-	if (store_prepare(st, "SELECT sha256 FROM tvs_entry WHERE sha256 LIKE ?",
-	    &stmt, err) == -1)
+		lower[i] = (char)tolower((unsigned char)prefix[i]);
+	lower[len] = '\0';
+	if ((n = store_tvs_match(st, lower, removed, removed_len, err)) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, like, -1, SQLITE_STATIC);
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		store_column_text(stmt, 0, removed, removed_len);
-		n++;
-	}
-	sqlite3_finalize(stmt);
 	if (n != 1)
-		return ucerr_set(err, "tvs remove: %.*s matches %d entries",
-		    (int)len, prefix, n);
-	if (store_prepare(st, "DELETE FROM tvs_entry WHERE sha256 = ?", &stmt,
-	    err) == -1)
-		return -1;
-	sqlite3_bind_text(stmt, 1, removed, -1, SQLITE_STATIC);
-	return store_step_done(st, stmt, "tvs", err);
+		return ucerr_set(err, "tvs remove: %s matches %d entries", lower,
+		    n);
+	return store_tvs_delete(st, removed, err);
 }

@@ -48,11 +48,11 @@ const struct tvs_entry *tvs_index_lookup(const struct tvs_index *idx,
 const struct tvs_entry *tvs_index_lookup_der(const struct tvs_index *idx,
 	    const uint8_t *der, size_t len);
 
-/* The tvs_entry table behind `ucpki tvs add/remove/list`. */
-int	store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,
+/* The entries behind `ucpki tvs add/remove/list`. */
+int	tvs_entry_add(struct store *st, X509 *cert, const uint8_t *roles,
 	    size_t n_roles, uint32_t ttl, struct ucerr *err);
 /* Removes the one entry whose SHA-256 starts with prefix. */
-int	store_tvs_remove(struct store *st, const char *prefix,
+int	tvs_entry_remove(struct store *st, const char *prefix,
 	    char *removed, size_t removed_len, struct ucerr *err);
 
 #endif

@@ -110,4 +110,37 @@ int	store_trust_each(struct store *st, const char *store_name, trust_cb cb,
 /* Generation counter bumped by every trust/identity change (for caches). */
 int64_t	store_generation(struct store *st);
 
+/* Revocation lists, kept as DER once their signature checked out. */
+int	store_crl_add(struct store *st, const char *issuer, const uint8_t *der,
+	    size_t der_len, struct ucerr *err);
+typedef int (*crl_cb)(void *ctx, const uint8_t *der, size_t der_len);
+/* In the order they were added. */
+int	store_crl_each(struct store *st, crl_cb cb, void *ctx,
+	    struct ucerr *err);
+
+/* A certificate TVS vouches for beyond the node's own identities. */
+struct tvs_row {
+	char		 sha256[65];	/* lower-case hex of the DER */
+	uint8_t		*cert_der;
+	size_t		 cert_len;
+	char		 roles[64];	/* "7,21": role numbers */
+	uint32_t	 ttl;
+	int64_t		 added_at;
+};
+
+void	tvs_row_free(struct tvs_row *row);
+/* Fails with "already known to TVS" when the certificate is there. */
+int	store_tvs_put(struct store *st, const struct tvs_row *row,
+	    struct ucerr *err);
+typedef int (*tvs_cb)(void *ctx, const struct tvs_row *row);
+/* The row (and its certificate bytes) is lent for the callback only. */
+int	store_tvs_each(struct store *st, tvs_cb cb, void *ctx,
+	    struct ucerr *err);
+/* How many entries' SHA-256 start with prefix (lower-case hex); the
+ * first one into match.  -1 on a database error. */
+int	store_tvs_match(struct store *st, const char *sha256_prefix,
+	    char *match, size_t match_len, struct ucerr *err);
+int	store_tvs_delete(struct store *st, const char *sha256,
+	    struct ucerr *err);
+
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "store_device.h"
 #include "store_sqlite.h"
 #include "x509.h"
@@ -85,7 +86,7 @@ bind_settings(sqlite3_stmt *stmt, const struct device *d)
 	sqlite3_bind_int64(stmt, 7, d->deadline);
 	sqlite3_bind_int(stmt, 8, d->status ? d->status : CERT_STATUS_NONE);
 	sqlite3_bind_int(stmt, 9, d->auth_failures);
-	sqlite3_bind_int64(stmt, 10, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 10, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 11, d->name, -1, SQLITE_STATIC);
 }
 
@@ -237,7 +238,7 @@ store_device_set_status(struct store *st, const char *name, int status,
 	    "WHERE name = ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_int(stmt, 1, status);
-	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, "device", err) == -1)
 		return -1;
@@ -308,7 +309,7 @@ store_device_record_lsc(struct store *st, const char *name,
 	    SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 3, (int64_t)not_after);
 	sqlite3_bind_int(stmt, 4, status);
-	sqlite3_bind_int64(stmt, 5, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 5, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 6, name, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, "device", err) == -1 ||
 	    changed_one(st, name, err) == -1)
@@ -325,7 +326,7 @@ store_device_record_lsc(struct store *st, const char *name,
 	sqlite3_bind_int64(stmt, 5, (int64_t)not_before);
 	sqlite3_bind_int64(stmt, 6, (int64_t)not_after);
 	sqlite3_bind_blob(stmt, 7, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 8, (int64_t)clock_now());
 	if (store_step_done(st, stmt, "lsc", err) == -1)
 		goto out;
 	rc = store_device_history_add(st, name, CERT_OP_INSTALL, status, peer,
@@ -361,7 +362,7 @@ store_device_clear_lsc(struct store *st, const char *name, int status,
 	    "operation = 0, updated_at = ? WHERE name = ?", &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_int(stmt, 1, status);
-	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
 	if (store_step_done(st, stmt, "device", err) == -1 ||
 	    changed_one(st, name, err) == -1)
@@ -441,7 +442,7 @@ store_device_history_add(struct store *st, const char *name, int operation,
 	    err) == -1)
 		return -1;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
 	sqlite3_bind_int(stmt, 3, operation);
 	sqlite3_bind_int(stmt, 4, status);
 	sqlite3_bind_text(stmt, 5, peer ? peer : "", -1, SQLITE_STATIC);

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "clock.h"
 #include "fileio.h"
 #include "store.h"
 #include "store_sqlite.h"
@@ -406,7 +407,7 @@ store_identity_put(struct store *st, const struct identity_row *row,
 	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, row->type, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 5, row->updated_at ? row->updated_at :
-	    (int64_t)time(NULL));
+	    (int64_t)clock_now());
 	return store_step_done(st, stmt, "identity", err);
 }
 
@@ -487,7 +488,7 @@ store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
 	    SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 4, row->created_at ? row->created_at :
-	    (int64_t)time(NULL));
+	    (int64_t)clock_now());
 	return store_step_done(st, stmt, "csr", err);
 }
 
@@ -539,7 +540,7 @@ store_trust_add(struct store *st, const struct trust_row *row,
 	    SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 4, row->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 5, row->added_at ? row->added_at :
-	    (int64_t)time(NULL));
+	    (int64_t)clock_now());
 	if (store_step_done(st, stmt, "trust", err) == -1)
 		return ucerr_set(err, "%s/%s.pem: already in the trust store "
 		    "(same name or same certificate)", row->store, row->name);

@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/rsa.h>
 
+#include "clock.h"
 #include "sigfile.h"
 #include "x509.h"
 
@@ -541,7 +542,7 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 	struct writer pre, post, file;
 	uint8_t sig[512];
 	size_t sig_len = sizeof(sig), header_len;
-	uint32_t ts = p->timestamp ? p->timestamp : (uint32_t)time(NULL);
+	uint32_t ts = p->timestamp ? p->timestamp : (uint32_t)clock_now();
 	int rc = -1;
 
 	*out = NULL;

@@ -145,7 +145,7 @@ SMTP=$(free_port)
 python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" &
 SINK=$!
 on_exit_kill $SINK
-sleep 0.5
+for _ in $(seq 100); do [ -e "$TEST_TMP/mail.txt.ready" ] && break; sleep 0.1; done
 ok "mail config" --home "$M" monitor config --frequency 60 --email pki@example.test,ops@example.test --smtp "smtp://127.0.0.1:$SMTP"
 UCPKI_NOW=$(( now + (1825 - 2) * day )) run --home "$M" monitor --once
 check "monitor exits 0" test "$RC" -eq 0

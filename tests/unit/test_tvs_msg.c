@@ -374,10 +374,10 @@ entries_bump_the_generation_and_match_by_serial(void **state)
 	int64_t gen = store_generation(f->st);
 	int by_serial;
 
-	assert_int_equal(store_tvs_add(f->st, added, (uint8_t[]){ ROLE_APP_SERVER,
+	assert_int_equal(tvs_entry_add(f->st, added, (uint8_t[]){ ROLE_APP_SERVER,
 	    ROLE_TFTP }, 2, 600, &err), 0);
 	assert_true(store_generation(f->st) > gen);
-	assert_int_equal(store_tvs_add(f->st, added, (uint8_t[]){ ROLE_TVS }, 1,
+	assert_int_equal(tvs_entry_add(f->st, added, (uint8_t[]){ ROLE_TVS }, 1,
 	    600, &err), -1);
 	assert_non_null(strstr(err.msg, "already known to TVS"));
 
@@ -410,14 +410,14 @@ entries_bump_the_generation_and_match_by_serial(void **state)
 
 	gen = store_generation(f->st);
 	cert_sha256_hex(added, hex);
-	assert_int_equal(store_tvs_remove(f->st, "ABCD", removed,
+	assert_int_equal(tvs_entry_remove(f->st, "ABCD", removed,
 	    sizeof(removed), &err), -1);
 	hex[8] = '\0';
-	assert_int_equal(store_tvs_remove(f->st, hex, removed, sizeof(removed),
+	assert_int_equal(tvs_entry_remove(f->st, hex, removed, sizeof(removed),
 	    &err), 0);
 	assert_int_equal(strncmp(removed, hex, 8), 0);
 	assert_true(store_generation(f->st) > gen);
-	assert_int_equal(store_tvs_remove(f->st, hex, removed, sizeof(removed),
+	assert_int_equal(tvs_entry_remove(f->st, hex, removed, sizeof(removed),
 	    &err), -1);
 	assert_non_null(strstr(err.msg, "matches 0 entries"));
 	assert_int_equal(tvs_index_build(f->st, &idx, &err), 0);

@@ -1,0 +1,41 @@
+/* store_crl.c - the CRLs added to the trust stores, in SQLite (see store.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "store_sqlite.h"
+
+int
+store_crl_add(struct store *st, const char *issuer, const uint8_t *der,
+    size_t der_len, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (der_len > 0x7fffffff)
+		return ucerr_set(err, "CRL from %s: too large", issuer);
+	if (store_prepare(st, "INSERT INTO crl (issuer, der, added_at) VALUES "
+	    "(?, ?, ?)", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, issuer, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, der, (int)der_len, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, (int64_t)clock_now());
+	return store_step_done(st, stmt, "crl", err);
+}
+
+int
+store_crl_each(struct store *st, crl_cb cb, void *ctx, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc = 0, step;
+
+	if (store_prepare(st, "SELECT der FROM crl ORDER BY id", &stmt, err) == -1)
+		return -1;
+	while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+		rc = cb(ctx, sqlite3_column_blob(stmt, 0),
+		    (size_t)sqlite3_column_bytes(stmt, 0));
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = ucerr_set(err, "store: crl: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(stmt);
+	return rc;
+}
