@@ -1,4 +1,9 @@
-/* test_store.c - the SQLite store: migrations, rows, transactions. */
+/*
+ * test_store.c - the store conformance suite: what every backend behind
+ * store.h and store_device.h must do (migrations, rows, transactions,
+ * the generation counter).  It names no backend: a second one runs it
+ * unchanged.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +15,7 @@
 #include <cmocka.h>
 
 #include "store.h"
+#include "store_device.h"
 
 struct fixture {
 	char		 home[64];
@@ -183,6 +189,178 @@ identity_and_csr_rows_round_trip(void **state)
 	assert_int_equal(store_csr_get(f->st, "CAPF", &got_csr, &err), 0);
 }
 
+static void
+meta_round_trips_and_overwrites(void **state)
+{
+	struct fixture *f = *state;
+	struct ucerr err;
+	char value[64];
+
+	assert_int_equal(store_meta_get(f->st, "node", value, sizeof(value),
+	    &err), 0);
+	assert_int_equal(store_meta_set(f->st, "node", "a.example.test", &err), 0);
+	assert_int_equal(store_meta_set(f->st, "node", "b.example.test", &err), 0);
+	assert_int_equal(store_meta_get(f->st, "node", value, sizeof(value),
+	    &err), 1);
+	assert_string_equal(value, "b.example.test");
+}
+
+static void
+generation_counts_trust_and_identity_changes(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t der[] = { 9, 8, 7 };
+	struct identity_row id;
+	struct trust_row row;
+	struct tvs_row tvs;
+	struct ucerr err;
+	int64_t g0 = store_generation(f->st), g1, g2;
+
+	memset(&row, 0, sizeof(row));
+	snprintf(row.store, sizeof(row.store), "TVS-trust");
+	snprintf(row.name, sizeof(row.name), "gen");
+	snprintf(row.sha256, sizeof(row.sha256), "%064d", 7);
+	row.cert_der = der;
+	row.cert_len = sizeof(der);
+	assert_int_equal(store_trust_add(f->st, &row, &err), 0);
+	g1 = store_generation(f->st);
+	assert_true(g1 > g0);
+	memset(&id, 0, sizeof(id));
+	snprintf(id.purpose, sizeof(id.purpose), "TVS");
+	snprintf(id.key_file, sizeof(id.key_file), "TVS-1.key");
+	snprintf(id.type, sizeof(id.type), "self-signed");
+	id.cert_der = der;
+	id.cert_len = sizeof(der);
+	assert_int_equal(store_identity_put(f->st, &id, &err), 0);
+	g2 = store_generation(f->st);
+	assert_true(g2 > g1);
+	memset(&tvs, 0, sizeof(tvs));
+	snprintf(tvs.sha256, sizeof(tvs.sha256), "%064d", 8);
+	tvs.cert_der = der;
+	tvs.cert_len = sizeof(der);
+	assert_int_equal(store_tvs_put(f->st, &tvs, &err), 0);
+	assert_true(store_generation(f->st) > g2);
+	/* Reading changes nothing. */
+	g2 = store_generation(f->st);
+	assert_int_equal(store_trust_get(f->st, "TVS-trust", "gen", &row, &err), 1);
+	trust_row_free(&row);
+	assert_int_equal(store_generation(f->st), g2);
+}
+
+static int
+count_crl(void *ctx, const uint8_t *der, size_t len)
+{
+	(void)der;
+	*(size_t *)ctx += len;
+	return 0;
+}
+
+static void
+crl_rows_in_order(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[] = { 1 }, b[] = { 2, 2 };
+	struct ucerr err;
+	size_t total = 0;
+
+	assert_int_equal(store_crl_add(f->st, "CN=A", a, sizeof(a), &err), 0);
+	assert_int_equal(store_crl_add(f->st, "CN=B", b, sizeof(b), &err), 0);
+	assert_int_equal(store_crl_each(f->st, count_crl, &total, &err), 0);
+	assert_int_equal(total, 3);
+}
+
+struct tvs_seen {
+	int	 n;
+	char	 roles[64];
+	uint32_t ttl;
+};
+
+static int
+see_tvs(void *ctx, const struct tvs_row *row)
+{
+	struct tvs_seen *s = ctx;
+
+	s->n++;
+	snprintf(s->roles, sizeof(s->roles), "%s", row->roles);
+	s->ttl = row->ttl;
+	return 0;
+}
+
+static void
+tvs_rows_add_match_delete(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t der[] = { 4, 5, 6 };
+	struct tvs_seen seen = { 0 };
+	struct tvs_row row;
+	struct ucerr err;
+	char match[65];
+
+	memset(&row, 0, sizeof(row));
+	snprintf(row.sha256, sizeof(row.sha256), "abcd%060d", 1);
+	snprintf(row.roles, sizeof(row.roles), "7,21");
+	row.ttl = 600;
+	row.cert_der = der;
+	row.cert_len = sizeof(der);
+	assert_int_equal(store_tvs_put(f->st, &row, &err), 0);
+	assert_int_equal(store_tvs_put(f->st, &row, &err), -1);
+	assert_non_null(strstr(err.msg, "already known to TVS"));
+	snprintf(row.sha256, sizeof(row.sha256), "abce%060d", 2);
+	assert_int_equal(store_tvs_put(f->st, &row, &err), 0);
+	assert_int_equal(store_tvs_match(f->st, "abc", match, sizeof(match),
+	    &err), 2);
+	assert_int_equal(store_tvs_match(f->st, "abcd", match, sizeof(match),
+	    &err), 1);
+	assert_int_equal(strncmp(match, "abcd", 4), 0);
+	assert_int_equal(store_tvs_delete(f->st, match, &err), 0);
+	assert_int_equal(store_tvs_each(f->st, see_tvs, &seen, &err), 0);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.roles, "7,21");
+	assert_int_equal(seen.ttl, 600);
+}
+
+static int
+count_device(void *ctx, const struct device *d)
+{
+	(void)d;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void
+device_rows_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct device_filter filter;
+	struct device d, got;
+	struct ucerr err;
+	int n = 0;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "SEP001122334455");
+	snprintf(d.model, sizeof(d.model), "8845");
+	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
+	d.operation = CERT_OP_INSTALL;
+	d.auth_mode = CAPF_AUTH_NULL_STRING;
+	d.status = CERT_STATUS_SCHEDULE;
+	assert_int_equal(store_device_add(f->st, &d, &err), 0);
+	assert_int_equal(store_device_add(f->st, &d, &err), -1);
+	assert_int_equal(store_device_get(f->st, d.name, &got, &err), 1);
+	assert_string_equal(got.model, "8845");
+	assert_int_equal(got.operation, CERT_OP_INSTALL);
+	device_free(&got);
+	d.status = CERT_STATUS_UPGRADE_SUCCESS;
+	d.operation = CERT_OP_NONE;
+	assert_int_equal(store_device_update(f->st, &d, &err), 0);
+	device_filter_init(&filter);
+	filter.status = CERT_STATUS_UPGRADE_SUCCESS;
+	assert_int_equal(store_device_each(f->st, &filter, count_device, &n,
+	    &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_device_remove(f->st, d.name, &err), 0);
+	assert_int_equal(store_device_get(f->st, d.name, &got, &err), 0);
+}
+
 int
 main(void)
 {
@@ -192,6 +370,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(trust_rows_are_unique_per_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(identity_and_csr_rows_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(meta_round_trips_and_overwrites, setup, teardown),
+		cmocka_unit_test_setup_teardown(generation_counts_trust_and_identity_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(crl_rows_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(tvs_rows_add_match_delete, setup, teardown),
+		cmocka_unit_test_setup_teardown(device_rows_round_trip, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
