@@ -78,6 +78,15 @@ reader_u8(struct reader *r, uint8_t *out)
 }
 
 int
+reader_peek_u8(const struct reader *r, uint8_t *out)
+{
+	if (reader_left(r) < 1)
+		return -1;
+	*out = r->data[r->pos];
+	return 0;
+}
+
+int
 reader_u16(struct reader *r, uint16_t *out)
 {
 	const uint8_t *p;
@@ -237,6 +246,43 @@ writer_tlv(struct writer *w, uint8_t tag, const void *value, size_t len)
 	GUARD(writer_u8(w, tag));
 	GUARD(writer_u16(w, (uint16_t)len));
 	return writer_bytes(w, value, len);
+}
+
+int
+writer_tlv_u8(struct writer *w, uint8_t tag, uint8_t v)
+{
+	return writer_tlv(w, tag, &v, 1);
+}
+
+int
+writer_tlv_u16(struct writer *w, uint8_t tag, uint16_t v)
+{
+	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+
+	return writer_tlv(w, tag, b, sizeof(b));
+}
+
+int
+writer_tlv_string(struct writer *w, uint8_t tag, const char *s)
+{
+	return writer_tlv(w, tag, s, strlen(s) + 1);
+}
+
+int
+writer_reserve_u16(struct writer *w, size_t *at)
+{
+	*at = w->len;
+	return writer_u16(w, 0);
+}
+
+int
+writer_fill_length_u16(struct writer *w, size_t at, size_t since)
+{
+	if (w->failed || since > w->len || w->len - since > UINT16_MAX) {
+		w->failed = 1;
+		return -1;
+	}
+	return writer_patch_u16(w, at, (uint16_t)(w->len - since));
 }
 
 int

@@ -29,6 +29,8 @@ size_t	reader_left(const struct reader *r);
 /* Absolute byte offset of the cursor, for "at byte N" messages. */
 size_t	reader_offset(const struct reader *r);
 int	reader_u8(struct reader *r, uint8_t *out);
+/* The next byte without consuming it (a TLV's tag before choosing). */
+int	reader_peek_u8(const struct reader *r, uint8_t *out);
 int	reader_u16(struct reader *r, uint16_t *out);
 int	reader_u32(struct reader *r, uint32_t *out);
 int	reader_u16_le(struct reader *r, uint16_t *out);
@@ -60,7 +62,18 @@ int	writer_bytes(struct writer *w, const void *data, size_t n);
 int	writer_fill(struct writer *w, uint8_t byte, size_t n);
 /* tag u8 | length u16 | value: the element every format here shares. */
 int	writer_tlv(struct writer *w, uint8_t tag, const void *value, size_t len);
-/* Overwrites a u16 already written at offset pos (length back-patching). */
+int	writer_tlv_u8(struct writer *w, uint8_t tag, uint8_t v);
+int	writer_tlv_u16(struct writer *w, uint8_t tag, uint16_t v);
+/* The string and its NUL, counted in the length as the phones expect. */
+int	writer_tlv_string(struct writer *w, uint8_t tag, const char *s);
+/*
+ * Length prefixes written before their contents are known: reserve a
+ * u16, write the contents, then fill it with the bytes written since
+ * `since` (fails, sticky, past 65535).  No literal offsets in callers.
+ */
+int	writer_reserve_u16(struct writer *w, size_t *at);
+int	writer_fill_length_u16(struct writer *w, size_t at, size_t since);
+/* Overwrites a u16 already written at offset pos. */
 int	writer_patch_u16(struct writer *w, size_t pos, uint16_t v);
 
 #endif

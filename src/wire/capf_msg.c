@@ -232,7 +232,8 @@ capf_msg_end(struct writer *w)
 {
 	if (w->failed || w->len < CAPF_HEADER_LEN)
 		return -1;
-	return writer_patch_u16(w, 6, (uint16_t)(w->len - CAPF_HEADER_LEN));
+	/* The header ends with the body's u16 length. */
+	return writer_fill_length_u16(w, CAPF_HEADER_LEN - 2, CAPF_HEADER_LEN);
 }
 
 int

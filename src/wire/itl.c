@@ -347,7 +347,7 @@ write_record(struct writer *w, const struct itl_entry *e, size_t n,
 	const ASN1_BIT_STRING *sig;
 	char subject[SIGFILE_NAME_MAX], issuer[SIGFILE_NAME_MAX];
 	uint8_t serial[64], *pub = NULL, *der = NULL;
-	size_t serial_len, pub_len, der_len, start = w->len;
+	size_t serial_len, pub_len, der_len, start = w->len, length_at;
 	int rc = -1;
 
 	if (sigfile_name_string(X509_get_subject_name(e->cert), subject,
@@ -366,7 +366,9 @@ write_record(struct writer *w, const struct itl_entry *e, size_t n,
 	if (cert_to_der(e->cert, &der, &der_len, err) == -1)
 		goto out;
 	X509_get0_signature(&sig, NULL, e->cert);
-	tlv_put_u16(w, REC_LENGTH, 0);	/* patched below */
+	writer_u8(w, REC_LENGTH);
+	writer_u16(w, 2);
+	writer_reserve_u16(w, &length_at);
 	tlv_put_string(w, REC_SUBJECT_NAME, subject);
 	tlv_put_string(w, REC_ISSUER_NAME, issuer);
 	tlv_put(w, REC_SERIAL_NUMBER, serial, serial_len);
@@ -375,11 +377,10 @@ write_record(struct writer *w, const struct itl_entry *e, size_t n,
 	tlv_put(w, REC_SIGNATURE, ASN1_STRING_get0_data(sig),
 	    (size_t)ASN1_STRING_length(sig));
 	tlv_put(w, REC_CERTIFICATE, der, der_len);
-	if (w->failed || w->len - start > UINT16_MAX) {
+	if (writer_fill_length_u16(w, length_at, start) == -1) {
 		ucerr_set(err, "ITL record %zu: too long for a record", n);
 		goto out;
 	}
-	writer_patch_u16(w, start + 3, (uint16_t)(w->len - start));
 	rc = 0;
 out:
 	free(pub);

@@ -541,7 +541,7 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 {
 	struct writer pre, post, file;
 	uint8_t sig[512];
-	size_t sig_len = sizeof(sig), header_len;
+	size_t sig_len = sizeof(sig), header_len, header_len_at;
 	uint32_t ts = p->timestamp ? p->timestamp : (uint32_t)clock_now();
 	int rc = -1;
 
@@ -561,7 +561,9 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 	writer_u16(&pre, 2);
 	writer_u8(&pre, p->version_major);
 	writer_u8(&pre, p->version_minor);
-	tlv_put_u16(&pre, HDR_LENGTH, 0);	/* patched below */
+	writer_u8(&pre, HDR_LENGTH);
+	writer_u16(&pre, 2);
+	writer_reserve_u16(&pre, &header_len_at);
 	if (p->signer_version != 0) {
 		uint8_t v[2] = { (uint8_t)(p->signer_version / 10),
 		    (uint8_t)(p->signer_version % 10) };
@@ -583,7 +585,7 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 		ucerr_set(err, "header: too long (%zu bytes)", header_len);
 		goto out;
 	}
-	writer_patch_u16(&pre, 8, (uint16_t)header_len);
+	writer_patch_u16(&pre, header_len_at, (uint16_t)header_len);
 	/* The signed bytes are the file without its SIGNATURE element. */
 	writer_bytes(&post, body, body_len);
 	if (post.failed) {

@@ -161,7 +161,8 @@ tvs_msg_end(struct writer *w)
 {
 	if (w->failed || w->len < TVS_HEADER_LEN)
 		return -1;
-	return writer_patch_u16(w, 8, (uint16_t)(w->len - TVS_HEADER_LEN));
+	/* The header ends with the body's u16 length. */
+	return writer_fill_length_u16(w, TVS_HEADER_LEN - 2, TVS_HEADER_LEN);
 }
 
 int
