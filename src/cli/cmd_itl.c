@@ -42,6 +42,7 @@ const struct opt tlv_build_opts[] = {
 	{ "tvs", OPT_MULTI, "PEM", "TVS record" },
 	DIGEST_OPT, VERSION_OPT,
 	{ "filename", OPT_VALUE, "NAME", "header FILENAME (default: the output's name)" },
+	{ "no-size-limit", OPT_FLAG, NULL, "write files larger than phones accept (64 KB), for tools and tests" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -261,7 +262,7 @@ base_name(const char *path)
 int
 cmd_tlv_build(struct cli *cli, const struct args *a)
 {
-	struct itl_entry entries[ARGS_MAX_ITEMS];
+	struct itl_entry *entries;
 	struct sigfile_params p;
 	const char *out = a->positional[0];
 	uint8_t *data = NULL;
@@ -274,6 +275,9 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	if (args_count(a, "sast") == 0)
 		return ucerr_set(&cli->err, "tlv build: at least one --sast "
 		    "(the signer) is required");
+	/* One record per option: the command line is the only bound. */
+	if ((entries = calloc((size_t)a->n_items + 1, sizeof(*entries))) == NULL)
+		return ucerr_set(&cli->err, "tlv build: out of memory");
 	for (i = 0; i < a->n_items; i++) {
 		if ((role = opt_role(a, i)) == -1)
 			continue;
@@ -297,12 +301,15 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	p.version_minor = 2;
 	p.filename = args_get(a, "filename") ? args_get(a, "filename") :
 	    base_name(out);
-	if (itl_build(entries, n, &p, &data, &len, &cli->err) == -1)
+	if (itl_build(entries, n, &p, &data, &len, &cli->err) == -1 ||
+	    (!args_has(a, "no-size-limit") &&
+	    itl_phone_size_check(len, n, &cli->err) == -1))
 		goto out;
 	rc = write_output(cli, out, data, len, "trust list");
 out:
 	while (n > 0)
 		X509_free(entries[--n].cert);
+	free(entries);
 	EVP_PKEY_free(p.key);
 	free(data);
 	return rc;

@@ -1,5 +1,6 @@
 /* device.c - statuses, names and settings of devices (see device.h). */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -206,6 +207,51 @@ device_name_valid(const char *name)
 		return name[3] != '.' && name[3] != '-';
 	}
 	return 0;
+}
+
+/* Twelve hex digits out of s written as one of the MAC spellings. */
+static int
+mac_digits(const char *s, char hex[13])
+{
+	static const char *const layouts[] = {
+		"HHHHHHHHHHHH", "HH:HH:HH:HH:HH:HH", "HH-HH-HH-HH-HH-HH",
+		"HHHH.HHHH.HHHH",
+	};
+	size_t i, k, n;
+
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (strlen(s) != strlen(layouts[i]))
+			continue;
+		for (k = n = 0; s[k] != '\0'; k++) {
+			if (layouts[i][k] != 'H' ? s[k] != layouts[i][k] :
+			    !isxdigit((unsigned char)s[k]))
+				break;
+			if (layouts[i][k] == 'H')
+				hex[n++] = (char)toupper((unsigned char)s[k]);
+		}
+		if (s[k] == '\0') {
+			hex[12] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+device_name_normalise(const char *in, char *out, size_t outlen)
+{
+	char hex[13];
+
+	if (strncasecmp(in, "SEP", 3) == 0 && strlen(in) == 15 &&
+	    mac_digits(in + 3, hex) == 0) {
+		snprintf(out, outlen, "SEP%s", hex);
+	} else if (mac_digits(in, hex) == 0) {
+		snprintf(out, outlen, "SEP%s", hex);
+	} else {
+		snprintf(out, outlen, "%s", in);
+		return 0;
+	}
+	return strcmp(in, out) != 0;
 }
 
 int

@@ -102,6 +102,14 @@ int		 auth_string_valid(const char *s);
 
 /* SEP + 12 upper-case hex, or CSF/BOT/TCT/TAB + user id ([A-Za-z0-9._-], 1..60). */
 int	device_name_valid(const char *name);
+/*
+ * A phone's name as users write it: sep001122aabbcc, 00:11:22:AA:BB:CC,
+ * 00-11-22-aa-bb-cc, 0011.22aa.bbcc or 001122aabbcc all become
+ * SEP001122AABBCC.  Returns 1 when out differs from in, 0 when in is
+ * copied unchanged (already canonical, or not a MAC: left to
+ * device_name_valid).
+ */
+int	device_name_normalise(const char *in, char *out, size_t outlen);
 
 #define DEVICE_AUTH_STRING_MAX	10
 

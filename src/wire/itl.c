@@ -420,6 +420,16 @@ out:
 	return rc;
 }
 
+int
+itl_phone_size_check(size_t len, size_t n, struct ucerr *err)
+{
+	if (len <= ITL_PHONE_MAX_BYTES)
+		return 0;
+	return ucerr_set(err, "ITL: %zu records make %zu bytes; phones refuse "
+	    "files larger than %u bytes (64 KB): leave records out, or use "
+	    "smaller certificates (EC)", n, len, ITL_PHONE_MAX_BYTES);
+}
+
 static void
 hex_colon(FILE *fp, const uint8_t *p, size_t n, char sep)
 {
