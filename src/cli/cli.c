@@ -110,8 +110,9 @@ print_group_help(FILE *fp, int n, char **argv)
 		shown++;
 	}
 	fprintf(fp, "\nucpki help COMMAND (or COMMAND --help) describes one "
-	    "command.\nThe home directory is --home DIR, else $UCPKI_HOME, "
-	    "else ./var.\n");
+	    "command.\nA FILE that is read may be - (standard input); --out - "
+	    "is standard output.\nThe home directory is --home DIR, else "
+	    "$UCPKI_HOME, else ./var.\n");
 	return shown;
 }
 

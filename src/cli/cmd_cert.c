@@ -356,7 +356,8 @@ cmd_cert_csr(struct cli *cli, const struct args *a)
 	if (out != NULL) {
 		if (file_write_atomic(out, pem, pem_len, 0644, &cli->err) == -1)
 			goto out;
-		fprintf(stderr, "%s: CSR written to %s\n", p->name, out);
+		fprintf(stderr, "%s: CSR written to %s\n", p->name,
+		    path_is_stdio(out) ? "standard output" : out);
 	} else {
 		fwrite(pem, 1, pem_len, cli->out);
 	}
@@ -415,7 +416,8 @@ cmd_cert_export(struct cli *cli, const struct args *a)
 	else
 		fwrite(pem, 1, len, cli->out);
 	if (rc == 0 && out != NULL) {
-		fprintf(stderr, "%s: certificate written to %s\n", p->name, out);
+		fprintf(stderr, "%s: certificate written to %s\n", p->name,
+		    path_is_stdio(out) ? "standard output" : out);
 		/* The ITLRecoveryCertBackup alarm stops once this is done. */
 		snprintf(meta_key, sizeof(meta_key), "exported.%s", p->name);
 		rc = store_meta_set(st, meta_key, "1", &cli->err);
