@@ -28,7 +28,6 @@ static int
 csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
     size_t whylen)
 {
-	struct key_spec spec;
 	time_t deadline;
 
 	memset(d, 0, sizeof(*d));
@@ -57,12 +56,12 @@ csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
 		snprintf(why, whylen, "By Authentication String needs a string");
 		return -1;
 	}
-	if (fields[5][0] && key_spec_parse(fields[5], &spec, NULL) == -1) {
+	/* Key Order follows the key's family (ec256: EC Only). */
+	if (device_key_settings(d, fields[5][0] ? fields[5] : "rsa2048", -1,
+	    NULL) == -1) {
 		snprintf(why, whylen, "bad key type '%.16s'", fields[5]);
 		return -1;
 	}
-	snprintf(d->key_type, sizeof(d->key_type), "%s",
-	    fields[5][0] ? fields[5] : "rsa2048");
 	deadline = fields[6][0] ? clock_parse_local(fields[6]) :
 	    clock_now() + 3600;
 	if (deadline == -1) {

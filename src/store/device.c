@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "device.h"
+#include "x509.h"
 
 /* The seeds' Certificate Operation Status table, number for number. */
 static const struct {
@@ -178,6 +179,75 @@ int
 key_order_parse(const char *s)
 {
 	return index_of(key_order_names, 3, s);
+}
+
+/* The families' defaults when the key type names the other family. */
+static const struct key_spec rsa_default = { 0, 2048 }, ec_default = { 1, 256 };
+
+int
+device_key_plan(const struct device *d, struct key_spec *first,
+    struct key_spec *fallback)
+{
+	struct key_spec spec = rsa_default;
+
+	key_spec_parse(d->key_type, &spec, NULL);
+	*fallback = spec;
+	switch (d->key_order) {
+	case KEY_ORDER_EC:
+		*first = spec.is_ec ? spec : ec_default;
+		return 0;
+	case KEY_ORDER_EC_THEN_RSA:
+		*first = spec.is_ec ? spec : ec_default;
+		*fallback = spec.is_ec ? rsa_default : spec;
+		return 1;
+	default:
+		/* RSA Only with an EC key type was always asked as EC. */
+		*first = spec;
+		return 0;
+	}
+}
+
+int
+device_key_order(const struct device *d)
+{
+	struct key_spec first, fallback;
+
+	if (device_key_plan(d, &first, &fallback) == 1)
+		return KEY_ORDER_EC_THEN_RSA;
+	return first.is_ec ? KEY_ORDER_EC : KEY_ORDER_RSA;
+}
+
+int
+device_key_settings(struct device *d, const char *key_type, int key_order,
+    struct ucerr *err)
+{
+	struct key_spec spec;
+
+	if (key_type != NULL &&
+	    key_spec_parse(key_type, &spec, err) == -1)
+		return -1;
+	if (key_type != NULL && key_order >= 0 &&
+	    key_order != KEY_ORDER_EC_THEN_RSA &&
+	    spec.is_ec != (key_order == KEY_ORDER_EC))
+		return ucerr_set(err, "%s: key %s does not fit Key Order %s",
+		    d->name, key_type, key_order_text(key_order));
+	if (key_type != NULL) {
+		snprintf(d->key_type, sizeof(d->key_type), "%s", key_type);
+		/* A key of the other family changes a one-family order. */
+		if (key_order < 0 && d->key_order != KEY_ORDER_EC_THEN_RSA)
+			d->key_order = spec.is_ec ? KEY_ORDER_EC : KEY_ORDER_RSA;
+	}
+	if (key_order >= 0) {
+		d->key_order = key_order;
+		spec = rsa_default;
+		key_spec_parse(d->key_type, &spec, NULL);
+		/* A one-family order takes that family's default size. */
+		if (key_order != KEY_ORDER_EC_THEN_RSA &&
+		    spec.is_ec != (key_order == KEY_ORDER_EC))
+			key_spec_name(key_order == KEY_ORDER_EC ? &ec_default :
+			    &rsa_default, d->key_type, sizeof(d->key_type));
+	}
+	return 0;
 }
 
 int
