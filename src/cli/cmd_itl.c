@@ -267,6 +267,7 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 {
 	struct itl_entry *entries;
 	struct sigfile_params p;
+	struct ucerr why;
 	const char *out = a->positional[0];
 	uint8_t *data = NULL;
 	size_t len, n = 0;
@@ -304,10 +305,14 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	p.version_minor = 2;
 	p.filename = args_get(a, "filename") ? args_get(a, "filename") :
 	    base_name(out);
-	if (itl_build(entries, n, &p, &data, &len, &cli->err) == -1 ||
-	    (!args_has(a, "no-size-limit") &&
-	    itl_phone_size_check(len, n, &cli->err) == -1))
+	if (itl_build(entries, n, &p, &data, &len, &cli->err) == -1)
 		goto out;
+	if (!args_has(a, "no-size-limit") &&
+	    itl_phone_size_check(len, n, &why) == -1) {
+		ucerr_set(&cli->err, "%s: %s (--no-size-limit writes it for "
+		    "tools)", out, why.msg);
+		goto out;
+	}
 	rc = write_output(cli, out, data, len, "trust list");
 out:
 	while (n > 0)
