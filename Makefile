@@ -21,13 +21,27 @@ build: setup
 	cmake --build $(BUILD) -j$(JOBS)
 
 # Sets up, initialises an empty home, and starts the services in the
-# foreground on the embedded SQLite store.
+# foreground on the embedded SQLite store.  The node name is NODE (default
+# `hostname -f`); it must be a fully qualified name.  SERVE_ARGS reach
+# `ucpki serve` (e.g. other ports).
+SERVE_ARGS ?=
+NODE_FROM = $(if $(filter file,$(origin NODE)),from hostname -f,from NODE=)
 run: build
-	@if [ ! -e $(HOME_DIR)/ucpki.db ]; then \
-		./$(BUILD)/ucpki --home $(HOME_DIR) init --node $(NODE); fi
-	./$(BUILD)/ucpki --home $(HOME_DIR) cert list own
-	@if ./$(BUILD)/ucpki serve --help >/dev/null 2>&1; then \
-		exec ./$(BUILD)/ucpki --home $(HOME_DIR) serve; fi
+	@if [ -e $(HOME_DIR)/ucpki.db ]; then \
+		echo "make run: $(HOME_DIR) is already initialised; to start over: rm -rf $(HOME_DIR) && make run NODE=cucm.example.com"; \
+	else \
+		case "$(NODE)" in \
+		*.*) ;; \
+		*) echo "make run: node name '$(NODE)' ($(NODE_FROM)) is not a fully qualified domain name; choose one: make run NODE=cucm.example.com" >&2; \
+			exit 1 ;; \
+		esac; \
+		echo "make run: initialising $(HOME_DIR) for node $(NODE), $(NODE_FROM) (to choose another: make run NODE=cucm.example.com)"; \
+		$(BUILD)/ucpki --home $(HOME_DIR) init --node $(NODE) || exit 1; \
+	fi
+	$(BUILD)/ucpki --home $(HOME_DIR) cert list own
+	@echo "make run: the binary is $(BUILD)/ucpki (export PATH=$(abspath $(BUILD)):\$$PATH); the services run in the foreground, Ctrl-C stops them"
+	@if $(BUILD)/ucpki serve --help >/dev/null 2>&1; then \
+		exec $(BUILD)/ucpki --home $(HOME_DIR) serve $(SERVE_ARGS); fi
 
 test: build
 	cd $(BUILD) && ctest $(CTEST_FLAGS)

@@ -35,17 +35,33 @@ clock_now(void)
 	return override_now != 0 ? override_now : time(NULL);
 }
 
+/* "YYYY-MM-DD HH:MM[:SS]" (or with T); returns what follows. */
+static const char *
+parse_date_time(const char *s, char sep, struct tm *tm)
+{
+	const char *end;
+
+	memset(tm, 0, sizeof(*tm));
+	if ((end = strptime(s, "%Y-%m-%d", tm)) == NULL || *end++ != sep ||
+	    (end = strptime(end, "%H:%M", tm)) == NULL)
+		return NULL;
+	if (*end == ':' && (end = strptime(end, ":%S", tm)) == NULL)
+		return NULL;
+	return end;
+}
+
 time_t
 clock_parse_local(const char *s)
 {
 	struct tm tm;
 	const char *end;
 
-	memset(&tm, 0, sizeof(tm));
-	if ((end = strptime(s, "%Y-%m-%d %H:%M", &tm)) == NULL)
+	if ((end = parse_date_time(s, 'T', &tm)) != NULL)
+		return strcmp(end, "Z") == 0 ? timegm(&tm) : -1;
+	if ((end = parse_date_time(s, ' ', &tm)) == NULL)
 		return -1;
-	if (*end == ':' && (end = strptime(end, ":%S", &tm)) == NULL)
-		return -1;
+	if (strcmp(end, " UTC") == 0)
+		return timegm(&tm);
 	if (*end != '\0')
 		return -1;
 	tm.tm_isdst = -1;
@@ -53,11 +69,45 @@ clock_parse_local(const char *s)
 }
 
 void
-clock_format_local(time_t t, char *out, size_t outlen)
+time_format(time_t t, char *out, size_t outlen)
 {
 	struct tm tm;
 
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(out, outlen, "%Y-%m-%d %H:%M", &tm) == 0)
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		snprintf(out, outlen, "?");
+}
+
+void
+time_format_iso(time_t t, char *out, size_t outlen)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, outlen, "?");
+}
+
+#define DAY_S 86400
+
+void
+time_describe_expiry(time_t not_after, time_t now, char *out, size_t outlen)
+{
+	long days;
+
+	if (not_after < now) {
+		days = (long)((now - not_after) / DAY_S);
+		if (days == 0)
+			snprintf(out, outlen, "expired less than a day ago");
+		else
+			snprintf(out, outlen, "expired %ld day%s ago", days,
+			    days == 1 ? "" : "s");
+		return;
+	}
+	days = (long)((not_after - now) / DAY_S);
+	if (days == 0)
+		snprintf(out, outlen, "expires in less than a day");
+	else
+		snprintf(out, outlen, "expires in %ld day%s", days,
+		    days == 1 ? "" : "s");
 }

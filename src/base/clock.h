@@ -8,9 +8,25 @@
 #include <time.h>
 
 time_t	clock_now(void);
-/* "YYYY-MM-DD HH:MM" (or with ":SS") in local time; -1 when malformed. */
+/*
+ * "YYYY-MM-DD HH:MM" (or with ":SS") in local time, or UTC when followed
+ * by " UTC" (as ucpki prints times) or written "YYYY-MM-DDTHH:MM[:SS]Z";
+ * -1 when malformed.
+ */
 time_t	clock_parse_local(const char *s);
-/* "YYYY-MM-DD HH:MM" in local time. */
-void	clock_format_local(time_t t, char *out, size_t outlen);
+
+/*
+ * Every time ucpki shows is UTC and says so: these two are the only
+ * formats, for text and for JSON.
+ */
+#define TIME_TEXT_MAX	32
+/* "2026-12-01 19:41:37 UTC" */
+void	time_format(time_t t, char *out, size_t outlen);
+/* "2026-12-01T19:41:37Z" (ISO 8601), for JSON */
+void	time_format_iso(time_t t, char *out, size_t outlen);
+/* "expires in 12 days", "expires in less than a day", "expired 3 days
+ * ago", "expired less than a day ago": how a validity end reads at now. */
+void	time_describe_expiry(time_t not_after, time_t now, char *out,
+	    size_t outlen);
 
 #endif

@@ -11,6 +11,76 @@
 #include "fileio.h"
 
 int
+path_is_stdio(const char *path)
+{
+	return path != NULL && strcmp(path, "-") == 0;
+}
+
+/*
+ * Standard input can be read only once, but one argument may be read
+ * twice (a PEM holding a certificate and its key): the bytes are kept
+ * for the life of the process and every reader of "-" gets a copy.
+ */
+static struct {
+	uint8_t	*data;
+	size_t	 len;
+	int	 read;
+} stdin_bytes;
+
+static int
+stdin_read(size_t max, struct ucerr *err)
+{
+	uint8_t *grown;
+	size_t cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (stdin_bytes.len == cap) {
+			if (cap > max)
+				return ucerr_set(err, "standard input: too large "
+				    "(limit %zu bytes)", max);
+			cap = cap ? cap * 2 : 65536;
+			if ((grown = realloc(stdin_bytes.data, cap + 1)) == NULL)
+				return ucerr_set(err, "standard input: out of "
+				    "memory");
+			stdin_bytes.data = grown;
+		}
+		n = read(STDIN_FILENO, stdin_bytes.data + stdin_bytes.len,
+		    cap - stdin_bytes.len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return ucerr_set(err, "standard input: %s",
+			    strerror(errno));
+		if (n == 0)
+			break;
+		stdin_bytes.len += (size_t)n;
+	}
+	if (stdin_bytes.len > max)
+		return ucerr_set(err, "standard input: too large (limit %zu "
+		    "bytes)", max);
+	stdin_bytes.read = 1;
+	return 0;
+}
+
+static int
+stdin_copy(size_t max, uint8_t **data, size_t *len, struct ucerr *err)
+{
+	if (!stdin_bytes.read && stdin_read(max, err) == -1)
+		return -1;
+	if (stdin_bytes.len > max)
+		return ucerr_set(err, "standard input: too large (%zu bytes, "
+		    "limit %zu)", stdin_bytes.len, max);
+	if ((*data = malloc(stdin_bytes.len + 1)) == NULL)
+		return ucerr_set(err, "standard input: out of memory");
+	if (stdin_bytes.len > 0)
+		memcpy(*data, stdin_bytes.data, stdin_bytes.len);
+	(*data)[stdin_bytes.len] = '\0';
+	*len = stdin_bytes.len;
+	return 0;
+}
+
+int
 file_read(const char *path, size_t max, uint8_t **data, size_t *len,
     struct ucerr *err)
 {
@@ -22,6 +92,8 @@ file_read(const char *path, size_t max, uint8_t **data, size_t *len,
 
 	*data = NULL;
 	*len = 0;
+	if (path_is_stdio(path))
+		return stdin_copy(max, data, len, err);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return ucerr_set(err, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) == -1) {
@@ -81,6 +153,16 @@ fsync_dir_of(const char *path)
 	return 0;
 }
 
+/* "--out -": the bytes go to standard output, after what is buffered. */
+static int
+stdout_write(const void *data, size_t len, struct ucerr *err)
+{
+	if (fflush(stdout) == EOF || fwrite(data, 1, len, stdout) != len ||
+	    fflush(stdout) == EOF)
+		return ucerr_set(err, "standard output: %s", strerror(errno));
+	return 0;
+}
+
 int
 file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct ucerr *err)
@@ -91,6 +173,8 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	ssize_t n;
 	int fd, n_printed;
 
+	if (path_is_stdio(path))
+		return stdout_write(data, len, err);
 	n_printed = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	if (n_printed < 0 || (size_t)n_printed >= sizeof(tmp))
 		return ucerr_set(err, "%s: path too long", path);

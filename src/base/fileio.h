@@ -17,6 +17,11 @@
 /* Largest file any command reads whole (certificates, ITLs, configs). */
 #define FILE_READ_MAX	(64u * 1024 * 1024)
 
+/*
+ * "-" is standard input for file_read and standard output for
+ * file_write_atomic, so every FILE argument of every command takes it.
+ */
+int	path_is_stdio(const char *path);
 int	file_read(const char *path, size_t max, uint8_t **data, size_t *len,
 	    struct ucerr *err);
 int	file_write_atomic(const char *path, const void *data, size_t len,

@@ -1,6 +1,7 @@
 /* json.c - streaming JSON writer (see json.h). */
 #include <inttypes.h>
 
+#include "clock.h"
 #include "json.h"
 
 void
@@ -105,4 +106,13 @@ void
 json_finish(struct json *j)
 {
 	fputc('\n', j->fp);
+}
+
+void
+json_time(struct json *j, const char *key, time_t t)
+{
+	char when[TIME_TEXT_MAX];
+
+	time_format_iso(t, when, sizeof(when));
+	json_string(j, key, when);
 }

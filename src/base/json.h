@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define JSON_MAX_DEPTH 16
 
@@ -25,6 +26,8 @@ void	json_string(struct json *j, const char *key, const char *value);
 void	json_int(struct json *j, const char *key, int64_t value);
 void	json_bool(struct json *j, const char *key, int value);
 void	json_null(struct json *j, const char *key);
+/* A time as ISO 8601 UTC ("2026-12-01T19:41:37Z"), the one JSON format. */
+void	json_time(struct json *j, const char *key, time_t t);
 /* Ends the document with a newline. */
 void	json_finish(struct json *j);
 

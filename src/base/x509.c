@@ -718,8 +718,10 @@ name_oneline(const X509_NAME *name, char *out, size_t outlen)
 	out[0] = '\0';
 	if (bio == NULL)
 		return;
+	/* RFC 2253 escaping, but the attributes in the certificate's own
+	 * order (CUCM and the ITL files write CN first), not reversed. */
 	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 &
-	    ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+	    ~ASN1_STRFLGS_ESC_MSB & ~XN_FLAG_DN_REV) >= 0) {
 		n = BIO_get_mem_data(bio, &mem);
 		if (n > 0)
 			snprintf(out, outlen, "%.*s", (int)n, mem);
@@ -750,16 +752,6 @@ asn1_time_to_unix(const ASN1_TIME *t)
 	if (t == NULL || !ASN1_TIME_to_tm(t, &tm))
 		return 0;
 	return timegm(&tm);
-}
-
-void
-time_format(time_t t, char *out, size_t outlen)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, outlen, "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
-		snprintf(out, outlen, "?");
 }
 
 int

@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "clock.h"
 #include "err.h"
 
 /* Key types by the names the CLI uses: rsa1024..rsa4096, ec256/384/521. */
@@ -91,12 +92,11 @@ void	cert_serial_hex(X509 *cert, char *out, size_t outlen);
 /* The serial as minimal big-endian bytes (as ITL and .sgn files carry it). */
 int	cert_serial_bytes(X509 *cert, uint8_t *out, size_t outlen, size_t *len);
 void	cert_common_name(X509 *cert, char *out, size_t outlen);
+/* "CN=a,O=Example Corp,C=NZ": the attributes in the certificate's order. */
 void	name_oneline(const X509_NAME *name, char *out, size_t outlen);
 int	cert_is_self_signed(X509 *cert);
 int	cert_is_ca(X509 *cert);
 time_t	asn1_time_to_unix(const ASN1_TIME *t);
-/* "2026-11-22 16:13:50 UTC" */
-void	time_format(time_t t, char *out, size_t outlen);
 /* Does the certificate's public key match this private key? */
 int	cert_matches_key(X509 *cert, EVP_PKEY *key);
 /* Public key bits of a certificate (RSA modulus or EC order bits). */

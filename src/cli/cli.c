@@ -4,8 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "device.h"
 #include "fileio.h"
 #include "store.h"
+#include "version.h"
 
 /* Number of words in "cert list" style command names. */
 static int
@@ -67,22 +69,51 @@ cli_print_help(FILE *fp, const struct command *cmd)
 	fprintf(fp, "  %-26s %s\n", "--help", "show this help");
 }
 
-/* Lists the commands whose first words are the given prefix. */
-static void
-print_group_help(FILE *fp, int argc, char **argv)
+/* Is the command in the group named by the first n words of argv? */
+static int
+in_group(const char *words, int n, char **argv)
+{
+	const char *w = words;
+	size_t len;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		len = strcspn(w, " ");
+		if (strlen(argv[i]) != len || strncmp(argv[i], w, len) != 0)
+			return 0;
+		w += len;
+		if (*w == ' ')
+			w++;
+		else if (i + 1 < n)
+			return 0;
+	}
+	return 1;
+}
+
+/* Lists every command (n == 0) or the commands of the group argv[0..n). */
+static int
+print_group_help(FILE *fp, int n, char **argv)
 {
 	const struct command *c;
+	int shown = 0;
 
-	fprintf(fp, "usage: ucpki [--home DIR] COMMAND [ARGS] [--help]\n\n"
-	    "commands:\n");
+	if (n == 0)
+		fprintf(fp, "usage: ucpki [--home DIR] COMMAND [ARGS] [--help]\n");
+	else
+		fprintf(fp, "usage: ucpki [--home DIR] %s%s%s COMMAND [ARGS] "
+		    "[--help]\n", argv[0], n > 1 ? " " : "", n > 1 ? argv[1] : "");
+	fprintf(fp, "\ncommands:\n");
 	for (c = commands; c->words != NULL; c++) {
-		if (argc > 0 && !words_match(c->words, argc, argv) &&
-		    strncmp(c->words, argv[0], strlen(argv[0])) != 0)
+		if (!in_group(c->words, n, argv))
 			continue;
 		fprintf(fp, "  %-22s %s\n", c->words, c->summary);
+		shown++;
 	}
-	fprintf(fp, "\nThe home directory is --home DIR, else $UCPKI_HOME, "
-	    "else ./var.\n");
+	fprintf(fp, "\nucpki help COMMAND (or COMMAND --help) describes one "
+	    "command.\nA FILE that is read may be - (standard input); --out - "
+	    "is standard output.\nThe home directory is --home DIR, else "
+	    "$UCPKI_HOME, else ./var.\n");
+	return shown;
 }
 
 static int
@@ -107,6 +138,9 @@ args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 
 	memset(a, 0, sizeof(*a));
 	a->cmd = cmd;
+	if (argc > 0 && (a->items = calloc((size_t)argc,
+	    sizeof(*a->items))) == NULL)
+		return ucerr_set(&cli->err, "%s: out of memory", cmd->words);
 	for (i = 0; i < argc; i++) {
 		arg = argv[i];
 		/* One-letter options may be written -n as well as --n. */
@@ -155,9 +189,6 @@ option:
 		    args_count(a, cmd->opts[idx].name) > 0)
 			return ucerr_set(&cli->err, "%s: --%s given twice",
 			    cmd->words, cmd->opts[idx].name);
-		if (a->n_items >= ARGS_MAX_ITEMS)
-			return ucerr_set(&cli->err, "%s: too many options",
-			    cmd->words);
 		a->items[a->n_items].opt = idx;
 		a->items[a->n_items].value = a->values[idx];
 		a->n_items++;
@@ -167,6 +198,14 @@ option:
 		return ucerr_set(&cli->err, "usage: ucpki %s %s", cmd->words,
 		    cmd->usage);
 	return 0;
+}
+
+void
+args_free(struct args *a)
+{
+	free(a->items);
+	a->items = NULL;
+	a->n_items = 0;
 }
 
 const char *
@@ -229,24 +268,105 @@ wants_help(int argc, char **argv)
 	return 0;
 }
 
-int
-cli_dispatch(struct cli *cli, int argc, char **argv)
+/* A MAC written any common way becomes SEP<MAC>, and the user is told. */
+static void
+device_arg(struct args *a)
+{
+	if (device_name_normalise(a->positional[0], a->device_name,
+	    sizeof(a->device_name)) != 1)
+		return;
+	fprintf(stderr, "device: %s read as %s\n", a->positional[0],
+	    a->device_name);
+	a->positional[0] = a->device_name;
+}
+
+/* The command whose words start argv, the longest such; NULL if none. */
+static const struct command *
+find_command(int argc, char **argv)
 {
 	const struct command *c, *best = NULL;
-	struct args a;
-	int n;
 
 	for (c = commands; c->words != NULL; c++)
 		if (words_match(c->words, argc, argv) &&
 		    (best == NULL || word_count(c->words) > word_count(best->words)))
 			best = c;
-	if (best == NULL) {
-		if (argc == 0 || wants_help(argc, argv)) {
-			print_group_help(argc == 0 ? stderr : stdout, argc, argv);
-			return argc == 0 ? 2 : 0;
+	return best;
+}
+
+/* How many leading words of argv name a group of commands ("cert"). */
+static int
+group_words(int argc, char **argv)
+{
+	const struct command *c;
+	int n;
+
+	for (n = argc; n > 0; n--)
+		for (c = commands; c->words != NULL; c++)
+			if (word_count(c->words) > n && in_group(c->words, n, argv))
+				return n;
+	return 0;
+}
+
+/* `ucpki help [COMMAND...]`: the same as COMMAND --help. */
+static int
+help(struct cli *cli, int argc, char **argv)
+{
+	const struct command *c = find_command(argc, argv);
+	int n;
+
+	if (argc == 0) {
+		print_group_help(stdout, 0, argv);
+		return 0;
+	}
+	if (c != NULL && word_count(c->words) == argc) {
+		cli_print_help(stdout, c);
+		return 0;
+	}
+	if ((n = group_words(argc, argv)) == argc) {
+		print_group_help(stdout, n, argv);
+		return 0;
+	}
+	ucerr_set(&cli->err, "help: no command '%s' (see ucpki --help)", argv[0]);
+	return 2;
+}
+
+int
+cli_dispatch(struct cli *cli, int argc, char **argv)
+{
+	const struct command *best;
+	struct args a;
+	int n, rc;
+
+	if (argc == 0) {
+		print_group_help(stderr, 0, argv);
+		return 2;
+	}
+	if (strcmp(argv[0], "--version") == 0) {
+		fprintf(cli->out, "ucpki %s\n", UCPKI_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+	    strcmp(argv[0], "help") == 0)
+		return help(cli, argc - 1, argv + 1);
+	best = find_command(argc, argv);
+	/* A group alone ("ucpki cert"), or with an unknown subcommand: its
+	 * commands, which is what the user was looking for. */
+	n = group_words(argc, argv);
+	if (best == NULL || (n > word_count(best->words) && n == argc)) {
+		if (n > 0 && wants_help(argc - n, argv + n)) {
+			print_group_help(stdout, n, argv);
+			return 0;
 		}
-		ucerr_set(&cli->err, "unknown command '%s' (see ucpki --help)",
-		    argv[0]);
+		if (n > 0 && n == argc) {
+			print_group_help(stderr, n, argv);
+			return 2;
+		}
+		if (n > 0)
+			ucerr_set(&cli->err, "unknown command '%s %s' (see ucpki "
+			    "help %s)", argv[0], argv[n], argv[0]);
+		else
+			ucerr_set(&cli->err, "unknown command '%s' (see ucpki "
+			    "--help)", argv[0]);
 		return 2;
 	}
 	n = word_count(best->words);
@@ -254,9 +374,15 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 		cli_print_help(stdout, best);
 		return 0;
 	}
-	if (args_parse(cli, best, argc - n, argv + n, &a) == -1)
+	if (args_parse(cli, best, argc - n, argv + n, &a) == -1) {
+		args_free(&a);
 		return 2;
-	return best->run(cli, &a) == 0 ? 0 : 1;
+	}
+	if ((best->flags & CMD_DEVICE_ARG) && a.n_positional > 0)
+		device_arg(&a);
+	rc = best->run(cli, &a) == 0 ? 0 : 1;
+	args_free(&a);
+	return rc;
 }
 
 int

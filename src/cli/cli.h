@@ -16,7 +16,6 @@ struct store;
 
 #define ARGS_MAX_POSITIONAL	16
 #define ARGS_MAX_OPTIONS	40
-#define ARGS_MAX_ITEMS		64
 
 enum opt_kind {
 	OPT_FLAG,	/* --json */
@@ -37,9 +36,12 @@ struct args {
 	int		 n_positional;
 	const char	*values[ARGS_MAX_OPTIONS];	/* parallel to cmd->opts */
 	int		 present[ARGS_MAX_OPTIONS];
-	/* Every option in command-line order (for OPT_MULTI). */
-	struct { int opt; const char *value; } items[ARGS_MAX_ITEMS];
+	/* Every option in command-line order (for OPT_MULTI); as many as
+	 * the command line holds (tlv build takes hundreds of records). */
+	struct arg_item { int opt; const char *value; } *items;
 	int		 n_items;
+	/* A device name normalised from the first positional argument. */
+	char		 device_name[64];
 };
 
 struct cli {
@@ -57,11 +59,17 @@ struct command {
 	int		 min_positional;
 	int		 max_positional;
 	int		(*run)(struct cli *, const struct args *);
+	int		 flags;		/* CMD_DEVICE_ARG */
 };
+
+/* The first positional argument names a device: SEP0011..., a MAC in any
+ * common spelling, or a client name; it reaches the handler normalised. */
+#define CMD_DEVICE_ARG	0x1
 
 /* The table (src/cli/commands.c), terminated by a row with words NULL. */
 extern const struct command commands[];
 
+void		 args_free(struct args *a);
 /* Options: NULL when absent; "" for a flag that is present. */
 const char	*args_get(const struct args *a, const char *name);
 int		 args_has(const struct args *a, const char *name);

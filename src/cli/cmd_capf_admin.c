@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "device.h"
+#include "json.h"
 #include "lsc.h"
 #include "store.h"
 #include "store_device.h"
@@ -13,24 +14,68 @@
 
 const struct opt capf_report_opts[] = {
 	{ "csv", OPT_FLAG, NULL, "comma-separated values with a header line" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
 
 const struct opt capf_config_opts[] = {
 	{ "lsc-days", OPT_VALUE, "N", "validity of issued LSCs in days (default 1825)" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
 
 struct report_ctx {
-	FILE	*fp;
-	int	 csv;
+	FILE		*fp;
+	int		 csv;
+	struct json	*json;
 };
+
+/* A report field as RFC 4180 writes it: quoted when it must be. */
+static void
+csv_field(FILE *fp, const char *s, int last)
+{
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fprintf(fp, "%s%s", s, last ? "\n" : ",");
+		return;
+	}
+	fputc('"', fp);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fprintf(fp, "\"%s", last ? "\n" : ",");
+}
+
+static void
+report_json(struct json *j, const struct device *d, const char *issuer,
+    const char *serial, time_t not_after)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "device", d->name);
+	json_string(j, "model", d->model);
+	json_int(j, "status", d->status);
+	json_string(j, "status_text", cert_status_text(d->status));
+	json_string(j, "auth_mode", capf_auth_mode_name(d->auth_mode));
+	json_string(j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
+	json_string(j, "lsc_issuer", issuer[0] ? issuer : NULL);
+	json_string(j, "lsc_serial", serial[0] ? serial : NULL);
+	if (not_after != 0)
+		json_time(j, "lsc_expiry", not_after);
+	else
+		json_null(j, "lsc_expiry");
+	json_object_end(j);
+}
 
 static int
 report_one(void *arg, const struct device *d)
 {
 	struct report_ctx *r = arg;
-	char issuer[256] = "", serial[64] = "", expiry[32] = "";
+	char issuer[256] = "", serial[64] = "", expiry[TIME_TEXT_MAX] = "";
+	char status[8];
+	time_t not_after = 0;
 	X509 *lsc;
 
 	if (d->lsc_der != NULL &&
@@ -38,15 +83,23 @@ report_one(void *arg, const struct device *d)
 		X509_NAME_get_text_by_NID(X509_get_issuer_name(lsc),
 		    NID_commonName, issuer, sizeof(issuer));
 		cert_serial_hex(lsc, serial, sizeof(serial));
-		time_format(asn1_time_to_unix(X509_get0_notAfter(lsc)), expiry,
-		    sizeof(expiry));
+		not_after = asn1_time_to_unix(X509_get0_notAfter(lsc));
+		time_format(not_after, expiry, sizeof(expiry));
 		X509_free(lsc);
 	}
-	if (r->csv)
-		fprintf(r->fp, "%s,%s,%d,%s,%s,%s,%s,%s\n", d->name, d->model,
-		    d->status, cert_status_text(d->status),
-		    capf_auth_mode_text(d->auth_mode), issuer, serial, expiry);
-	else
+	if (r->json != NULL) {
+		report_json(r->json, d, issuer, serial, not_after);
+	} else if (r->csv) {
+		snprintf(status, sizeof(status), "%d", d->status);
+		csv_field(r->fp, d->name, 0);
+		csv_field(r->fp, d->model, 0);
+		csv_field(r->fp, status, 0);
+		csv_field(r->fp, cert_status_text(d->status), 0);
+		csv_field(r->fp, capf_auth_mode_text(d->auth_mode), 0);
+		csv_field(r->fp, issuer, 0);
+		csv_field(r->fp, serial, 0);
+		csv_field(r->fp, expiry, 1);
+	} else
 		fprintf(r->fp, "%-16s %-6s %-45s %-28s %-15s %-33s %s\n",
 		    d->name, d->model[0] ? d->model : "-",
 		    cert_status_text(d->status), capf_auth_mode_text(d->auth_mode),
@@ -58,11 +111,25 @@ report_one(void *arg, const struct device *d)
 int
 cmd_capf_report(struct cli *cli, const struct args *a)
 {
-	struct report_ctx r = { cli->out, args_has(a, "csv") };
+	struct report_ctx r = { cli->out, args_has(a, "csv"), NULL };
+	struct json j;
 	struct store *st;
+	int rc;
 
+	if (r.csv && args_has(a, "json"))
+		return ucerr_set(&cli->err, "capf report: give --csv or --json, "
+		    "not both");
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_array_begin(&j, NULL);
+		r.json = &j;
+		rc = store_device_each(st, NULL, report_one, &r, &cli->err);
+		json_array_end(&j);
+		json_finish(&j);
+		return rc;
+	}
 	if (r.csv)
 		fprintf(cli->out, "device,model,status,status_text,auth_mode,"
 		    "lsc_issuer,lsc_serial,lsc_expiry\n");
@@ -77,6 +144,7 @@ int
 cmd_capf_config(struct cli *cli, const struct args *a)
 {
 	struct store *st;
+	struct json j;
 	char value[32];
 	long days;
 
@@ -92,6 +160,14 @@ cmd_capf_config(struct cli *cli, const struct args *a)
 	}
 	if (lsc_days(st, &days, &cli->err) == -1)
 		return -1;
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_object_begin(&j, NULL);
+		json_int(&j, "lsc_days", days);
+		json_object_end(&j);
+		json_finish(&j);
+		return 0;
+	}
 	fprintf(cli->out, "lsc-days %ld\n", days);
 	return 0;
 }

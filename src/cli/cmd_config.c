@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "json.h"
 #include "log.h"
 #include "store.h"
 #include "store_device.h"
@@ -21,6 +22,7 @@
 const struct opt config_opts[] = {
 	{ "reset-command", OPT_VALUE, "CMD", "run for each affected device; {device} is its name" },
 	{ "reset-concurrency", OPT_VALUE, "N", "resets at once (default 4)" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -28,8 +30,10 @@ int
 cmd_config(struct cli *cli, const struct args *a)
 {
 	struct store *st;
-	char v[1024];
+	struct json j;
+	char v[1024], c[32];
 	long n;
+	int has_command;
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
@@ -44,11 +48,25 @@ cmd_config(struct cli *cli, const struct args *a)
 		if (store_meta_set(st, "reset.concurrency", v, &cli->err) == -1)
 			return -1;
 	}
-	if (store_meta_get(st, "reset.command", v, sizeof(v), NULL) == 1)
+	has_command = store_meta_get(st, "reset.command", v, sizeof(v),
+	    NULL) == 1;
+	if (store_meta_get(st, "reset.concurrency", c, sizeof(c), NULL) != 1)
+		snprintf(c, sizeof(c), "%d", RESET_CONCURRENCY);
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_object_begin(&j, NULL);
+		json_string(&j, "reset_command", has_command ? v : NULL);
+		json_int(&j, "reset_concurrency", strtol(c, NULL, 10));
+		json_object_end(&j);
+		json_finish(&j);
+		return 0;
+	}
+	if (has_command)
 		fprintf(cli->out, "reset-command %s\n", v);
 	else
 		fprintf(cli->out, "reset-command (none: affected devices are "
 		    "listed)\n");
+	fprintf(cli->out, "reset-concurrency %s\n", c);
 	return 0;
 }
 

@@ -166,10 +166,8 @@ settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 		snprintf(d->model, sizeof(d->model), "%s", s->model);
 	if (s->auth_mode >= 0)
 		d->auth_mode = s->auth_mode;
-	if (s->key_order >= 0)
-		d->key_order = s->key_order;
-	if (s->key_type != NULL)
-		snprintf(d->key_type, sizeof(d->key_type), "%s", s->key_type);
+	if (device_key_settings(d, s->key_type, s->key_order, &cli->err) == -1)
+		return -1;
 	if (s->auth_string != NULL)
 		snprintf(d->auth_string, sizeof(d->auth_string), "%s",
 		    s->auth_string);
@@ -347,7 +345,7 @@ static void
 print_cert_line(FILE *fp, const char *label, const uint8_t *der, size_t len)
 {
 	struct certinfo info;
-	char nb[32], na[32];
+	char nb[TIME_TEXT_MAX], na[TIME_TEXT_MAX], left[64];
 	X509 *cert;
 
 	if (der == NULL || cert_from_der(der, len, &cert, NULL) == -1) {
@@ -358,10 +356,11 @@ print_cert_line(FILE *fp, const char *label, const uint8_t *der, size_t len)
 	X509_free(cert);
 	time_format(info.not_before, nb, sizeof(nb));
 	time_format(info.not_after, na, sizeof(na));
+	time_describe_expiry(info.not_after, clock_now(), left, sizeof(left));
 	fprintf(fp, "%-30s %s\n", label, info.subject);
 	fprintf(fp, "%-30s %s\n", "  Issuer:", info.issuer);
 	fprintf(fp, "%-30s %s\n", "  Serial:", info.serial);
-	fprintf(fp, "%-30s %s to %s\n", "  Valid:", nb, na);
+	fprintf(fp, "%-30s %s to %s (%s)\n", "  Valid:", nb, na, left);
 }
 
 static void
@@ -390,12 +389,12 @@ static int
 print_event(void *arg, const struct device_event *e)
 {
 	struct history_ctx *h = arg;
-	char when[32];
+	char when[TIME_TEXT_MAX];
 
 	time_format((time_t)e->at, when, sizeof(when));
 	if (h->json != NULL) {
 		json_object_begin(h->json, NULL);
-		json_string(h->json, "at", when);
+		json_time(h->json, "at", (time_t)e->at);
 		json_string(h->json, "operation", cert_operation_name(e->operation));
 		json_int(h->json, "status", e->status);
 		json_string(h->json, "status_text", cert_status_text(e->status));
@@ -414,9 +413,11 @@ print_event(void *arg, const struct device_event *e)
 static void
 device_show_json(struct cli *cli, struct store *st, const struct device *d)
 {
+	struct key_spec first, fallback;
 	struct history_ctx h;
 	struct json j;
-	char when[32];
+	char key[16];
+	int has_fallback = device_key_plan(d, &first, &fallback);
 
 	json_init(&j, cli->out);
 	json_object_begin(&j, NULL);
@@ -426,10 +427,17 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d)
 	json_string(&j, "auth_mode", capf_auth_mode_name(d->auth_mode));
 	json_string(&j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
 	json_bool(&j, "auth_string_set", d->auth_string[0] != '\0');
-	json_string(&j, "key", d->key_type);
-	json_string(&j, "key_order", key_order_name(d->key_order));
-	clock_format_local((time_t)d->deadline, when, sizeof(when));
-	json_string(&j, "operation_completes_by", d->deadline ? when : NULL);
+	/* What CAPF will ask for: the first key, then the backup. */
+	key_spec_name(&first, key, sizeof(key));
+	json_string(&j, "key", key);
+	key_spec_name(&fallback, key, sizeof(key));
+	json_string(&j, "backup_key", has_fallback ? key : NULL);
+	json_string(&j, "key_order", key_order_name(device_key_order(d)));
+	json_string(&j, "key_order_text", key_order_text(device_key_order(d)));
+	if (d->deadline)
+		json_time(&j, "operation_completes_by", (time_t)d->deadline);
+	else
+		json_null(&j, "operation_completes_by");
 	json_int(&j, "status", d->status);
 	json_string(&j, "status_text", cert_status_text(d->status));
 	json_int(&j, "auth_failures", d->auth_failures);
@@ -444,13 +452,30 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d)
 	json_finish(&j);
 }
 
+/* Key Order and the sizes it uses, as CUCM's CAPF Information shows them. */
+static void
+print_keys(FILE *fp, const struct device *d)
+{
+	struct key_spec first, fallback;
+	int order = device_key_order(d), has_fallback;
+
+	has_fallback = device_key_plan(d, &first, &fallback);
+	fprintf(fp, "%-30s %s\n", "Key Order:", key_order_text(order));
+	if (first.is_ec || (has_fallback && fallback.is_ec))
+		fprintf(fp, "%-30s %d\n", "EC Key Size (Bits):",
+		    first.is_ec ? first.bits : fallback.bits);
+	if (!first.is_ec || (has_fallback && !fallback.is_ec))
+		fprintf(fp, "%-30s %d\n", "RSA Key Size (Bits):",
+		    !first.is_ec ? first.bits : fallback.bits);
+}
+
 int
 cmd_device_show(struct cli *cli, const struct args *a)
 {
 	struct history_ctx h = { cli->out, NULL };
 	struct device d;
 	struct store *st;
-	char when[32];
+	char when[TIME_TEXT_MAX];
 	int found;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
@@ -463,7 +488,7 @@ cmd_device_show(struct cli *cli, const struct args *a)
 		device_free(&d);
 		return 0;
 	}
-	clock_format_local((time_t)d.deadline, when, sizeof(when));
+	time_format((time_t)d.deadline, when, sizeof(when));
 	fprintf(cli->out, "%-30s %s\n", "Device Name:", d.name);
 	fprintf(cli->out, "%-30s %s\n", "Model:", d.model[0] ? d.model : "-");
 	fprintf(cli->out, "%-30s %s\n", "Certificate Operation:",
@@ -472,8 +497,7 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	    capf_auth_mode_text(d.auth_mode));
 	fprintf(cli->out, "%-30s %s\n", "Authentication String:",
 	    d.auth_string[0] ? "(set)" : "(not set)");
-	fprintf(cli->out, "%-30s %s, %s\n", "Key:", d.key_type,
-	    key_order_text(d.key_order));
+	print_keys(cli->out, &d);
 	fprintf(cli->out, "%-30s %s\n", "Operation Completes By:",
 	    d.deadline ? when : "-");
 	fprintf(cli->out, "%-30s %d %s\n", "Certificate Operation Status:",
@@ -496,7 +520,7 @@ static int
 list_one(void *arg, const struct device *d)
 {
 	struct list_ctx *l = arg;
-	char expiry[32] = "-";
+	char expiry[TIME_TEXT_MAX] = "-";
 
 	l->n++;
 	if (d->lsc_der != NULL)
@@ -515,7 +539,10 @@ list_one(void *arg, const struct device *d)
 	json_string(l->json, "operation", cert_operation_name(d->operation));
 	json_string(l->json, "auth_mode", capf_auth_mode_name(d->auth_mode));
 	json_bool(l->json, "lsc", d->lsc_der != NULL);
-	json_string(l->json, "lsc_not_after", d->lsc_der ? expiry : NULL);
+	if (d->lsc_der != NULL)
+		json_time(l->json, "lsc_not_after", (time_t)d->lsc_not_after);
+	else
+		json_null(l->json, "lsc_not_after");
 	json_object_end(l->json);
 	return 0;
 }

@@ -3,8 +3,9 @@
  * once, all or nothing.
  *
  * Columns: name, model, operation, auth mode, string, key, deadline
- * ("YYYY-MM-DD HH:MM").  Empty fields take the defaults; a first line
- * starting with "name" is a header.  Existing devices are updated.
+ * ("YYYY-MM-DD HH:MM"), RFC 4180 quoting allowed.  Empty fields take the
+ * defaults; a first line starting with "name" is a header; a name written
+ * as a MAC becomes SEP<MAC>.  Existing devices are updated.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "clock.h"
 #include "commands.h"
+#include "csv.h"
 #include "device.h"
 #include "fileio.h"
 #include "store.h"
@@ -20,40 +22,12 @@
 #include "x509.h"
 
 #define CSV_FIELDS	7
-#define CSV_LINE_MAX	1024
 
-
-/* Splits line at commas into at most CSV_FIELDS trimmed fields. */
+/* One CSV record into a device; the message names the problem. */
 static int
-csv_split(char *line, char *fields[CSV_FIELDS])
-{
-	int n = 0;
-	char *p = line, *end;
-
-	for (n = 0; n < CSV_FIELDS; n++)
-		fields[n] = "";
-	for (n = 0; p != NULL; n++) {
-		if (n == CSV_FIELDS)
-			return -1;
-		fields[n] = p;
-		if ((p = strchr(p, ',')) != NULL)
-			*p++ = '\0';
-		while (*fields[n] == ' ' || *fields[n] == '\t')
-			fields[n]++;
-		end = fields[n] + strlen(fields[n]);
-		while (end > fields[n] && (end[-1] == ' ' || end[-1] == '\t' ||
-		    end[-1] == '\r'))
-			*--end = '\0';
-	}
-	return n;
-}
-
-/* One CSV line into a device; the message names the problem. */
-static int
-csv_device(char *fields[CSV_FIELDS], struct device *d, char *why,
+csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
     size_t whylen)
 {
-	struct key_spec spec;
 	time_t deadline;
 
 	memset(d, 0, sizeof(*d));
@@ -82,12 +56,12 @@ csv_device(char *fields[CSV_FIELDS], struct device *d, char *why,
 		snprintf(why, whylen, "By Authentication String needs a string");
 		return -1;
 	}
-	if (fields[5][0] && key_spec_parse(fields[5], &spec, NULL) == -1) {
+	/* Key Order follows the key's family (ec256: EC Only). */
+	if (device_key_settings(d, fields[5][0] ? fields[5] : "rsa2048", -1,
+	    NULL) == -1) {
 		snprintf(why, whylen, "bad key type '%.16s'", fields[5]);
 		return -1;
 	}
-	snprintf(d->key_type, sizeof(d->key_type), "%s",
-	    fields[5][0] ? fields[5] : "rsa2048");
 	deadline = fields[6][0] ? clock_parse_local(fields[6]) :
 	    clock_now() + 3600;
 	if (deadline == -1) {
@@ -113,57 +87,93 @@ upsert(struct store *st, struct device *d, struct ucerr *err)
 	return store_device_update(st, d, err);
 }
 
+/* Says once that names were written as MACs, with the first example. */
+struct renamed {
+	size_t	 n, line;
+	char	 from[CSV_FIELD_MAX], to[64];
+};
+
+static void
+normalise_name(char *field, size_t line, struct renamed *r)
+{
+	char name[64];
+
+	if (device_name_normalise(field, name, sizeof(name)) != 1)
+		return;
+	if (r->n++ == 0) {
+		r->line = line;
+		snprintf(r->from, sizeof(r->from), "%s", field);
+		snprintf(r->to, sizeof(r->to), "%s", name);
+	}
+	snprintf(field, CSV_FIELD_MAX, "%s", name);
+}
+
 int
 cmd_device_import(struct cli *cli, const struct args *a)
 {
 	const char *path = a->positional[0];
-	char *fields[CSV_FIELDS], *text = NULL, *line, *next, why[160];
+	const char *label = path_is_stdio(path) ? "standard input" : path;
+	struct csv_record *rec = NULL;
+	struct renamed renamed;
+	struct csv csv;
+	struct ucerr perr;
+	char why[160], first[300] = "";
 	struct device d;
 	struct store *st;
 	uint8_t *data;
-	size_t len, lineno = 0, done = 0, bad = 0;
-	char first[200] = "";
-	int rc = -1;
+	size_t len, done = 0, bad = 0;
+	int got, rc = -1;
 
+	memset(&renamed, 0, sizeof(renamed));
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
 	if (file_read(path, FILE_READ_MAX, &data, &len, &cli->err) == -1)
 		return -1;
 	if (memchr(data, '\0', len) != NULL) {
 		free(data);
-		return ucerr_set(&cli->err, "%s: not a text file", path);
+		return ucerr_set(&cli->err, "%s: not a text file", label);
 	}
-	text = (char *)data;	/* file_read NUL-terminates */
+	if ((rec = malloc(sizeof(*rec))) == NULL) {
+		free(data);
+		return ucerr_set(&cli->err, "device import: out of memory");
+	}
 	if (store_begin(st, &cli->err) == -1)
 		goto out;
-	for (line = text; line != NULL; line = next) {
-		lineno++;
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		if (line[0] == '\0' || line[0] == '#' || (line[0] == '\r' &&
-		    line[1] == '\0'))
-			continue;
-		if (strlen(line) > CSV_LINE_MAX) {
-			snprintf(why, sizeof(why), "line too long");
-		} else if (csv_split(line, fields) == -1) {
-			snprintf(why, sizeof(why), "more than %d columns",
-			    CSV_FIELDS);
-		} else if (lineno == 1 && strcasecmp(fields[0], "name") == 0) {
-			continue;
-		} else if (csv_device(fields, &d, why, sizeof(why)) == 0) {
-			if (upsert(st, &d, &cli->err) == -1) {
-				store_rollback(st);
-				ucerr_wrap(&cli->err, "%s:%zu", path, lineno);
-				goto out;
+	csv_init(&csv, data, len);
+	while ((got = csv_next(&csv, rec, &perr)) == 1) {
+		if (rec->n_fields == 1 && rec->fields[0][0] == '\0')
+			continue;			/* blank line */
+		if (rec->fields[0][0] == '#')
+			continue;			/* comment */
+		if (rec->line == 1 && strcasecmp(rec->fields[0], "name") == 0)
+			continue;			/* header */
+		if (rec->n_fields > CSV_FIELDS) {
+			snprintf(why, sizeof(why), "%d columns, at most %d (name, "
+			    "model, operation, auth, string, key, deadline)",
+			    rec->n_fields, CSV_FIELDS);
+		} else {
+			for (; rec->n_fields < CSV_FIELDS; rec->n_fields++)
+				rec->fields[rec->n_fields][0] = '\0';
+			normalise_name(rec->fields[0], rec->line, &renamed);
+			if (csv_device(rec->fields, &d, why, sizeof(why)) == 0) {
+				if (upsert(st, &d, &cli->err) == -1) {
+					store_rollback(st);
+					ucerr_wrap(&cli->err, "%s:%zu", label,
+					    rec->line);
+					goto out;
+				}
+				if (++done % 1000 == 0)
+					fprintf(stderr, "device import: %zu\r", done);
+				continue;
 			}
-			if (++done % 1000 == 0)
-				fprintf(stderr, "device import: %zu\r", done);
-			continue;
 		}
 		if (bad++ == 0)
-			snprintf(first, sizeof(first), "%s:%zu: %s", path,
-			    lineno, why);
+			snprintf(first, sizeof(first), "%s:%zu: %s", label,
+			    rec->line, why);
 	}
+	if (got == -1 && bad++ == 0)
+		snprintf(first, sizeof(first), "%s:%zu: %s", label,
+		    csv.err_line, perr.msg);
 	if (bad > 0) {
 		store_rollback(st);
 		ucerr_set(&cli->err, "%s%s; nothing imported", first, bad > 1 ?
@@ -176,9 +186,14 @@ cmd_device_import(struct cli *cli, const struct args *a)
 	}
 	if (done >= 1000)
 		fprintf(stderr, "\n");
+	if (renamed.n > 0)
+		fprintf(stderr, "device: %s read as %s (line %zu%s)\n",
+		    renamed.from, renamed.to, renamed.line, renamed.n > 1 ?
+		    ", and more names written as MACs" : "");
 	fprintf(cli->out, "%zu devices imported\n", done);
 	rc = 0;
 out:
+	free(rec);
 	free(data);
 	return rc;
 }

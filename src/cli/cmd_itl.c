@@ -42,6 +42,7 @@ const struct opt tlv_build_opts[] = {
 	{ "tvs", OPT_MULTI, "PEM", "TVS record" },
 	DIGEST_OPT, VERSION_OPT,
 	{ "filename", OPT_VALUE, "NAME", "header FILENAME (default: the output's name)" },
+	{ "no-size-limit", OPT_FLAG, NULL, "write files larger than phones accept (64 KB), for tools and tests" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -162,7 +163,10 @@ write_output(struct cli *cli, const char *path, const uint8_t *data,
 {
 	if (file_write_atomic(path, data, len, 0644, &cli->err) == -1)
 		return -1;
-	fprintf(cli->out, "%s: %s written (%zu bytes)\n", path, what, len);
+	/* With --out - the file is standard output: the note goes aside. */
+	fprintf(path_is_stdio(path) ? stderr : cli->out, "%s: %s written "
+	    "(%zu bytes)\n", path_is_stdio(path) ? "standard output" : path,
+	    what, len);
 	return 0;
 }
 
@@ -261,8 +265,9 @@ base_name(const char *path)
 int
 cmd_tlv_build(struct cli *cli, const struct args *a)
 {
-	struct itl_entry entries[ARGS_MAX_ITEMS];
+	struct itl_entry *entries;
 	struct sigfile_params p;
+	struct ucerr why;
 	const char *out = a->positional[0];
 	uint8_t *data = NULL;
 	size_t len, n = 0;
@@ -274,6 +279,9 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	if (args_count(a, "sast") == 0)
 		return ucerr_set(&cli->err, "tlv build: at least one --sast "
 		    "(the signer) is required");
+	/* One record per option: the command line is the only bound. */
+	if ((entries = calloc((size_t)a->n_items + 1, sizeof(*entries))) == NULL)
+		return ucerr_set(&cli->err, "tlv build: out of memory");
 	for (i = 0; i < a->n_items; i++) {
 		if ((role = opt_role(a, i)) == -1)
 			continue;
@@ -299,10 +307,17 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	    base_name(out);
 	if (itl_build(entries, n, &p, &data, &len, &cli->err) == -1)
 		goto out;
+	if (!args_has(a, "no-size-limit") &&
+	    itl_phone_size_check(len, n, &why) == -1) {
+		ucerr_set(&cli->err, "%s: %s (--no-size-limit writes it for "
+		    "tools)", out, why.msg);
+		goto out;
+	}
 	rc = write_output(cli, out, data, len, "trust list");
 out:
 	while (n > 0)
 		X509_free(entries[--n].cert);
+	free(entries);
 	EVP_PKEY_free(p.key);
 	free(data);
 	return rc;
@@ -374,7 +389,13 @@ cmd_sgn_sign(struct cli *cli, const struct args *a)
 	if (options_common(cli, a, &p.hash_alg, &p.signer_version) == -1)
 		return -1;
 	p.signer_version = 0;	/* .sgn headers carry none */
-	if (snprintf(out, sizeof(out), "%s.sgn", in) >= (int)sizeof(out))
+	/* From standard input the signed file goes to standard output, and
+	 * only the user knows the name phones will fetch it by. */
+	if (path_is_stdio(in) && args_get(a, "filename") == NULL)
+		return ucerr_set(&cli->err, "sgn sign -: give --filename NAME "
+		    "(the name phones fetch, e.g. SEP001122334455.cnf.xml.sgn)");
+	if (snprintf(out, sizeof(out), "%s%s", in, path_is_stdio(in) ? "" :
+	    ".sgn") >= (int)sizeof(out))
 		return ucerr_set(&cli->err, "%s: path too long", in);
 	snprintf(name, sizeof(name), "%s.sgn", base_name(in));
 	if (file_read(in, FILE_READ_MAX, &data, &len, &cli->err) == -1 ||
@@ -468,6 +489,8 @@ cmd_sgn_strip(struct cli *cli, const struct args *a)
 	size_t len, body_len;
 	int rc = -1;
 
+	if (out == NULL && path_is_stdio(a->positional[0]))
+		out = "-";
 	if (out == NULL) {
 		if (strip_suffix(cli, a->positional[0], ".sgn", path,
 		    sizeof(path)) == -1)
@@ -501,6 +524,12 @@ cmd_cnf_encrypt(struct cli *cli, const struct args *a)
 
 	memset(&p, 0, sizeof(p));
 	memset(&enc, 0, sizeof(enc));
+	/* The file's name says which phone it is for and names the two
+	 * files written beside it. */
+	if (path_is_stdio(in))
+		return ucerr_set(&cli->err, "cnf encrypt: give the file as "
+		    "SEP<MAC>.cnf.xml, not -: its name names the phone and the "
+		    "files written");
 	if (options_common(cli, a, &p.hash_alg, &signer_version) == -1)
 		return -1;
 	if (device == NULL) {
@@ -547,6 +576,8 @@ cmd_cnf_decrypt(struct cli *cli, const struct args *a)
 	if (key_file == NULL)
 		return ucerr_set(&cli->err, "cnf decrypt: --key PEM (the phone's "
 		    "private key) is required");
+	if (out == NULL && path_is_stdio(in))
+		out = "-";
 	if (out == NULL) {
 		if (strip_suffix(cli, in, ".enc.sgn", path, sizeof(path)) == -1)
 			return -1;

@@ -23,6 +23,7 @@ const struct opt monitor_config_opts[] = {
 	{ "frequency", OPT_VALUE, "PERIOD", "how often an alarm repeats: 24h, 7d or seconds (default 24h)" },
 	{ "email", OPT_VALUE, "ADDRS", "send alarms to these addresses, comma separated" },
 	{ "smtp", OPT_VALUE, "URL", "through this SMTP server, e.g. smtp://mail.example.com:25" },
+	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -31,6 +32,7 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 {
 	struct monitor_report r;
 	struct json j;
+	char text[400];
 	int i;
 
 	if (monitor_run(st, clock_now(), &r, &cli->err) == -1)
@@ -42,11 +44,13 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		for (i = 0; i < r.n_alarms; i++)
-			fprintf(cli->out, "%-24s %s/%s: %ld day(s) left%s\n",
+		for (i = 0; i < r.n_alarms; i++) {
+			monitor_alarm_text(&r, &r.alarms[i], text, sizeof(text));
+			fprintf(cli->out, "%-24s %s/%s: %s%s\n",
 			    r.alarms[i].alarm, r.alarms[i].where, r.alarms[i].name,
-			    r.alarms[i].days_left, r.alarms[i].repeated ?
+			    text, r.alarms[i].repeated ?
 			    " (already notified this period)" : "");
+		}
 		fprintf(cli->out, "%ld certificates checked, %d alarm(s); LSCs "
 		    "expiring within 30/60/90 days: %ld/%ld/%ld\n", r.checked,
 		    r.n_alarms, r.lsc_expiring[0], r.lsc_expiring[1],
@@ -99,8 +103,10 @@ cmd_monitor_config(struct cli *cli, const struct args *a)
 {
 	struct monitor_config cfg;
 	struct store *st;
+	struct json j;
 	char v[512];
 	long n;
+	int has_email;
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
@@ -126,9 +132,20 @@ cmd_monitor_config(struct cli *cli, const struct args *a)
 		return -1;
 	if (monitor_config_load(st, &cfg, &cli->err) == -1)
 		return -1;
+	has_email = store_meta_get(st, "monitor.email", v, sizeof(v), NULL) == 1;
+	if (args_has(a, "json")) {
+		json_init(&j, cli->out);
+		json_object_begin(&j, NULL);
+		json_int(&j, "start_days", cfg.start_days);
+		json_int(&j, "frequency_s", cfg.frequency_s);
+		json_string(&j, "email", has_email ? v : NULL);
+		json_object_end(&j);
+		json_finish(&j);
+		return 0;
+	}
 	fprintf(cli->out, "start-days %ld\nfrequency %lds\n", cfg.start_days,
 	    cfg.frequency_s);
-	if (store_meta_get(st, "monitor.email", v, sizeof(v), NULL) == 1)
+	if (has_email)
 		fprintf(cli->out, "email %s\n", v);
 	return 0;
 }

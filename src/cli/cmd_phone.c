@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "certinfo.h"
+#include "clock.h"
 #include "commands.h"
 #include "device.h"
 #include "json.h"
@@ -76,7 +77,7 @@ static void
 show_cert(struct cli *cli, struct json *j, const char *label, X509 *cert)
 {
 	struct certinfo info;
-	char na[32];
+	char na[TIME_TEXT_MAX], left[64];
 
 	if (cert == NULL) {
 		if (j != NULL)
@@ -93,8 +94,9 @@ show_cert(struct cli *cli, struct json *j, const char *label, X509 *cert)
 		return;
 	}
 	time_format(info.not_after, na, sizeof(na));
-	fprintf(cli->out, "%-6s %s (issuer %s, serial %s, until %s)\n", label,
-	    info.subject, info.issuer, info.serial, na);
+	time_describe_expiry(info.not_after, clock_now(), left, sizeof(left));
+	fprintf(cli->out, "%-6s %s (issuer %s, serial %s, until %s, %s)\n",
+	    label, info.subject, info.issuer, info.serial, na, left);
 }
 
 int

@@ -188,7 +188,8 @@ cmd_trust_export(struct cli *cli, const struct args *a)
 		if (file_write_atomic(out, buf, len, 0644, &cli->err) == -1)
 			goto out;
 		fprintf(stderr, "%s: %d certificates written to %s\n",
-		    store_name, ctx.count, out);
+		    store_name, ctx.count, path_is_stdio(out) ?
+		    "standard output" : out);
 	} else {
 		fwrite(buf, 1, len, cli->out);
 	}

@@ -166,10 +166,16 @@ static void
 check_dates_and_crypto(X509 *cert, time_t now, struct findings *f)
 {
 	int bits = cert_key_bits(cert), sig = X509_get_signature_nid(cert);
+	time_t not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
+	char left[64], when[TIME_TEXT_MAX];
 
-	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0)
+	if (X509_cmp_time(X509_get0_notAfter(cert), &now) < 0) {
+		time_describe_expiry(not_after, now, left, sizeof(left));
+		time_format(not_after, when, sizeof(when));
 		findings_add(f, SEV_ERROR, "expired", "regenerate or renew it "
-		    "now: phones and peers refuse it", "the certificate expired");
+		    "now: phones and peers refuse it", "the certificate %s (%s)",
+		    left, when);
+	}
 	if (X509_cmp_time(X509_get0_notBefore(cert), &now) > 0)
 		findings_add(f, SEV_ERROR, "not-yet-valid", "check the clocks "
 		    "(NTP) on the CA and this server", "the certificate is not "
@@ -307,14 +313,18 @@ trust_check(STACK_OF(X509) *certs, char **names, time_t now,
     struct findings *f)
 {
 	X509 *a, *b;
+	char left[64];
 	int i, j;
 
 	for (i = 0; i < sk_X509_num(certs); i++) {
 		a = sk_X509_value(certs, i);
-		if (X509_cmp_time(X509_get0_notAfter(a), &now) < 0)
+		if (X509_cmp_time(X509_get0_notAfter(a), &now) < 0) {
+			time_describe_expiry(asn1_time_to_unix(
+			    X509_get0_notAfter(a)), now, left, sizeof(left));
 			findings_add(f, SEV_ERROR, "expired", "delete it and add "
 			    "its renewal", "%s: Expired certificates or CRLs "
-			    "detected: this certificate has expired", names[i]);
+			    "detected: this certificate %s", names[i], left);
+		}
 		if (X509_cmp_time(X509_get0_notBefore(a), &now) > 0)
 			findings_add(f, SEV_WARN, "not-yet-valid", "check the "
 			    "clocks", "%s is not yet valid", names[i]);

@@ -6,6 +6,7 @@
 #include <openssl/x509v3.h>
 
 #include "certinfo.h"
+#include "clock.h"
 #include "x509.h"
 
 void
@@ -38,10 +39,6 @@ certinfo_get(X509 *cert, struct certinfo *info)
 void
 certinfo_json_fields(struct json *j, const struct certinfo *info)
 {
-	char nb[32], na[32];
-
-	time_format(info->not_before, nb, sizeof(nb));
-	time_format(info->not_after, na, sizeof(na));
 	json_string(j, "common_name", info->common_name);
 	json_string(j, "type", info->type);
 	json_string(j, "key_type", info->key_type);
@@ -49,8 +46,8 @@ certinfo_json_fields(struct json *j, const struct certinfo *info)
 	json_string(j, "subject", info->subject);
 	json_string(j, "issuer", info->issuer);
 	json_string(j, "serial", info->serial);
-	json_string(j, "not_before", nb);
-	json_string(j, "not_after", na);
+	json_time(j, "not_before", info->not_before);
+	json_time(j, "not_after", info->not_after);
 	json_int(j, "not_after_unix", (int64_t)info->not_after);
 	json_string(j, "sha256", info->sha256);
 }
@@ -95,17 +92,20 @@ void
 certinfo_print(FILE *fp, X509 *cert)
 {
 	struct certinfo info;
-	char nb[32], na[32], ext[1024];
+	char nb[TIME_TEXT_MAX], na[TIME_TEXT_MAX], left[64], ext[1024];
+	time_t now = clock_now();
 	int i;
 
 	certinfo_get(cert, &info);
 	time_format(info.not_before, nb, sizeof(nb));
 	time_format(info.not_after, na, sizeof(na));
+	time_describe_expiry(info.not_after, now, left, sizeof(left));
 	fprintf(fp, "Subject:                  %s\n", info.subject);
 	fprintf(fp, "Issuer:                   %s\n", info.issuer);
 	fprintf(fp, "Serial:                   %s\n", info.serial);
-	fprintf(fp, "Valid from:               %s\n", nb);
-	fprintf(fp, "Valid to:                 %s\n", na);
+	fprintf(fp, "Valid from:               %s%s\n", nb,
+	    info.not_before > now ? " (not valid yet)" : "");
+	fprintf(fp, "Valid to:                 %s (%s)\n", na, left);
 	fprintf(fp, "Key:                      %s %d bits\n", info.key_type,
 	    info.key_bits);
 	fprintf(fp, "Signature algorithm:      %s\n", info.sig_alg);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "crl.h"
 #include "identity.h"
 #include "log.h"
@@ -81,7 +82,7 @@ dedup(struct ctx *c, const char *subject, const char *alarm)
 	return 0;
 }
 
-static void
+static struct monitor_alarm *
 raise_alarm(struct ctx *c, const char *alarm, const char *where,
     const char *name, const char *subject, long days)
 {
@@ -89,7 +90,7 @@ raise_alarm(struct ctx *c, const char *alarm, const char *where,
 
 	if ((grown = realloc(c->r->alarms, sizeof(*grown) *
 	    (size_t)(c->r->n_alarms + 1))) == NULL)
-		return;
+		return NULL;
 	c->r->alarms = grown;
 	a = &c->r->alarms[c->r->n_alarms++];
 	memset(a, 0, sizeof(*a));
@@ -101,6 +102,7 @@ raise_alarm(struct ctx *c, const char *alarm, const char *where,
 	if (!a->repeated)
 		log_warn("monitor: %s: %s/%s: %ld day(s) left", alarm, where, name,
 		    days);
+	return a;
 }
 
 static void
@@ -118,9 +120,12 @@ check_cert(struct ctx *c, X509 *cert, const char *where, const char *name)
 		return;
 	/* One alarm per certificate and place: the same CA in two stores
 	 * is two things to fix. */
+	struct monitor_alarm *a;
+
 	cert_sha256_hex(cert, sha);
 	snprintf(subject, sizeof(subject), "%s/%s", where, sha);
-	raise_alarm(c, alarm, where, name, subject, days);
+	if ((a = raise_alarm(c, alarm, where, name, subject, days)) != NULL)
+		a->not_after = not_after;
 }
 
 static int
@@ -141,6 +146,7 @@ on_trust(void *arg, const struct trust_row *row)
 	X509 *cert;
 
 	struct ctx *c = arg;
+	struct monitor_alarm *a;
 	char subject[200];
 
 	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == 0) {
@@ -148,8 +154,10 @@ on_trust(void *arg, const struct trust_row *row)
 		if (crl_revoked(c->crls, cert)) {
 			snprintf(subject, sizeof(subject), "%s/%s", row->store,
 			    row->sha256);
-			raise_alarm(c, "CertificateRevoked", row->store, row->name,
-			    subject, 0);
+			if ((a = raise_alarm(c, "CertificateRevoked", row->store,
+			    row->name, subject, 0)) != NULL)
+				snprintf(a->detail, sizeof(a->detail), "revoked by "
+				    "its CA's CRL: delete it from %s", row->store);
 		}
 		X509_free(cert);
 	}
@@ -179,6 +187,31 @@ on_device(void *arg, const struct device *d)
 	return 0;
 }
 
+/*
+ * ITLRecovery signs the ITL that recovers every phone (itl reset): lost
+ * with the server, every phone must be reset by hand.  The alarm says
+ * which command backs it up and which key file to keep with it.
+ */
+static void
+backup_alarm(struct ctx *c)
+{
+	struct identity_row row;
+	struct monitor_alarm *a;
+	char key[4096] = "";
+
+	if ((a = raise_alarm(c, "ITLRecoveryCertBackup", "ITLRecovery",
+	    "ITLRecovery", "ITLRecovery-backup", 0)) == NULL)
+		return;
+	if (store_identity_get(c->st, "ITLRecovery", &row, NULL) == 1) {
+		identity_key_path(c->st, row.key_file, key, sizeof(key), NULL);
+		identity_row_free(&row);
+	}
+	snprintf(a->detail, sizeof(a->detail), "not backed up: run ucpki cert "
+	    "export ITLRecovery --out ITLRecovery.pem and keep that file and "
+	    "the key %s (for ucpki itl reset remotekey) off this server",
+	    key[0] ? key : "<home>/keys/ITLRecovery-*.key");
+}
+
 int
 monitor_run(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
@@ -189,6 +222,7 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->now = now;
 	if (monitor_config_load(st, &cfg, err) == -1 ||
 	    crl_all(st, &c.crls, err) == -1)
 		return -1;
@@ -201,8 +235,7 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	/* Until the ITLRecovery certificate has been exported once. */
 	if (store_meta_get(st, "exported.ITLRecovery", exported,
 	    sizeof(exported), err) == 0)
-		raise_alarm(&c, "ITLRecoveryCertBackup", "ITLRecovery",
-		    "ITLRecovery", "ITLRecovery-backup", 0);
+		backup_alarm(&c);
 	return monitor_mail(st, r, err);
 }
 
@@ -210,7 +243,7 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 int
 monitor_mail(struct store *st, struct monitor_report *r, struct ucerr *err)
 {
-	char to[512], url[256], node[256], line[512], *body;
+	char to[512], url[256], node[256], line[1024], text[400], *body;
 	size_t len = 0, cap = 4096;
 	int i, fresh = 0;
 
@@ -225,9 +258,10 @@ monitor_mail(struct store *st, struct monitor_report *r, struct ucerr *err)
 		if (r->alarms[i].repeated)
 			continue;
 		fresh++;
-		len = (size_t)snprintf(line, sizeof(line), "%s: %s/%s: %ld day(s) "
-		    "left\r\n", r->alarms[i].alarm, r->alarms[i].where,
-		    r->alarms[i].name, r->alarms[i].days_left);
+		monitor_alarm_text(r, &r->alarms[i], text, sizeof(text));
+		len = (size_t)snprintf(line, sizeof(line), "%s: %s/%s: %s\r\n",
+		    r->alarms[i].alarm, r->alarms[i].where, r->alarms[i].name,
+		    text);
 		if (strlen(body) + len + 1 > cap) {
 			char *grown = realloc(body, cap * 2);
 
@@ -264,6 +298,7 @@ monitor_report_free(struct monitor_report *r)
 void
 monitor_report_json(struct json *j, const struct monitor_report *r)
 {
+	char text[400];
 	int i;
 
 	json_int(j, "certificates_checked", r->checked);
@@ -274,6 +309,10 @@ monitor_report_json(struct json *j, const struct monitor_report *r)
 		json_string(j, "where", r->alarms[i].where);
 		json_string(j, "name", r->alarms[i].name);
 		json_int(j, "days_left", r->alarms[i].days_left);
+		if (r->alarms[i].not_after != 0)
+			json_time(j, "not_after", r->alarms[i].not_after);
+		monitor_alarm_text(r, &r->alarms[i], text, sizeof(text));
+		json_string(j, "text", text);
 		json_bool(j, "repeated", r->alarms[i].repeated);
 		json_object_end(j);
 	}
@@ -283,4 +322,19 @@ monitor_report_json(struct json *j, const struct monitor_report *r)
 	json_int(j, "60_days", r->lsc_expiring[1]);
 	json_int(j, "90_days", r->lsc_expiring[2]);
 	json_object_end(j);
+}
+
+void
+monitor_alarm_text(const struct monitor_report *r,
+    const struct monitor_alarm *a, char *out, size_t outlen)
+{
+	char left[64], when[TIME_TEXT_MAX];
+
+	if (a->not_after == 0) {
+		snprintf(out, outlen, "%s", a->detail);
+		return;
+	}
+	time_describe_expiry(a->not_after, r->now, left, sizeof(left));
+	time_format(a->not_after, when, sizeof(when));
+	snprintf(out, outlen, "%s (%s)", left, when);
 }

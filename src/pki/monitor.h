@@ -26,6 +26,8 @@ struct monitor_alarm {
 	char	 where[96];		/* "CallManager", "tomcat-trust", device */
 	char	 name[256];		/* purpose, entry name or LSC serial */
 	long	 days_left;
+	time_t	 not_after;		/* of the certificate; 0 for other alarms */
+	char	 detail[320];		/* what to do, for alarms without a date */
 	int	 repeated;		/* within the period: not raised again */
 };
 
@@ -34,6 +36,7 @@ struct monitor_report {
 	int			 n_alarms;
 	long			 lsc_expiring[3];	/* within 30/60/90 days */
 	long			 checked;
+	time_t			 now;		/* when the run looked */
 };
 
 int	monitor_config_load(struct store *st, struct monitor_config *c,
@@ -46,5 +49,9 @@ void	monitor_report_free(struct monitor_report *r);
 int	monitor_mail(struct store *st, struct monitor_report *r,
 	    struct ucerr *err);
 void	monitor_report_json(struct json *j, const struct monitor_report *r);
+/* "expires in 12 days (2026-12-13 10:00:00 UTC)", "expired 3 days ago
+ * (...)" or what the alarm asks for (ITLRecovery: how to back it up). */
+void	monitor_alarm_text(const struct monitor_report *r,
+	    const struct monitor_alarm *a, char *out, size_t outlen);
 
 #endif

@@ -512,29 +512,11 @@ send_key_request(struct capf_session *s, const struct key_spec *spec)
 		fail(s, FAIL_PHONE_COMM, "cannot send KEY_GENERATE_REQUEST");
 }
 
-/* The key to ask for, honouring Key Order. */
+/* The key to ask for, honouring Key Order (the plan device show shows). */
 static void
 choose_keys(struct capf_session *s, struct key_spec *first)
 {
-	struct key_spec spec = { 0, 2048 };
-
-	key_spec_parse(s->dev.key_type, &spec, NULL);
-	s->has_fallback = 0;
-	if (s->dev.key_order == KEY_ORDER_EC && !spec.is_ec) {
-		spec.is_ec = 1;
-		spec.bits = 256;
-	} else if (s->dev.key_order == KEY_ORDER_EC_THEN_RSA) {
-		if (!spec.is_ec) {
-			s->fallback = spec;
-			spec.is_ec = 1;
-			spec.bits = 256;
-		} else {
-			s->fallback.is_ec = 0;
-			s->fallback.bits = 2048;
-		}
-		s->has_fallback = 1;
-	}
-	*first = spec;
+	s->has_fallback = device_key_plan(&s->dev, first, &s->fallback);
 }
 
 static void

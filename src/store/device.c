@@ -1,10 +1,12 @@
 /* device.c - statuses, names and settings of devices (see device.h). */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "device.h"
+#include "x509.h"
 
 /* The seeds' Certificate Operation Status table, number for number. */
 static const struct {
@@ -179,6 +181,75 @@ key_order_parse(const char *s)
 	return index_of(key_order_names, 3, s);
 }
 
+/* The families' defaults when the key type names the other family. */
+static const struct key_spec rsa_default = { 0, 2048 }, ec_default = { 1, 256 };
+
+int
+device_key_plan(const struct device *d, struct key_spec *first,
+    struct key_spec *fallback)
+{
+	struct key_spec spec = rsa_default;
+
+	key_spec_parse(d->key_type, &spec, NULL);
+	*fallback = spec;
+	switch (d->key_order) {
+	case KEY_ORDER_EC:
+		*first = spec.is_ec ? spec : ec_default;
+		return 0;
+	case KEY_ORDER_EC_THEN_RSA:
+		*first = spec.is_ec ? spec : ec_default;
+		*fallback = spec.is_ec ? rsa_default : spec;
+		return 1;
+	default:
+		/* RSA Only with an EC key type was always asked as EC. */
+		*first = spec;
+		return 0;
+	}
+}
+
+int
+device_key_order(const struct device *d)
+{
+	struct key_spec first, fallback;
+
+	if (device_key_plan(d, &first, &fallback) == 1)
+		return KEY_ORDER_EC_THEN_RSA;
+	return first.is_ec ? KEY_ORDER_EC : KEY_ORDER_RSA;
+}
+
+int
+device_key_settings(struct device *d, const char *key_type, int key_order,
+    struct ucerr *err)
+{
+	struct key_spec spec;
+
+	if (key_type != NULL &&
+	    key_spec_parse(key_type, &spec, err) == -1)
+		return -1;
+	if (key_type != NULL && key_order >= 0 &&
+	    key_order != KEY_ORDER_EC_THEN_RSA &&
+	    spec.is_ec != (key_order == KEY_ORDER_EC))
+		return ucerr_set(err, "%s: key %s does not fit Key Order %s",
+		    d->name, key_type, key_order_text(key_order));
+	if (key_type != NULL) {
+		snprintf(d->key_type, sizeof(d->key_type), "%s", key_type);
+		/* A key of the other family changes a one-family order. */
+		if (key_order < 0 && d->key_order != KEY_ORDER_EC_THEN_RSA)
+			d->key_order = spec.is_ec ? KEY_ORDER_EC : KEY_ORDER_RSA;
+	}
+	if (key_order >= 0) {
+		d->key_order = key_order;
+		spec = rsa_default;
+		key_spec_parse(d->key_type, &spec, NULL);
+		/* A one-family order takes that family's default size. */
+		if (key_order != KEY_ORDER_EC_THEN_RSA &&
+		    spec.is_ec != (key_order == KEY_ORDER_EC))
+			key_spec_name(key_order == KEY_ORDER_EC ? &ec_default :
+			    &rsa_default, d->key_type, sizeof(d->key_type));
+	}
+	return 0;
+}
+
 int
 device_name_valid(const char *name)
 {
@@ -206,6 +277,51 @@ device_name_valid(const char *name)
 		return name[3] != '.' && name[3] != '-';
 	}
 	return 0;
+}
+
+/* Twelve hex digits out of s written as one of the MAC spellings. */
+static int
+mac_digits(const char *s, char hex[13])
+{
+	static const char *const layouts[] = {
+		"HHHHHHHHHHHH", "HH:HH:HH:HH:HH:HH", "HH-HH-HH-HH-HH-HH",
+		"HHHH.HHHH.HHHH",
+	};
+	size_t i, k, n;
+
+	for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		if (strlen(s) != strlen(layouts[i]))
+			continue;
+		for (k = n = 0; s[k] != '\0'; k++) {
+			if (layouts[i][k] != 'H' ? s[k] != layouts[i][k] :
+			    !isxdigit((unsigned char)s[k]))
+				break;
+			if (layouts[i][k] == 'H')
+				hex[n++] = (char)toupper((unsigned char)s[k]);
+		}
+		if (s[k] == '\0') {
+			hex[12] = '\0';
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+device_name_normalise(const char *in, char *out, size_t outlen)
+{
+	char hex[13];
+
+	if (strncasecmp(in, "SEP", 3) == 0 && strlen(in) == 15 &&
+	    mac_digits(in + 3, hex) == 0) {
+		snprintf(out, outlen, "SEP%s", hex);
+	} else if (mac_digits(in, hex) == 0) {
+		snprintf(out, outlen, "SEP%s", hex);
+	} else {
+		snprintf(out, outlen, "%s", in);
+		return 0;
+	}
+	return strcmp(in, out) != 0;
 }
 
 int

@@ -102,6 +102,14 @@ int		 auth_string_valid(const char *s);
 
 /* SEP + 12 upper-case hex, or CSF/BOT/TCT/TAB + user id ([A-Za-z0-9._-], 1..60). */
 int	device_name_valid(const char *name);
+/*
+ * A phone's name as users write it: sep001122aabbcc, 00:11:22:AA:BB:CC,
+ * 00-11-22-aa-bb-cc, 0011.22aa.bbcc or 001122aabbcc all become
+ * SEP001122AABBCC.  Returns 1 when out differs from in, 0 when in is
+ * copied unchanged (already canonical, or not a MAC: left to
+ * device_name_valid).
+ */
+int	device_name_normalise(const char *in, char *out, size_t outlen);
 
 #define DEVICE_AUTH_STRING_MAX	10
 
@@ -126,5 +134,25 @@ struct device {
 };
 
 void	device_free(struct device *d);
+
+struct key_spec;
+/*
+ * The keys CAPF asks the phone for: Key Order decides the family, the
+ * key type the size within its family (the other family takes RSA 2048
+ * or EC P-256).  *fallback is the key after the first for EC Preferred,
+ * RSA Backup; returns 1 when there is one.
+ */
+int	device_key_plan(const struct device *d, struct key_spec *first,
+	    struct key_spec *fallback);
+/* The Key Order that plan follows (what to show). */
+int	device_key_order(const struct device *d);
+/*
+ * Sets the key type (NULL: unchanged) and Key Order (-1: unchanged) so
+ * the two never disagree: a key of the other family turns RSA Only into
+ * EC Only and back; a one-family order given alone takes its family's
+ * default size; both given and contradicting is refused.
+ */
+int	device_key_settings(struct device *d, const char *key_type,
+	    int key_order, struct ucerr *err);
 
 #endif

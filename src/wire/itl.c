@@ -421,6 +421,16 @@ out:
 	return rc;
 }
 
+int
+itl_phone_size_check(size_t len, size_t n, struct ucerr *err)
+{
+	if (len <= ITL_PHONE_MAX_BYTES)
+		return 0;
+	return ucerr_set(err, "ITL: %zu records make %zu bytes; phones refuse "
+	    "files larger than %u bytes (64 KB): leave records out, or use "
+	    "smaller certificates (EC)", n, len, ITL_PHONE_MAX_BYTES);
+}
+
 static void
 hex_colon(FILE *fp, const uint8_t *p, size_t n, char sep)
 {
@@ -466,8 +476,10 @@ show_record(FILE *fp, const struct itl_record *rec, size_t n, int is_signer)
 	fprintf(fp, "\nITL Record #:%zu\n", n);
 	fprintf(fp, "BYTEPOS\tTAG\tLENGTH\tVALUE\n");
 	fprintf(fp, "1\tRECORDLENGTH\t2\t%u\n", rec->length);
-	fprintf(fp, "2\tDNSNAME\t%zu\t%s\n", rec->dns_name[0] ?
-	    strlen(rec->dns_name) + 1 : 2, rec->dns_name);
+	/* Records built from certificates carry no DNS_NAME: no line. */
+	if (rec->dns_name[0] != '\0')
+		fprintf(fp, "2\tDNSNAME\t%zu\t%s\n", strlen(rec->dns_name) + 1,
+		    rec->dns_name);
 	fprintf(fp, "3\tSUBJECTNAME\t%zu\t%s\n", strlen(rec->subject) + 1,
 	    rec->subject);
 	fprintf(fp, "4\tFUNCTION\t2\t%s\n", role_function(rec->role));
@@ -561,6 +573,8 @@ itl_show_json(struct json *j, const struct itl_file *itl)
 	json_string(j, "digest", sig_hash_name(itl->hdr.hash_alg));
 	json_string(j, "filename", itl->hdr.filename);
 	json_int(j, "timestamp", itl->hdr.timestamp);
+	if (itl->hdr.has_timestamp)
+		json_time(j, "timestamp_utc", (time_t)itl->hdr.timestamp);
 	json_array_begin(j, "records");
 	for (i = 0; i < itl->n_records; i++) {
 		rec = &itl->records[i];
@@ -568,6 +582,8 @@ itl_show_json(struct json *j, const struct itl_file *itl)
 		json_int(j, "record", (int64_t)i + 1);
 		json_string(j, "role", role_name(rec->role));
 		json_string(j, "function", role_function(rec->role));
+		if (rec->dns_name[0] != '\0')
+			json_string(j, "dns_name", rec->dns_name);
 		json_string(j, "subject", rec->subject);
 		json_string(j, "issuer", rec->issuer);
 		json_hex(j, "serial", rec->serial, rec->serial_len);

@@ -87,6 +87,12 @@ int	itl_build(const struct itl_entry *entries, size_t n,
 	    const struct sigfile_params *p, uint8_t **out, size_t *out_len,
 	    struct ucerr *err);
 
+/* Phones refuse ITL and CTL files larger than this (protocols.md). */
+#define ITL_PHONE_MAX_BYTES	65536
+
+/* Refuses a built file of len bytes (n records) that phones would refuse. */
+int	itl_phone_size_check(size_t len, size_t n, struct ucerr *err);
+
 /* CUCM `show itl` text, ending with the verification verdict. */
 void	itl_show(FILE *fp, const struct itl_file *itl, const char *label);
 void	itl_show_json(struct json *j, const struct itl_file *itl);
