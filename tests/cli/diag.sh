@@ -112,22 +112,31 @@ refuses "probe with an untrusted client certificate" "error(s) found" probe 127.
 contains "tlsv1 alert unknown ca" "$OUT" "tlsv1 alert unknown ca"
 refuses "probe nothing listening" "cannot connect" probe 127.0.0.1:1
 
-# --- captures --------------------------------------------------------------------------------
-ok "pcap: MIC" pcap "$DATA/register-mic.pcap"
-contains "MIC presented" "$OUT" "the phone presented its MIC"
-ok "pcap: LSC" pcap "$DATA/register-lsc.pcap" --extract "$W/extracted"
-contains "LSC presented" "$OUT" "the phone presented its LSC"
-check "certificates extracted as PEM" openssl x509 -in "$W/extracted/conn1-client-0.pem" -noout
-ok "pcap: unknown CA" pcap "$DATA/register-unknown-ca.pcap" --json
-check "alert from the server: unknown_ca" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=d["connections"][0]; assert c["server"]["alerts"][0]["description"]=="unknown_ca" and c["client"]["presented"]=="LSC"' "$OUT"
-ok "pcap: TLS 1.3" pcap "$DATA/tls13.pcap"
-contains "reported as encrypted" "$OUT" "TLSv1.3: handshake encrypted"
-head -c 2000 "$DATA/register-lsc.pcap" >cut.pcap
-refuses "truncated capture" "truncated capture" pcap cut.pcap
+# --- captures: each one as pcap and as pcapng (tshark's default) ----------------------------
+for fmt in pcap pcapng; do
+	ok "$fmt: MIC" pcap "$DATA/register-mic.$fmt"
+	contains "$fmt: MIC presented" "$OUT" "the phone presented its MIC"
+	ok "$fmt: LSC" pcap "$DATA/register-lsc.$fmt" --extract "$W/extracted-$fmt"
+	contains "$fmt: LSC presented" "$OUT" "the phone presented its LSC"
+	check "$fmt: certificates extracted as PEM" openssl x509 -in "$W/extracted-$fmt/conn1-client-0.pem" -noout
+	ok "$fmt: unknown CA" pcap "$DATA/register-unknown-ca.$fmt" --json
+	check "$fmt: alert from the server: unknown_ca" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=d["connections"][0]; assert d["packets"]==12 and c["server"]["alerts"][0]["description"]=="unknown_ca" and c["client"]["presented"]=="LSC"' "$OUT"
+	ok "$fmt: TLS 1.3" pcap "$DATA/tls13.$fmt"
+	contains "$fmt: reported as encrypted" "$OUT" "TLSv1.3: handshake encrypted"
+	head -c 2000 "$DATA/register-lsc.$fmt" >cut.$fmt
+	refuses "$fmt: truncated capture" "truncated capture" pcap cut.$fmt
+done
+check "both formats, the same findings" cmp <("$UCPKI" pcap "$DATA/register-lsc.pcap" --json) <("$UCPKI" pcap "$DATA/register-lsc.pcapng" --json)
+run pcap - <"$DATA/register-unknown-ca.pcapng"
+check "pcap - reads standard input" test "$RC" -eq 0
+contains "named as standard input" "$OUT" "standard input: 12 packets, 1 TLS connection(s)"
+contains "from standard input: the alert" "$OUT" "alert from the server (127.0.0.1:48469): fatal unknown_ca (48)"
 head -c 500 /dev/urandom >junk.pcap
-refuses "not a capture" "not a pcap file" pcap junk.pcap
+refuses "not a capture" "not a pcap or pcapng file" pcap junk.pcap
 printf '\x0a\x0d\x0d\x0a' >ng.pcap
-refuses "pcapng explained" "editcap -F pcap" pcap ng.pcap
+refuses "a pcapng header cut short" "not a pcap or pcapng file" pcap ng.pcap
+: >empty.pcap
+refuses "an empty file" "empty or shorter than a header" pcap empty.pcap
 
 # --- phone logs (lines from the seeds) -----------------------------------------------------------
 cat >phone.log <<'LOG'
