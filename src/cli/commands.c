@@ -181,7 +181,7 @@ const struct command commands[] = {
 	    "expired, not yet valid and duplicate certificates in a trust store",
 	    check_trust_opts, 1, 1, cmd_check_trust },
 	{ "probe", "HOST:PORT [--cert PEM --key PEM] [--trust STORE|FILE] [--name FQDN] [--tls1_2|--tls1] [--json]",
-	    "connect, show the server's chain, verify it and its name, explain the result",
+	    "connect, show the server's chain, verify it (default: against the system's CA store) and its name, explain the result",
 	    probe_opts, 1, 1, cmd_probe },
 	{ "pcap", "FILE|- [--extract DIR] [--json]",
 	    "TLS handshakes in a capture (pcap or pcapng): certificates of both sides, LSC or MIC, alerts",

@@ -103,7 +103,27 @@ contains "chain shown" "$OUT" "1: CN=Diag Issuing CA"
 contains "verified" "$OUT" "the server's chain verifies"
 refuses "probe: wrong name" "error(s) found" probe 127.0.0.1:$P --trust root.pem --name cucm.example.test
 contains "the Expressway wording" "$OUT" "Server presented certificate that does not match host cucm.example.test"
+contains "names the CA file it verified against" "$OUT" "verified against root.pem (1 certificate)"
 refuses "probe: untrusted" "error(s) found" probe 127.0.0.1:$P --trust wild.pem --name leaf.example.test
+contains "the root is not trusted" "$OUT" "its issuer CN=Diag Root is neither presented by the server nor trusted"
+ok "probe --trust with a store of the home" probe 127.0.0.1:$P --trust tomcat-trust --name leaf.example.test
+contains "names the store it verified against" "$OUT" "verified against tomcat-trust of $UCPKI_HOME"
+# Without --trust: the system's CA store, and the output says so.
+refuses "probe without --trust: a private root is not in the system store" "error(s) found" \
+	probe 127.0.0.1:$P --name leaf.example.test
+contains "says it used the system's CA store" "$OUT" "verified against the system's CA store ("
+SSL_CERT_FILE=$W/root.pem run probe 127.0.0.1:$P --name leaf.example.test
+check "the system store as OpenSSL finds it (SSL_CERT_FILE)" test "$RC" -eq 0
+contains "names the file the system store came from" "$OUT" "the server's chain verifies against the system's CA store ($W/root.pem,"
+# A server that sends only its own certificate: the server's fault, not the client's trust.
+N=$(free_port)
+openssl s_server -accept "$N" -cert leaf.pem -key leaf.key -www -quiet >/dev/null 2>&1 &
+on_exit_kill $!
+check "s_server (no intermediate) up" wait_port "$N"
+refuses "probe: the server left out its intermediate" "error(s) found" probe 127.0.0.1:$N --trust root.pem --name leaf.example.test
+contains "says the server left it out" "$OUT" "the server left out its intermediate: it presented no certificate for its issuer CN=Diag Issuing CA"
+contains "tells the server to send its chain" "$OUT" "configure the server to send its full chain"
+lacks "does not blame the client's trust" "$OUT" "neither presented by the server nor trusted"
 Q=$(free_port)
 openssl s_server -accept "$Q" -cert leaf.pem -cert_chain int.pem -key leaf.key -Verify 1 -verify_return_error -CAfile root.pem -www -quiet >/dev/null 2>&1 &
 on_exit_kill $!
