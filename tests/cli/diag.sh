@@ -173,8 +173,25 @@ for p in PXY_NO_LSC "PXY_CERT_CIPHER LSC" "SSL3 alert unknown CA" NXDOMAIN "CAPF
 	contains "diagnose: $p" "$OUT" "$p"
 done
 contains "a fix is given" "$OUT" "fix: delete the LSC on the phone"
+contains "then a summary" "$OUT" "summary: 7 causes in 7 lines:"
 ok "diagnose --json" diagnose phone.log --json
 check "seven findings" python3 -c 'import json,sys; assert len(json.loads(sys.argv[1]))==7' "$OUT"
+# A phone retrying for minutes: the same two causes on 50 lines each.
+for i in $(seq 1 50); do
+	echo "3469 NOT 00:01:31.935298 SECD: -PXY_CERT_CIPHER: [SCCP], [TLSv1], cert [LSC], cipher [AES256-SHA:AES128-SHA]"
+	echo "3486 ERR 00:01:31.938954 SECD: -STATE_SSL3_ALERT: SSL3 alert [read]:[fatal]:[unknown CA]"
+	echo "3487 INF 00:01:32.000000 SECD: retrying"
+done >retry.log
+ok "diagnose a log that repeats" diagnose retry.log
+check "each cause printed once" test "$(grep -c '^  cause: ' <<<"$OUT")" -eq 2
+check "each fix printed once" test "$(grep -c '^  fix: ' <<<"$OUT")" -eq 2
+contains "the lines it explains" "$OUT" "SSL3 alert unknown CA: 50 lines (2, 5, 8, 11,"
+contains "the last of them" "$OUT" ", ... 149)"
+contains "a few quoted" "$OUT" "  line 2: 3486 ERR 00:01:31.938954 SECD: -STATE_SSL3_ALERT"
+contains "the rest counted" "$OUT" "(47 more lines like these)"
+contains "the summary" "$OUT" "summary: 2 causes in 100 lines: PXY_CERT_CIPHER LSC (50), SSL3 alert unknown CA (50)"
+ok "diagnose --json of the repeats" diagnose retry.log --json
+check "json: one entry per cause, with its lines" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [(c["pattern"],c["count"],c["lines"][:2],c["last_line"]) for c in d]==[("PXY_CERT_CIPHER LSC",50,[1,4],148),("SSL3 alert unknown CA",50,[2,5],149)]' "$OUT"
 echo "2026-11-22T10:00:00Z INF capf: SEP001122334455 from 10.0.0.5:5000: Install/Upgrade, By Authentication String: Upgrade Failed: Invalid Authentication String: wrong authentication string" >ucpki.log
 ok "diagnose ucpki's own log" diagnose ucpki.log
 contains "string cause" "$OUT" "the string keyed in on the phone differs"
