@@ -142,10 +142,10 @@ check "its alarms are logged" grep -q "WRN monitor: CertValid" "$TEST_TMP/mon-se
 
 # --- e-mail to a local SMTP sink -------------------------------------------------------
 SMTP=$(free_port)
-python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" &
+python3 "$TESTS_DIR/smtp_sink.py" "$SMTP" "$TEST_TMP/mail.txt" "$TEST_TMP/sink.ready" &
 SINK=$!
 on_exit_kill $SINK
-sleep 0.5
+check "the SMTP sink listens" wait_file "$TEST_TMP/sink.ready"
 ok "mail config" --home "$M" monitor config --frequency 60 --email pki@example.test,ops@example.test --smtp "smtp://127.0.0.1:$SMTP"
 UCPKI_NOW=$(( now + (1825 - 2) * day )) run --home "$M" monitor --once
 check "monitor exits 0" test "$RC" -eq 0
