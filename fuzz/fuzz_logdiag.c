@@ -1,4 +1,4 @@
-/* fuzz_logdiag.c - log lines through `ucpki diagnose`'s scanner. */
+/* fuzz_logdiag.c - log lines through `ucpki diagnose`: scanner and report. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,6 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	(void)logdiag_scan(data, size, NULL, NULL);
+	static struct log_report r;
+
+	logdiag_report(data, size, &r);
 	return 0;
 }

@@ -1,4 +1,8 @@
-/* fuzz_pcap.c - captures: pcap records, IP/TCP, TLS records and handshakes. */
+/*
+ * fuzz_pcap.c - captures the way `ucpki pcap` reads them: libpcap over a
+ * FILE* (fmemopen), pcap or pcapng framing, then our IP/TCP reassembly,
+ * TLS records and handshakes.
+ */
 #include <stddef.h>
 #include <stdint.h>
 

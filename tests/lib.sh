@@ -112,6 +112,17 @@ wait_port() {
 	return 1
 }
 
+# wait_file PATH [SECONDS]: until PATH exists (a helper says it is ready).
+wait_file() {
+	local tries=$(( ${2:-20} * 10 ))
+	while [ $tries -gt 0 ]; do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
 # stop_server NAME PID LOG: SIGTERM, wait, and check the server exited
 # cleanly with no sanitizer report in its log.
 stop_server() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A one-message SMTP sink for tests: listens on 127.0.0.1:PORT, accepts
 one mail, writes the envelope and the message to OUTFILE, and exits.
-Usage: smtp_sink.py PORT OUTFILE (OUTFILE.ready appears once listening)"""
+With READYFILE, creates it once listening (wait for it, not a sleep).
+Usage: smtp_sink.py PORT OUTFILE [READYFILE]"""
 import socket
 import sys
 
@@ -10,7 +11,8 @@ srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(('127.0.0.1', port))
 srv.listen(1)
-open(out + '.ready', 'w').close()  # the test waits for this, not a probe
+if len(sys.argv) > 3:
+    open(sys.argv[3], 'w').close()
 srv.settimeout(60)
 conn, _ = srv.accept()
 f = conn.makefile('rwb')

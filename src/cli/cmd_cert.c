@@ -261,6 +261,8 @@ params_from_args(struct cli *cli, const struct args *a,
 	if (!params->key.is_ec && params->key.bits < 1024)
 		return ucerr_set(&cli->err, "%s: %s is too weak for a node "
 		    "identity", p->name, v);
+	if (identity_key_usable(p, &params->key, &cli->err) == -1)
+		return -1;
 	if ((v = args_get(a, "hash")) != NULL &&
 	    digest_parse(v, &params->md, &cli->err) == -1)
 		return -1;

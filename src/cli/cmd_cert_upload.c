@@ -174,6 +174,7 @@ cmd_cert_upload(struct cli *cli, const struct args *a)
 	if (trust_chain(cli, st, p->trust_store, leaf, certs) == -1 ||
 	    identity_install(st, p, leaf, csr.key_file, "CA-signed",
 	    strcmp(p->name, "CAPF") != 0, &cli->err) == -1 ||
+	    identity_mark_changed(st, p->name, &cli->err) == -1 ||
 	    store_csr_delete(st, p->name, &cli->err) == -1 ||
 	    store_commit(st, &cli->err) == -1) {
 		store_rollback(st);

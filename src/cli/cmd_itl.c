@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "device_cert.h"
 #include "enccnf.h"
 #include "fileio.h"
 #include "identity.h"
@@ -520,6 +521,8 @@ cmd_cnf_encrypt(struct cli *cli, const struct args *a)
 	uint8_t *xml = NULL;
 	size_t len;
 	X509 *device_cert = NULL;
+	enum device_cert_kind kind;
+	char name[64];
 	int signer_version, rc = -1;
 
 	memset(&p, 0, sizeof(p));
@@ -533,8 +536,21 @@ cmd_cnf_encrypt(struct cli *cli, const struct args *a)
 	if (options_common(cli, a, &p.hash_alg, &signer_version) == -1)
 		return -1;
 	if (device == NULL) {
-		if (cli_device_cert(cli, base_name(in), &device_cert) == -1)
+		/* SEP<MAC>.cnf.xml is the device's: its LSC, else its MIC. */
+		snprintf(name, sizeof(name), "%.*s",
+		    (int)strcspn(base_name(in), "."), base_name(in));
+		if (cli_store(cli) == NULL)
 			return -1;
+		if (device_encryption_cert(cli->store, name, &device_cert, &kind,
+		    &cli->err) == -1) {
+			char why[sizeof(cli->err.msg)];
+
+			snprintf(why, sizeof(why), "%s", cli->err.msg);
+			return ucerr_set(&cli->err, "%s; or give --device-cert",
+			    why);
+		}
+		fprintf(stderr, "%s: encrypted for the device's %s from the "
+		    "store\n", name, kind == DEVICE_CERT_LSC ? "LSC" : "MIC");
 	} else if (load_pem_pair(cli, device, &device_cert, NULL) == -1) {
 		return -1;
 	}

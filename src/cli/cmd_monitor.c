@@ -27,13 +27,15 @@ const struct opt monitor_config_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* -1 on failure; 1 when the e-mail was not delivered (kept for the next
+ * run, as cli->err says); else 0. */
 static int
 print_report(struct cli *cli, const struct args *a, struct store *st)
 {
 	struct monitor_report r;
 	struct json j;
 	char text[400];
-	int i;
+	int i, rc = 0;
 
 	if (monitor_run(st, clock_now(), &r, &cli->err) == -1)
 		return -1;
@@ -55,10 +57,20 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 		    "expiring within 30/60/90 days: %ld/%ld/%ld\n", r.checked,
 		    r.n_alarms, r.lsc_expiring[0], r.lsc_expiring[1],
 		    r.lsc_expiring[2]);
+		if (r.mail_tried && r.mail_delivered)
+			fprintf(cli->out, "e-mail delivered\n");
+		else if (r.mail_tried)
+			fprintf(cli->out, "e-mail not delivered: %s; will retry\n",
+			    r.mail_error);
+	}
+	if (r.mail_tried && !r.mail_delivered) {
+		ucerr_set(&cli->err, "monitor: e-mail not delivered: %s; will "
+		    "retry on the next run", r.mail_error);
+		rc = 1;
 	}
 	monitor_report_free(&r);
 	fflush(cli->out);
-	return 0;
+	return rc;
 }
 
 int
@@ -71,10 +83,12 @@ cmd_monitor(struct cli *cli, const struct args *a)
 		return -1;
 	log_setup(LOG_LEVEL_WARN, args_has(a, "syslog"));
 	if (args_has(a, "once"))
-		return print_report(cli, a, st);
+		return print_report(cli, a, st) == 0 ? 0 : -1;
 	for (;;) {
-		if (print_report(cli, a, st) == -1 ||
-		    monitor_config_load(st, &cfg, &cli->err) == -1)
+		/* Undelivered e-mail is retried on the next run, not fatal. */
+		if (print_report(cli, a, st) == -1)
+			return -1;
+		if (monitor_config_load(st, &cfg, &cli->err) == -1)
 			return -1;
 		sleep((unsigned)(cfg.frequency_s > 0 ? cfg.frequency_s : 86400));
 	}

@@ -1,11 +1,14 @@
 /*
- * cmd_pcap.c - `ucpki pcap FILE`: per TLS connection in a capture, both
+ * cmd_pcap.c - `ucpki pcap FILE|-`: per TLS connection in a capture
+ * (pcap or pcapng; - reads standard input), both
  * sides' certificates, whether the phone presented its LSC or its MIC,
  * and the alerts with the side that sent them.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 
@@ -129,17 +132,22 @@ cmd_pcap(struct cli *cli, const struct args *a)
 	struct pcap_result res;
 	struct tls_conn *t;
 	struct json j;
-	uint8_t *data;
-	size_t len;
-	int i, rc;
+	const char *path = a->positional[0];
+	FILE *fp;
+	int i, fd;
 
-	if (file_read(a->positional[0], 256u * 1024 * 1024, &data, &len,
-	    &cli->err) == -1)
-		return -1;
-	rc = pcap_parse(data, len, &res, &cli->err);
-	free(data);
-	if (rc == -1)
-		return ucerr_wrap(&cli->err, "%s", a->positional[0]);
+	/* pcap_read closes what it is given: standard input goes as a copy. */
+	if (strcmp(path, "-") == 0) {
+		if ((fd = dup(STDIN_FILENO)) == -1 ||
+		    (fp = fdopen(fd, "rb")) == NULL)
+			return ucerr_set(&cli->err, "standard input: %s",
+			    strerror(errno));
+		path = "standard input";
+	} else if ((fp = fopen(path, "rb")) == NULL) {
+		return ucerr_set(&cli->err, "%s: %s", path, strerror(errno));
+	}
+	if (pcap_read(fp, &res, &cli->err) == -1)
+		return ucerr_wrap(&cli->err, "%s", path);
 	if (dir != NULL && dir_make(dir, 0755, &cli->err) == -1) {
 		pcap_result_free(&res);
 		return -1;
@@ -167,7 +175,7 @@ cmd_pcap(struct cli *cli, const struct args *a)
 		json_finish(&j);
 	} else {
 		fprintf(cli->out, "%s: %ld packets, %d TLS connection(s)\n",
-		    a->positional[0], res.packets, res.n_conns);
+		    path, res.packets, res.n_conns);
 		for (i = 0; i < res.n_conns; i++) {
 			t = &res.conns[i];
 			fprintf(cli->out, "connection %d: %s -> %s, %s\n", i + 1,

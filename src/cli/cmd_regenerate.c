@@ -14,9 +14,6 @@
 #include "store_device.h"
 #include "x509.h"
 
-/* The seeds: TVS and CallManager never within 5 minutes of each other. */
-#define REGEN_GUARD_S	300
-
 const struct opt cert_regenerate_opts[] = {
 	{ "yes", OPT_FLAG, NULL, "really regenerate (without it, only the impact is shown)" },
 	{ NULL, 0, NULL, NULL },
@@ -59,21 +56,6 @@ impact_of(const char *purpose)
 	return "";
 }
 
-/* Seconds since purpose's identity last changed, or -1. */
-static long
-age_of(struct store *st, const char *purpose, struct ucerr *err)
-{
-	struct identity_row row;
-	int found;
-	long age;
-
-	if ((found = store_identity_get(st, purpose, &row, err)) != 1)
-		return -1;
-	age = (long)(clock_now() - (time_t)row.updated_at);
-	identity_row_free(&row);
-	return age;
-}
-
 int
 cmd_cert_regenerate(struct cli *cli, const struct args *a)
 {
@@ -81,11 +63,9 @@ cmd_cert_regenerate(struct cli *cli, const struct args *a)
 	struct identity_params params;
 	struct device_filter f;
 	struct store *st;
-	const char *other;
 	int64_t devices = 0, holders = 0;
 	X509 *current = NULL;
 	char sha[65];
-	long age;
 
 	if ((p = purpose_find(a->positional[0])) == NULL)
 		return ucerr_set(&cli->err, "%s: unknown certificate purpose",
@@ -113,13 +93,8 @@ cmd_cert_regenerate(struct cli *cli, const struct args *a)
 		    "device(s) must reset to load it.\n", (long long)devices);
 	/* Phones verify a new ITL through TVS or the old TFTP key: changing
 	 * both at once leaves them nothing to verify it with. */
-	other = strcmp(p->name, "TVS") == 0 ? "CallManager" :
-	    strcmp(p->name, "CallManager") == 0 ? "TVS" : NULL;
-	if (other != NULL && (age = age_of(st, other, &cli->err)) >= 0 &&
-	    age < REGEN_GUARD_S)
-		return ucerr_set(&cli->err, "%s certificate was modified in the "
-		    "last 5 minutes. Please re-try regenerating %s certificate at "
-		    "a later time", other, p->name);
+	if (identity_change_guard(st, p, &cli->err) == -1)
+		return -1;
 	if (!args_has(a, "yes"))
 		return ucerr_set(&cli->err, "cert regenerate %s: not done; repeat "
 		    "with --yes", p->name);

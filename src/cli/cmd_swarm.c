@@ -99,6 +99,15 @@ print_result(struct cli *cli, const struct swarm_opts *o,
 		json_int(&j, "connect_failed", r->connect_failed);
 		json_int(&j, "server_not_in_itl", r->server_mismatch);
 		json_object_end(&j);
+		json_array_begin(&j, "failure_reasons");
+		for (i = 0; i < r->n_reasons; i++) {
+			json_object_begin(&j, NULL);
+			json_string(&j, "reason", r->reasons[i].what);
+			json_int(&j, "count", r->reasons[i].count);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_int(&j, "failures_of_other_reasons", r->other_reasons);
 		fprintf(cli->out, ",\"wall_s\":%.3f,\"per_second\":%.1f,"
 		    "\"p50_ms\":%.1f,\"p95_ms\":%.1f,\"p99_ms\":%.1f,"
 		    "\"max_ms\":%.1f,\"client_cpu_user_s\":%.3f,"
@@ -117,6 +126,11 @@ print_result(struct cli *cli, const struct swarm_opts *o,
 		    r->by_outcome[6], r->by_outcome[7]);
 	fprintf(cli->out, ", connect failed %ld, server not in ITL %ld\n",
 	    r->connect_failed, r->server_mismatch);
+	for (i = 0; i < r->n_reasons; i++)
+		fprintf(cli->out, "  %8ld  %s\n", r->reasons[i].count,
+		    r->reasons[i].what);
+	if (r->other_reasons > 0)
+		fprintf(cli->out, "  %8ld  other reasons\n", r->other_reasons);
 	fprintf(cli->out, "wall time:   %.2f s\nthroughput:  %.1f/s\n", r->wall_s,
 	    rate);
 	fprintf(cli->out, "latency:     p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, "

@@ -119,9 +119,6 @@ int	cli_report_findings(struct cli *cli, const struct args *a,
 	    const char *subject, const struct findings *f);
 
 /* Shared by the handlers. */
-/* The certificate to encrypt a device's configuration to (its LSC, else
- * its MIC) from the store; file_name is SEP<MAC>.cnf.xml. */
-int	cli_device_cert(struct cli *cli, const char *file_name, X509 **cert);
 int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
 	    const char *key, const char *value, const char *type);
 int	cli_replace_pending_csr(struct cli *cli, struct store *st,

@@ -26,16 +26,6 @@ cli_after_identity_change(struct cli *cli, const char *purpose)
 	return 0;
 }
 
-int
-cli_device_cert(struct cli *cli, const char *file_name, X509 **cert)
-{
-	size_t len = strcspn(file_name, ".");
-
-	*cert = NULL;
-	return ucerr_set(&cli->err, "%.*s: no LSC or MIC of this device is "
-	    "known to the store; give --device-cert", (int)len, file_name);
-}
-
 /*
  * Before a trust certificate is deleted: a CAPF certificate that still
  * signs devices' current LSCs stays (the seeds' safe CAPF sequence), or

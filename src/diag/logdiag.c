@@ -81,6 +81,7 @@ static const struct log_pattern patterns[] = {
 };
 
 #define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))
+_Static_assert(N_PATTERNS <= LOGDIAG_PATTERNS_MAX, "raise LOGDIAG_PATTERNS_MAX");
 
 /* memmem within one line, case-sensitive. */
 static int
@@ -124,4 +125,36 @@ logdiag_scan(const uint8_t *text, size_t len, log_hit_cb cb, void *ctx)
 		line = nl + 1;
 	}
 	return hits;
+}
+
+static void
+report_hit(void *arg, const struct log_hit *hit)
+{
+	struct log_report *r = arg;
+	struct log_cause *c;
+	size_t i;
+
+	for (i = 0; i < r->n_causes; i++)
+		if (r->causes[i].pattern == hit->pattern)
+			break;
+	if (i == r->n_causes) {
+		if (r->n_causes == LOGDIAG_PATTERNS_MAX)
+			return;		/* cannot happen: one cause per pattern */
+		r->causes[r->n_causes++].pattern = hit->pattern;
+	}
+	c = &r->causes[i];
+	if (c->count < LOGDIAG_QUOTED)
+		c->quoted[c->count] = *hit;
+	if (c->count < LOGDIAG_LINES)
+		c->lines[c->count] = hit->line;
+	c->last_line = hit->line;
+	c->count++;
+	r->hits++;
+}
+
+void
+logdiag_report(const uint8_t *text, size_t len, struct log_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	logdiag_scan(text, len, report_hit, r);
 }

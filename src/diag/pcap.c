@@ -1,8 +1,12 @@
 /* pcap.c - TLS handshakes from captures (see pcap.h). */
 #include <arpa/inet.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* <pcap/pcap.h>, not <pcap.h>: our own pcap.h sits on the include path. */
+#include <pcap/pcap.h>
 
 #include "buf.h"
 #include "pcap.h"
@@ -25,8 +29,7 @@ struct flow {
 };
 
 struct capture {
-	int		 swapped;
-	uint32_t	 linktype;
+	uint32_t	 linktype;	/* libpcap's DLT_ value */
 	struct flow	*flows;
 	int		 n_flows;
 };
@@ -67,12 +70,6 @@ tls_alert_name(uint8_t d)
 	case 116: return "certificate_required";
 	default: return "unknown";
 	}
-}
-
-static int
-rd_u32(struct reader *r, int swapped, uint32_t *v)
-{
-	return swapped ? reader_u32(r, v) : reader_u32_le(r, v);
 }
 
 static struct flow *
@@ -385,69 +382,52 @@ tls_stream(struct stream *st, struct tls_side *s, struct tls_conn *t,
 	free(hsbuf);
 }
 
-int
-pcap_parse(const uint8_t *data, size_t len, struct pcap_result *res,
-    struct ucerr *err)
+/* libpcap's own messages, made into ours: object first, what to do. */
+static int
+pcap_error(struct ucerr *err, long packet, const char *msg)
 {
-	struct capture c;
-	struct reader r, frame;
-	uint32_t magic, linktype, ts, caplen, origlen;
-	uint16_t major, minor;
+	if (strstr(msg, "truncated") != NULL)
+		return ucerr_set(err, "capture: packet %ld: truncated capture "
+		    "(%s)", packet, msg);
+	if (strstr(msg, "unknown file format") != NULL ||
+	    strstr(msg, "bad dump file format") != NULL)
+		return ucerr_set(err, "capture: not a pcap or pcapng file (%s)",
+		    msg);
+	return ucerr_set(err, "capture: packet %ld: %s", packet, msg);
+}
+
+static void
+capture_free(struct capture *c)
+{
 	int i;
 
-	memset(res, 0, sizeof(*res));
-	memset(&c, 0, sizeof(c));
-	reader_init(&r, data, len);
-	if (reader_u32(&r, &magic) == -1)
-		return ucerr_set(err, "capture: empty or shorter than a header");
-	if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d)
-		c.swapped = 1;		/* big-endian file */
-	else if (magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1)
-		c.swapped = 0;
-	else if (magic == 0x0a0d0d0a)
-		return ucerr_set(err, "capture: pcapng is not read; convert it: "
-		    "editcap -F pcap IN OUT");
-	else
-		return ucerr_set(err, "capture: not a pcap file (magic %08x)",
-		    magic);
-	if ((c.swapped ? reader_u16(&r, &major) : reader_u16_le(&r, &major)) == -1 ||
-	    (c.swapped ? reader_u16(&r, &minor) : reader_u16_le(&r, &minor)) == -1 ||
-	    reader_skip(&r, 12) == -1 || rd_u32(&r, c.swapped, &linktype) == -1)
-		return ucerr_set(err, "capture: header truncated");
-	c.linktype = linktype;
-	while (reader_left(&r) > 0) {
-		if (rd_u32(&r, c.swapped, &ts) == -1 || reader_skip(&r, 4) == -1 ||
-		    rd_u32(&r, c.swapped, &caplen) == -1 ||
-		    rd_u32(&r, c.swapped, &origlen) == -1) {
-			ucerr_set(err, "capture: packet %ld: record header "
-			    "truncated at byte %zu", res->packets + 1,
-			    reader_offset(&r));
-			goto fail;
-		}
-		if (reader_sub(&r, caplen, &frame) == -1) {
-			ucerr_set(err, "capture: packet %ld: %u bytes claimed, %zu "
-			    "left (truncated capture)", res->packets + 1, caplen,
-			    reader_left(&r));
-			goto fail;
-		}
-		res->packets++;
-		on_frame(&c, &frame);
+	for (i = 0; i < c->n_flows; i++) {
+		free(c->flows[i].ab.data);
+		free(c->flows[i].ba.data);
 	}
-	res->conns = calloc((size_t)(c.n_flows ? c.n_flows : 1), sizeof(*res->conns));
-	if (res->conns == NULL) {
-		ucerr_set(err, "capture: out of memory");
-		goto fail;
-	}
-	for (i = 0; i < c.n_flows; i++) {
+	free(c->flows);
+}
+
+/* The reassembled flows that carry a TLS handshake become connections. */
+static int
+collect(struct capture *c, struct pcap_result *res, struct ucerr *err)
+{
+	int i;
+
+	res->conns = calloc((size_t)(c->n_flows ? c->n_flows : 1),
+	    sizeof(*res->conns));
+	if (res->conns == NULL)
+		return ucerr_set(err, "capture: out of memory");
+	for (i = 0; i < c->n_flows; i++) {
 		struct tls_conn *t = &res->conns[res->n_conns];
 
-		if (c.flows[i].ab.len == 0 && c.flows[i].ba.len == 0)
+		if (c->flows[i].ab.len == 0 && c->flows[i].ba.len == 0)
 			continue;
-		snprintf(t->client.addr, sizeof(t->client.addr), "%s", c.flows[i].a);
-		snprintf(t->server.addr, sizeof(t->server.addr), "%s", c.flows[i].b);
+		snprintf(t->client.addr, sizeof(t->client.addr), "%s", c->flows[i].a);
+		snprintf(t->server.addr, sizeof(t->server.addr), "%s", c->flows[i].b);
 		/* The server's side first: it says whether TLS 1.3 hides the rest. */
-		tls_stream(&c.flows[i].ba, &t->server, t, 1);
-		tls_stream(&c.flows[i].ab, &t->client, t, 0);
+		tls_stream(&c->flows[i].ba, &t->server, t, 1);
+		tls_stream(&c->flows[i].ab, &t->client, t, 0);
 		if (t->saw_handshake)
 			res->n_conns++;
 		else {
@@ -456,20 +436,68 @@ pcap_parse(const uint8_t *data, size_t len, struct pcap_result *res,
 			memset(t, 0, sizeof(*t));
 		}
 	}
-	for (i = 0; i < c.n_flows; i++) {
-		free(c.flows[i].ab.data);
-		free(c.flows[i].ba.data);
+	return 0;
+}
+
+int
+pcap_read(FILE *fp, struct pcap_result *res, struct ucerr *err)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_pkthdr *hdr;
+	const u_char *bytes;
+	struct capture c;
+	struct reader frame;
+	pcap_t *p;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	memset(&c, 0, sizeof(c));
+	/* libpcap reads the file headers and frames it, pcap or pcapng;
+	 * every byte inside a frame is ours to parse through the reader. */
+	if ((p = pcap_fopen_offline(fp, errbuf)) == NULL) {
+		fclose(fp);
+		if (errbuf[0] == '\0' || strstr(errbuf, "truncated") != NULL)
+			return ucerr_set(err, "capture: empty or shorter than a "
+			    "header");
+		return pcap_error(err, 0, errbuf);
 	}
-	free(c.flows);
+	c.linktype = (uint32_t)pcap_datalink(p);
+	while ((rc = pcap_next_ex(p, &hdr, &bytes)) == 1) {
+		res->packets++;
+		reader_init(&frame, bytes, hdr->caplen);
+		on_frame(&c, &frame);
+	}
+	if (rc == PCAP_ERROR) {
+		pcap_error(err, res->packets + 1, pcap_geterr(p));
+		goto fail;
+	}
+	pcap_close(p);
+	p = NULL;
+	if (collect(&c, res, err) == -1)
+		goto fail;
+	capture_free(&c);
 	return 0;
 fail:
-	for (i = 0; i < c.n_flows; i++) {
-		free(c.flows[i].ab.data);
-		free(c.flows[i].ba.data);
-	}
-	free(c.flows);
+	if (p != NULL)
+		pcap_close(p);
+	capture_free(&c);
 	pcap_result_free(res);
 	return -1;
+}
+
+int
+pcap_parse(const uint8_t *data, size_t len, struct pcap_result *res,
+    struct ucerr *err)
+{
+	FILE *fp;
+
+	memset(res, 0, sizeof(*res));
+	if (len == 0)
+		return ucerr_set(err, "capture: empty or shorter than a header");
+	/* fmemopen does not write through an "r" stream: the cast is safe. */
+	if ((fp = fmemopen((void *)(uintptr_t)data, len, "r")) == NULL)
+		return ucerr_set(err, "capture: out of memory");
+	return pcap_read(fp, res, err);
 }
 
 void

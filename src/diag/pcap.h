@@ -1,6 +1,7 @@
 /*
- * pcap.h - TLS handshakes from a capture: our own reader of the classic
- * pcap format (every byte through struct reader), IPv4/IPv6 over
+ * pcap.h - TLS handshakes from a capture: libpcap reads the file (pcap
+ * or pcapng, as tshark and Wireshark write it) and hands over frames;
+ * every byte inside a frame goes through struct reader: IPv4/IPv6 over
  * Ethernet, Linux cooked or loopback links, TCP reassembled in order, and
  * the plaintext part of TLS 1.0-1.2 handshakes: versions, certificates of
  * both sides, alerts and who sent them.  TLS 1.3 is reported as encrypted.
@@ -10,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <openssl/x509.h>
 
@@ -45,6 +47,9 @@ struct pcap_result {
 	long		 packets;
 };
 
+/* Reads a pcap or pcapng capture from fp, and closes fp. */
+int	pcap_read(FILE *fp, struct pcap_result *res, struct ucerr *err);
+/* The same over bytes in memory (fmemopen): the fuzz target's way in. */
 int	pcap_parse(const uint8_t *data, size_t len, struct pcap_result *res,
 	    struct ucerr *err);
 void	pcap_result_free(struct pcap_result *res);

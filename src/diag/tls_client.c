@@ -123,6 +123,8 @@ tls_client_connect(struct tls_client *c, const struct tls_client_opts *o,
 	SSL_set_info_callback(c->ssl, info_callback);
 	if (o->sni != NULL)
 		SSL_set_tlsext_host_name(c->ssl, o->sni);
+	if (o->before_handshake != NULL)
+		o->before_handshake(c->ssl, o->hook_arg);
 	if (SSL_connect(c->ssl) != 1)
 		goto ssl_fail;
 	c->failure = TLS_FAIL_NONE;

@@ -21,6 +21,10 @@ struct tls_client_opts {
 	X509		*cert;		/* client certificate, optional */
 	EVP_PKEY	*key;
 	const char	*sni;		/* server name to send, optional */
+	/* Called once the connection is set up, before the ClientHello:
+	 * what a phone logs before it knows the handshake's outcome. */
+	void		(*before_handshake)(SSL *ssl, void *arg);
+	void		*hook_arg;
 };
 
 /* Failure kinds, so callers can say what a phone would say. */

@@ -40,6 +40,41 @@ fail(struct capf_client *c, const char *prefix, const char *detail)
 	return CLIENT_ERROR;
 }
 
+/*
+ * AUTH_RESPONSE with a certificate and its proof, or with none (cert
+ * NULL).  -1 when the key cannot sign the proof: the caller falls back.
+ */
+static int
+write_auth_response(struct capf_client *c, struct writer *out, X509 *cert,
+    EVP_PKEY *key, int is_lsc, struct ucerr *err)
+{
+	uint8_t *der = NULL;
+	int der_len, rc = -1;
+
+	capf_msg_begin(out, CAPF_AUTH_RESPONSE, c->session_id);
+	capf_put_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
+	capf_put_u8(out, CAPF_EL_VERSION, CAPF_VERSION);
+	capf_put_string(out, CAPF_EL_DEVICE_NAME, c->device_name);
+	capf_put_string(out, CAPF_EL_PASSWORD, c->password ? c->password : "");
+	if (cert != NULL && key != NULL) {
+		if ((der_len = i2d_X509(cert, &der)) <= 0) {
+			ucerr_set(err, "cannot encode the certificate");
+			goto out;
+		}
+		capf_put_certificate(out, is_lsc ? CAPF_CERT_LSC : CAPF_CERT_MIC,
+		    der, (size_t)der_len);
+		if (capf_proof_write(out, key, c->device_name, der,
+		    (size_t)der_len, err) == -1)
+			goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_free(der);
+	if (rc == -1)
+		writer_free(out);
+	return rc;
+}
+
 static enum capf_client_action
 send_auth_response(struct capf_client *c, struct writer *out)
 {
@@ -47,24 +82,18 @@ send_auth_response(struct capf_client *c, struct writer *out)
 	uint8_t *der = NULL;
 	int der_len;
 
-	capf_msg_begin(out, CAPF_AUTH_RESPONSE, c->session_id);
-	capf_put_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
-	capf_put_u8(out, CAPF_EL_VERSION, CAPF_VERSION);
-	capf_put_string(out, CAPF_EL_DEVICE_NAME, c->device_name);
-	capf_put_string(out, CAPF_EL_PASSWORD, c->password ? c->password : "");
-	if (c->auth_cert != NULL && c->auth_key != NULL) {
-		if ((der_len = i2d_X509(c->auth_cert, &der)) <= 0)
-			return fail(c, "", "cannot encode the certificate");
-		capf_put_certificate(out, c->auth_is_lsc ? CAPF_CERT_LSC :
-		    CAPF_CERT_MIC, der, (size_t)der_len);
-		if (capf_proof_write(out, c->auth_key, c->device_name, der,
-		    (size_t)der_len, &err) == -1) {
-			OPENSSL_free(der);
-			return fail(c, "", err.msg);
-		}
-		OPENSSL_free(der);
-		der = NULL;
-	}
+	/*
+	 * As a phone does: the LSC (or MIC) with what proof its key can
+	 * sign; if the LSC's key cannot sign at all, the MIC; if that
+	 * cannot either, no certificate (enough for By Null String and By
+	 * Authentication String).
+	 */
+	if (write_auth_response(c, out, c->auth_cert, c->auth_key,
+	    c->auth_is_lsc, &err) == -1 &&
+	    (c->fallback_cert == NULL || write_auth_response(c, out,
+	    c->fallback_cert, c->fallback_key, 0, &err) == -1) &&
+	    write_auth_response(c, out, NULL, NULL, 0, &err) == -1)
+		return fail(c, "", err.msg);
 	if (c->sudi != NULL && c->sudi_key != NULL &&
 	    (der_len = i2d_X509(c->sudi, &der)) > 0) {
 		capf_sudi_write(out, c->sudi_key, der, (size_t)der_len,

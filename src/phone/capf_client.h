@@ -44,6 +44,8 @@ struct capf_client {
 	X509		*auth_cert;	/* LSC if installed, else MIC */
 	EVP_PKEY	*auth_key;
 	int		 auth_is_lsc;
+	X509		*fallback_cert;	/* the MIC, when the LSC cannot sign */
+	EVP_PKEY	*fallback_key;
 	X509		*sudi;		/* optional */
 	EVP_PKEY	*sudi_key;
 	X509		*current_lsc;	/* what FETCH returns; may be NULL */

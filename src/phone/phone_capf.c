@@ -198,6 +198,10 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	c.auth_is_lsc = ph->lsc != NULL && !o->prefer_mic;
 	c.auth_cert = c.auth_is_lsc ? ph->lsc : ph->mic;
 	c.auth_key = c.auth_is_lsc ? ph->lsc_key : ph->mic_key;
+	if (c.auth_is_lsc) {
+		c.fallback_cert = ph->mic;
+		c.fallback_key = ph->mic_key;
+	}
 	c.sudi = ph->sudi;
 	c.sudi_key = ph->sudi_key;
 	c.current_lsc = ph->lsc;

@@ -236,14 +236,45 @@ out:
 	return rc;
 }
 
+/* The offered protocol and ciphers: the phone logs them before it knows
+ * whether the server takes its certificate (the seeds' console logs
+ * show this line right before the unknown CA alert). */
+struct cert_cipher {
+	struct phone	*ph;
+	FILE		*console;
+};
+
+static void
+log_cert_cipher(SSL *ssl, void *arg)
+{
+	struct cert_cipher *cc = arg;
+	STACK_OF(SSL_CIPHER) *ciphers = SSL_get1_supported_ciphers(ssl);
+	char line[1024], list[800] = "";
+	size_t used = 0;
+	int i, n;
+
+	for (i = 0; ciphers != NULL && i < sk_SSL_CIPHER_num(ciphers); i++) {
+		n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ":" : "",
+		    SSL_CIPHER_get_name(sk_SSL_CIPHER_value(ciphers, i)));
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			break;
+		used += (size_t)n;
+	}
+	sk_SSL_CIPHER_free(ciphers);
+	snprintf(line, sizeof(line), "SECD: -PXY_CERT_CIPHER: [SIP], [%s], cert "
+	    "[%s], cipher [%s]", SSL_get_max_proto_version(ssl) == TLS1_VERSION ?
+	    "TLSv1" : "TLSv1.2", cc->ph->lsc ? "LSC" : "MIC", list);
+	secd(cc->console, "NOT", line);
+}
+
 int
 phone_register(struct phone *ph, const struct register_opts *o,
     struct ucerr *err)
 {
 	struct tls_client_opts topts;
 	struct tls_client tls;
+	struct cert_cipher cc = { ph, o->console };
 	char line[512];
-	const char *version, *cipher;
 	int rc = -1;
 
 	memset(&topts, 0, sizeof(topts));
@@ -256,6 +287,8 @@ phone_register(struct phone *ph, const struct register_opts *o,
 	/* The phone presents its LSC when installed, else its MIC. */
 	topts.cert = ph->lsc ? ph->lsc : ph->mic;
 	topts.key = ph->lsc ? ph->lsc_key : ph->mic_key;
+	topts.before_handshake = log_cert_cipher;
+	topts.hook_arg = &cc;
 	if (ph->lsc == NULL)
 		secd(o->console, "WRN", "SECD: -PXY_NO_LSC: No LSC for [SIP], will "
 		    "try MIC");
@@ -270,11 +303,9 @@ phone_register(struct phone *ph, const struct register_opts *o,
 		}
 		goto out;
 	}
-	version = SSL_get_version(tls.ssl);
-	cipher = SSL_get_cipher_name(tls.ssl);
-	snprintf(line, sizeof(line), "SECD: -PXY_CERT_CIPHER: [SIP], [%s], cert "
-	    "[%s], cipher [%s]", version, ph->lsc ? "LSC" : "MIC", cipher);
-	secd(o->console, "NOT", line);
+	if (o->console != NULL)
+		fprintf(o->console, "%s: TLS established: %s, cipher %s\n", ph->name,
+		    SSL_get_version(tls.ssl), SSL_get_cipher_name(tls.ssl));
 	if (check_call_agent(ph, o, &tls, err) == -1) {
 		ucerr_wrap(err, "%s:%d: not registered", o->host, o->port);
 		goto out;

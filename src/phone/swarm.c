@@ -4,6 +4,9 @@
  * not what is measured; each phone runs the same CAPF state machine as
  * `ucpki phone capf` (capf_client.c).
  */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include <event2/event.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "capf_client.h"
@@ -38,7 +42,9 @@ struct sim_phone {
 	X509			*mic;
 	double			 started;
 	int			 tvs_left;	/* TVS requests still to send */
-	int			 done;
+	int			 connected;	/* TLS handshake completed */
+	int			 starting;	/* inside bufferevent_socket_connect */
+	short			 early_event;	/* what it reported meanwhile */
 };
 
 struct swarm {
@@ -89,16 +95,56 @@ pool_key(void *ctx, const struct key_spec *spec)
 }
 
 static void	start_next(struct swarm *sw);
+static void	count_reason(struct swarm_result *r, const char *fmt, ...)
+		    UC_PRINTF(2, 3);
 
+/* Counts a failure under its reason; distinct reasons are few (refused,
+ * closed during the handshake, a CAPF END_SESSION reason...). */
+static void
+count_reason(struct swarm_result *r, const char *fmt, ...)
+{
+	char what[128];
+	va_list ap;
+	int i;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	for (i = 0; i < r->n_reasons; i++)
+		if (strcmp(r->reasons[i].what, what) == 0) {
+			r->reasons[i].count++;
+			return;
+		}
+	if (r->n_reasons == SWARM_REASONS) {
+		r->other_reasons++;
+		return;
+	}
+	snprintf(r->reasons[r->n_reasons].what, sizeof(r->reasons[0].what),
+	    "%s", what);
+	r->reasons[r->n_reasons++].count = 1;
+}
+
+static void
+phone_finish(struct swarm *sw)
+{
+	sw->active--;
+	sw->finished++;
+	start_next(sw);
+	if (sw->finished == sw->o->devices)
+		event_base_loopexit(sw->base, NULL);
+}
+
+/*
+ * The phone is freed here: callers return at once and touch it no more
+ * (bufferevent_free inside the bufferevent's own callback is deferred
+ * by libevent until the callback returns).
+ */
 static void
 phone_done(struct sim_phone *p, int ok)
 {
 	struct swarm *sw = p->swarm;
 	double ms = (now_s() - p->started) * 1000;
 
-	if (p->done)
-		return;
-	p->done = 1;
 	if (ok) {
 		sw->latencies[sw->r->completed] = ms;
 		sw->r->completed++;
@@ -113,11 +159,32 @@ phone_done(struct sim_phone *p, int ok)
 	capf_client_free(&p->client);
 	X509_free(p->mic);
 	free(p);
-	sw->active--;
-	sw->finished++;
-	start_next(sw);
-	if (sw->finished == sw->o->devices)
-		event_base_loopexit(sw->base, NULL);
+	phone_finish(sw);
+}
+
+/* The CAPF client's own account of a session that did not succeed. */
+static void
+capf_reason(struct sim_phone *p)
+{
+	struct swarm_result *r = p->swarm->r;
+
+	switch (p->client.outcome) {
+	case OUTCOME_NO_ACTION:
+		count_reason(r, "CAPF: no operation pending");
+		break;
+	case OUTCOME_UNKNOWN_DEVICE:
+		count_reason(r, "CAPF: unknown device");
+		break;
+	case OUTCOME_REJECTED:
+		count_reason(r, "CAPF: the server ended the session (reason %d)",
+		    p->client.end_reason);
+		break;
+	case OUTCOME_FAILED:
+		count_reason(r, "CAPF: %s", p->client.message);
+		break;
+	default:
+		break;
+	}
 }
 
 static int
@@ -138,13 +205,17 @@ on_key_delay(evutil_socket_t fd, short what, void *arg)
 	if (capf_client_keygen(&p->client, &out) != CLIENT_SEND ||
 	    send_writer(p, &out) != 0) {
 		writer_free(&out);
+		capf_reason(p);
+		if (p->client.outcome != OUTCOME_FAILED)
+			count_reason(p->swarm->r, "cannot send the key");
 		phone_done(p, 0);
 		return;
 	}
 	writer_free(&out);
 }
 
-static void
+/* Returns -1 when the phone is done (and freed), else 0. */
+static int
 capf_message(struct sim_phone *p, const uint8_t *msg, size_t len)
 {
 	struct writer out;
@@ -178,16 +249,19 @@ capf_message(struct sim_phone *p, const uint8_t *msg, size_t len)
 		break;
 	case CLIENT_DONE:
 		writer_free(&out);
+		capf_reason(p);
 		phone_done(p, p->client.outcome == OUTCOME_INSTALLED ||
 		    p->client.outcome == OUTCOME_DELETED ||
 		    p->client.outcome == OUTCOME_FETCHED);
-		return;
+		return -1;
 	default:
 		writer_free(&out);
+		capf_reason(p);
 		phone_done(p, 0);
-		return;
+		return -1;
 	}
 	writer_free(&out);
+	return 0;
 }
 
 static void
@@ -198,21 +272,27 @@ tvs_send(struct sim_phone *p)
 	p->tvs_left--;
 }
 
-static void
+/* Returns -1 when the phone is done (and freed), else 0. */
+static int
 tvs_message(struct sim_phone *p, const uint8_t *msg, size_t len)
 {
 	struct tvs_msg m;
 
 	if (tvs_msg_decode(msg, len, &m, NULL) == -1 ||
 	    m.command != TVS_VERIFY_RESPONSE || !m.has_status) {
+		count_reason(p->swarm->r, "TVS: not a VERIFY_RESPONSE with a "
+		    "status");
 		phone_done(p, 0);
-		return;
+		return -1;
 	}
 	if (p->tvs_left > 0) {
 		tvs_send(p);
-		return;
+		return 0;
 	}
+	if (m.status != TVS_STATUS_VALID)
+		count_reason(p->swarm->r, "TVS: status %d", m.status);
 	phone_done(p, m.status == TVS_STATUS_VALID);
+	return -1;
 }
 
 static void
@@ -225,27 +305,29 @@ on_read(struct bufferevent *bev, void *arg)
 	uint8_t *data;
 	int rc;
 
-	while (!p->done && (have = evbuffer_get_length(in)) >= header) {
+	while ((have = evbuffer_get_length(in)) >= header) {
 		data = evbuffer_pullup(in, (ssize_t)header);
 		rc = p->swarm->o->tvs ? tvs_msg_need(data, have, &need, NULL) :
 		    capf_msg_need(data, have, &need, NULL);
-		if (rc == -1) {
+		if (rc == -1 || need > CAPF_MESSAGE_MAX) {
+			count_reason(p->swarm->r, "the server sent a malformed "
+			    "message");
 			phone_done(p, 0);
 			return;
 		}
 		if (have < need)
 			return;
 		data = evbuffer_pullup(in, (ssize_t)need);
-		/* Copy: the handlers may free the phone and its buffer. */
+		/* Copy: the handlers may free the phone and its buffer; once
+		 * they say so, p is gone and the loop must not look at it. */
 		{
 			uint8_t msg[CAPF_MESSAGE_MAX];
 
 			memcpy(msg, data, need);
 			evbuffer_drain(in, need);
-			if (p->swarm->o->tvs)
-				tvs_message(p, msg, need);
-			else
-				capf_message(p, msg, need);
+			if ((p->swarm->o->tvs ? tvs_message(p, msg, need) :
+			    capf_message(p, msg, need)) == -1)
+				return;
 		}
 	}
 }
@@ -268,15 +350,63 @@ server_trusted(struct sim_phone *p)
 	return found != -1;
 }
 
+/*
+ * What went wrong on the connection, as one short phrase.  libevent
+ * hands over OpenSSL's queued errors, or SSL_ERROR_SYSCALL (not an
+ * OpenSSL error code) when the socket failed: then errno says why.
+ */
+static void
+connection_reason(struct sim_phone *p, struct bufferevent *bev, short what)
+{
+	struct swarm_result *r = p->swarm->r;
+	const char *stage = p->connected ? "during the session" :
+	    "during the TLS handshake";
+	unsigned long ssl_err = bufferevent_get_openssl_error(bev);
+	int sock_err = EVUTIL_SOCKET_ERROR();
+
+	while (bufferevent_get_openssl_error(bev) != 0)
+		;
+	if (ssl_err != 0 && ERR_GET_LIB(ssl_err) == 0)
+		ssl_err = 0;
+	/* A refused connect reaches us as EOF (dirty shutdowns are allowed),
+	 * with errno telling. */
+	if (!p->connected && sock_err == ECONNREFUSED)
+		count_reason(r, "connection refused");
+	else if (what & BEV_EVENT_TIMEOUT)
+		count_reason(r, "timed out %s", stage);
+	else if ((what & BEV_EVENT_EOF) || (ssl_err != 0 &&
+	    ERR_GET_REASON(ssl_err) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
+		count_reason(r, "closed by the server %s", stage);
+	else if (ssl_err != 0)
+		count_reason(r, "TLS error %s: %s", stage,
+		    ERR_reason_error_string(ssl_err) ?
+		    ERR_reason_error_string(ssl_err) : "unknown");
+	else if (sock_err == ECONNRESET || sock_err == EPIPE)
+		count_reason(r, "reset by the server %s", stage);
+	else if (sock_err != 0)
+		count_reason(r, "connection failed %s: %s", stage,
+		    strerror(sock_err));
+	else
+		count_reason(r, "closed by the server %s", stage);
+}
+
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct sim_phone *p = arg;
 
-	(void)bev;
+	/* libevent may report a failed connect from inside
+	 * bufferevent_socket_connect: start_phone deals with it there. */
+	if (p->starting) {
+		p->early_event = what;
+		return;
+	}
 	if (what & BEV_EVENT_CONNECTED) {
+		p->connected = 1;
 		if (!server_trusted(p)) {
 			p->swarm->r->server_mismatch++;
+			count_reason(p->swarm->r, "the server's certificate is not "
+			    "in the ITL");
 			phone_done(p, 0);
 			return;
 		}
@@ -284,8 +414,11 @@ on_event(struct bufferevent *bev, short what, void *arg)
 			tvs_send(p);
 		return;
 	}
-	if (p->client.state == 0 && !p->swarm->o->tvs)
+	/* A refusal (closed at once, reset, or refused) is a failure with
+	 * its reason, never the end of the swarm. */
+	if (!p->connected)
 		p->swarm->r->connect_failed++;
+	connection_reason(p, bev, what);
 	phone_done(p, 0);
 }
 
@@ -311,6 +444,7 @@ start_phone(struct swarm *sw, long index)
 	struct sim_phone *p = calloc(1, sizeof(*p));
 	struct timeval tv = { sw->o->timeout_s, 0 };
 	SSL *ssl;
+	int rc;
 
 	if (p == NULL)
 		return;
@@ -331,26 +465,35 @@ start_phone(struct swarm *sw, long index)
 		p->client.auth_key = key;
 	}
 	ssl = SSL_new(sw->ctx);
-	p->bev = bufferevent_openssl_socket_new(sw->base, -1, ssl,
-	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
+	p->bev = ssl ? bufferevent_openssl_socket_new(sw->base, -1, ssl,
+	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE) : NULL;
 	sw->active++;
 	if (p->bev == NULL) {
 		SSL_free(ssl);
 		sw->r->connect_failed++;
-		sw->active--;
-		sw->finished++;
+		sw->r->failed++;
+		count_reason(sw->r, "cannot set up a connection");
 		capf_client_free(&p->client);
 		X509_free(p->mic);
 		free(p);
+		phone_finish(sw);
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(p->bev, 1);
 	bufferevent_setcb(p->bev, on_read, NULL, on_event, p);
 	bufferevent_set_timeouts(p->bev, &tv, &tv);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&sw->sin,
-	    sizeof(sw->sin)) == -1) {
+	p->starting = 1;
+	rc = bufferevent_socket_connect(p->bev, (struct sockaddr *)&sw->sin,
+	    sizeof(sw->sin));
+	p->starting = 0;
+	if (rc == -1 || (p->early_event & (BEV_EVENT_ERROR | BEV_EVENT_EOF))) {
 		sw->r->connect_failed++;
+		if (p->early_event != 0)
+			connection_reason(p, p->bev, p->early_event);
+		else
+			count_reason(sw->r, "cannot connect: %s",
+			    strerror(EVUTIL_SOCKET_ERROR()));
 		phone_done(p, 0);
 	}
 }
@@ -448,6 +591,10 @@ swarm_run(const struct swarm_opts *o, struct swarm_result *r,
 
 	memset(&sw, 0, sizeof(sw));
 	memset(r, 0, sizeof(*r));
+	/* A server that closes a connection (a refusal at its limits) makes
+	 * the next write fail with EPIPE: a failure to count, not a signal
+	 * that kills the swarm. */
+	signal(SIGPIPE, SIG_IGN);
 	sw.o = o;
 	sw.r = r;
 	sw.next = 1;

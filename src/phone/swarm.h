@@ -31,12 +31,23 @@ struct swarm_opts {
 	FILE		*record;		/* serials of LSCs stored, or NULL */
 };
 
+#define SWARM_REASONS	16	/* distinct failure reasons kept */
+
+/* Why phones failed, in the words of the first phone that failed so. */
+struct swarm_reason {
+	char		 what[128];
+	long		 count;
+};
+
 struct swarm_result {
 	long		 completed;
 	long		 failed;
 	long		 by_outcome[8];		/* enum capf_client_outcome */
 	long		 connect_failed;
 	long		 server_mismatch;
+	struct swarm_reason reasons[SWARM_REASONS];
+	int		 n_reasons;
+	long		 other_reasons;		/* beyond SWARM_REASONS */
 	double		 wall_s;
 	double		 cpu_user_s, cpu_sys_s;
 	double		 p50_ms, p95_ms, p99_ms, max_ms;

@@ -80,6 +80,14 @@ out:
 }
 
 int
+capf_proof_has_sha2(EVP_PKEY *key)
+{
+	/* PKCS#1 type 1 needs 11 bytes beside the 64-byte digest. */
+	return EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+	    EVP_PKEY_get_size(key) >= 64 + 11;
+}
+
+int
 capf_proof_write(struct writer *w, EVP_PKEY *key, const char *device_name,
     const uint8_t *cert_der, size_t cert_len, struct ucerr *err)
 {
@@ -94,6 +102,8 @@ capf_proof_write(struct writer *w, EVP_PKEY *key, const char *device_name,
 	    &sig_len) == -1)
 		return ucerr_ssl(err, "CAPF: cannot sign SIGNED_DATA");
 	capf_put_bytes(w, CAPF_EL_SIGNED_DATA, sig, sig_len);
+	if (!capf_proof_has_sha2(key))
+		return 0;	/* sign what it can: SHA-1 only */
 	sig_len = sizeof(sig);
 	if (proof_sign(key, EVP_sha512(), name, name_len, cert_der, cert_len,
 	    sig, &sig_len) == -1)
@@ -125,6 +135,12 @@ capf_proof_verify(X509 *cert, const char *device_name, const uint8_t *cert_der,
 	    signed_data, signed_len) == -1)
 		return ucerr_set(err, "CAPF: SIGNED_DATA does not verify with "
 		    "the certificate's key");
+	if (sha2_data == NULL) {
+		if (capf_proof_has_sha2(pub))
+			return ucerr_set(err, "CAPF: SHA2_SIGNED_DATA missing (the "
+			    "certificate's key can make it)");
+		return 0;
+	}
 	reader_init(&r, sha2_data, sha2_len);
 	if (reader_u8(&r, &alg) == -1 || reader_u16(&r, &len) == -1 ||
 	    reader_bytes(&r, len, &sig) == -1 || reader_left(&r) != 0)

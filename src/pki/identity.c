@@ -24,18 +24,25 @@
  */
 const struct purpose_info purposes[] = {
 	{ "tomcat", "tomcat-trust", NULL, PROFILE_SERVER, 1825,
-	    "HTTPS for the web pages and web services (APP-SERVER role)" },
+	    "HTTPS for the web pages and web services (APP-SERVER role)",
+	    KEYS_ANY, NULL },
 	{ "ipsec", "ipsec-trust", NULL, PROFILE_SERVER, 1825,
-	    "IPsec and the backup/restore (DRF) service" },
+	    "IPsec and the backup/restore (DRF) service", KEYS_ANY, NULL },
 	{ "CallManager", "CallManager-trust", NULL, PROFILE_SERVER, 1825,
-	    "SIP/SCCP TLS and TFTP file signing (CCM+TFTP role)" },
+	    "SIP/SCCP TLS and TFTP file signing (CCM+TFTP role)",
+	    KEYS_RSA_FILES, "it signs the ITL, CTL and configuration files, "
+	    "which carry RSA signatures only" },
 	{ "CAPF", "CAPF-trust", "CallManager-trust", PROFILE_CA, 1825,
-	    "the Certificate Authority Proxy Function that issues LSCs" },
+	    "the Certificate Authority Proxy Function that issues LSCs",
+	    KEYS_RSA, "it signs the LSCs, and phones reach it over TLS with "
+	    "RSA (7900 series: RSA key exchange only)" },
 	{ "TVS", "TVS-trust", NULL, PROFILE_SERVER, 1825,
-	    "the Trust Verification Service" },
+	    "the Trust Verification Service", KEYS_RSA, "phones reach it over "
+	    "TLS with RSA (7900 series: RSA key exchange only)" },
 	{ "ITLRecovery", "Phone-SAST-trust", NULL, PROFILE_CA, 7300,
-	    "the cluster's SAST that signs a recovery ITL" },
-	{ NULL, NULL, NULL, PROFILE_SERVER, 0, NULL },
+	    "the cluster's SAST that signs a recovery ITL", KEYS_RSA_FILES,
+	    "it signs the recovery ITL, which carries RSA signatures only" },
+	{ NULL, NULL, NULL, PROFILE_SERVER, 0, NULL, KEYS_ANY, NULL },
 };
 
 const char *const trust_stores[] = {
@@ -141,6 +148,69 @@ identity_params_default(const struct purpose_info *p,
 	params->days = p->default_days;
 }
 
+int
+identity_key_usable(const struct purpose_info *p, const struct key_spec *key,
+    struct ucerr *err)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%s%d", key->is_ec ? "ec" : "rsa",
+	    key->bits);
+	if (p->keys == KEYS_ANY)
+		return 0;
+	if (key->is_ec)
+		return ucerr_set(err, "%s: cannot use an %s key: %s; use rsa2048 "
+		    "(nothing was changed)", p->name, name, p->keys_why);
+	/* Signed files have a slot for 512, 1024, 2048 or 4096-bit keys. */
+	if (p->keys == KEYS_RSA_FILES && key->bits != 1024 &&
+	    key->bits != 2048 && key->bits != 4096)
+		return ucerr_set(err, "%s: cannot use an %s key: %s, of 1024, "
+		    "2048 or 4096 bits; use rsa2048 (nothing was changed)",
+		    p->name, name, p->keys_why);
+	return 0;
+}
+
+static void
+changed_key(const char *purpose, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "identity_changed_at.%s", purpose);
+}
+
+int
+identity_mark_changed(struct store *st, const char *purpose,
+    struct ucerr *err)
+{
+	char key[96], value[32];
+
+	changed_key(purpose, key, sizeof(key));
+	snprintf(value, sizeof(value), "%lld", (long long)clock_now());
+	return store_meta_set(st, key, value, err);
+}
+
+int
+identity_change_guard(struct store *st, const struct purpose_info *p,
+    struct ucerr *err)
+{
+	const char *other = strcmp(p->name, "TVS") == 0 ? "CallManager" :
+	    strcmp(p->name, "CallManager") == 0 ? "TVS" : NULL;
+	char key[96], value[32] = "";
+	long long at;
+
+	if (other == NULL)
+		return 0;
+	changed_key(other, key, sizeof(key));
+	if (store_meta_get(st, key, value, sizeof(value), err) == -1)
+		return -1;
+	if (value[0] == '\0')
+		return 0;	/* as init made it: no phone has seen a change */
+	at = strtoll(value, NULL, 10);
+	if ((long long)clock_now() - at < IDENTITY_GUARD_S)
+		return ucerr_set(err, "%s certificate was modified in the last 5 "
+		    "minutes. Please re-try regenerating %s certificate at a "
+		    "later time", other, p->name);
+	return 0;
+}
+
 /* The CN a purpose gets when none is given (the seeds' naming). */
 static void
 default_cn(const struct purpose_info *p, const struct node_info *node,
@@ -242,7 +312,8 @@ identity_create(struct store *st, const struct purpose_info *p,
 	int rc = -1;
 
 	*cert_out = NULL;
-	if (node_info_load(st, &node, err) == -1)
+	if (identity_key_usable(p, &params->key, err) == -1 ||
+	    node_info_load(st, &node, err) == -1)
 		return -1;
 	if (params->cn != NULL)
 		snprintf(cn, sizeof(cn), "%s", params->cn);
@@ -311,6 +382,7 @@ identity_generate(struct store *st, const struct purpose_info *p,
 	/* The old CAPF stays trusted: phones still hold LSCs it issued. */
 	if (identity_install(st, p, cert, key_file, "self-signed",
 	    strcmp(p->name, "CAPF") != 0, err) == -1 ||
+	    identity_mark_changed(st, p->name, err) == -1 ||
 	    store_csr_delete(st, p->name, err) == -1 ||
 	    store_commit(st, err) == -1) {
 		store_rollback(st);

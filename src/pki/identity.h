@@ -16,6 +16,13 @@
 
 struct store;
 
+/* The keys a purpose can work with. */
+enum purpose_keys {
+	KEYS_ANY,		/* RSA or EC: nothing of ours signs with it */
+	KEYS_RSA,		/* RSA: phones reach it with RSA TLS only */
+	KEYS_RSA_FILES,		/* RSA of a size signed files carry */
+};
+
 struct purpose_info {
 	const char	*name;		/* "CallManager" */
 	const char	*trust_store;	/* where init trusts it: "CallManager-trust" */
@@ -23,6 +30,8 @@ struct purpose_info {
 	enum cert_profile profile;
 	long		 default_days;
 	const char	*description;	/* one line for --help and impact text */
+	enum purpose_keys keys;
+	const char	*keys_why;	/* why, when not KEYS_ANY */
 };
 
 /* NULL when the name is not a purpose (case-insensitive match). */
@@ -61,6 +70,24 @@ struct identity_params {
 
 void	identity_params_default(const struct purpose_info *p,
 	    struct identity_params *params);
+/*
+ * Can the purpose's role use such a key?  Checked before anything
+ * changes: an EC CallManager would leave nothing able to sign the ITL.
+ */
+int	identity_key_usable(const struct purpose_info *p,
+	    const struct key_spec *key, struct ucerr *err);
+
+/*
+ * The seeds: CallManager and TVS are not changed within 5 minutes of
+ * each other (phones verify a new ITL with the other one).  The clock
+ * starts at a regeneration or an upload (identity_mark_changed); the
+ * identities init makes are no change any phone has seen.
+ */
+#define IDENTITY_GUARD_S	300
+int	identity_mark_changed(struct store *st, const char *purpose,
+	    struct ucerr *err);
+int	identity_change_guard(struct store *st, const struct purpose_info *p,
+	    struct ucerr *err);
 int	identity_generate(struct store *st, const struct purpose_info *p,
 	    const struct identity_params *params, struct ucerr *err);
 

@@ -16,6 +16,8 @@
 
 #define DAY 86400
 
+static int	notify(struct store *, struct monitor_report *, struct ucerr *);
+
 int
 monitor_config_load(struct store *st, struct monitor_config *c,
     struct ucerr *err)
@@ -55,9 +57,9 @@ struct ctx {
 	struct ucerr		*err;
 };
 
-/* Raised already within the notification period? Else record it now. */
+/* Notified already within the notification period? */
 static int
-dedup(struct ctx *c, const char *subject, const char *alarm)
+notified(struct ctx *c, const char *subject, const char *alarm)
 {
 	sqlite3_stmt *stmt;
 	int64_t last = -1;
@@ -70,16 +72,36 @@ dedup(struct ctx *c, const char *subject, const char *alarm)
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		last = sqlite3_column_int64(stmt, 0);
 	sqlite3_finalize(stmt);
-	if (last >= 0 && c->now - last < c->cfg->frequency_s)
-		return 1;
-	if (store_prepare(c->st, "INSERT OR REPLACE INTO monitor_alarm (subject, "
-	    "alarm, raised_at) VALUES (?, ?, ?)", &stmt, NULL) == 0) {
-		sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, (int64_t)c->now);
-		store_step_done(c->st, stmt, "monitor", NULL);
+	return last >= 0 && c->now - last < c->cfg->frequency_s;
+}
+
+/* Records the new alarms as notified now, in one transaction. */
+static int
+mark_notified(struct store *st, const struct monitor_report *r, time_t now,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int i;
+
+	if (store_begin(st, err) == -1)
+		return -1;
+	for (i = 0; i < r->n_alarms; i++) {
+		if (r->alarms[i].repeated)
+			continue;
+		if (store_prepare(st, "INSERT OR REPLACE INTO monitor_alarm "
+		    "(subject, alarm, raised_at) VALUES (?, ?, ?)", &stmt,
+		    err) == -1)
+			goto fail;
+		sqlite3_bind_text(stmt, 1, r->alarms[i].key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, r->alarms[i].alarm, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 3, (int64_t)now);
+		if (store_step_done(st, stmt, "monitor", err) == -1)
+			goto fail;
 	}
-	return 0;
+	return store_commit(st, err);
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 static struct monitor_alarm *
@@ -97,8 +119,9 @@ raise_alarm(struct ctx *c, const char *alarm, const char *where,
 	snprintf(a->alarm, sizeof(a->alarm), "%s", alarm);
 	snprintf(a->where, sizeof(a->where), "%s", where);
 	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(a->key, sizeof(a->key), "%s", subject);
 	a->days_left = days;
-	a->repeated = dedup(c, subject, alarm);
+	a->repeated = notified(c, subject, alarm);
 	if (!a->repeated)
 		log_warn("monitor: %s: %s/%s: %ld day(s) left", alarm, where, name,
 		    days);
@@ -230,20 +253,39 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	    store_trust_each(st, NULL, on_trust, &c, err) != 0 ||
 	    store_device_each(st, NULL, on_device, &c, err) != 0;
 	sk_X509_CRL_pop_free(c.crls, X509_CRL_free);
-	if (rc)
+	if (rc) {
+		monitor_report_free(r);
 		return -1;
+	}
 	/* Until the ITLRecovery certificate has been exported once. */
 	if (store_meta_get(st, "exported.ITLRecovery", exported,
 	    sizeof(exported), err) == 0)
 		backup_alarm(&c);
-	return monitor_mail(st, r, err);
+	if (notify(st, r, err) == -1) {
+		monitor_report_free(r);
+		return -1;
+	}
+	/* Not delivered: not notified, so raised again on the next run. */
+	if (r->mail_tried && !r->mail_delivered)
+		return 0;
+	if (mark_notified(st, r, now, err) == -1) {
+		monitor_report_free(r);
+		return -1;
+	}
+	return 0;
 }
 
-/* One e-mail with the alarms raised this run (not the repeated ones). */
-int
-monitor_mail(struct store *st, struct monitor_report *r, struct ucerr *err)
+/*
+ * One e-mail with the alarms new this run (not the repeated ones).  -1
+ * only for a local failure; an SMTP server that cannot be reached or
+ * refuses the mail is noted in the report.
+ */
+static int
+notify(struct store *st, struct monitor_report *r, struct ucerr *err)
 {
 	char to[512], url[256], node[256], line[1024], text[400], *body;
+	char from[300], subject[300];
+	struct ucerr why;
 	size_t len = 0, cap = 4096;
 	int i, fresh = 0;
 
@@ -273,15 +315,17 @@ monitor_mail(struct store *st, struct monitor_report *r, struct ucerr *err)
 		strcat(body, line);
 	}
 	if (fresh > 0) {
-		char from[300], subject[300];
-
 		snprintf(from, sizeof(from), "ucpki@%s", node[0] ? node : "localhost");
 		snprintf(subject, sizeof(subject), "ucpki certificate monitor on "
 		    "%s: %d alarm(s)", node, fresh);
-		if (mail_send(url, from, to, subject, body, err) == -1) {
-			log_error("monitor: %s", err->msg);
-			free(body);
-			return -1;
+		r->mail_tried = 1;
+		if (mail_send(url, from, to, subject, body, &why) == 0) {
+			r->mail_delivered = 1;
+		} else {
+			snprintf(r->mail_error, sizeof(r->mail_error), "%s",
+			    why.msg);
+			log_error("monitor: e-mail not delivered: %s; will retry "
+			    "on the next run", why.msg);
 		}
 	}
 	free(body);
@@ -317,6 +361,12 @@ monitor_report_json(struct json *j, const struct monitor_report *r)
 		json_object_end(j);
 	}
 	json_array_end(j);
+	if (r->mail_tried) {
+		json_object_begin(j, "email");
+		json_bool(j, "delivered", r->mail_delivered);
+		json_string(j, "error", r->mail_delivered ? NULL : r->mail_error);
+		json_object_end(j);
+	}
 	json_object_begin(j, "lsc_expiring");
 	json_int(j, "30_days", r->lsc_expiring[0]);
 	json_int(j, "60_days", r->lsc_expiring[1]);

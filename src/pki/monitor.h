@@ -3,7 +3,9 @@
  * entry and every current LSC against the seeds' alarm catalogue
  * (CertValidLessthanADay, CertValidfor7days, CertValidLessThanMonth,
  * CertValidityOver30Days, ITLRecoveryCertBackup), one alarm per
- * certificate per notification period.
+ * certificate per notification period.  An alarm counts as notified
+ * only once its e-mail is delivered (or at once when no e-mail is set
+ * up): when the SMTP server is down it is raised again on the next run.
  */
 #ifndef UCPKI_MONITOR_H
 #define UCPKI_MONITOR_H
@@ -29,6 +31,7 @@ struct monitor_alarm {
 	time_t	 not_after;		/* of the certificate; 0 for other alarms */
 	char	 detail[320];		/* what to do, for alarms without a date */
 	int	 repeated;		/* within the period: not raised again */
+	char	 key[200];		/* what de-duplication knows it by */
 };
 
 struct monitor_report {
@@ -37,17 +40,22 @@ struct monitor_report {
 	long			 lsc_expiring[3];	/* within 30/60/90 days */
 	long			 checked;
 	time_t			 now;		/* when the run looked */
+	int			 mail_tried;	/* an e-mail was due */
+	int			 mail_delivered;
+	char			 mail_error[256];	/* why not, when not */
 };
 
 int	monitor_config_load(struct store *st, struct monitor_config *c,
 	    struct ucerr *err);
-/* Checks everything; records raised alarms for de-duplication. */
+/*
+ * Checks everything, e-mails the new alarms when monitor.email and
+ * monitor.smtp are set, and records them as notified once delivered.
+ * An e-mail not delivered is no failure of the run: r->mail_error says
+ * why, and those alarms are raised again next time.
+ */
 int	monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
 void	monitor_report_free(struct monitor_report *r);
-/* E-mails the new alarms when monitor.email and monitor.smtp are set. */
-int	monitor_mail(struct store *st, struct monitor_report *r,
-	    struct ucerr *err);
 void	monitor_report_json(struct json *j, const struct monitor_report *r);
 /* "expires in 12 days (2026-12-13 10:00:00 UTC)", "expired 3 days ago
  * (...)" or what the alarm asks for (ITLRecovery: how to back it up). */

@@ -407,10 +407,14 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	is_mic = looks_like_mic(cert, type);
 	*cause = is_mic ? FAIL_INVALID_MIC : FAIL_INVALID_LSC;
 	*why = "SIGNED_DATA missing";
-	if (capf_msg_bytes(m, CAPF_EL_SIGNED_DATA, &sig, &sig_len, NULL) == -1 ||
-	    capf_msg_bytes(m, CAPF_EL_SHA2_SIGNED_DATA, &sha2, &sha2_len,
-	    NULL) == -1)
+	if (capf_msg_bytes(m, CAPF_EL_SIGNED_DATA, &sig, &sig_len, NULL) == -1)
 		goto out;
+	/* Absent for keys too small for SHA-512 (capf_proof_verify says). */
+	if (capf_msg_bytes(m, CAPF_EL_SHA2_SIGNED_DATA, &sha2, &sha2_len,
+	    NULL) == -1) {
+		sha2 = NULL;
+		sha2_len = 0;
+	}
 	*why = "the certificate's signed data does not verify";
 	if (capf_proof_verify(cert, s->dev.name, der, der_len, sig, sig_len,
 	    sha2, sha2_len, &err) == -1)

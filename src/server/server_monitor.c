@@ -22,8 +22,9 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		log_error("monitor: %s", err.msg);
 		return;
 	}
-	log_info("monitor: %ld certificates checked, %d alarm(s)", r.checked,
-	    r.n_alarms);
+	log_info("monitor: %ld certificates checked, %d alarm(s)%s", r.checked,
+	    r.n_alarms, r.mail_tried && !r.mail_delivered ? "; e-mail not "
+	    "delivered, will retry on the next run" : "");
 	monitor_report_free(&r);
 }
 

@@ -45,6 +45,14 @@ check "B's CallManager listening" start_peer
 refuses "registration with A's LSC fails" "not registered: the server rejected the phone's LSC (unknown CA)" \
 	--home "$P" phone register $PHONE --server 127.0.0.1:$SIP --itl "$W/b-itl.tlv"
 contains "the seeds' alert line" "$OUT" "-STATE_SSL3_ALERT: SSL3 alert [read]:[fatal]:[unknown CA]"
+# As in the seeds' console log: the phone logs the certificate it offers
+# before the handshake's outcome, then the alert.
+check "PXY_CERT_CIPHER, then the alert" python3 -c '
+import sys
+lines = sys.argv[1].splitlines()
+cipher = [i for i, l in enumerate(lines) if "SECD: -PXY_CERT_CIPHER: [SIP], [TLSv1.2], cert [LSC], cipher [" in l]
+alert = [i for i, l in enumerate(lines) if "-STATE_SSL3_ALERT: SSL3 alert [read]:[fatal]:[unknown CA]" in l]
+assert len(cipher) == 1 and len(alert) == 1 and cipher[0] < alert[0], lines' "$OUT"
 contains "not registered" "$OUT" "$PHONE: Not registered"
 check "exit status 1" test "$RC" -eq 1
 

@@ -103,7 +103,27 @@ contains "chain shown" "$OUT" "1: CN=Diag Issuing CA"
 contains "verified" "$OUT" "the server's chain verifies"
 refuses "probe: wrong name" "error(s) found" probe 127.0.0.1:$P --trust root.pem --name cucm.example.test
 contains "the Expressway wording" "$OUT" "Server presented certificate that does not match host cucm.example.test"
+contains "names the CA file it verified against" "$OUT" "verified against root.pem (1 certificate)"
 refuses "probe: untrusted" "error(s) found" probe 127.0.0.1:$P --trust wild.pem --name leaf.example.test
+contains "the root is not trusted" "$OUT" "its issuer CN=Diag Root is neither presented by the server nor trusted"
+ok "probe --trust with a store of the home" probe 127.0.0.1:$P --trust tomcat-trust --name leaf.example.test
+contains "names the store it verified against" "$OUT" "verified against tomcat-trust of $UCPKI_HOME"
+# Without --trust: the system's CA store, and the output says so.
+refuses "probe without --trust: a private root is not in the system store" "error(s) found" \
+	probe 127.0.0.1:$P --name leaf.example.test
+contains "says it used the system's CA store" "$OUT" "verified against the system's CA store ("
+SSL_CERT_FILE=$W/root.pem run probe 127.0.0.1:$P --name leaf.example.test
+check "the system store as OpenSSL finds it (SSL_CERT_FILE)" test "$RC" -eq 0
+contains "names the file the system store came from" "$OUT" "the server's chain verifies against the system's CA store ($W/root.pem,"
+# A server that sends only its own certificate: the server's fault, not the client's trust.
+N=$(free_port)
+openssl s_server -accept "$N" -cert leaf.pem -key leaf.key -www -quiet >/dev/null 2>&1 &
+on_exit_kill $!
+check "s_server (no intermediate) up" wait_port "$N"
+refuses "probe: the server left out its intermediate" "error(s) found" probe 127.0.0.1:$N --trust root.pem --name leaf.example.test
+contains "says the server left it out" "$OUT" "the server left out its intermediate: it presented no certificate for its issuer CN=Diag Issuing CA"
+contains "tells the server to send its chain" "$OUT" "configure the server to send its full chain"
+lacks "does not blame the client's trust" "$OUT" "neither presented by the server nor trusted"
 Q=$(free_port)
 openssl s_server -accept "$Q" -cert leaf.pem -cert_chain int.pem -key leaf.key -Verify 1 -verify_return_error -CAfile root.pem -www -quiet >/dev/null 2>&1 &
 on_exit_kill $!
@@ -112,22 +132,31 @@ refuses "probe with an untrusted client certificate" "error(s) found" probe 127.
 contains "tlsv1 alert unknown ca" "$OUT" "tlsv1 alert unknown ca"
 refuses "probe nothing listening" "cannot connect" probe 127.0.0.1:1
 
-# --- captures --------------------------------------------------------------------------------
-ok "pcap: MIC" pcap "$DATA/register-mic.pcap"
-contains "MIC presented" "$OUT" "the phone presented its MIC"
-ok "pcap: LSC" pcap "$DATA/register-lsc.pcap" --extract "$W/extracted"
-contains "LSC presented" "$OUT" "the phone presented its LSC"
-check "certificates extracted as PEM" openssl x509 -in "$W/extracted/conn1-client-0.pem" -noout
-ok "pcap: unknown CA" pcap "$DATA/register-unknown-ca.pcap" --json
-check "alert from the server: unknown_ca" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=d["connections"][0]; assert c["server"]["alerts"][0]["description"]=="unknown_ca" and c["client"]["presented"]=="LSC"' "$OUT"
-ok "pcap: TLS 1.3" pcap "$DATA/tls13.pcap"
-contains "reported as encrypted" "$OUT" "TLSv1.3: handshake encrypted"
-head -c 2000 "$DATA/register-lsc.pcap" >cut.pcap
-refuses "truncated capture" "truncated capture" pcap cut.pcap
+# --- captures: each one as pcap and as pcapng (tshark's default) ----------------------------
+for fmt in pcap pcapng; do
+	ok "$fmt: MIC" pcap "$DATA/register-mic.$fmt"
+	contains "$fmt: MIC presented" "$OUT" "the phone presented its MIC"
+	ok "$fmt: LSC" pcap "$DATA/register-lsc.$fmt" --extract "$W/extracted-$fmt"
+	contains "$fmt: LSC presented" "$OUT" "the phone presented its LSC"
+	check "$fmt: certificates extracted as PEM" openssl x509 -in "$W/extracted-$fmt/conn1-client-0.pem" -noout
+	ok "$fmt: unknown CA" pcap "$DATA/register-unknown-ca.$fmt" --json
+	check "$fmt: alert from the server: unknown_ca" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); c=d["connections"][0]; assert d["packets"]==12 and c["server"]["alerts"][0]["description"]=="unknown_ca" and c["client"]["presented"]=="LSC"' "$OUT"
+	ok "$fmt: TLS 1.3" pcap "$DATA/tls13.$fmt"
+	contains "$fmt: reported as encrypted" "$OUT" "TLSv1.3: handshake encrypted"
+	head -c 2000 "$DATA/register-lsc.$fmt" >cut.$fmt
+	refuses "$fmt: truncated capture" "truncated capture" pcap cut.$fmt
+done
+check "both formats, the same findings" cmp <("$UCPKI" pcap "$DATA/register-lsc.pcap" --json) <("$UCPKI" pcap "$DATA/register-lsc.pcapng" --json)
+run pcap - <"$DATA/register-unknown-ca.pcapng"
+check "pcap - reads standard input" test "$RC" -eq 0
+contains "named as standard input" "$OUT" "standard input: 12 packets, 1 TLS connection(s)"
+contains "from standard input: the alert" "$OUT" "alert from the server (127.0.0.1:48469): fatal unknown_ca (48)"
 head -c 500 /dev/urandom >junk.pcap
-refuses "not a capture" "not a pcap file" pcap junk.pcap
+refuses "not a capture" "not a pcap or pcapng file" pcap junk.pcap
 printf '\x0a\x0d\x0d\x0a' >ng.pcap
-refuses "pcapng explained" "editcap -F pcap" pcap ng.pcap
+refuses "a pcapng header cut short" "not a pcap or pcapng file" pcap ng.pcap
+: >empty.pcap
+refuses "an empty file" "empty or shorter than a header" pcap empty.pcap
 
 # --- phone logs (lines from the seeds) -----------------------------------------------------------
 cat >phone.log <<'LOG'
@@ -144,8 +173,25 @@ for p in PXY_NO_LSC "PXY_CERT_CIPHER LSC" "SSL3 alert unknown CA" NXDOMAIN "CAPF
 	contains "diagnose: $p" "$OUT" "$p"
 done
 contains "a fix is given" "$OUT" "fix: delete the LSC on the phone"
+contains "then a summary" "$OUT" "summary: 7 causes in 7 lines:"
 ok "diagnose --json" diagnose phone.log --json
 check "seven findings" python3 -c 'import json,sys; assert len(json.loads(sys.argv[1]))==7' "$OUT"
+# A phone retrying for minutes: the same two causes on 50 lines each.
+for i in $(seq 1 50); do
+	echo "3469 NOT 00:01:31.935298 SECD: -PXY_CERT_CIPHER: [SCCP], [TLSv1], cert [LSC], cipher [AES256-SHA:AES128-SHA]"
+	echo "3486 ERR 00:01:31.938954 SECD: -STATE_SSL3_ALERT: SSL3 alert [read]:[fatal]:[unknown CA]"
+	echo "3487 INF 00:01:32.000000 SECD: retrying"
+done >retry.log
+ok "diagnose a log that repeats" diagnose retry.log
+check "each cause printed once" test "$(grep -c '^  cause: ' <<<"$OUT")" -eq 2
+check "each fix printed once" test "$(grep -c '^  fix: ' <<<"$OUT")" -eq 2
+contains "the lines it explains" "$OUT" "SSL3 alert unknown CA: 50 lines (2, 5, 8, 11,"
+contains "the last of them" "$OUT" ", ... 149)"
+contains "a few quoted" "$OUT" "  line 2: 3486 ERR 00:01:31.938954 SECD: -STATE_SSL3_ALERT"
+contains "the rest counted" "$OUT" "(47 more lines like these)"
+contains "the summary" "$OUT" "summary: 2 causes in 100 lines: PXY_CERT_CIPHER LSC (50), SSL3 alert unknown CA (50)"
+ok "diagnose --json of the repeats" diagnose retry.log --json
+check "json: one entry per cause, with its lines" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert [(c["pattern"],c["count"],c["lines"][:2],c["last_line"]) for c in d]==[("PXY_CERT_CIPHER LSC",50,[1,4],148),("SSL3 alert unknown CA",50,[2,5],149)]' "$OUT"
 echo "2026-11-22T10:00:00Z INF capf: SEP001122334455 from 10.0.0.5:5000: Install/Upgrade, By Authentication String: Upgrade Failed: Invalid Authentication String: wrong authentication string" >ucpki.log
 ok "diagnose ucpki's own log" diagnose ucpki.log
 contains "string cause" "$OUT" "the string keyed in on the phone differs"

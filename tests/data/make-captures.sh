@@ -2,7 +2,12 @@
 # Records the captures under tests/data/ that tests/cli/diag.sh reads:
 # a simulated phone registering over TLS 1.2 to openssl s_server with its
 # MIC, with an LSC, rejected with an unknown-CA alert, and one TLS 1.3
-# handshake.  Needs tshark (apt-get install tshark; root, loopback):
+# handshake.  Each is written twice, as classic pcap and as pcapng (what
+# tshark and Wireshark write by default), the pcapng copy made from the
+# same packets with editcap:  editcap -F pcapng NAME.pcap NAME.pcapng
+# Needs tshark, which brings editcap (apt-get install tshark
+# wireshark-common; root, loopback).  Only to re-record: the captures are
+# committed, and the tests need neither.
 #   bash tests/data/make-captures.sh build/ucpki
 set -euo pipefail
 U=$(realpath "${1:-build/ucpki}")
@@ -34,7 +39,8 @@ capture() { # NAME CAFILE COMMAND...
 	kill $server $shark
 	wait $shark 2>/dev/null || true
 	cp "$T/$name.pcap" "$OUT/$name.pcap"
-	echo "$OUT/$name.pcap"
+	editcap -F pcapng "$OUT/$name.pcap" "$OUT/$name.pcapng"
+	echo "$OUT/$name.pcap $OUT/$name.pcapng"
 }
 
 reg() { "$U" --home "$T/c" phone register SEP0000000CAF01 --server "127.0.0.1:$1"; }

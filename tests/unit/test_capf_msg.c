@@ -342,6 +342,66 @@ proofs_ec(void **state)
 	proof_round_trip("ec521", 0);
 }
 
+/* A 512-bit RSA key (an old LSC) cannot pad a SHA-512 digest: it signs
+ * SIGNED_DATA alone, which passes for it and for no key that can do more. */
+static void
+proofs_rsa512_sign_what_they_can(void **state)
+{
+	struct key_spec spec;
+	struct capf_msg m;
+	struct ucerr err;
+	struct writer w;
+	EVP_PKEY *key = NULL, *big = NULL;
+	X509 *cert, *big_cert;
+	uint8_t *der = NULL, *big_der = NULL;
+	const uint8_t *sig, *sha2;
+	size_t der_len, big_len, sig_len, sha2_len;
+
+	(void)state;
+	assert_int_equal(key_spec_parse("rsa512", &spec, &err), 0);
+	assert_int_equal(key_generate(&spec, &key, &err), 0);
+	assert_int_equal(capf_proof_has_sha2(key), 0);
+	cert = self_signed(key, "SEP001122334455");
+	assert_int_equal(cert_to_der(cert, &der, &der_len, &err), 0);
+	capf_msg_begin(&w, CAPF_AUTH_RESPONSE, 7);
+	assert_int_equal(capf_proof_write(&w, key, device, der, der_len, &err), 0);
+	assert_int_equal(capf_msg_end(&w), 0);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_bytes(&m, CAPF_EL_SIGNED_DATA, &sig, &sig_len,
+	    &err), 0);
+	assert_int_equal(sig_len, 64);
+	assert_int_equal(capf_msg_bytes(&m, CAPF_EL_SHA2_SIGNED_DATA, &sha2,
+	    &sha2_len, &err), -1);
+	check_raw_rsa_padding(key, sig, sig_len, EVP_sha1(), der, der_len);
+	assert_int_equal(capf_proof_verify(cert, device, der, der_len, sig,
+	    sig_len, NULL, 0, &err), 0);
+
+	/* A key that can make SHA2_SIGNED_DATA must send it. */
+	assert_int_equal(key_spec_parse("rsa1024", &spec, &err), 0);
+	assert_int_equal(key_generate(&spec, &big, &err), 0);
+	assert_int_equal(capf_proof_has_sha2(big), 1);
+	big_cert = self_signed(big, "SEP001122334455");
+	assert_int_equal(cert_to_der(big_cert, &big_der, &big_len, &err), 0);
+	writer_free(&w);
+	capf_msg_begin(&w, CAPF_AUTH_RESPONSE, 7);
+	assert_int_equal(capf_proof_write(&w, big, device, big_der, big_len,
+	    &err), 0);
+	assert_int_equal(capf_msg_end(&w), 0);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_bytes(&m, CAPF_EL_SIGNED_DATA, &sig, &sig_len,
+	    &err), 0);
+	assert_int_equal(capf_proof_verify(big_cert, device, big_der, big_len,
+	    sig, sig_len, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "SHA2_SIGNED_DATA missing"));
+	writer_free(&w);
+	free(der);
+	free(big_der);
+	X509_free(cert);
+	X509_free(big_cert);
+	EVP_PKEY_free(key);
+	EVP_PKEY_free(big);
+}
+
 static void
 sudi_round_trip(void **state)
 {
@@ -509,6 +569,7 @@ main(void)
 		cmocka_unit_test(writer_refuses_oversized_messages),
 		cmocka_unit_test(proofs_rsa),
 		cmocka_unit_test(proofs_ec),
+		cmocka_unit_test(proofs_rsa512_sign_what_they_can),
 		cmocka_unit_test(sudi_round_trip),
 		cmocka_unit_test(lsc_profile),
 	};
