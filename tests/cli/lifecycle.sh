@@ -98,7 +98,7 @@ contains "3 days: CertValidfor7days" "$(alarms)" "CertValidfor7days"
 UCPKI_NOW=$(( now + 1825 * day - 3600 )) run --home "$M" monitor --once --json
 contains "an hour: CertValidLessthanADay" "$(alarms)" "CertValidLessthanADay"
 UCPKI_NOW=$(( now + 1826 * day )) run --home "$M" monitor --once
-contains "expired: still CertValidLessthanADay, with negative days" "$OUT" "day(s) left"
+contains "expired: still CertValidLessthanADay, said as expired N days ago" "$OUT" "expired 1 day ago"
 ok "start notifications 60 days ahead" --home "$M" monitor config --start-days 60 --frequency 7d
 contains "config shown" "$OUT" "frequency 604800s"
 UCPKI_NOW=$(( now + (1825 - 45) * day )) run --home "$M" monitor --once --json
