@@ -307,11 +307,26 @@ group_words(int argc, char **argv)
 	return 0;
 }
 
+/* The first n words of argv joined by spaces, for messages. */
+static const char *
+join_words(int n, char **argv, char *out, size_t outlen)
+{
+	size_t used = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < n && used < outlen; i++)
+		used += (size_t)snprintf(out + used, outlen - used, "%s%s",
+		    i ? " " : "", argv[i]);
+	return out;
+}
+
 /* `ucpki help [COMMAND...]`: the same as COMMAND --help. */
 static int
 help(struct cli *cli, int argc, char **argv)
 {
 	const struct command *c = find_command(argc, argv);
+	char words[256];
 	int n;
 
 	if (argc == 0) {
@@ -326,7 +341,8 @@ help(struct cli *cli, int argc, char **argv)
 		print_group_help(stdout, n, argv);
 		return 0;
 	}
-	ucerr_set(&cli->err, "help: no command '%s' (see ucpki --help)", argv[0]);
+	ucerr_set(&cli->err, "help: no command '%s' (see ucpki --help)",
+	    join_words(argc, argv, words, sizeof(words)));
 	return 2;
 }
 
@@ -335,6 +351,7 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 {
 	const struct command *best;
 	struct args a;
+	char words[256], group[256];
 	int n, rc;
 
 	if (argc == 0) {
@@ -362,8 +379,10 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 			return 2;
 		}
 		if (n > 0)
-			ucerr_set(&cli->err, "unknown command '%s %s' (see ucpki "
-			    "help %s)", argv[0], argv[n], argv[0]);
+			ucerr_set(&cli->err, "unknown command '%s' (see ucpki "
+			    "help %s)", join_words(n + 1, argv, words,
+			    sizeof(words)), join_words(n, argv, group,
+			    sizeof(group)));
 		else
 			ucerr_set(&cli->err, "unknown command '%s' (see ucpki "
 			    "--help)", argv[0]);

@@ -37,8 +37,10 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 	char text[400];
 	int i, rc = 0;
 
-	if (monitor_run(st, clock_now(), &r, &cli->err) == -1)
+	if (monitor_run(st, clock_now(), &r, &cli->err) == -1) {
+		monitor_report_free(&r);	/* a failed mail still found alarms */
 		return -1;
+	}
 	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
 		json_object_begin(&j, NULL);
