@@ -245,7 +245,8 @@ store_tvs_add(struct store *st, X509 *cert, const uint8_t *roles,
 	rc = store_step_done(st, stmt, "tvs", err);
 	OPENSSL_free(der);
 	if (rc == -1)
-		return ucerr_set(err, "tvs: %.16s…: already known to TVS", sha);
+		return store_was_duplicate(st) ? ucerr_set(err, "tvs: %.16s…: "
+		    "already known to TVS", sha) : -1;
 	return 0;
 }
 

@@ -93,22 +93,55 @@ static const char *const migrations[] = {
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+int
+store_fail(struct store *st, int rc, const char *what, struct ucerr *err)
+{
+	st->last_rc = rc & 0xff;
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return ucerr_set(err, "store: %s: already exists", what);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		/* Not a fault of the request: someone else's transaction
+		 * outlasted the busy timeout. */
+		return ucerr_set(err, "%s: database is locked by another "
+		    "process; try again", st->path);
+	case SQLITE_READONLY:
+		return ucerr_set(err, "%s: read-only (this command changes the "
+		    "store and needs write access)", st->path);
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		/* The file itself is the problem: name it. */
+		return ucerr_set(err, "%s: %s", st->path, sqlite3_errstr(rc));
+	default:
+		return ucerr_set(err, "store: %s: %s", what,
+		    sqlite3_errmsg(st->db));
+	}
+}
+
+int
+store_was_duplicate(const struct store *st)
+{
+	return st->last_rc == SQLITE_CONSTRAINT;
+}
+
 static int
 db_error(struct store *st, struct ucerr *err, const char *what)
 {
-	return ucerr_set(err, "store: %s: %s", what, sqlite3_errmsg(st->db));
+	return store_fail(st, sqlite3_extended_errcode(st->db), what, err);
 }
 
 int
 store_exec(struct store *st, const char *sql, struct ucerr *err)
 {
-	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		ucerr_set(err, "store: %s", msg ? msg : "exec failed");
-		sqlite3_free(msg);
-		return -1;
-	}
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "exec", err);
 	return 0;
 }
 
@@ -116,8 +149,10 @@ int
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
     struct ucerr *err)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_error(st, err, "prepare");
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "prepare", err);
 	return 0;
 }
 
@@ -128,11 +163,9 @@ store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 {
 	int rc = sqlite3_step(stmt);
 
+	st->last_rc = 0;
 	if (rc != SQLITE_DONE) {
-		if (rc == SQLITE_CONSTRAINT)
-			ucerr_set(err, "store: %s: already exists", what);
-		else
-			db_error(st, err, what);
+		store_fail(st, rc, what, err);
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -177,7 +210,7 @@ store_open(const char *home, int create, struct ucerr *err)
 {
 	struct store *st;
 	char path[4096];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -196,14 +229,13 @@ store_open(const char *home, int create, struct ucerr *err)
 		    dir_make(path, 0700, err) == -1)
 			goto fail;
 	}
-	if (path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+	if (path_join(st->path, sizeof(st->path), home, "ucpki.db", err) == -1)
 		goto fail;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-		ucerr_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
-		    "cannot open");
+	if ((rc = sqlite3_open_v2(st->path, &st->db, flags, NULL)) != SQLITE_OK) {
+		store_fail(st, rc, "open", err);
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
 	if (store_exec(st, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err) == -1)
 		goto fail;
@@ -541,8 +573,9 @@ store_trust_add(struct store *st, const struct trust_row *row,
 	sqlite3_bind_int64(stmt, 5, row->added_at ? row->added_at :
 	    (int64_t)time(NULL));
 	if (store_step_done(st, stmt, "trust", err) == -1)
-		return ucerr_set(err, "%s/%s.pem: already in the trust store "
-		    "(same name or same certificate)", row->store, row->name);
+		return store_was_duplicate(st) ? ucerr_set(err, "%s/%s.pem: "
+		    "already in the trust store (same name or same certificate)",
+		    row->store, row->name) : -1;
 	return 0;
 }
 
