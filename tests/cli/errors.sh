@@ -59,4 +59,28 @@ with open(sys.argv[1], "r+b") as f:
 refuses "damaged database pages" "$TEST_TMP/malformed/ucpki.db: database disk image is malformed" \
 	--home "$TEST_TMP/malformed" cert list own
 
+# --- a bundle with a duplicate: the new ones added, the duplicate reported ------
+mkca() { # NAME: a self-signed CA in $TEST_TMP/NAME.pem
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TEST_TMP/$1.key" \
+		-out "$TEST_TMP/$1.pem" -subj "/CN=$1" -days 30 2>/dev/null
+}
+mkca CA-A
+mkca CA-B
+mkca CA-C
+ok "trust CA-A" trust add CallManager-trust "$TEST_TMP/CA-A.pem"
+cat "$TEST_TMP/CA-B.pem" "$TEST_TMP/CA-A.pem" "$TEST_TMP/CA-C.pem" >"$TEST_TMP/bundle.pem"
+ok "a bundle with one certificate already trusted" trust add CallManager-trust "$TEST_TMP/bundle.pem"
+contains "the new one is added" "$OUT" "CallManager-trust/CA-B.pem: Trust Certificate added"
+contains "the duplicate is reported and skipped" "$OUT" "CallManager-trust/CA-A.pem: already in CallManager-trust; skipped"
+contains "the one after the duplicate is added" "$OUT" "CallManager-trust/CA-C.pem: Trust Certificate added"
+lacks "the duplicate is not reported added" "$OUT" "CA-A.pem: Trust Certificate added"
+ok "list the store" cert list trust CallManager-trust
+contains "what was reported added is there (B)" "$OUT" "CallManager-trust/CA-B.pem"
+contains "what was reported added is there (C)" "$OUT" "CallManager-trust/CA-C.pem"
+before=$(home_digest)
+refuses "the same bundle again: nothing new" "CallManager-trust: all 3 certificates are already in the trust store; nothing added" \
+	trust add CallManager-trust "$TEST_TMP/bundle.pem"
+check "nothing printed as added" test -z "$OUT"
+check "store unchanged" test "$before" = "$(home_digest)"
+
 finish
