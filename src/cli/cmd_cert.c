@@ -222,6 +222,9 @@ cmd_cert_show(struct cli *cli, const struct args *a)
 	if (rc == 0) {
 		rc = cli_show_cert(cli, a, cert, "purpose", p->name, row.type);
 		X509_free(cert);
+	} else {
+		ucerr_wrap(&cli->err, "%s/%s.pem in the store", p->name,
+		    p->name);
 	}
 	identity_row_free(&row);
 	return rc;

@@ -223,6 +223,8 @@ cmd_trust_show(struct cli *cli, const struct args *a)
 	if (rc == 0) {
 		rc = cli_show_cert(cli, a, cert, "name", label, NULL);
 		X509_free(cert);
+	} else {
+		ucerr_wrap(&cli->err, "%s in the store", label);
 	}
 	trust_row_free(&row);
 	return rc;

@@ -83,4 +83,74 @@ refuses "the same bundle again: nothing new" "CallManager-trust: all 3 certifica
 check "nothing printed as added" test -z "$OUT"
 check "store unchanged" test "$before" = "$(home_digest)"
 
+# --- what is wrong with the file, not OpenSSL's internal texts -----------------
+# plain NAME "MESSAGE" ARGS...: refused with MESSAGE and no OpenSSL internals.
+plain() {
+	local name=$1
+	refuses "$@"
+	local t
+	for t in "asn1" "ASN1 lib" "PEM lib" "RSA lib" "wrong tag" "bad decrypt" \
+		"no start line" "unsupported" "cipherfinal" "header too long" \
+		"bad end line" "too long"; do
+		if [[ "$ERR" == *"$t"* ]]; then
+			fail "$name: no OpenSSL internal text" "'$t' in: $ERR"
+			return
+		fi
+	done
+	pass "$name: no OpenSSL internal text"
+}
+D=$TEST_TMP/files
+mkdir "$D"
+head -c 600 /dev/urandom | tr '\060' '\061' >"$D/garbage.bin"	# no 0x30: not DER
+openssl x509 -in "$TEST_TMP/CA-A.pem" -outform DER -out "$D/ca.der"
+head -c 300 "$D/ca.der" >"$D/truncated.der"
+head -c 500 "$TEST_TMP/CA-A.pem" >"$D/truncated.pem"		# no END line
+{ echo "-----BEGIN CERTIFICATE-----"; base64 -w 64 "$D/truncated.der"; echo "-----END CERTIFICATE-----"; } >"$D/short-der.pem"
+for cmd in "check cert" "trust add tomcat-trust" "cert upload tomcat"; do
+	# shellcheck disable=SC2086
+	plain "$cmd: garbage" "garbage.bin: not a PEM or DER certificate" $cmd "$D/garbage.bin"
+	# shellcheck disable=SC2086
+	plain "$cmd: truncated DER" "truncated.der: not a PEM or DER certificate: truncated or damaged DER" $cmd "$D/truncated.der"
+	# shellcheck disable=SC2086
+	plain "$cmd: PEM without END" "truncated.pem: damaged PEM: a block has no END line (truncated?)" $cmd "$D/truncated.pem"
+	# shellcheck disable=SC2086
+	plain "$cmd: PEM of truncated DER" "short-der.pem: damaged PEM: truncated or damaged DER" $cmd "$D/short-der.pem"
+done
+plain "itl show: garbage" "garbage.bin: header:" itl show "$D/garbage.bin"
+head -c 2000 "$H/tftp/ITLFile.tlv" >"$D/truncated.tlv"
+plain "itl show: truncated" "truncated.tlv: ITL record 2: RECORD_LENGTH" itl show "$D/truncated.tlv"
+cat "$TEST_TMP/CA-A.pem" "$D/truncated.pem" >"$D/bundle-cut.pem"
+plain "a bundle whose second certificate is cut off is refused" \
+	"bundle-cut.pem: damaged PEM after certificate 1: a block has no END line (truncated?)" trust add ipsec-trust "$D/bundle-cut.pem"
+check "nothing printed for the refused bundle" test -z "$OUT"
+ok "ipsec-trust list" cert list trust ipsec-trust
+lacks "the first certificate of the refused bundle is not added" "$OUT" "CA-A"
+# A certificate in the store that no longer parses (cert show reads the store).
+cp -r "$H" "$TEST_TMP/damaged-home"
+sqlite3 "$TEST_TMP/damaged-home/ucpki.db" "UPDATE identity SET cert_der = substr(cert_der, 1, 100) WHERE purpose = 'tomcat'"
+plain "cert show: damaged stored certificate" "tomcat/tomcat.pem in the store: certificate: not a DER X.509 certificate: truncated or damaged DER" \
+	--home "$TEST_TMP/damaged-home" cert show tomcat
+# Keys: encrypted, cut off, absent, not matching.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -aes256 -pass pass:secret -out "$D/enc.key" 2>/dev/null
+cat "$TEST_TMP/CA-A.pem" "$D/enc.key" >"$D/signer-enc.pem"
+head -c 600 "$TEST_TMP/CA-A.key" >"$D/cut.key"
+cat "$TEST_TMP/CA-A.pem" "$D/cut.key" >"$D/signer-cut.pem"
+cat "$TEST_TMP/CA-A.pem" "$TEST_TMP/CA-B.key" >"$D/signer-other.pem"
+echo "hello" >"$D/file.txt"
+plain "signer with an encrypted key" "signer-enc.pem: the private key is encrypted; give it unencrypted" \
+	sgn sign "$D/file.txt" --signer "$D/signer-enc.pem"
+plain "signer with a cut-off key" "signer-cut.pem: damaged PEM after certificate 1: a block has no END line (truncated?)" \
+	sgn sign "$D/file.txt" --signer "$D/signer-cut.pem"
+plain "signer without a key" "CA-A.pem: no PEM private key found (the certificate's private key must be in the same file)" \
+	sgn sign "$D/file.txt" --signer "$TEST_TMP/CA-A.pem"
+plain "itl reset remotekey: a cut-off key" "cut.key: the PEM private key is damaged or truncated" \
+	itl reset remotekey "$D/cut.key"
+plain "signer with another key" "signer-other.pem: the certificate does not match the key" \
+	sgn sign "$D/file.txt" --signer "$D/signer-other.pem"
+plain "itl reset remotekey: encrypted key" "enc.key: the private key is encrypted; give it unencrypted" \
+	itl reset remotekey "$D/enc.key"
+run check cert "$TEST_TMP/CA-A.pem" --key "$D/enc.key"
+contains "check cert --key: an encrypted key is named as such" "$OUT" "the private key is encrypted"
+lacks "check cert --key: no OpenSSL text" "$OUT" "cipherfinal"
+
 finish
