@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "fileio.h"
+#include "text.h"
 #include "x509.h"
 
 int
@@ -753,6 +754,8 @@ cert_common_name(X509 *cert, char *out, size_t outlen)
 	if (X509_NAME_get_text_by_NID(name, NID_commonName, out,
 	    (int)outlen) < 0)
 		out[0] = '\0';
+	/* The CN is whatever the certificate's maker chose: never raw. */
+	text_escape_inplace(out, outlen);
 }
 
 void
@@ -772,6 +775,8 @@ name_oneline(const X509_NAME *name, char *out, size_t outlen)
 			snprintf(out, outlen, "%.*s", (int)n, mem);
 	}
 	BIO_free(bio);
+	/* RFC 2253 escapes C0 controls; C1 and stray bytes are ours. */
+	text_escape_inplace(out, outlen);
 }
 
 int

@@ -8,6 +8,7 @@
 #include "lsc.h"
 #include "store.h"
 #include "store_device.h"
+#include "text.h"
 #include "x509.h"
 
 
@@ -31,6 +32,7 @@ report_one(void *arg, const struct device *d)
 {
 	struct report_ctx *r = arg;
 	char issuer[256] = "", serial[64] = "", expiry[32] = "";
+	char model[4 * sizeof(d->model)];
 	X509 *lsc;
 
 	if (d->lsc_der != NULL &&
@@ -42,13 +44,16 @@ report_one(void *arg, const struct device *d)
 		    sizeof(expiry));
 		X509_free(lsc);
 	}
+	/* The issuer is a certificate's bytes, the model an old row's. */
+	text_escape_inplace(issuer, sizeof(issuer));
+	text_escape(d->model, model, sizeof(model));
 	if (r->csv)
-		fprintf(r->fp, "%s,%s,%d,%s,%s,%s,%s,%s\n", d->name, d->model,
+		fprintf(r->fp, "%s,%s,%d,%s,%s,%s,%s,%s\n", d->name, model,
 		    d->status, cert_status_text(d->status),
 		    capf_auth_mode_text(d->auth_mode), issuer, serial, expiry);
 	else
 		fprintf(r->fp, "%-16s %-6s %-45s %-28s %-15s %-33s %s\n",
-		    d->name, d->model[0] ? d->model : "-",
+		    d->name, model[0] ? model : "-",
 		    cert_status_text(d->status), capf_auth_mode_text(d->auth_mode),
 		    issuer[0] ? issuer : "-", serial[0] ? serial : "-",
 		    expiry[0] ? expiry : "-");

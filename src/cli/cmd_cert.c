@@ -14,6 +14,7 @@
 #include "identity.h"
 #include "json.h"
 #include "store.h"
+#include "text.h"
 #include "trust.h"
 #include "x509.h"
 
@@ -116,16 +117,19 @@ print_trust(void *arg, const struct trust_row *row)
 {
 	struct list_ctx *ctx = arg;
 	struct certinfo info;
+	char name[4 * sizeof(row->name)];
 	X509 *cert;
 
+	/* Names made from a CN before CNs were sanitised may hold anything. */
+	text_escape(row->name, name, sizeof(name));
 	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1) {
 		if (ctx->json == NULL)
 			fprintf(ctx->cli->out, "%s/%s.pem: (unreadable)\n",
-			    row->store, row->name);
+			    row->store, name);
 		return 0;
 	}
 	if (ctx->json == NULL) {
-		fprintf(ctx->cli->out, "%s/%s.pem: %s\n", row->store, row->name,
+		fprintf(ctx->cli->out, "%s/%s.pem: %s\n", row->store, name,
 		    trust_label(cert));
 	} else {
 		certinfo_get(cert, &info);

@@ -7,13 +7,15 @@
 #include "trust.h"
 #include "x509.h"
 
-/* CUCM names entries like files: characters unsafe there become '_'. */
+/* CUCM names entries like files: characters unsafe there become '_'
+ * (and so do control characters, which would forge lines of output). */
 static void
 name_sanitize(char *name)
 {
 	for (; *name != '\0'; name++)
 		if (*name == '/' || *name == ' ' || *name == '\\' ||
-		    *name == ':')
+		    *name == ':' || (unsigned char)*name < 0x20 ||
+		    (unsigned char)*name == 0x7f)
 			*name = '_';
 }
 

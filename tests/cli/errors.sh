@@ -153,4 +153,93 @@ run check cert "$TEST_TMP/CA-A.pem" --key "$D/enc.key"
 contains "check cert --key: an encrypted key is named as such" "$OUT" "the private key is encrypted"
 lacks "check cert --key: no OpenSSL text" "$OUT" "cipherfinal"
 
+# --- control characters: refused on input, escaped on output -----------------
+ESC=$'\e'
+NL=$'\n'
+refuses "device add: a model with ESC" "device add: --model '88\x1b[31m45': control characters are not allowed" \
+	device add SEP0000000000C1 --model "88${ESC}[31m45"
+refuses "device add: a name with a newline (escaped in the one-line error)" "device add: 'SEP0000000000C1\x0aforged': control characters are not allowed" \
+	device add "SEP0000000000C1${NL}forged"
+ok "device add" device add SEP0000000000C1 --model 8845
+refuses "device set: a model with a newline" "control characters are not allowed" \
+	device set SEP0000000000C1 --model "88${NL}45"
+refuses "trust add --name with ESC" "control characters are not allowed" \
+	trust add ipsec-trust "$TEST_TMP/CA-D.pem" --name "x${ESC}y"
+refuses "init --org with a newline" "control characters are not allowed" \
+	--home "$TEST_TMP/ctl-home" init --node n.example.test --org "Example${NL}Corp"
+check "that init made nothing" test ! -e "$TEST_TMP/ctl-home"
+printf 'SEP0000000000C2,88\033[31m45\n' >"$TEST_TMP/ctl.csv"
+refuses "device import: a model with ESC" "ctl.csv:1: the model has a control character; nothing imported" \
+	device import "$TEST_TMP/ctl.csv"
+# An attacker's certificate: CN with a newline, ESC and a C1 CSI (U+009B); SAN with ESC.
+openssl req -utf8 -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$TEST_TMP/evil.key" -out "$TEST_TMP/evil.pem" -days 30 \
+	-subj "/CN=evil${NL}ucpki: forged${ESC}[31mred"$'\xc2\x9b'"X" \
+	-addext "subjectAltName=DNS:a${ESC}b" 2>/dev/null
+no_controls() { # NAME TEXT: no ESC, no C1 CSI, no forged line
+	lacks "$1: no raw ESC" "$2" "$ESC"
+	lacks "$1: no raw C1 CSI" "$2" $'\xc2\x9b'
+	lacks "$1: no forged line" "$2" "${NL}ucpki: forged"
+}
+ok "trust add the attacker's certificate" trust add ipsec-trust "$TEST_TMP/evil.pem"
+no_controls "trust add output" "$OUT"
+contains "its name made from the CN is sanitised" "$OUT" "ipsec-trust/evil_x0aucpki__forged_x1b[31mred_xc2_x9bX.pem: Trust Certificate added"
+ok "cert list trust" cert list trust ipsec-trust
+no_controls "cert list trust" "$OUT"
+ok "trust show" trust show ipsec-trust "evil_x0aucpki__forged_x1b[31mred_xc2_x9bX"
+no_controls "trust show" "$OUT"
+contains "trust show: subject escaped" "$OUT" 'Subject:                  CN=evil\0Aucpki: forged\1B[31mred\xc2\x9bX'
+contains "trust show: SAN escaped" "$OUT" 'DNS:a\x1bb'
+run check cert "$TEST_TMP/evil.pem"
+no_controls "check cert" "$OUT"
+contains "check cert: the CN escaped" "$OUT" 'the CN evil\x0aucpki: forged\x1b[31mred\xc2\x9bX'
+ok "trust show --json" trust show ipsec-trust "evil_x0aucpki__forged_x1b[31mred_xc2_x9bX" --json
+no_controls "trust show --json" "$OUT"
+check "trust show --json is valid JSON" python3 -c 'import json,sys; json.loads(sys.argv[1])' "$OUT"
+# A device row written before models were checked, and a history line
+# quoting what a phone sent.
+sqlite3 "$H/ucpki.db" "INSERT INTO device (name, model, updated_at) VALUES ('SEP0000000000C3', '88' || char(27) || '[31m' || char(10) || 'ucpki: forged', 0);
+INSERT INTO device_history (device, at, operation, status, peer, detail) VALUES ('SEP0000000000C3', 0, 1, 3, '10.0.0.1', 'phone said ' || char(10) || 'ucpki: forged' || char(27) || '[2J');"
+ok "device show of an old row" device show SEP0000000000C3
+no_controls "device show" "$OUT"
+contains "device show: model escaped" "$OUT" 'Model:                         88\x1b[31m\x0aucpki: forged'
+contains "device show: history escaped" "$OUT" 'phone said \x0aucpki: forged\x1b[2J'
+ok "device list" device list
+no_controls "device list" "$OUT"
+ok "capf report" capf report
+no_controls "capf report" "$OUT"
+ok "device list --json" device list --json
+no_controls "device list --json" "$OUT"
+check "device list --json keeps the model exactly" python3 -c '
+import json, sys
+d = [x for x in json.loads(sys.argv[1]) if x["name"] == "SEP0000000000C3"][0]
+assert d["model"] == "88\x1b[31m\nucpki: forged", d' "$OUT"
+# Phone-supplied data in the server's log: a TVS request naming a device
+# with a newline and ESC.
+TVS_PORT=$(free_port)
+CAPF_PORT=$(free_port)
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" >"$TEST_TMP/serve.log" 2>&1 &
+SERVER=$!
+on_exit_kill "$SERVER"
+wait_port "$TVS_PORT"
+python3 - "$TVS_PORT" <<'PY'
+import socket, ssl, struct, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10))
+name = b"\x01CP-8845\n2099-01-01T00:00:00Z ERR forged\x1b[31m-SEP"
+els = struct.pack(">BH", 1, len(name)) + name
+s.sendall(struct.pack(">BBBBIH", 87, 1, 1, 0, 7, len(els)) + els)
+try:
+    s.recv(100)
+except OSError:
+    pass
+PY
+stop_server "serve" "$SERVER" "$TEST_TMP/serve.log"
+LOG=$(cat "$TEST_TMP/serve.log")
+contains "the server logs the phone's name escaped" "$LOG" "DEVICE_NAME 'CP-8845\x0a2099-01-01T00:00:00Z ERR forged\x1b'"
+no_controls "server log" "$LOG"
+lacks "no forged log line" "$LOG" "${NL}2099-01-01T00:00:00Z ERR forged"
+
 finish
