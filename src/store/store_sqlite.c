@@ -109,12 +109,19 @@ store_fail(struct store *st, int rc, const char *what, struct ucerr *err)
 	case SQLITE_READONLY:
 		return ucerr_set(err, "%s: read-only (this command changes the "
 		    "store and needs write access)", st->path);
-	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
 	case SQLITE_FULL:
 	case SQLITE_IOERR:
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
+		/* The system's reason says which: a full disk, a size limit,
+		 * a permission. */
+		if (st->db != NULL && sqlite3_system_errno(st->db) != 0)
+			return ucerr_set(err, "%s: %s (%s)", st->path,
+			    sqlite3_errstr(rc),
+			    strerror(sqlite3_system_errno(st->db)));
+		/* FALLTHROUGH */
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
 		/* The file itself is the problem: name it. */
 		return ucerr_set(err, "%s: %s", st->path, sqlite3_errstr(rc));
 	default:

@@ -242,4 +242,49 @@ contains "the server logs the phone's name escaped" "$LOG" "DEVICE_NAME 'CP-8845
 no_controls "server log" "$LOG"
 lacks "no forged log line" "$LOG" "${NL}2099-01-01T00:00:00Z ERR forged"
 
+# --- a failed init leaves no half-built home ------------------------------------
+# run_limited KIB ARGS...: ucpki ARGS under a file size limit (as run).
+run_limited() {
+	local limit=$1
+	shift
+	(ulimit -f "$limit"; exec "$UCPKI" "$@") >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	RC=$?
+	OUT=$(cat "$TEST_TMP/.out")
+	ERR=$(cat "$TEST_TMP/.err")
+}
+# A file size limit (any user) stands for a full disk.
+for limit in 1 64; do
+	I=$TEST_TMP/init-$limit
+	run_limited "$limit" --home "$I" init --node n.example.test
+	check "init under a ${limit} KiB file limit fails" test "$RC" -ne 0
+	contains "init under ${limit} KiB: says why, naming the home's database" "$ERR" "ucpki: init: $I/ucpki.db: "
+	lacks "init under ${limit} KiB: no hidden directory named" "$ERR" ".stage-"
+	check "init under ${limit} KiB: no home left behind" test ! -e "$I"
+done
+mkdir "$TEST_TMP/empty-home"
+run_limited 8 --home "$TEST_TMP/empty-home" init --node n.example.test
+check "init in an existing empty home fails under the limit" test "$RC" -ne 0
+check "the existing home is left as it was (there, empty)" test -d "$TEST_TMP/empty-home" -a -z "$(ls -A "$TEST_TMP/empty-home")"
+ok "init runs again once there is room" --home "$TEST_TMP/empty-home" init --node n.example.test
+check "and makes a whole home" test -s "$TEST_TMP/empty-home/ucpki.db" -a -s "$TEST_TMP/empty-home/tftp/ITLFile.tlv" -a "$(ls "$TEST_TMP/empty-home/keys" | wc -l)" -eq 6
+check "with no hidden directory left" test -z "$(ls -A "$TEST_TMP/empty-home" | grep stage)"
+# A really full disk (root only: a small tmpfs), at sizes that fail at
+# different points of the build.
+MNT=$TEST_TMP/full
+mkdir "$MNT"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k tmpfs "$MNT" 2>/dev/null; then
+	trap 'umount "$MNT" 2>/dev/null; cleanup' EXIT
+	for size in 16k 160k; do
+		mount -o remount,size=$size "$MNT"
+		run --home "$MNT/home" init --node n.example.test
+		check "init on a full $size disk fails" test "$RC" -ne 0
+		contains "full $size disk: says why" "$ERR" "$MNT/home/"
+		lacks "full $size disk: no hidden directory named" "$ERR" ".stage-"
+		check "full $size disk: nothing left" test -z "$(ls -A "$MNT")"
+	done
+	umount "$MNT"
+else
+	echo "# skipped: the full-disk tmpfs cases need root"
+fi
+
 finish
