@@ -306,6 +306,7 @@ cli_store(struct cli *cli)
 		    "init --node FQDN)", cli->home, cli->home);
 		return NULL;
 	}
-	cli->store = store_open(cli->home, 0, &cli->err);
+	/* A read-only home still lists and shows; writes say "read-only". */
+	cli->store = store_open(cli->home, STORE_READONLY_OK, &cli->err);
 	return cli->store;
 }

@@ -114,7 +114,7 @@ cmd_init(struct cli *cli, const struct args *a)
 	 */
 	if (stage_begin(&stage, cli->home, &cli->err) == -1)
 		return ucerr_wrap(&cli->err, "init");
-	if ((st = store_open(stage.tmp, 1, &cli->err)) == NULL)
+	if ((st = store_open(stage.tmp, STORE_CREATE, &cli->err)) == NULL)
 		goto fail;
 	if (build_node(st, a, &cli->err) == -1 ||
 	    tftp_publish(st, NULL, &cli->err) == -1) {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -195,6 +196,10 @@ migrate(struct store *st, struct ucerr *err)
 	if (version > N_MIGRATIONS)
 		return ucerr_set(err, "store: database schema %d is newer than "
 		    "this ucpki (%d)", version, N_MIGRATIONS);
+	if (st->readonly && version < N_MIGRATIONS)
+		return ucerr_set(err, "%s: schema %d needs upgrading to %d, "
+		    "which needs write access (run any command as its owner)",
+		    st->path, version, N_MIGRATIONS);
 	for (; version < N_MIGRATIONS; version++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		    version + 1);
@@ -212,12 +217,47 @@ migrate(struct store *st, struct ucerr *err)
 	return 0;
 }
 
+/*
+ * A database we cannot write, or whose directory we cannot write (SQLite
+ * keeps the WAL and its index beside it): read-only.  With no -wal file
+ * no writer has the database open, and SQLite can read it only as
+ * "immutable" (it cannot make the -shm index); with one, it reads the
+ * committed WAL through the existing index.
+ */
+static int
+open_readonly(struct store *st)
+{
+	char uri[3 * sizeof(st->path) + 32], wal[sizeof(st->path) + 8];
+	size_t used;
+	const char *p;
+	int rc;
+
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+	/* A URI: the characters that would end the path are %-escaped. */
+	used = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (p = st->path; *p != '\0'; p++)
+		used += (size_t)snprintf(uri + used, sizeof(uri) - used,
+		    strchr("%?#", *p) ? "%%%02X" : "%c", (unsigned char)*p);
+	snprintf(uri + used, sizeof(uri) - used, "?%s", path_exists(wal) ?
+	    "mode=ro" : "immutable=1");
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	st->readonly = 1;
+	return rc;
+}
+
+static int
+cannot_write(const struct store *st)
+{
+	return access(st->path, W_OK) != 0 || access(st->home, W_OK) != 0;
+}
+
 struct store *
-store_open(const char *home, int create, struct ucerr *err)
+store_open(const char *home, int flags, struct ucerr *err)
 {
 	struct store *st;
 	char path[4096];
-	int rc, flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -228,8 +268,8 @@ store_open(const char *home, int create, struct ucerr *err)
 		ucerr_set(err, "%s: home path too long", home);
 		goto fail;
 	}
-	if (create) {
-		flags |= SQLITE_OPEN_CREATE;
+	if (flags & STORE_CREATE) {
+		open_flags |= SQLITE_OPEN_CREATE;
 		if (dir_make(home, 0755, err) == -1)
 			goto fail;
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
@@ -238,13 +278,18 @@ store_open(const char *home, int create, struct ucerr *err)
 	}
 	if (path_join(st->path, sizeof(st->path), home, "ucpki.db", err) == -1)
 		goto fail;
-	if ((rc = sqlite3_open_v2(st->path, &st->db, flags, NULL)) != SQLITE_OK) {
+	if ((flags & STORE_READONLY_OK) && cannot_write(st))
+		rc = open_readonly(st);
+	else
+		rc = sqlite3_open_v2(st->path, &st->db, open_flags, NULL);
+	if (rc != SQLITE_OK) {
 		store_fail(st, rc, "open", err);
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	if (store_exec(st, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err) == -1)
+	if (store_exec(st, st->readonly ? "PRAGMA foreign_keys = ON;" :
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON;", err) == -1)
 		goto fail;
 	if (migrate(st, err) == -1)
 		goto fail;
@@ -252,6 +297,12 @@ store_open(const char *home, int create, struct ucerr *err)
 fail:
 	store_close(st);
 	return NULL;
+}
+
+int
+store_readonly(const struct store *st)
+{
+	return st->readonly;
 }
 
 void

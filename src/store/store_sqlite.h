@@ -16,6 +16,7 @@ struct store {
 	char	 path[4200];		/* <home>/ucpki.db, for messages */
 	int	 schema_version;
 	int	 last_rc;		/* primary result code of the last failure */
+	int	 readonly;
 };
 
 /* How long a statement waits for another process's write transaction. */

@@ -287,4 +287,56 @@ else
 	echo "# skipped: the full-disk tmpfs cases need root"
 fi
 
+# --- a read-only home can still be listed and shown ------------------------------
+# As root, permissions do not stop writes: the reader is nobody.  The copy
+# has no keys (listing and showing need none; keys never go world-readable).
+run_reader() { # ARGS...: ucpki ARGS as a user who cannot write the copy
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u nobody -- "$UCPKI" "$@" >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	else
+		"$UCPKI" "$@" >"$TEST_TMP/.out" 2>"$TEST_TMP/.err"
+	fi
+	RC=$?
+	OUT=$(cat "$TEST_TMP/.out")
+	ERR=$(cat "$TEST_TMP/.err")
+}
+chmod 711 "$TEST_TMP"
+RO=$TEST_TMP/ro
+cp -r "$H" "$RO"
+rm -f "$RO"/keys/*
+chmod -R a+rX,a-w "$RO"
+for cmd in "cert list own" "cert show tomcat" "device list" "device show SEP001122334455" \
+	"trust show CallManager-trust CA-A" "cert list trust CallManager-trust" "capf report"; do
+	# shellcheck disable=SC2086
+	run_reader --home "$RO" $cmd
+	check "read-only home: $cmd works" test "$RC" -eq 0
+	lacks "read-only home: $cmd: no error" "$ERR" "ucpki:"
+done
+contains "read-only home: the devices are listed" "$(run_reader --home "$RO" device list; echo "$OUT")" "SEP001122334455"
+run_reader --home "$RO" device add SEP0000000000D9
+check "read-only home: a write is refused" test "$RC" -ne 0
+contains "read-only home: saying it is read-only" "$ERR" "$RO/ucpki.db: read-only (this command changes the store and needs write access)"
+check "read-only home: no WAL or index was made" test ! -e "$RO/ucpki.db-wal" -a ! -e "$RO/ucpki.db-shm"
+# A writer (root, the service) holds the database open with uncommitted
+# WAL content: the reader sees what was committed to the WAL.
+if [ "$(id -u)" -eq 0 ]; then
+	rm -f "$TEST_TMP/writer.ready"
+	python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("INSERT INTO device (name, model, updated_at) VALUES (?, ?, 0)", ("SEP0000000000D8", "7841"))
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$RO/ucpki.db" "$TEST_TMP/writer.ready" &
+	WRITER=$!
+	on_exit_kill "$WRITER"
+	while [ ! -e "$TEST_TMP/writer.ready" ]; do sleep 0.05; done
+	check "the writer keeps a WAL" test -s "$RO/ucpki.db-wal"
+	run_reader --home "$RO" device list
+	check "read-only home with a live writer: device list works" test "$RC" -eq 0
+	contains "and sees the writer's committed row" "$OUT" "SEP0000000000D8"
+	kill "$WRITER"
+	wait "$WRITER" 2>/dev/null
+fi
+chmod -R u+w "$RO"	# so that a non-root run can clean up
+
 finish
