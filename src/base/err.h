@@ -25,7 +25,11 @@ struct ucerr {
 int	ucerr_set(struct ucerr *err, const char *fmt, ...) UC_PRINTF(2, 3);
 /* Prefixes the existing message: "context: old message"; returns -1. */
 int	ucerr_wrap(struct ucerr *err, const char *fmt, ...) UC_PRINTF(2, 3);
-/* Appends OpenSSL's first queued error reason (and clears the queue). */
+/*
+ * Appends what OpenSSL's queued errors mean in plain words ("truncated or
+ * damaged DER", "the private key is encrypted; ...") and clears the queue;
+ * OpenSSL's internal texts ("nested asn1 error") never reach the user.
+ */
 int	ucerr_ssl(struct ucerr *err, const char *fmt, ...) UC_PRINTF(2, 3);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include "clock.h"
 #include "json.h"
+#include "text.h"
 
 void
 json_init(struct json *j, FILE *fp)
@@ -12,25 +13,38 @@ json_init(struct json *j, FILE *fp)
 	j->need_comma[0] = 0;
 }
 
+/*
+ * A JSON string: controls (C0, DEL, C1) as \u escapes, and a byte that is
+ * not well-formed UTF-8 as U+FFFD, so the document stays valid JSON and
+ * a consumer printing a value cannot be driven by it.
+ */
 static void
 put_escaped(FILE *fp, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	uint32_t cp;
+	size_t n;
 
 	fputc('"', fp);
-	for (; *p != '\0'; p++) {
-		switch (*p) {
+	while (*s != '\0') {
+		n = utf8_char(s, &cp);
+		if (n == 0) {
+			fputs("\\ufffd", fp);
+			s++;
+			continue;
+		}
+		switch (cp) {
 		case '"': fputs("\\\"", fp); break;
 		case '\\': fputs("\\\\", fp); break;
 		case '\n': fputs("\\n", fp); break;
 		case '\r': fputs("\\r", fp); break;
 		case '\t': fputs("\\t", fp); break;
 		default:
-			if (*p < 0x20)
-				fprintf(fp, "\\u%04x", *p);
+			if (text_is_control(cp))
+				fprintf(fp, "\\u%04x", (unsigned)cp);
 			else
-				fputc(*p, fp);
+				fwrite(s, 1, n, fp);
 		}
+		s += n;
 	}
 	fputc('"', fp);
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "text.h"
 
 /* Written once before threads start, read-only afterwards. */
 static enum log_level max_level = LOG_LEVEL_INFO;
@@ -38,7 +39,7 @@ log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const names[] = { "ERR", "WRN", "INF", "DBG" };
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char line[1024], when[32];
+	char line[1024], shown[4 * sizeof(line)], when[32];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -48,12 +49,15 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* Lines quote peers' data (device names, subjects): one line each,
+	 * and nothing a terminal or a log viewer would act on. */
+	text_escape(line, shown, sizeof(shown));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
 	/* One fprintf per line so concurrent threads do not interleave. */
 	fprintf(stderr, "%s.%03ldZ %s %s\n", when, ts.tv_nsec / 1000000,
-	    names[level], line);
+	    names[level], shown);
 	if (to_syslog)
-		syslog(prio[level], "%s", line);
+		syslog(prio[level], "%s", shown);
 }

@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "buf.h"
 #include "fileio.h"
+#include "text.h"
 #include "x509.h"
 
 int
@@ -419,6 +420,13 @@ has_marker(const uint8_t *data, size_t len, const char *marker)
 	return memmem(data, len, marker, strlen(marker)) != NULL;
 }
 
+/* Plausibly DER: starts with a SEQUENCE tag, as certificates and PKCS#7 do. */
+static int
+looks_like_der(const uint8_t *data, size_t len)
+{
+	return len >= 2 && data[0] == 0x30;
+}
+
 static int
 certs_from_pkcs7_der(const uint8_t *data, size_t len, STACK_OF(X509) **out,
     struct ucerr *err)
@@ -428,9 +436,15 @@ certs_from_pkcs7_der(const uint8_t *data, size_t len, STACK_OF(X509) **out,
 	PKCS7 *p7;
 	int i, rc = -1;
 
-	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) == NULL)
-		return ucerr_ssl(err, "certificate: neither DER X.509 nor DER "
-		    "PKCS#7");
+	if ((p7 = d2i_PKCS7(NULL, &p, (long)len)) == NULL) {
+		/* Random bytes are "not a certificate"; a SEQUENCE that
+		 * breaks off is a damaged one, and saying so helps. */
+		if (!looks_like_der(data, len)) {
+			ERR_clear_error();
+			return ucerr_set(err, "not a PEM or DER certificate");
+		}
+		return ucerr_ssl(err, "not a PEM or DER certificate");
+	}
 	if (!PKCS7_type_is_signed(p7) || p7->d.sign == NULL ||
 	    (all = p7->d.sign->cert) == NULL || sk_X509_num(all) == 0) {
 		ucerr_set(err, "PKCS#7: holds no certificates");
@@ -451,6 +465,16 @@ out:
 	return rc;
 }
 
+/* Did PEM reading stop at the end of the text, not on a damaged block? */
+static int
+pem_clean_end(void)
+{
+	unsigned long code = ERR_peek_last_error();
+
+	return code == 0 || (ERR_GET_LIB(code) == ERR_LIB_PEM &&
+	    ERR_GET_REASON(code) == PEM_R_NO_START_LINE);
+}
+
 int
 certs_parse(const uint8_t *data, size_t len, STACK_OF(X509) **out,
     struct ucerr *err)
@@ -462,16 +486,16 @@ certs_parse(const uint8_t *data, size_t len, STACK_OF(X509) **out,
 
 	*out = NULL;
 	if (len == 0)
-		return ucerr_set(err, "certificate: file is empty");
+		return ucerr_set(err, "file is empty");
 	if (len > 0x7fffffff)
-		return ucerr_set(err, "certificate: file too large");
+		return ucerr_set(err, "file too large");
 	if (has_marker(data, len, "-----BEGIN PKCS7-----") ||
 	    has_marker(data, len, "-----BEGIN CERTIFICATE CHAIN") ||
 	    (has_marker(data, len, "-----BEGIN") &&
 	    has_marker(data, len, "PKCS7")))
-		return ucerr_set(err, "certificate: PEM-encoded PKCS#7 is not "
-		    "supported; upload the chain as DER PKCS#7 (.p7b) or as "
-		    "PEM certificates");
+		return ucerr_set(err, "PEM-encoded PKCS#7 is not supported; "
+		    "upload the chain as DER PKCS#7 (.p7b) or as PEM "
+		    "certificates");
 	if (!has_marker(data, len, "-----BEGIN")) {
 		if (cert_from_der(data, len, &cert, NULL) == 0) {
 			if ((certs = sk_X509_new_null()) == NULL ||
@@ -488,15 +512,26 @@ certs_parse(const uint8_t *data, size_t len, STACK_OF(X509) **out,
 	if ((bio = BIO_new_mem_buf(data, (int)len)) == NULL ||
 	    (certs = sk_X509_new_null()) == NULL)
 		goto out;
+	ERR_clear_error();
 	while ((cert = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
 		if (!sk_X509_push(certs, cert)) {
 			X509_free(cert);
 			goto out;
 		}
 	}
-	ERR_clear_error();	/* the loop always ends on "no start line" */
+	/* A damaged block is refused, not skipped: a bundle that silently
+	 * loses its second certificate is worse than no bundle. */
+	if (!pem_clean_end()) {
+		if (sk_X509_num(certs) == 0)
+			ucerr_ssl(err, "damaged PEM");
+		else
+			ucerr_ssl(err, "damaged PEM after certificate %d",
+			    sk_X509_num(certs));
+		goto out;
+	}
+	ERR_clear_error();
 	if (sk_X509_num(certs) == 0) {
-		ucerr_set(err, "certificate: no PEM certificate found");
+		ucerr_set(err, "no PEM certificate found");
 		goto out;
 	}
 	*out = certs;
@@ -504,7 +539,8 @@ certs_parse(const uint8_t *data, size_t len, STACK_OF(X509) **out,
 	rc = 0;
 out:
 	if (rc == -1 && err != NULL && err->msg[0] == '\0')
-		ucerr_ssl(err, "certificate: cannot parse");
+		ucerr_set(err, "out of memory");
+	ERR_clear_error();
 	sk_X509_pop_free(certs, X509_free);
 	BIO_free(bio);
 	return rc;
@@ -540,10 +576,23 @@ key_parse_pem(const uint8_t *data, size_t len, EVP_PKEY **out,
 	/* An empty passphrase callback: encrypted keys fail, never prompt. */
 	*out = PEM_read_bio_PrivateKey(bio, NULL, NULL, (void *)"");
 	BIO_free(bio);
-	if (*out == NULL)
-		return ucerr_ssl(err, "key: no unencrypted PEM private key found");
-	ERR_clear_error();
-	return 0;
+	if (*out != NULL) {
+		ERR_clear_error();
+		return 0;
+	}
+	/* OpenSSL 3's decoder says "unsupported" for every failure; the
+	 * PEM headers tell the cases apart. */
+	if (has_marker(data, len, "-----BEGIN ENCRYPTED PRIVATE KEY") ||
+	    has_marker(data, len, "Proc-Type: 4,ENCRYPTED")) {
+		ERR_clear_error();
+		return ucerr_set(err, "the private key is encrypted; give it "
+		    "unencrypted");
+	}
+	if (!has_marker(data, len, "PRIVATE KEY-----")) {
+		ERR_clear_error();
+		return ucerr_set(err, "no PEM private key found");
+	}
+	return ucerr_ssl(err, "the PEM private key is damaged or truncated");
 }
 
 int
@@ -706,6 +755,8 @@ cert_common_name(X509 *cert, char *out, size_t outlen)
 	if (X509_NAME_get_text_by_NID(name, NID_commonName, out,
 	    (int)outlen) < 0)
 		out[0] = '\0';
+	/* The CN is whatever the certificate's maker chose: never raw. */
+	text_escape_inplace(out, outlen);
 }
 
 void
@@ -727,6 +778,8 @@ name_oneline(const X509_NAME *name, char *out, size_t outlen)
 			snprintf(out, outlen, "%.*s", (int)n, mem);
 	}
 	BIO_free(bio);
+	/* RFC 2253 escapes C0 controls; C1 and stray bytes are ours. */
+	text_escape_inplace(out, outlen);
 }
 
 int

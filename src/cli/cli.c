@@ -8,6 +8,7 @@
 #include "fileio.h"
 #include "store.h"
 #include "version.h"
+#include "text.h"
 
 /* Number of words in "cert list" style command names. */
 static int
@@ -128,6 +129,27 @@ find_opt(const struct command *cmd, const char *name, size_t len)
 	return -1;
 }
 
+/*
+ * Names, models and every other argument end up in the store, in files
+ * and in other people's terminals: a control character is refused here,
+ * once for every command.
+ */
+static int
+arg_clean(struct cli *cli, const struct command *cmd, const char *opt,
+    const char *value)
+{
+	char shown[256];
+
+	if (text_find_control(value) == -1)
+		return 0;
+	text_escape(value, shown, sizeof(shown));
+	if (opt != NULL)
+		return ucerr_set(&cli->err, "%s: --%s '%s': control characters "
+		    "are not allowed", cmd->words, opt, shown);
+	return ucerr_set(&cli->err, "%s: '%s': control characters are not "
+	    "allowed", cmd->words, shown);
+}
+
 static int
 args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
     struct args *a)
@@ -159,6 +181,8 @@ args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
 			if (a->n_positional >= ARGS_MAX_POSITIONAL)
 				return ucerr_set(&cli->err, "%s: too many arguments",
 				    cmd->words);
+			if (arg_clean(cli, cmd, NULL, arg) == -1)
+				return -1;
 			a->positional[a->n_positional++] = arg;
 			continue;
 		}
@@ -185,6 +209,9 @@ option:
 			    cmd->words, cmd->opts[idx].name,
 			    cmd->opts[idx].value_name);
 		}
+		if (arg_clean(cli, cmd, cmd->opts[idx].name,
+		    a->values[idx]) == -1)
+			return -1;
 		if (cmd->opts[idx].kind != OPT_MULTI && a->n_items > 0 &&
 		    args_count(a, cmd->opts[idx].name) > 0)
 			return ucerr_set(&cli->err, "%s: --%s given twice",
@@ -424,6 +451,7 @@ cli_store(struct cli *cli)
 		    "init --node FQDN)", cli->home, cli->home);
 		return NULL;
 	}
-	cli->store = store_open(cli->home, 0, &cli->err);
+	/* A read-only home still lists and shows; writes say "read-only". */
+	cli->store = store_open(cli->home, STORE_READONLY_OK, &cli->err);
 	return cli->store;
 }

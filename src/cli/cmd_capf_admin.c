@@ -9,6 +9,7 @@
 #include "lsc.h"
 #include "store.h"
 #include "store_device.h"
+#include "text.h"
 #include "x509.h"
 
 
@@ -74,7 +75,7 @@ report_one(void *arg, const struct device *d)
 {
 	struct report_ctx *r = arg;
 	char issuer[256] = "", serial[64] = "", expiry[TIME_TEXT_MAX] = "";
-	char status[8];
+	char status[8], model[4 * sizeof(d->model)];
 	time_t not_after = 0;
 	X509 *lsc;
 
@@ -87,12 +88,15 @@ report_one(void *arg, const struct device *d)
 		time_format(not_after, expiry, sizeof(expiry));
 		X509_free(lsc);
 	}
+	/* The issuer is a certificate's bytes, the model an old row's. */
+	text_escape_inplace(issuer, sizeof(issuer));
+	text_escape(d->model, model, sizeof(model));
 	if (r->json != NULL) {
 		report_json(r->json, d, issuer, serial, not_after);
 	} else if (r->csv) {
 		snprintf(status, sizeof(status), "%d", d->status);
 		csv_field(r->fp, d->name, 0);
-		csv_field(r->fp, d->model, 0);
+		csv_field(r->fp, model, 0);
 		csv_field(r->fp, status, 0);
 		csv_field(r->fp, cert_status_text(d->status), 0);
 		csv_field(r->fp, capf_auth_mode_text(d->auth_mode), 0);
@@ -101,7 +105,7 @@ report_one(void *arg, const struct device *d)
 		csv_field(r->fp, expiry, 1);
 	} else
 		fprintf(r->fp, "%-16s %-6s %-45s %-28s %-15s %-33s %s\n",
-		    d->name, d->model[0] ? d->model : "-",
+		    d->name, model[0] ? model : "-",
 		    cert_status_text(d->status), capf_auth_mode_text(d->auth_mode),
 		    issuer[0] ? issuer : "-", serial[0] ? serial : "-",
 		    expiry[0] ? expiry : "-");

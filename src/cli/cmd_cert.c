@@ -15,6 +15,7 @@
 #include "identity.h"
 #include "json.h"
 #include "store.h"
+#include "text.h"
 #include "trust.h"
 #include "x509.h"
 
@@ -134,19 +135,21 @@ print_trust(void *arg, const struct trust_row *row)
 {
 	struct list_ctx *ctx = arg;
 	struct certinfo info;
-	char expired[80];
+	char expired[80], name[4 * sizeof(row->name)];
 	X509 *cert;
 
+	/* Names made from a CN before CNs were sanitised may hold anything. */
+	text_escape(row->name, name, sizeof(name));
 	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1) {
 		if (ctx->json == NULL)
 			fprintf(ctx->cli->out, "%s/%s.pem: (unreadable)\n",
-			    row->store, row->name);
+			    row->store, name);
 		return 0;
 	}
 	if (ctx->json == NULL) {
 		expired_note(cert, expired, sizeof(expired));
 		fprintf(ctx->cli->out, "%s/%s.pem: %s%s\n", row->store,
-		    row->name, trust_label(cert), expired);
+		    name, trust_label(cert), expired);
 	} else {
 		certinfo_get(cert, &info);
 		json_object_begin(ctx->json, NULL);
@@ -242,6 +245,9 @@ cmd_cert_show(struct cli *cli, const struct args *a)
 	if (rc == 0) {
 		rc = cli_show_cert(cli, a, cert, "purpose", p->name, row.type);
 		X509_free(cert);
+	} else {
+		ucerr_wrap(&cli->err, "%s/%s.pem in the store", p->name,
+		    p->name);
 	}
 	identity_row_free(&row);
 	return rc;

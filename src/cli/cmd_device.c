@@ -15,6 +15,7 @@
 #include "json.h"
 #include "store.h"
 #include "store_device.h"
+#include "text.h"
 #include "x509.h"
 
 /* Operation Completes By when none is given: the seeds' one hour ahead. */
@@ -389,7 +390,7 @@ static int
 print_event(void *arg, const struct device_event *e)
 {
 	struct history_ctx *h = arg;
-	char when[TIME_TEXT_MAX];
+	char when[TIME_TEXT_MAX], peer[4 * sizeof(e->peer)], detail[4 * sizeof(e->detail)];
 
 	time_format((time_t)e->at, when, sizeof(when));
 	if (h->json != NULL) {
@@ -402,10 +403,13 @@ print_event(void *arg, const struct device_event *e)
 		json_string(h->json, "detail", e->detail);
 		json_object_end(h->json);
 	} else {
+		/* The detail may quote what a phone sent: escaped. */
+		text_escape(e->peer, peer, sizeof(peer));
+		text_escape(e->detail, detail, sizeof(detail));
 		fprintf(h->fp, "  %s  %-12s %2d %-50s %s %s\n", when,
 		    cert_operation_name(e->operation), e->status,
 		    cert_status_text(e->status) ? cert_status_text(e->status) :
-		    "?", e->peer, e->detail);
+		    "?", peer, detail);
 	}
 	return 0;
 }
@@ -475,7 +479,7 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	struct history_ctx h = { cli->out, NULL };
 	struct device d;
 	struct store *st;
-	char when[TIME_TEXT_MAX];
+	char when[TIME_TEXT_MAX], model[4 * sizeof(d.model)];
 	int found;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
@@ -490,7 +494,9 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	}
 	time_format((time_t)d.deadline, when, sizeof(when));
 	fprintf(cli->out, "%-30s %s\n", "Device Name:", d.name);
-	fprintf(cli->out, "%-30s %s\n", "Model:", d.model[0] ? d.model : "-");
+	/* Rows written before models were checked may hold anything. */
+	fprintf(cli->out, "%-30s %s\n", "Model:", d.model[0] ?
+	    text_escape(d.model, model, sizeof(model)) : "-");
 	fprintf(cli->out, "%-30s %s\n", "Certificate Operation:",
 	    cert_operation_text(d.operation));
 	fprintf(cli->out, "%-30s %s\n", "Authentication Mode:",
@@ -520,14 +526,15 @@ static int
 list_one(void *arg, const struct device *d)
 {
 	struct list_ctx *l = arg;
-	char expiry[TIME_TEXT_MAX] = "-";
+	char expiry[TIME_TEXT_MAX] = "-", model[4 * sizeof(d->model)];
 
 	l->n++;
 	if (d->lsc_der != NULL)
 		time_format((time_t)d->lsc_not_after, expiry, sizeof(expiry));
 	if (l->json == NULL) {
 		fprintf(l->cli->out, "%-16s %-8s %2d %-50s LSC %s\n", d->name,
-		    d->model[0] ? d->model : "-", d->status,
+		    d->model[0] ? text_escape(d->model, model, sizeof(model)) :
+		    "-", d->status,
 		    cert_status_text(d->status), d->lsc_der ? expiry : "none");
 		return 0;
 	}

@@ -19,6 +19,7 @@
 #include "fileio.h"
 #include "store.h"
 #include "store_device.h"
+#include "text.h"
 #include "x509.h"
 
 #define CSV_FIELDS	7
@@ -33,6 +34,10 @@ csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
 	memset(d, 0, sizeof(*d));
 	if (!device_name_valid(fields[0])) {
 		snprintf(why, whylen, "'%.64s' is not a device name", fields[0]);
+		return -1;
+	}
+	if (text_find_control(fields[1]) != -1) {
+		snprintf(why, whylen, "the model has a control character");
 		return -1;
 	}
 	snprintf(d->name, sizeof(d->name), "%s", fields[0]);

@@ -1,13 +1,13 @@
 /* cmd_init.c - `ucpki init`: a new node with its six identities. */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
 #include "publish.h"
+#include "stage.h"
 
 const struct opt init_opts[] = {
 	{ "node", OPT_VALUE, "FQDN", "the node's fully qualified name (required)" },
@@ -52,29 +52,47 @@ save_node(struct store *st, const struct args *a, struct ucerr *err)
 	return 0;
 }
 
-/* Removes the database of a home whose init failed, so init can rerun. */
-static void
-undo_init(struct cli *cli)
+/* The node's settings and its six identities, in one transaction. */
+static int
+build_node(struct store *st, const struct args *a, struct ucerr *err)
 {
-	static const char *const files[] = { "ucpki.db", "ucpki.db-wal",
-	    "ucpki.db-shm" };
-	char path[4096];
-	size_t i;
+	const struct purpose_info *p;
+	struct identity_params params;
+	char key_file[128];
+	X509 *cert;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		if (cli_home_path(cli, path, sizeof(path), files[i]) == 0)
-			unlink(path);
+	if (store_begin(st, err) == -1)
+		return -1;
+	if (save_node(st, a, err) == -1)
+		goto fail;
+	for (p = purposes; p->name != NULL; p++) {
+		identity_params_default(p, &params);
+		if (identity_create(st, p, &params, &cert, key_file,
+		    sizeof(key_file), err) == -1)
+			goto fail;
+		if (identity_install(st, p, cert, key_file, "self-signed", 1,
+		    err) == -1) {
+			X509_free(cert);
+			goto fail;
+		}
+		X509_free(cert);
+	}
+	if (store_commit(st, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 int
 cmd_init(struct cli *cli, const struct args *a)
 {
 	const struct purpose_info *p;
-	struct identity_params params;
 	const char *node = args_get(a, "node");
 	const char *country = args_get(a, "country");
-	char path[4096], key_file[128];
-	X509 *cert;
+	struct stage stage;
+	char path[4096];
 	struct store *st;
 
 	if (node == NULL)
@@ -89,36 +107,31 @@ cmd_init(struct cli *cli, const struct args *a)
 	if (path_exists(path))
 		return ucerr_set(&cli->err, "init: %s is already initialised; "
 		    "refusing to overwrite it", cli->home);
-	if ((st = store_open(cli->home, 1, &cli->err)) == NULL)
-		return -1;
-	cli->store = st;
-	if (store_begin(st, &cli->err) == -1 || save_node(st, a, &cli->err) == -1)
+	/*
+	 * Everything is built in a hidden directory and renamed into the
+	 * home at the end, the database last: an init that fails (a full
+	 * disk) leaves no half-built home, and init can simply run again.
+	 */
+	if (stage_begin(&stage, cli->home, &cli->err) == -1)
+		return ucerr_wrap(&cli->err, "init");
+	if ((st = store_open(stage.tmp, STORE_CREATE, &cli->err)) == NULL)
 		goto fail;
-	for (p = purposes; p->name != NULL; p++) {
-		identity_params_default(p, &params);
-		if (identity_create(st, p, &params, &cert, key_file,
-		    sizeof(key_file), &cli->err) == -1)
-			goto fail;
-		if (identity_install(st, p, cert, key_file, "self-signed", 1,
-		    &cli->err) == -1) {
-			X509_free(cert);
-			goto fail;
-		}
-		X509_free(cert);
+	if (build_node(st, a, &cli->err) == -1 ||
+	    tftp_publish(st, NULL, &cli->err) == -1) {
+		store_close(st);
+		goto fail;
+	}
+	store_close(st);
+	if (stage_commit(&stage, "ucpki.db", &cli->err) == -1)
+		goto fail;
+	for (p = purposes; p->name != NULL; p++)
 		fprintf(cli->out, "%s/%s.pem: Self-signed certificate generated "
 		    "by system\n", p->name, p->name);
-	}
-	if (store_commit(st, &cli->err) == -1)
-		goto fail;
 	fprintf(cli->out, "Initialised %s for node %s.\n", cli->home, node);
-	if (tftp_publish(st, NULL, &cli->err) == -1)
-		return ucerr_wrap(&cli->err, "init: ITL not published");
 	fprintf(cli->out, "ITLFile.tlv published to %s/tftp\n", cli->home);
 	return 0;
 fail:
-	store_rollback(st);
-	store_close(st);
-	cli->store = NULL;
-	undo_init(cli);
-	return -1;
+	stage_rename_in(&stage, &cli->err);
+	stage_abort(&stage);
+	return ucerr_wrap(&cli->err, "init");
 }

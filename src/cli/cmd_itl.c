@@ -119,6 +119,7 @@ static int
 load_pem_pair(struct cli *cli, const char *path, X509 **cert, EVP_PKEY **key)
 {
 	STACK_OF(X509) *certs;
+	struct ucerr why;
 
 	*cert = NULL;
 	if (certs_load_file(path, &certs, &cli->err) == -1)
@@ -130,16 +131,18 @@ load_pem_pair(struct cli *cli, const char *path, X509 **cert, EVP_PKEY **key)
 	if (key_load_file(path, key, &cli->err) == -1) {
 		X509_free(*cert);
 		*cert = NULL;
-		return ucerr_set(&cli->err, "%s: needs the certificate's private "
-		    "key in the same file", path);
+		/* Keep the reason (encrypted, damaged, absent), add the rule. */
+		why = cli->err;
+		return ucerr_set(&cli->err, "%s (the certificate's private key "
+		    "must be in the same file)", why.msg);
 	}
 	if (!cert_matches_key(*cert, *key)) {
 		X509_free(*cert);
 		EVP_PKEY_free(*key);
 		*cert = NULL;
 		*key = NULL;
-		return ucerr_set(&cli->err, "%s: the key does not match the "
-		    "certificate", path);
+		return ucerr_set(&cli->err, "%s: the certificate does not match "
+		    "the key", path);
 	}
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "json.h"
 #include "phone_capf.h"
 #include "phone_state.h"
+#include "text.h"
 
 const struct opt phone_mfg_init_opts[] = {
 	{ NULL, 0, NULL, NULL },
@@ -104,7 +105,7 @@ cmd_phone_show(struct cli *cli, const struct args *a)
 {
 	struct phone ph;
 	struct json j;
-	char path[4096];
+	char path[4096], model[4 * sizeof(ph.model)];
 	int has_itl;
 
 	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
@@ -123,7 +124,8 @@ cmd_phone_show(struct cli *cli, const struct args *a)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		fprintf(cli->out, "%s (model %s)\n", ph.name, ph.model);
+		fprintf(cli->out, "%s (model %s)\n", ph.name,
+		    text_escape(ph.model, model, sizeof(model)));
 		fprintf(cli->out, "LSC: %s\n", ph.lsc ? "Installed" :
 		    "Not Installed");
 		show_cert(cli, NULL, "MIC:", ph.mic);

@@ -40,36 +40,39 @@ cmd_trust_add(struct cli *cli, const struct args *a)
 {
 	const char *store_name = a->positional[0], *file = a->positional[1];
 	STACK_OF(X509) *certs = NULL;
-	char name[256];
+	struct trust_added *results = NULL;
 	struct store *st;
-	int i, rc = -1;
+	int i, n, rc = -1;
 
 	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
 	if (certs_load_file(file, &certs, &cli->err) == -1)
 		return -1;
-	if (args_has(a, "name") && sk_X509_num(certs) > 1) {
+	n = sk_X509_num(certs);
+	if (args_has(a, "name") && n > 1) {
 		ucerr_set(&cli->err, "%s: --name needs a file with one "
-		    "certificate (it has %d)", file, sk_X509_num(certs));
+		    "certificate (it has %d)", file, n);
 		goto out;
 	}
-	if (store_begin(st, &cli->err) == -1)
+	if ((results = calloc((size_t)n, sizeof(*results))) == NULL) {
+		ucerr_set(&cli->err, "trust add: out of memory");
 		goto out;
-	for (i = 0; i < sk_X509_num(certs); i++) {
-		if (trust_add_cert(st, store_name, sk_X509_value(certs, i),
-		    args_get(a, "name"), name, sizeof(name), &cli->err) == -1) {
-			store_rollback(st);
-			goto out;
-		}
-		fprintf(cli->out, "%s/%s.pem: Trust Certificate added\n",
-		    store_name, name);
 	}
-	if (store_commit(st, &cli->err) == -1) {
-		store_rollback(st);
+	if (trust_add_bundle(st, store_name, certs, args_get(a, "name"),
+	    results, &cli->err) == -1)
 		goto out;
+	/* Printed only once committed: every line is true. */
+	for (i = 0; i < n; i++) {
+		if (results[i].duplicate)
+			fprintf(cli->out, "%s/%s.pem: already in %s; skipped\n",
+			    store_name, results[i].name, store_name);
+		else
+			fprintf(cli->out, "%s/%s.pem: Trust Certificate added\n",
+			    store_name, results[i].name);
 	}
 	rc = 0;
 out:
+	free(results);
 	sk_X509_pop_free(certs, X509_free);
 	return rc;
 }
@@ -221,6 +224,8 @@ cmd_trust_show(struct cli *cli, const struct args *a)
 	if (rc == 0) {
 		rc = cli_show_cert(cli, a, cert, "name", label, NULL);
 		X509_free(cert);
+	} else {
+		ucerr_wrap(&cli->err, "%s in the store", label);
 	}
 	trust_row_free(&row);
 	return rc;

@@ -8,11 +8,13 @@
 
 #include "cli.h"
 #include "store.h"
+#include "text.h"
 
 int
 main(int argc, char **argv)
 {
 	struct cli cli;
+	char shown[4 * sizeof(cli.err.msg)];
 	int i = 1, rc;
 
 	memset(&cli, 0, sizeof(cli));
@@ -37,8 +39,10 @@ main(int argc, char **argv)
 	 * signal that kills us halfway through a write. */
 	signal(SIGXFSZ, SIG_IGN);
 	rc = cli_dispatch(&cli, argc - i, argv + i);
+	/* Messages quote names, files and peers' data: one line, escaped. */
 	if (rc != 0 && cli.err.msg[0] != '\0')
-		fprintf(stderr, "ucpki: %s\n", cli.err.msg);
+		fprintf(stderr, "ucpki: %s\n", text_escape(cli.err.msg, shown,
+		    sizeof(shown)));
 	if (cli.store != NULL)
 		store_close(cli.store);
 	if (fflush(stdout) != 0 && rc == 0) {

@@ -190,9 +190,9 @@ check_dates_and_crypto(X509 *cert, time_t now, struct findings *f)
 }
 
 static void
-check_key(X509 *cert, const struct cert_check_opts *o, struct findings *f,
-    struct ucerr *err)
+check_key(X509 *cert, const struct cert_check_opts *o, struct findings *f)
 {
+	struct ucerr why;
 	EVP_PKEY *key;
 
 	if (o->key_pem == NULL)
@@ -201,10 +201,10 @@ check_key(X509 *cert, const struct cert_check_opts *o, struct findings *f,
 		findings_add(f, SEV_WARN, "key-no-newline", "add a newline at "
 		    "the end of the key file (Expressway refuses it otherwise)",
 		    "the private key file does not end with a newline");
-	if (key_parse_pem(o->key_pem, o->key_len, &key, err) == -1) {
+	if (key_parse_pem(o->key_pem, o->key_len, &key, &why) == -1) {
 		findings_add(f, SEV_ERROR, "key-unreadable", "give the "
 		    "unencrypted PEM private key", "the key file holds no "
-		    "usable private key");
+		    "usable private key: %s", why.msg);
 		return;
 	}
 	if (!cert_matches_key(cert, key))
@@ -234,7 +234,7 @@ cert_check(X509 *cert, const struct cert_check_opts *o, struct findings *f,
 	check_usages(cert, o->role, f);
 	check_names(cert, o, f);
 	check_dates_and_crypto(cert, o->now, f);
-	check_key(cert, o, f, err);
+	check_key(cert, o, f);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "certinfo.h"
 #include "clock.h"
+#include "text.h"
 #include "x509.h"
 
 void
@@ -74,6 +75,8 @@ extension_text(X509 *cert, int nid, char *out, size_t outlen)
 	n = BIO_get_mem_data(bio, &mem);
 	snprintf(out, outlen, "%.*s", (int)n, mem);
 	BIO_free(bio);
+	/* Names in a SAN are the certificate maker's bytes. */
+	text_escape_inplace(out, outlen);
 }
 
 static const struct {

@@ -7,13 +7,15 @@
 #include "trust.h"
 #include "x509.h"
 
-/* CUCM names entries like files: characters unsafe there become '_'. */
+/* CUCM names entries like files: characters unsafe there become '_'
+ * (and so do control characters, which would forge lines of output). */
 static void
 name_sanitize(char *name)
 {
 	for (; *name != '\0'; name++)
 		if (*name == '/' || *name == ' ' || *name == '\\' ||
-		    *name == ':')
+		    *name == ':' || (unsigned char)*name < 0x20 ||
+		    (unsigned char)*name == 0x7f)
 			*name = '_';
 }
 
@@ -53,8 +55,9 @@ name_from_cn(X509 *cert, char *out, size_t outlen)
 	name_sanitize(out);
 }
 
-int
-trust_add_cert(struct store *st, const char *store_name, X509 *cert,
+/* Adds one certificate; 1 (and its existing name) when already there. */
+static int
+add_one(struct store *st, const char *store_name, X509 *cert,
     const char *name, char *out_name, size_t out_name_len, struct ucerr *err)
 {
 	struct trust_row row, existing;
@@ -74,10 +77,10 @@ trust_add_cert(struct store *st, const char *store_name, X509 *cert,
 	    &existing, err)) == -1)
 		goto out;
 	if (found) {
-		ucerr_set(err, "%s/%s.pem: this certificate is already in the "
-		    "trust store", store_name, existing.name);
+		snprintf(final, sizeof(final), "%s", existing.name);
 		trust_row_free(&existing);
-		goto out;
+		rc = 1;
+		goto done;
 	}
 	if ((found = store_trust_get(st, store_name, base, &existing,
 	    err)) == -1)
@@ -91,12 +94,65 @@ trust_add_cert(struct store *st, const char *store_name, X509 *cert,
 	}
 	if (store_trust_add(st, &row, err) == -1)
 		goto out;
+	rc = 0;
+done:
 	if (out_name != NULL)
 		snprintf(out_name, out_name_len, "%s", final);
-	rc = 0;
 out:
 	trust_row_free(&row);
 	return rc;
+}
+
+int
+trust_add_cert(struct store *st, const char *store_name, X509 *cert,
+    const char *name, char *out_name, size_t out_name_len, struct ucerr *err)
+{
+	char existing[256];
+	int rc = add_one(st, store_name, cert, name, existing, sizeof(existing),
+	    err);
+
+	if (rc == 1)
+		return ucerr_set(err, "%s/%s.pem: this certificate is already in "
+		    "the trust store", store_name, existing);
+	if (rc == 0 && out_name != NULL)
+		snprintf(out_name, out_name_len, "%s", existing);
+	return rc;
+}
+
+int
+trust_add_bundle(struct store *st, const char *store_name,
+    STACK_OF(X509) *certs, const char *name, struct trust_added *results,
+    struct ucerr *err)
+{
+	int i, rc, added = 0, n = sk_X509_num(certs);
+
+	if (store_begin(st, err) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		rc = add_one(st, store_name, sk_X509_value(certs, i), name,
+		    results[i].name, sizeof(results[i].name), err);
+		if (rc == -1) {
+			store_rollback(st);
+			return n > 1 ? ucerr_wrap(err, "certificate %d of %d",
+			    i + 1, n) : -1;
+		}
+		results[i].duplicate = rc == 1;
+		added += rc == 0;
+	}
+	if (added == 0) {
+		store_rollback(st);
+		if (n == 1)
+			return ucerr_set(err, "%s/%s.pem: this certificate is "
+			    "already in the trust store", store_name,
+			    results[0].name);
+		return ucerr_set(err, "%s: all %d certificates are already in "
+		    "the trust store; nothing added", store_name, n);
+	}
+	if (store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return added;
 }
 
 int

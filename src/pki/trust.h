@@ -27,6 +27,22 @@ int	trust_add_cert(struct store *st, const char *store_name, X509 *cert,
 	    struct ucerr *err);
 
 /*
+ * Adds a bundle in one transaction, as CUCM does: a certificate already in
+ * the store is skipped (results[i].duplicate, under its existing name),
+ * the others are added.  results has one entry per certificate.  Returns
+ * how many were added; fails, changing nothing, when none was new or any
+ * certificate could not be added.
+ */
+struct trust_added {
+	char	name[256];
+	int	duplicate;
+};
+
+int	trust_add_bundle(struct store *st, const char *store_name,
+	    STACK_OF(X509) *certs, const char *name, struct trust_added *results,
+	    struct ucerr *err);
+
+/*
  * Trusts a node identity in store_name under its CN.  replace: an entry
  * of that name holding another certificate is replaced (a regenerated
  * identity); otherwise both stay.  Already present: no change.

@@ -23,8 +23,20 @@
 
 struct store;
 
-/* create: make <home>, <home>/keys and the database when missing. */
-struct store	*store_open(const char *home, int create, struct ucerr *err);
+/*
+ * flags: STORE_CREATE makes <home>, <home>/keys and the database when
+ * missing.  STORE_READONLY_OK opens the database read-only when it or its
+ * directory cannot be written (a read-only home still lists and shows;
+ * writes then fail "read-only").
+ */
+enum {
+	STORE_CREATE		= 1,
+	STORE_READONLY_OK	= 2,
+};
+
+struct store	*store_open(const char *home, int flags, struct ucerr *err);
+/* Opened read-only (see STORE_READONLY_OK)? */
+int		 store_readonly(const struct store *st);
 void		 store_close(struct store *st);
 const char	*store_home(const struct store *st);
 int		 store_begin(struct store *st, struct ucerr *err);

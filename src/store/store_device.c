@@ -68,7 +68,7 @@ store_device_get(struct store *st, const char *name, struct device *d,
 	else if (rc == SQLITE_DONE)
 		rc = 0;
 	else
-		rc = ucerr_set(err, "store: device: %s", sqlite3_errmsg(st->db));
+		rc = store_fail(st, rc, "device", err);
 	sqlite3_finalize(stmt);
 	return rc;
 }
@@ -102,7 +102,8 @@ store_device_add(struct store *st, const struct device *d, struct ucerr *err)
 		return -1;
 	bind_settings(stmt, d);
 	if (store_step_done(st, stmt, "device", err) == -1)
-		return ucerr_set(err, "%s: device already exists", d->name);
+		return store_was_duplicate(st) ? ucerr_set(err, "%s: device "
+		    "already exists", d->name) : -1;
 	return 0;
 }
 
@@ -204,7 +205,7 @@ store_device_each(struct store *st, const struct device_filter *f,
 		}
 	}
 	if (rc != SQLITE_DONE)
-		ucerr_set(err, "store: device: %s", sqlite3_errmsg(st->db));
+		store_fail(st, rc, "device", err);
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -225,7 +226,7 @@ store_device_count(struct store *st, const struct device_filter *f,
 	rc = sqlite3_step(stmt);
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : ucerr_set(err, "store: device count");
+	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "device count", err);
 }
 
 int
@@ -426,8 +427,7 @@ store_device_auth_failure(struct store *st, const char *name, int *count,
 		rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return ucerr_set(err, "store: auth failure: %s",
-		    sqlite3_errmsg(st->db));
+		return store_fail(st, rc, "auth failure", err);
 	return 0;
 }
 
@@ -476,8 +476,10 @@ store_device_history_each(struct store *st, const char *name, int limit,
 			return rc;
 		}
 	}
+	if (rc != SQLITE_DONE)
+		store_fail(st, rc, "history", err);
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: history");
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -513,6 +515,8 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 			return rc;
 		}
 	}
+	if (rc != SQLITE_DONE)
+		store_fail(st, rc, "lsc", err);
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: lsc");
+	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -94,22 +95,62 @@ static const char *const migrations[] = {
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
+int
+store_fail(struct store *st, int rc, const char *what, struct ucerr *err)
+{
+	st->last_rc = rc & 0xff;
+	switch (rc & 0xff) {
+	case SQLITE_CONSTRAINT:
+		return ucerr_set(err, "store: %s: already exists", what);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		/* Not a fault of the request: someone else's transaction
+		 * outlasted the busy timeout. */
+		return ucerr_set(err, "%s: database is locked by another "
+		    "process; try again", st->path);
+	case SQLITE_READONLY:
+		return ucerr_set(err, "%s: read-only (this command changes the "
+		    "store and needs write access)", st->path);
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		/* The system's reason says which: a full disk, a size limit,
+		 * a permission. */
+		if (st->db != NULL && sqlite3_system_errno(st->db) != 0)
+			return ucerr_set(err, "%s: %s (%s)", st->path,
+			    sqlite3_errstr(rc),
+			    strerror(sqlite3_system_errno(st->db)));
+		/* FALLTHROUGH */
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		/* The file itself is the problem: name it. */
+		return ucerr_set(err, "%s: %s", st->path, sqlite3_errstr(rc));
+	default:
+		return ucerr_set(err, "store: %s: %s", what,
+		    sqlite3_errmsg(st->db));
+	}
+}
+
+int
+store_was_duplicate(const struct store *st)
+{
+	return st->last_rc == SQLITE_CONSTRAINT;
+}
+
 static int
 db_error(struct store *st, struct ucerr *err, const char *what)
 {
-	return ucerr_set(err, "store: %s: %s", what, sqlite3_errmsg(st->db));
+	return store_fail(st, sqlite3_extended_errcode(st->db), what, err);
 }
 
 int
 store_exec(struct store *st, const char *sql, struct ucerr *err)
 {
-	char *msg = NULL;
+	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
 
-	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		ucerr_set(err, "store: %s", msg ? msg : "exec failed");
-		sqlite3_free(msg);
-		return -1;
-	}
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "exec", err);
 	return 0;
 }
 
@@ -117,8 +158,10 @@ int
 store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
     struct ucerr *err)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL) != SQLITE_OK)
-		return db_error(st, err, "prepare");
+	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
+
+	if (rc != SQLITE_OK)
+		return store_fail(st, rc, "prepare", err);
 	return 0;
 }
 
@@ -129,11 +172,9 @@ store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
 {
 	int rc = sqlite3_step(stmt);
 
+	st->last_rc = 0;
 	if (rc != SQLITE_DONE) {
-		if (rc == SQLITE_CONSTRAINT)
-			ucerr_set(err, "store: %s: already exists", what);
-		else
-			db_error(st, err, what);
+		store_fail(st, rc, what, err);
 		sqlite3_finalize(stmt);
 		return -1;
 	}
@@ -156,6 +197,10 @@ migrate(struct store *st, struct ucerr *err)
 	if (version > N_MIGRATIONS)
 		return ucerr_set(err, "store: database schema %d is newer than "
 		    "this ucpki (%d)", version, N_MIGRATIONS);
+	if (st->readonly && version < N_MIGRATIONS)
+		return ucerr_set(err, "%s: schema %d needs upgrading to %d, "
+		    "which needs write access (run any command as its owner)",
+		    st->path, version, N_MIGRATIONS);
 	for (; version < N_MIGRATIONS; version++) {
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
 		    version + 1);
@@ -173,12 +218,47 @@ migrate(struct store *st, struct ucerr *err)
 	return 0;
 }
 
+/*
+ * A database we cannot write, or whose directory we cannot write (SQLite
+ * keeps the WAL and its index beside it): read-only.  With no -wal file
+ * no writer has the database open, and SQLite can read it only as
+ * "immutable" (it cannot make the -shm index); with one, it reads the
+ * committed WAL through the existing index.
+ */
+static int
+open_readonly(struct store *st)
+{
+	char uri[3 * sizeof(st->path) + 32], wal[sizeof(st->path) + 8];
+	size_t used;
+	const char *p;
+	int rc;
+
+	snprintf(wal, sizeof(wal), "%s-wal", st->path);
+	/* A URI: the characters that would end the path are %-escaped. */
+	used = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (p = st->path; *p != '\0'; p++)
+		used += (size_t)snprintf(uri + used, sizeof(uri) - used,
+		    strchr("%?#", *p) ? "%%%02X" : "%c", (unsigned char)*p);
+	snprintf(uri + used, sizeof(uri) - used, "?%s", path_exists(wal) ?
+	    "mode=ro" : "immutable=1");
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	st->readonly = 1;
+	return rc;
+}
+
+static int
+cannot_write(const struct store *st)
+{
+	return access(st->path, W_OK) != 0 || access(st->home, W_OK) != 0;
+}
+
 struct store *
-store_open(const char *home, int create, struct ucerr *err)
+store_open(const char *home, int flags, struct ucerr *err)
 {
 	struct store *st;
 	char path[4096];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -189,24 +269,28 @@ store_open(const char *home, int create, struct ucerr *err)
 		ucerr_set(err, "%s: home path too long", home);
 		goto fail;
 	}
-	if (create) {
-		flags |= SQLITE_OPEN_CREATE;
+	if (flags & STORE_CREATE) {
+		open_flags |= SQLITE_OPEN_CREATE;
 		if (dir_make(home, 0755, err) == -1)
 			goto fail;
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
 		    dir_make(path, 0700, err) == -1)
 			goto fail;
 	}
-	if (path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+	if (path_join(st->path, sizeof(st->path), home, "ucpki.db", err) == -1)
 		goto fail;
-	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
-		ucerr_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
-		    "cannot open");
+	if ((flags & STORE_READONLY_OK) && cannot_write(st))
+		rc = open_readonly(st);
+	else
+		rc = sqlite3_open_v2(st->path, &st->db, open_flags, NULL);
+	if (rc != SQLITE_OK) {
+		store_fail(st, rc, "open", err);
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, 10000);
-	if (store_exec(st, "PRAGMA journal_mode = WAL;"
-	    "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", err) == -1)
+	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (store_exec(st, st->readonly ? "PRAGMA foreign_keys = ON;" :
+	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+	    "PRAGMA foreign_keys = ON;", err) == -1)
 		goto fail;
 	if (migrate(st, err) == -1)
 		goto fail;
@@ -214,6 +298,12 @@ store_open(const char *home, int create, struct ucerr *err)
 fail:
 	store_close(st);
 	return NULL;
+}
+
+int
+store_readonly(const struct store *st)
+{
+	return st->readonly;
 }
 
 void
@@ -542,8 +632,9 @@ store_trust_add(struct store *st, const struct trust_row *row,
 	sqlite3_bind_int64(stmt, 5, row->added_at ? row->added_at :
 	    (int64_t)clock_now());
 	if (store_step_done(st, stmt, "trust", err) == -1)
-		return ucerr_set(err, "%s/%s.pem: already in the trust store "
-		    "(same name or same certificate)", row->store, row->name);
+		return store_was_duplicate(st) ? ucerr_set(err, "%s/%s.pem: "
+		    "already in the trust store (same name or same certificate)",
+		    row->store, row->name) : -1;
 	return 0;
 }
 

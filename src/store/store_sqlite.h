@@ -13,10 +13,25 @@
 struct store {
 	sqlite3	*db;
 	char	 home[4096];
+	char	 path[4200];		/* <home>/ucpki.db, for messages */
 	int	 schema_version;
+	int	 last_rc;		/* primary result code of the last failure */
+	int	 readonly;
 };
 
+/* How long a statement waits for another process's write transaction. */
+#define STORE_BUSY_MS	5000
+
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);
+/*
+ * Sets err from a failed SQLite call (rc its result code) and returns -1.
+ * A duplicate reads "store: WHAT: already exists" (callers say which row);
+ * a lock held by another process, a corrupt or foreign file, a full disk
+ * name the database's path.
+ */
+int	store_fail(struct store *st, int rc, const char *what, struct ucerr *err);
+/* Did the last failure break a UNIQUE/PRIMARY KEY constraint? */
+int	store_was_duplicate(const struct store *st);
 int	store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
 	    struct ucerr *err);
 int	store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,

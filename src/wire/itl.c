@@ -9,6 +9,7 @@
 
 #include "fileio.h"
 #include "itl.h"
+#include "text.h"
 #include "x509.h"
 
 static const struct {
@@ -444,7 +445,7 @@ static void
 show_header(FILE *fp, const struct itl_file *itl)
 {
 	const struct sigfile_header *h = &itl->hdr;
-	char when[32];
+	char when[32], shown[4 * SIGFILE_NAME_MAX];
 
 	fprintf(fp, "Version: %u.%u\n", h->version_major, h->version_minor);
 	fprintf(fp, "HeaderLength: %u (BYTES)\n\n", h->header_length);
@@ -452,16 +453,17 @@ show_header(FILE *fp, const struct itl_file *itl)
 	if (h->has_signer_version)
 		fprintf(fp, "28\tSIGNERVERSION\t2\t%u.%u\n", h->signer_major,
 		    h->signer_minor);
+	/* Names in the file are the file's bytes: printed escaped. */
 	fprintf(fp, "4\tSIGNERNAME\t%zu\t%s\n", strlen(h->signer_name) + 1,
-	    h->signer_name);
+	    text_escape(h->signer_name, shown, sizeof(shown)));
 	fprintf(fp, "5\tSERIALNUMBER\t%zu\t", h->serial_len);
 	hex_colon(fp, h->serial, h->serial_len, ':');
 	fprintf(fp, "\n6\tCANAME\t%zu\t%s\n", strlen(h->issuer_name) + 1,
-	    h->issuer_name);
+	    text_escape(h->issuer_name, shown, sizeof(shown)));
 	fprintf(fp, "8\tDIGESTALGORITHM\t1\t%s\n", sig_hash_name(h->hash_alg));
 	fprintf(fp, "12\tSIGNATURE\t%zu\n", h->signature_len);
 	fprintf(fp, "14\tFILENAME\t%zu\t%s\n", strlen(h->filename) + 1,
-	    h->filename);
+	    text_escape(h->filename, shown, sizeof(shown)));
 	if (h->has_timestamp) {
 		time_format((time_t)h->timestamp, when, sizeof(when));
 		fprintf(fp, "15\tTIMESTAMP\t4\t%s\n", when);
@@ -472,6 +474,7 @@ static void
 show_record(FILE *fp, const struct itl_record *rec, size_t n, int is_signer)
 {
 	unsigned char sha1[SHA_DIGEST_LENGTH];
+	char shown[4 * SIGFILE_NAME_MAX];
 
 	fprintf(fp, "\nITL Record #:%zu\n", n);
 	fprintf(fp, "BYTEPOS\tTAG\tLENGTH\tVALUE\n");
@@ -479,12 +482,12 @@ show_record(FILE *fp, const struct itl_record *rec, size_t n, int is_signer)
 	/* Records built from certificates carry no DNS_NAME: no line. */
 	if (rec->dns_name[0] != '\0')
 		fprintf(fp, "2\tDNSNAME\t%zu\t%s\n", strlen(rec->dns_name) + 1,
-		    rec->dns_name);
+		    text_escape(rec->dns_name, shown, sizeof(shown)));
 	fprintf(fp, "3\tSUBJECTNAME\t%zu\t%s\n", strlen(rec->subject) + 1,
-	    rec->subject);
+	    text_escape(rec->subject, shown, sizeof(shown)));
 	fprintf(fp, "4\tFUNCTION\t2\t%s\n", role_function(rec->role));
 	fprintf(fp, "5\tISSUERNAME\t%zu\t%s\n", strlen(rec->issuer) + 1,
-	    rec->issuer);
+	    text_escape(rec->issuer, shown, sizeof(shown)));
 	fprintf(fp, "6\tSERIALNUMBER\t%zu\t", rec->serial_len);
 	hex_colon(fp, rec->serial, rec->serial_len, ':');
 	fprintf(fp, "\n7\tPUBLICKEY\t%zu\n", rec->public_key_len);

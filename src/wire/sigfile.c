@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/rsa.h>
 
 #include "clock.h"
@@ -309,7 +310,9 @@ sigfile_verify(const uint8_t *data, size_t len,
 		goto out;
 	}
 	if (EVP_DigestVerifyFinal(ctx, hdr->signature, hdr->signature_len) != 1) {
-		ucerr_ssl(err, "signature: does not verify with the signer's key "
+		/* The whole story: OpenSSL's padding details add nothing. */
+		ERR_clear_error();
+		ucerr_set(err, "signature: does not verify with the signer's key "
 		    "(the file was changed or signed by another key)");
 		goto out;
 	}

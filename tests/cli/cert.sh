@@ -164,7 +164,7 @@ expect_unchanged() { # NAME MESSAGE ARGS...
 	check "$1: exit code 1" test "$RC" -eq 1
 }
 head -c 700 /dev/urandom >"$TEST_TMP/garbage.bin"
-expect_unchanged "garbage file" "neither DER X.509 nor DER PKCS#7" cert upload CallManager "$TEST_TMP/garbage.bin"
+expect_unchanged "garbage file" "not a PEM or DER certificate" cert upload CallManager "$TEST_TMP/garbage.bin"
 printf 'hello\n-----BEGIN nothing\n' >"$TEST_TMP/junk.pem"
 expect_unchanged "PEM without a certificate" "no PEM certificate found" cert upload CallManager "$TEST_TMP/junk.pem"
 : >"$TEST_TMP/empty.pem"
@@ -181,7 +181,7 @@ expect_unchanged "8192-bit key" "keys over 4096 bits are not supported" cert upl
 expect_unchanged "issuer chain not trusted" "the issuer chain is not in CallManager-trust" cert upload CallManager "$TEST_TMP/cm-signed.pem"
 expect_unchanged "unknown purpose" "unknown certificate purpose" cert upload NoSuch "$TEST_TMP/cm-signed.pem"
 expect_unchanged "unknown store" "unknown trust store" trust add NoSuch-trust "$CA/root.pem"
-expect_unchanged "trust add garbage" "neither DER X.509 nor DER PKCS#7" trust add CallManager-trust "$TEST_TMP/garbage.bin"
+expect_unchanged "trust add garbage" "not a PEM or DER certificate" trust add CallManager-trust "$TEST_TMP/garbage.bin"
 
 # --- DER PKCS#7 chain upload: the chain's CAs join the trust store ------------
 openssl crl2pkcs7 -nocrl -certfile "$TEST_TMP/cm-signed.pem" -certfile "$CA/int.pem" -certfile "$CA/root.pem" -outform DER -out "$TEST_TMP/cm.p7b" 2>/dev/null

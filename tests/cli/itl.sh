@@ -75,7 +75,7 @@ ok "EC record builds 1.1 by itself" tlv build "$W/ec.tlv" --digest sha512 \
 ok "show EC ITL" itl show "$W/ec.tlv" --json
 check "EC ITL: 1.1, verified" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["signer_version"]=="1.1" and d["verified"]' "$OUT"
 refuses "tlv build needs --sast" "at least one --sast" tlv build "$W/y.tlv" --ccm "$V/certs/callmanager.pem"
-refuses "signer file without key" "needs the certificate's private key" tlv build "$W/y.tlv" --sast "$V/mfg/mfg-ca.pem"
+refuses "signer file without key" "the certificate's private key must be in the same file" tlv build "$W/y.tlv" --sast "$V/mfg/mfg-ca.pem"
 
 # --- ctl build --------------------------------------------------------------------
 ok "ctl build (mixed mode)" ctl build
