@@ -463,6 +463,8 @@ setup(struct server *s, struct ucerr *err)
 	s->per_addr_cap = 65536;
 	if ((s->per_addr = calloc(s->per_addr_cap, sizeof(*s->per_addr))) == NULL)
 		return ucerr_set(err, "out of memory");
+	if (claims_init(&s->claims, 4096) == -1)
+		return ucerr_set(err, "out of memory");
 	for (i = 0; i < s->n_loops; i++) {
 		s->loops[i].server = s;
 		if ((s->loops[i].base = event_base_new()) == NULL)
@@ -509,6 +511,7 @@ teardown(struct server *s)
 	EVP_MD_free(s->sha256);
 	free(s->loops);
 	free(s->per_addr);
+	claims_free(&s->claims);
 	identity_set_release(s->ids);
 	X509_STORE_free(s->capf_trust);
 }

@@ -89,6 +89,14 @@ static const char *const migrations[] = {
 	/* 5: certificate revocation lists. */
 	("CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
 	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);"),
+
+	/* 6: LSCs the administrator revoked; lookups of an LSC presented
+	 * for authentication (by serial) and of the CAPFs that issued LSCs
+	 * (by issuer); the certificate a troubleshoot last returned. */
+	("ALTER TABLE lsc ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX lsc_serial ON lsc (serial);"
+	"CREATE INDEX lsc_issuer ON lsc (issuer_sha256);"
+	"ALTER TABLE device ADD COLUMN fetched_der BLOB;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
