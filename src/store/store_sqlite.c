@@ -1,10 +1,12 @@
 /* store_sqlite.c - the SQLite (WAL) implementation of store.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -180,6 +182,54 @@ migrate(struct store *st, struct ucerr *err)
 	return 0;
 }
 
+/*
+ * The home holds the database (authentication strings) and keys/: refuse
+ * it, as ssh refuses its keys, when someone else owns it or could write
+ * to it (and so swap the database or a key), or when the database or
+ * keys/ can be read by others.
+ */
+static int
+home_check(const char *home, struct ucerr *err)
+{
+	static const char *const db_files[][2] = {
+		{ "ucpki.db", "the database" },
+		{ "ucpki.db-wal", "the database's write-ahead log" },
+		{ "ucpki.db-shm", "the database's shared-memory index" },
+	};
+	char path[4096];
+	size_t i;
+
+	if (path_check_private(home, "the ucpki home", 022, "go-w", 0,
+	    err) == -1)
+		return -1;
+	if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
+	    path_check_private(path, "the key directory", 077, "700", 1,
+	    err) == -1)
+		return -1;
+	for (i = 0; i < sizeof(db_files) / sizeof(db_files[0]); i++)
+		if (path_join(path, sizeof(path), home, db_files[i][0],
+		    err) == -1 ||
+		    path_check_private(path, db_files[i][1], 077, "600", 1,
+		    err) == -1)
+			return -1;
+	return 0;
+}
+
+/* A new database file is 0600 from its first byte, whatever the umask;
+ * SQLite gives its WAL and shared-memory files the database's mode. */
+static int
+db_create(const char *path, struct ucerr *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+
+	if (fd == -1 && errno != EEXIST)
+		return ucerr_set(err, "%s: %s", path, strerror(errno));
+	if (fd != -1 && (fchmod(fd, 0600) == -1 || close(fd) == -1))
+		return ucerr_set(err, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
 struct store *
 store_open(const char *home, int create, struct ucerr *err)
 {
@@ -198,13 +248,17 @@ store_open(const char *home, int create, struct ucerr *err)
 	}
 	if (create) {
 		flags |= SQLITE_OPEN_CREATE;
-		if (dir_make(home, 0755, err) == -1)
+		if (dir_make(home, 0700, err) == -1)
 			goto fail;
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
 		    dir_make(path, 0700, err) == -1)
 			goto fail;
 	}
 	if (path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+		goto fail;
+	if (create && db_create(path, err) == -1)
+		goto fail;
+	if (home_check(home, err) == -1)
 		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		ucerr_set(err, "%s: %s", path, st->db ? sqlite3_errmsg(st->db) :
