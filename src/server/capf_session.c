@@ -105,7 +105,7 @@ static void	session_free(struct capf_session *s);
 static void	send_end(struct capf_session *s, uint8_t reason);
 static void	save_then_reply(struct capf_session *s, struct capf_job *j,
 		    uint8_t end_reason);
-static void	start_operation(struct capf_session *s);
+static void	claim_and_start(struct capf_session *s);
 
 static uint32_t
 new_session_id(void)
@@ -506,7 +506,7 @@ on_counted(struct capf_session *s, struct capf_job *j)
 	}
 	/* A right string is not a failure: its attempt is given back. */
 	release_attempt(s);
-	start_operation(s);
+	claim_and_start(s);
 }
 
 /* 0: authenticated; 1: counting an attempt first; -1: refused. */
@@ -598,6 +598,46 @@ start_operation(struct capf_session *s)
 		fail(s, FAIL_PHONE_COMM, "cannot send the request");
 }
 
+/*
+ * Authenticated: one operation per device at a time.  The device is
+ * claimed (a second authenticated session, on any loop, is told to retry
+ * later), then read again, so the holder sees it as the last session
+ * left it: an install another session just completed is not done twice.
+ * Only authenticated sessions claim, so guesses never hold a device up.
+ */
+static void
+claim_and_start(struct capf_session *s)
+{
+	struct device fresh;
+	struct ucerr err;
+	int rc;
+
+	if ((rc = claims_take(&s->loop->server->claims, s->dev.name)) != 1) {
+		log_outcome(s, rc == 0 ? "another session for this device is "
+		    "in progress: told to retry later" : "out of memory: told "
+		    "to retry later");
+		send_retry_later(s);
+		return;
+	}
+	snprintf(s->claimed, sizeof(s->claimed), "%s", s->dev.name);
+	if ((rc = store_device_get(s->loop->store, s->dev.name, &fresh,
+	    &err)) != 1) {
+		log_outcome(s, rc == 0 ? "the device was removed" : err.msg);
+		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
+		return;
+	}
+	OPENSSL_cleanse(s->dev.auth_string, sizeof(s->dev.auth_string));
+	device_free(&s->dev);
+	s->dev = fresh;
+	if (s->dev.operation == CERT_OP_NONE) {
+		log_outcome(s, "no operation pending (another session "
+		    "completed it)");
+		send_end(s, CAPF_REASON_NO_ACTION);
+		return;
+	}
+	start_operation(s);
+}
+
 static void
 on_auth_response(struct capf_session *s, const struct capf_msg *m)
 {
@@ -622,24 +662,11 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		return;
 	}
 	/* Validated before it touches the store or a path. */
-	if (!device_name_valid(name)) {
-		log_info("capf: (invalid name) from %s: unknown device", s->peer);
-		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
-		return;
-	}
-	/* Claimed before it is read: whoever holds the claim sees the
-	 * device as the last session left it. */
-	if ((found = claims_take(&s->loop->server->claims, name)) != 1) {
-		log_info("capf: %s from %s: %s", name, s->peer, found == 0 ?
-		    "another session for this device is in progress: told to "
-		    "retry later" : "out of memory: told to retry later");
-		send_retry_later(s);
-		return;
-	}
-	snprintf(s->claimed, sizeof(s->claimed), "%s", name);
-	if ((found = store_device_get(s->loop->store, name, &s->dev,
+	if (!device_name_valid(name) ||
+	    (found = store_device_get(s->loop->store, name, &s->dev,
 	    &err)) != 1) {
-		log_info("capf: %s from %s: unknown device", name, s->peer);
+		log_info("capf: %s from %s: unknown device", device_name_valid(
+		    name) ? name : "(invalid name)", s->peer);
 		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
 		return;
 	}
@@ -658,7 +685,7 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		fail(s, cause, why);
 		return;
 	case 0:
-		start_operation(s);
+		claim_and_start(s);
 		return;
 	default:
 		return;		/* on_counted() continues */
