@@ -43,10 +43,11 @@ prompt(struct cli *cli, const char *label, char *out, size_t outlen)
 		return ucerr_set(&cli->err, "standard input: %s", strerror(errno));
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
-	fprintf(stderr, "%s: ", label);
-	fflush(stderr);
+	/* Echo off before the prompt: nothing typed after it is shown. */
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == -1)
 		return ucerr_set(&cli->err, "standard input: %s", strerror(errno));
+	fprintf(stderr, "%s: ", label);
+	fflush(stderr);
 	if (fgets(line, sizeof(line), stdin) != NULL)
 		rc = first_line(cli, "standard input", line, strlen(line), out,
 		    outlen);
