@@ -402,9 +402,8 @@ cert_ctx(struct capf_session *s, struct capf_cert_ctx *c)
 /* Certificate authentication: proof of possession, bound to the device. */
 static int
 auth_certificate(struct capf_session *s, const struct capf_msg *m,
-    enum capf_failure *cause, const char **why)
+    enum capf_failure *cause, char *why, size_t whylen)
 {
-	static _Thread_local char reason[256];
 	struct capf_cert_verdict v;
 	struct capf_cert_ctx c;
 	const uint8_t *der;
@@ -418,8 +417,7 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
 	X509_STORE_free(c.trust);
 	*cause = v.is_mic ? FAIL_INVALID_MIC : FAIL_INVALID_LSC;
 	if (rc == -1) {
-		snprintf(reason, sizeof(reason), "%s", v.why);
-		*why = reason;
+		snprintf(why, whylen, "%s", v.why);
 		return -1;
 	}
 	/* The MIC that authenticated this device is the one to remember. */
@@ -481,7 +479,7 @@ release_attempt(struct capf_session *s)
 static void
 on_counted(struct capf_session *s, struct capf_job *j)
 {
-	static _Thread_local char reason[96];
+	char reason[96];
 	int right;
 
 	if (j->base.rc != 0) {
@@ -512,7 +510,7 @@ on_counted(struct capf_session *s, struct capf_job *j)
 /* 0: authenticated; 1: counting an attempt first; -1: refused. */
 static int
 authenticate(struct capf_session *s, const struct capf_msg *m,
-    enum capf_failure *cause, const char **why)
+    enum capf_failure *cause, char *why, size_t whylen)
 {
 	switch (s->dev.auth_mode) {
 	case CAPF_AUTH_NULL_STRING:
@@ -521,7 +519,7 @@ authenticate(struct capf_session *s, const struct capf_msg *m,
 		count_attempt(s, m);
 		return 1;
 	default:
-		return auth_certificate(s, m, cause, why);
+		return auth_certificate(s, m, cause, why, whylen);
 	}
 }
 
@@ -642,9 +640,8 @@ static void
 on_auth_response(struct capf_session *s, const struct capf_msg *m)
 {
 	enum capf_failure cause = FAIL_GENERIC;
-	const char *why = NULL;
 	struct ucerr err;
-	char name[64];
+	char name[64], why[256] = "";
 	uint8_t version;
 	int found;
 
@@ -680,7 +677,7 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		fail(s, FAIL_LATE, "after Operation Completes By");
 		return;
 	}
-	switch (authenticate(s, m, &cause, &why)) {
+	switch (authenticate(s, m, &cause, why, sizeof(why))) {
 	case -1:
 		fail(s, cause, why);
 		return;
