@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fileio.h"
+
+/* serve --user: the user the service will run as may own its files. */
+static uid_t	allowed_owner = (uid_t)-1;
 
 int
 path_is_stdio(const char *path)
@@ -163,6 +167,31 @@ stdout_write(const void *data, size_t len, struct ucerr *err)
 	return 0;
 }
 
+/* "<dir>/.<base>.XXXXXXXXXXXX": 12 random characters from the kernel. */
+static int
+temp_name(const char *path, char *out, size_t outlen)
+{
+	static const char set[64] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_";
+	unsigned char rnd[12];
+	char suffix[sizeof(rnd) + 1];
+	const char *slash = strrchr(path, '/');
+	size_t i;
+	int n;
+
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return -1;
+	for (i = 0; i < sizeof(rnd); i++)
+		suffix[i] = set[rnd[i] & 63];
+	suffix[sizeof(rnd)] = '\0';
+	if (slash != NULL)
+		n = snprintf(out, outlen, "%.*s.%s.%s", (int)(slash - path + 1),
+		    path, slash + 1, suffix);
+	else
+		n = snprintf(out, outlen, ".%s.%s", path, suffix);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
 int
 file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct ucerr *err)
@@ -171,17 +200,24 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	const uint8_t *p = data;
 	size_t done = 0;
 	ssize_t n;
-	int fd, n_printed;
+	int fd = -1, tries;
 
 	if (path_is_stdio(path))
 		return stdout_write(data, len, err);
-	n_printed = snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
-	if (n_printed < 0 || (size_t)n_printed >= sizeof(tmp))
-		return ucerr_set(err, "%s: path too long", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	for (tries = 0; fd == -1 && tries < 100; tries++) {
+		if (temp_name(path, tmp, sizeof(tmp)) == -1)
+			return ucerr_set(err, "%s: path too long", path);
+		/* Never an existing name, never through a link; private
+		 * until the mode is set. */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+		if (fd == -1 && errno != EEXIST)
+			return ucerr_set(err, "%s: %s", path, strerror(errno));
+	}
 	if (fd == -1)
-		return ucerr_set(err, "%s: %s", path, strerror(errno));
-	/* The umask must not widen or narrow what the caller asked for. */
+		return ucerr_set(err, "%s: no free temporary name", path);
+	/* The umask must not widen or narrow what the caller asked for;
+	 * the mode is final before the first byte is written. */
 	if (fchmod(fd, mode) == -1)
 		goto fail;
 	while (done < len) {
@@ -224,8 +260,13 @@ dir_make(const char *path, mode_t mode, struct ucerr *err)
 		if (copy[i] != '/' && copy[i] != '\0')
 			continue;
 		copy[i] = '\0';
-		if (mkdir(copy, mode) == -1 && errno != EEXIST)
+		if (mkdir(copy, mode) == 0) {
+			if (chmod(copy, mode) == -1)
+				return ucerr_set(err, "%s: %s", copy,
+				    strerror(errno));
+		} else if (errno != EEXIST) {
 			return ucerr_set(err, "%s: %s", copy, strerror(errno));
+		}
 		copy[i] = path[i];
 	}
 	return 0;
@@ -247,5 +288,37 @@ path_join(char *out, size_t outlen, const char *dir, const char *name,
 
 	if (n < 0 || (size_t)n >= outlen)
 		return ucerr_set(err, "%s/%s: path too long", dir, name);
+	return 0;
+}
+
+void
+path_allow_owner(uid_t uid)
+{
+	allowed_owner = uid;
+}
+
+int
+path_check_private(const char *path, const char *what, mode_t forbidden,
+    const char *chmod_fix, int missing_ok, struct ucerr *err)
+{
+	struct stat st;
+	uid_t me = geteuid();
+	mode_t bad;
+
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return ucerr_set(err, "%s: %s", path, strerror(errno));
+	}
+	if (st.st_uid != me && st.st_uid != 0 && st.st_uid != allowed_owner)
+		return ucerr_set(err, "%s: %s is owned by uid %u, not by this "
+		    "user (uid %u) or root; run: chown %u %s", path, what,
+		    (unsigned)st.st_uid, (unsigned)me, (unsigned)me, path);
+	if ((bad = st.st_mode & forbidden & 0777) != 0)
+		return ucerr_set(err, "%s: %s is %s by group or others (mode "
+		    "%03o); run: chmod %s %s", path, what,
+		    (bad & 022) ? "writable" : (bad & 044) ? "readable" :
+		    "accessible", (unsigned)(st.st_mode & 0777), chmod_fix,
+		    path);
 	return 0;
 }

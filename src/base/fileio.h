@@ -1,9 +1,13 @@
 /*
- * fileio.h - whole-file reads with a size cap, and atomic writes.
+ * fileio.h - whole-file reads with a size cap, atomic writes, and the
+ * ownership and mode checks for files that hold secrets.
  *
  * Nothing half-written is ever left behind: file_write_atomic writes a
  * temporary file in the same directory, fsyncs it, renames it over the
- * target and fsyncs the directory.
+ * target and fsyncs the directory.  The temporary name is unpredictable
+ * (".<name>.<random>"), created with O_CREAT|O_EXCL|O_NOFOLLOW and given
+ * its mode before any data, so a name or link planted in the directory
+ * by someone else is never opened, followed or overwritten.
  */
 #ifndef UCPKI_FILEIO_H
 #define UCPKI_FILEIO_H
@@ -26,11 +30,24 @@ int	file_read(const char *path, size_t max, uint8_t **data, size_t *len,
 	    struct ucerr *err);
 int	file_write_atomic(const char *path, const void *data, size_t len,
 	    mode_t mode, struct ucerr *err);
-/* mkdir -p with the given mode for directories it creates. */
+/* mkdir -p; directories it creates get exactly this mode (not umask's). */
 int	dir_make(const char *path, mode_t mode, struct ucerr *err);
 int	path_exists(const char *path);
 /* Joins dir and name into out (fails when it does not fit). */
 int	path_join(char *out, size_t outlen, const char *dir, const char *name,
 	    struct ucerr *err);
+
+/*
+ * As ssh does with its keys: path must be owned by the user running
+ * ucpki (or root, or the user given to path_allow_owner) and have none
+ * of the `forbidden` mode bits (022: not writable by group or others,
+ * 077: private).  The refusal names the path, what it is, and the
+ * command that fixes it ("chmod 600 PATH", "chown 0 PATH").
+ * missing_ok: a path that does not exist passes.
+ */
+int	path_check_private(const char *path, const char *what, mode_t forbidden,
+	    const char *chmod_fix, int missing_ok, struct ucerr *err);
+/* Also accept files owned by this user (serve --user as root). */
+void	path_allow_owner(uid_t uid);
 
 #endif

@@ -85,5 +85,12 @@ void	cli_print_help(FILE *fp, const struct command *cmd);
 struct store *cli_store(struct cli *cli);
 /* Builds "<home>/<name>" into out. */
 int	cli_home_path(struct cli *cli, char *out, size_t outlen, const char *name);
+/*
+ * A secret (an authentication string) kept out of ps: the first line of
+ * the file `source`, or with "-" of standard input -- typed at a prompt
+ * without echo when standard input is a terminal (cli_secret.c).
+ */
+int	cli_read_secret(struct cli *cli, const char *source, const char *label,
+	    char *out, size_t outlen);
 
 #endif

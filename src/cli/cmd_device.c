@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/rand.h>
+#include <openssl/crypto.h>
 
 #include "certinfo.h"
 #include "clock.h"
@@ -31,7 +31,8 @@ const struct opt device_add_opts[] = {
 const struct opt device_set_opts[] = {
 	{ "operation", OPT_VALUE, "OP", "install|delete|troubleshoot|none" },
 	{ "auth", OPT_VALUE, "MODE", "null|string|lsc|mic (By Null String, By Authentication String, By Existing Certificate: Precedence to LSC / MIC)" },
-	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string (4-10 digits)" },
+	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string (4-10 digits); for scripts only: other users see it in ps" },
+	{ "auth-string-file", OPT_VALUE, "FILE|-", "read the authentication string from FILE's first line, or from standard input (-: a prompt without echo on a terminal)" },
 	{ "generate-string", OPT_FLAG, NULL, "generate an authentication string and print it" },
 	{ "key", OPT_VALUE, "TYPE", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521" },
 	{ "key-order", OPT_VALUE, "ORDER", "rsa|ec|ec-then-rsa" },
@@ -45,6 +46,12 @@ const struct opt device_set_opts[] = {
 
 const struct opt device_show_opts[] = {
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
+	{ "show-secrets", OPT_FLAG, NULL, "include the authentication string" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt device_revoke_opts[] = {
+	{ "serial", OPT_VALUE, "HEX", "only the LSC with this serial (default: every LSC on record)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -101,6 +108,7 @@ struct settings {
 	const char	*auth_string, *key_type, *model;
 	int		 generate_string;
 	time_t		 deadline;				/* 0: default */
+	char		 auth_buf[64];		/* --auth-string-file's */
 };
 
 static int
@@ -130,32 +138,31 @@ settings_parse(struct cli *cli, const struct args *a, struct settings *s)
 		fprintf(stderr, "warning: %s is insecure; the server issues it only "
 		    "when started with --allow-rsa512\n", v);
 	s->key_type = v;
-	if ((v = args_get(a, "auth-string")) != NULL && !auth_string_valid(v))
+	v = args_get(a, "auth-string");
+	if (v != NULL && args_has(a, "auth-string-file"))
+		return ucerr_set(&cli->err, "give --auth-string or "
+		    "--auth-string-file, not both");
+	if (args_has(a, "auth-string-file")) {
+		if (cli_read_secret(cli, args_get(a, "auth-string-file"),
+		    "Authentication string", s->auth_buf,
+		    sizeof(s->auth_buf)) == -1)
+			return -1;
+		v = s->auth_buf;
+	}
+	if (v != NULL && !auth_string_valid(v))
 		/* Not echoed: it is a secret even when malformed. */
-		return ucerr_set(&cli->err, "--auth-string must be 4 to 10 digits");
+		return ucerr_set(&cli->err, "%s must be 4 to 10 digits",
+		    v == s->auth_buf ? "the authentication string" :
+		    "--auth-string");
 	s->auth_string = v;
 	s->generate_string = args_has(a, "generate-string");
 	if (s->generate_string && s->auth_string != NULL)
-		return ucerr_set(&cli->err, "give --auth-string or "
+		return ucerr_set(&cli->err, "give an authentication string or "
 		    "--generate-string, not both");
 	if ((v = args_get(a, "by")) != NULL &&
 	    (s->deadline = clock_parse_local(v)) == -1)
 		return ucerr_set(&cli->err, "--by must be \"YYYY-MM-DD HH:MM\", "
 		    "not '%s'", v);
-	return 0;
-}
-
-static int
-generate_string(char *out, size_t outlen)
-{
-	unsigned char rnd[8];
-	size_t i;
-
-	if (outlen < 9 || RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return -1;
-	for (i = 0; i < 8; i++)
-		out[i] = (char)('0' + rnd[i] % 10);
-	out[8] = '\0';
 	return 0;
 }
 
@@ -173,7 +180,8 @@ settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 		snprintf(d->auth_string, sizeof(d->auth_string), "%s",
 		    s->auth_string);
 	if (s->generate_string) {
-		if (generate_string(d->auth_string, sizeof(d->auth_string)) == -1)
+		if (auth_string_generate(d->auth_string, sizeof(d->auth_string),
+		    8) == -1)
 			return ucerr_set(&cli->err, "cannot generate a string");
 		fprintf(cli->out, "%s: authentication string %s\n", d->name,
 		    d->auth_string);
@@ -192,7 +200,8 @@ settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 	if (d->operation != CERT_OP_NONE && d->auth_mode == CAPF_AUTH_STRING &&
 	    d->auth_string[0] == '\0')
 		return ucerr_set(&cli->err, "%s: By Authentication String needs "
-		    "--auth-string DIGITS or --generate-string", d->name);
+		    "--auth-string-file FILE, --auth-string DIGITS or "
+		    "--generate-string", d->name);
 	return 0;
 }
 
@@ -270,7 +279,7 @@ cmd_device_set(struct cli *cli, const struct args *a)
 {
 	struct device_filter f;
 	struct name_list names = { NULL, 0, 0 };
-	struct settings s;
+	struct settings s = { 0 };
 	struct store *st;
 	char sha[65];
 	const char *v;
@@ -288,22 +297,25 @@ cmd_device_set(struct cli *cli, const struct args *a)
 	if (a->n_positional == 1 && name_arg(cli, a->positional[0]) == -1)
 		return -1;
 	if (settings_parse(cli, a, &s) == -1 || (st = cli_store(cli)) == NULL)
-		return -1;
+		goto out;
 	if (!bulk) {
 		s.model = args_get(a, "model");
 		if (set_one(cli, st, a->positional[0], &s) == -1)
-			return -1;
+			goto out;
 		fprintf(cli->out, "%s: updated\n", a->positional[0]);
-		return cli_device_deadline_warning(cli, &s.deadline);
+		rc = cli_device_deadline_warning(cli, &s.deadline);
+		goto out;
 	}
 	device_filter_init(&f);
 	if ((v = args_get(a, "status")) != NULL &&
-	    (f.status = cert_status_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--status: unknown status '%s'", v);
+	    (f.status = cert_status_parse(v)) == -1) {
+		ucerr_set(&cli->err, "--status: unknown status '%s'", v);
+		goto out;
+	}
 	f.model = args_get(a, "model");
 	if ((v = args_get(a, "issuer")) != NULL) {
 		if (issuer_filter(cli, v, sha) == -1)
-			return -1;
+			goto out;
 		f.issuer_sha256 = sha;
 	}
 	if (store_device_each(st, &f, collect_name, &names, &cli->err) != 0)
@@ -327,6 +339,7 @@ cmd_device_set(struct cli *cli, const struct args *a)
 	fprintf(cli->out, "%zu devices updated\n", names.n);
 	rc = cli_device_deadline_warning(cli, &s.deadline);
 out:
+	OPENSSL_cleanse(s.auth_buf, sizeof(s.auth_buf));
 	free(names.names);
 	return rc;
 }
@@ -415,7 +428,8 @@ print_event(void *arg, const struct device_event *e)
 }
 
 static void
-device_show_json(struct cli *cli, struct store *st, const struct device *d)
+device_show_json(struct cli *cli, struct store *st, const struct device *d,
+    int show_secrets)
 {
 	struct key_spec first, fallback;
 	struct history_ctx h;
@@ -431,6 +445,8 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d)
 	json_string(&j, "auth_mode", capf_auth_mode_name(d->auth_mode));
 	json_string(&j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
 	json_bool(&j, "auth_string_set", d->auth_string[0] != '\0');
+	if (show_secrets)
+		json_string(&j, "auth_string", d->auth_string);
 	/* What CAPF will ask for: the first key, then the backup. */
 	key_spec_name(&first, key, sizeof(key));
 	json_string(&j, "key", key);
@@ -447,6 +463,7 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d)
 	json_int(&j, "auth_failures", d->auth_failures);
 	json_cert(&j, "lsc", d->lsc_der, d->lsc_len);
 	json_cert(&j, "mic", d->mic_der, d->mic_len);
+	json_cert(&j, "fetched", d->fetched_der, d->fetched_len);
 	json_array_begin(&j, "history");
 	h.fp = NULL;
 	h.json = &j;
@@ -488,7 +505,7 @@ cmd_device_show(struct cli *cli, const struct args *a)
 		return found == 0 ? ucerr_set(&cli->err, "%s: no such device",
 		    a->positional[0]) : -1;
 	if (args_has(a, "json")) {
-		device_show_json(cli, st, &d);
+		device_show_json(cli, st, &d, args_has(a, "show-secrets"));
 		device_free(&d);
 		return 0;
 	}
@@ -502,7 +519,8 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	fprintf(cli->out, "%-30s %s\n", "Authentication Mode:",
 	    capf_auth_mode_text(d.auth_mode));
 	fprintf(cli->out, "%-30s %s\n", "Authentication String:",
-	    d.auth_string[0] ? "(set)" : "(not set)");
+	    !d.auth_string[0] ? "(not set)" : args_has(a, "show-secrets") ?
+	    d.auth_string : "(set)");
 	print_keys(cli->out, &d);
 	fprintf(cli->out, "%-30s %s\n", "Operation Completes By:",
 	    d.deadline ? when : "-");
@@ -510,6 +528,9 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	    d.status, cert_status_text(d.status));
 	print_cert_line(cli->out, "LSC:", d.lsc_der, d.lsc_len);
 	print_cert_line(cli->out, "MIC:", d.mic_der, d.mic_len);
+	if (d.fetched_der != NULL)
+		print_cert_line(cli->out, "Last Troubleshoot Returned:",
+		    d.fetched_der, d.fetched_len);
 	fprintf(cli->out, "History:\n");
 	store_device_history_each(st, d.name, 20, print_event, &h, NULL);
 	device_free(&d);
@@ -609,5 +630,27 @@ cmd_device_remove(struct cli *cli, const struct args *a)
 		return -1;
 	fprintf(cli->out, "%s: removed (its issued LSCs stay on record)\n",
 	    a->positional[0]);
+	return 0;
+}
+
+int
+cmd_device_revoke(struct cli *cli, const struct args *a)
+{
+	const char *serial = args_get(a, "serial");
+	struct store *st;
+	int n;
+
+	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+		return -1;
+	if (store_lsc_revoke(st, a->positional[0], serial, &n, &cli->err) == -1)
+		return -1;
+	if (n == 0)
+		return ucerr_set(&cli->err, "%s: no %s LSC on record to revoke",
+		    a->positional[0], serial ? "such" : "unrevoked");
+	store_device_history_add(st, a->positional[0], CERT_OP_NONE,
+	    CERT_STATUS_NONE, "", serial ? "LSC revoked by administrator" :
+	    "every LSC revoked by administrator", NULL);
+	fprintf(cli->out, "%s: %d LSC%s revoked: no longer accepted for "
+	    "authentication\n", a->positional[0], n, n == 1 ? "" : "s");
 	return 0;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "certinfo.h"
 #include "clock.h"
 #include "commands.h"
@@ -31,7 +33,8 @@ const struct opt phone_show_opts[] = {
 
 const struct opt phone_capf_opts[] = {
 	{ "server", OPT_VALUE, "HOST:PORT", "the CAPF server (required)" },
-	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string keyed in on the phone" },
+	{ "auth-string", OPT_VALUE, "DIGITS", "the authentication string keyed in on the phone (other users see it in ps)" },
+	{ "auth-string-file", OPT_VALUE, "FILE|-", "read it from FILE's first line, or standard input (-: a prompt without echo on a terminal)" },
 	{ "itl", OPT_VALUE, "FILE", "authenticate the server with this ITL instead of the installed one" },
 	{ "tls1", OPT_FLAG, NULL, "speak TLS 1.0 (a 7900-series phone)" },
 	{ "mic", OPT_FLAG, NULL, "present the MIC even when an LSC is installed (capfAuthMode: precedence to MIC)" },
@@ -171,9 +174,9 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	enum phone_lsc_status status;
 	struct phone ph;
 	const char *server = args_get(a, "server");
-	char host[256];
+	char host[256], secret[64] = "";
 	long timeout;
-	int rc;
+	int rc = -1;
 
 	memset(&o, 0, sizeof(o));
 	if (server == NULL)
@@ -182,10 +185,19 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	if (cli_host_port(cli, server, host, sizeof(host), &o.port) == -1 ||
 	    args_int(cli, a, "timeout", 30, 1, 3600, &timeout) == -1)
 		return -1;
-	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
-		return -1;
-	o.host = host;
 	o.auth_string = args_get(a, "auth-string");
+	if (args_has(a, "auth-string-file")) {
+		if (o.auth_string != NULL)
+			return ucerr_set(&cli->err, "give --auth-string or "
+			    "--auth-string-file, not both");
+		if (cli_read_secret(cli, args_get(a, "auth-string-file"),
+		    "Authentication string", secret, sizeof(secret)) == -1)
+			return -1;
+		o.auth_string = secret;
+	}
+	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
+		goto out;
+	o.host = host;
 	o.itl_path = args_get(a, "itl");
 	o.timeout_ms = (int)timeout * 1000;
 	o.tls1 = args_has(a, "tls1");
@@ -201,6 +213,8 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	if (rc == 0 && outcome == OUTCOME_INSTALLED)
 		show_cert(cli, NULL, "LSC:", ph.lsc);
 	phone_free(&ph);
+out:
+	OPENSSL_cleanse(secret, sizeof(secret));
 	return rc;
 }
 

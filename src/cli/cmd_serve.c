@@ -1,8 +1,10 @@
 /* cmd_serve.c - `ucpki serve`: the CAPF (and TVS) services. */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -44,9 +46,14 @@ cmd_serve(struct cli *cli, const struct args *a)
 {
 	struct server_config cfg;
 	const char *level = args_get(a, "log-level");
+	struct passwd *pw;
 	int lvl = LOG_LEVEL_INFO;
 
 	server_config_defaults(&cfg);
+	/* Started as root to run as --user: that user may own the home. */
+	if (args_get(a, "user") != NULL &&
+	    (pw = getpwnam(args_get(a, "user"))) != NULL)
+		path_allow_owner(pw->pw_uid);
 	if (cli_store(cli) == NULL)
 		return -1;
 	cfg.home = cli->home;

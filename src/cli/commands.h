@@ -65,12 +65,14 @@ int	cmd_itl_reset(struct cli *, const struct args *);
 /* device, capf administration */
 extern const struct opt device_add_opts[], device_set_opts[],
 	device_show_opts[], device_list_opts[], device_remove_opts[],
-	device_import_opts[], capf_report_opts[], capf_config_opts[];
+	device_import_opts[], capf_report_opts[], capf_config_opts[],
+	device_revoke_opts[];
 int	cmd_device_add(struct cli *, const struct args *);
 int	cmd_device_set(struct cli *, const struct args *);
 int	cmd_device_show(struct cli *, const struct args *);
 int	cmd_device_list(struct cli *, const struct args *);
 int	cmd_device_remove(struct cli *, const struct args *);
+int	cmd_device_revoke(struct cli *, const struct args *);
 int	cmd_device_import(struct cli *, const struct args *);
 int	cmd_capf_report(struct cli *, const struct args *);
 int	cmd_capf_config(struct cli *, const struct args *);

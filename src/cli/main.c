@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/ssl.h>
 
@@ -34,6 +35,9 @@ main(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* Whatever a library creates (SQLite's WAL, a recorded swarm) is
+	 * private; files meant to be shared get their mode explicitly. */
+	umask(077);
 	OPENSSL_init_ssl(0, NULL);
 	/* A full disk or a file size limit is an error to report, not a
 	 * signal that kills us halfway through a write. */

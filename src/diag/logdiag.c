@@ -63,14 +63,18 @@ static const struct log_pattern patterns[] = {
 	    "in exactly; five failures lock the device until its operation is "
 	    "set again" },
 	{ "Invalid LSC", { "Invalid LSC", NULL, NULL },
-	    "the phone authenticated with an LSC whose issuer is not in "
-	    "CAPF-trust (for example another cluster's CAPF)",
-	    "use By Null String or By Authentication String for this operation, "
-	    "or add the issuing CAPF to CAPF-trust" },
+	    "the phone authenticated with an LSC that is not one this cluster "
+	    "issued to it: another cluster's CAPF, another device's LSC, "
+	    "expired, not yet valid or revoked (the log line says which)",
+	    "use By Null String or By Authentication String for this operation: "
+	    "the phone then gets an LSC of this cluster" },
 	{ "Invalid MIC", { "Invalid MIC", NULL, NULL },
-	    "the phone's MIC does not chain to a manufacturing CA in CAPF-trust",
+	    "the phone's MIC (or SUDI) does not name it, has expired, or does "
+	    "not chain to a manufacturing CA in CAPF-trust (the log line says "
+	    "which)",
 	    "add the manufacturing CA (Cisco Manufacturing CA SHA2, CAP-RTP-00x) "
-	    "to CAPF-trust" },
+	    "to CAPF-trust; a MIC naming another device points to a cloned or "
+	    "misconfigured phone" },
 	{ "Late/Timeout", { "User Initiated Request Late/Timeout", NULL, NULL },
 	    "the phone connected after Operation Completes By",
 	    "set the operation again with a deadline at least one hour ahead" },

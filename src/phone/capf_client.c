@@ -138,6 +138,7 @@ on_operation(struct capf_client *c, const struct capf_msg *m,
 {
 	uint8_t reason = 0xff;
 	uint8_t *der = NULL;
+	uint16_t delay;
 	int der_len;
 
 	switch (m->command) {
@@ -182,6 +183,12 @@ on_operation(struct capf_client *c, const struct capf_msg *m,
 		capf_msg_end(out);
 		c->state = ST_WAIT_END;
 		return CLIENT_SEND;
+	case CAPF_RETRY_LATER:
+		if (capf_msg_u16(m, CAPF_EL_RETRY_DELAY, &delay, NULL) == 0)
+			c->retry_delay = delay;
+		c->outcome = OUTCOME_RETRY_LATER;
+		c->state = ST_DONE;
+		return CLIENT_DONE;
 	case CAPF_END_SESSION:
 		capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
 		c->end_reason = reason;

@@ -31,6 +31,7 @@ enum capf_client_outcome {
 	OUTCOME_NO_ACTION,	/* no operation pending */
 	OUTCOME_UNKNOWN_DEVICE,
 	OUTCOME_REJECTED,	/* END_SESSION with an error reason */
+	OUTCOME_RETRY_LATER,	/* RETRY_LATER: the server is busy with it */
 	OUTCOME_FAILED,		/* protocol or local error */
 };
 
@@ -61,6 +62,7 @@ struct capf_client {
 	X509		*new_lsc;
 	enum capf_client_outcome outcome;
 	int		 end_reason;
+	int		 retry_delay;	/* RETRY_LATER's seconds */
 	char		 message[256];
 };
 

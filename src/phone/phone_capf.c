@@ -226,6 +226,11 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 		*status = LSC_STATUS_PENDING;
 		rc = 0;
 		break;
+	case OUTCOME_RETRY_LATER:
+		*status = LSC_STATUS_PENDING;
+		ucerr_set(err, "%s: the CAPF server is busy with this device "
+		    "(RETRY_LATER, %d s)", ph->name, c.retry_delay);
+		break;
 	case OUTCOME_UNKNOWN_DEVICE:
 		*status = LSC_STATUS_FAILED;
 		ucerr_set(err, "%s: unknown to the CAPF server", ph->name);

@@ -96,8 +96,12 @@ identity_load(struct store *st, const char *purpose, X509 **cert,
 		return ucerr_wrap(err, "%s", purpose);
 	}
 	if (key != NULL) {
+		/* A key others can read is compromised; one others can
+		 * write (or own) may not be ours: refused either way. */
 		if (path_join(keys, sizeof(keys), store_home(st), "keys", err) == -1 ||
 		    path_join(path, sizeof(path), keys, row.key_file, err) == -1 ||
+		    path_check_private(path, "the private key", 077, "600", 0,
+		    err) == -1 ||
 		    key_load_file(path, key, err) == -1) {
 			identity_row_free(&row);
 			X509_free(c);

@@ -16,7 +16,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
-#include "capf_auth.h"
+#include "capf_cert.h"
 #include "capf_msg.h"
 #include "clock.h"
 #include "device.h"
@@ -28,10 +28,14 @@
 
 /* The seeds: after 5 wrong strings a device is locked out. */
 #define AUTH_FAILURES_MAX	5
+/* RETRY_DELAY (seconds) for a phone whose device is busy in another
+ * session: about what a phone takes to make its key. */
+#define RETRY_DELAY_S		30
 
 enum capf_state {
 	S_HANDSHAKE,		/* TLS accepting */
 	S_WAIT_AUTH,		/* AUTH_REQUEST sent */
+	S_COUNTING,		/* a string attempt being counted */
 	S_WAIT_KEY,		/* KEY_GENERATE_REQUEST sent */
 	S_SIGNING,		/* LSC being signed and stored */
 	S_WAIT_STORE,		/* STORE_CERTIFICATE_REQUEST sent */
@@ -51,7 +55,10 @@ struct capf_job {
 	char			 peer[64];
 	int			 operation;
 	int			 status;
-	int			 auth_failure;	/* count one more failure */
+	int			 reserve_attempt; /* count a string attempt */
+	int			 reserved;	/* ...counted (not locked out) */
+	int			 attempts;	/* ...the count after it */
+	int			 release_attempt; /* the string was right */
 	/* LSC issuance */
 	uint8_t			*spki;		/* the phone's key, as sent */
 	size_t			 spki_len;
@@ -63,12 +70,14 @@ struct capf_job {
 	long			 days;
 	uint8_t			*der;		/* issued LSC, or fetched cert */
 	size_t			 der_len;
-	int			 is_mic;	/* der is a MIC to remember */
+	int			 is_mic;	/* der is a verified MIC to keep */
 	int			 clear_lsc;	/* delete confirmed */
-	int			 fetched_lsc;	/* troubleshoot returned an LSC */
+	int			 fetched;	/* der is what a troubleshoot got */
+	int			 fetched_lsc;	/* ...an LSC we issued the device */
+	char			 fetched_issuer[65];
 	int			 reopen;	/* LSC on record but not confirmed */
 	int			 confirmed;	/* the phone stored its LSC */
-	char			 detail[128];
+	char			 detail[256];
 };
 
 struct capf_session {
@@ -87,13 +96,16 @@ struct capf_session {
 	int			 has_fallback;
 	int			 final_status;	/* for the outcome log line */
 	int			 closed;	/* peer gone while a job ran */
+	char			 claimed[64];	/* the device it holds, or "" */
 	uint8_t			 end_reason;	/* END_SESSION after S_SAVING */
+	char			 password[64];	/* while S_COUNTING */
 };
 
 static void	session_free(struct capf_session *s);
 static void	send_end(struct capf_session *s, uint8_t reason);
 static void	save_then_reply(struct capf_session *s, struct capf_job *j,
 		    uint8_t end_reason);
+static void	claim_and_start(struct capf_session *s);
 
 static uint32_t
 new_session_id(void)
@@ -148,10 +160,17 @@ static int
 job_apply(struct job *job, struct store *st, struct ucerr *err)
 {
 	struct capf_job *j = (struct capf_job *)job;
-	int count;
 
-	if (j->auth_failure &&
-	    store_device_auth_failure(st, j->device, &count, err) == -1)
+	if (j->reserve_attempt &&
+	    (j->reserved = store_device_auth_reserve(st, j->device,
+	    AUTH_FAILURES_MAX, &j->attempts, err)) == -1)
+		return -1;
+	if (j->release_attempt &&
+	    store_device_auth_release(st, j->device, err) == -1)
+		return -1;
+	if (j->fetched &&
+	    store_device_record_fetch(st, j->device, j->der, j->der_len,
+	    err) == -1)
 		return -1;
 	if (j->is_mic && j->der != NULL &&
 	    store_device_record_mic(st, j->device, j->der, j->der_len, err) == -1)
@@ -163,7 +182,8 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 		return store_device_clear_lsc(st, j->device, j->status, j->peer,
 		    err);
 	if (j->fetched_lsc &&
-	    store_device_set_lsc(st, j->device, j->der, j->der_len, err) == -1)
+	    store_device_set_lsc(st, j->device, j->der, j->der_len,
+	    j->fetched_issuer, err) == -1)
 		return -1;
 	if (j->reopen && job_reopen(st, j, err) == -1)
 		return -1;
@@ -290,6 +310,19 @@ close_when_flushed(struct bufferevent *bev, void *arg)
 	session_free(s);
 }
 
+/* The session's last message; the connection closes once it is sent. */
+static void
+send_final(struct capf_session *s, struct writer *w)
+{
+	s->state = S_CLOSING;
+	if (send_msg(s, w) == -1) {
+		session_free(s);
+		return;
+	}
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+}
+
 static void
 send_end(struct capf_session *s, uint8_t reason)
 {
@@ -297,13 +330,18 @@ send_end(struct capf_session *s, uint8_t reason)
 
 	capf_msg_begin(&w, CAPF_END_SESSION, s->session_id);
 	capf_put_u8(&w, CAPF_EL_REASON, reason);
-	s->state = S_CLOSING;
-	if (send_msg(s, &w) == -1) {
-		session_free(s);
-		return;
-	}
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+	send_final(s, &w);
+}
+
+/* Another session is working on this device: the protocol's "busy". */
+static void
+send_retry_later(struct capf_session *s)
+{
+	struct writer w;
+
+	capf_msg_begin(&w, CAPF_RETRY_LATER, s->session_id);
+	capf_put_u16(&w, CAPF_EL_RETRY_DELAY, RETRY_DELAY_S);
+	send_final(s, &w);
 }
 
 static void
@@ -350,145 +388,138 @@ auth_string_equal(const char *given, const char *expected)
 	return CRYPTO_memcmp(a, b, sizeof(a)) == 0 && lb > 0;
 }
 
-/* An LSC carries the device name as CN; a MIC is CP-<model>-<name>. */
-static int
-looks_like_mic(X509 *cert, uint8_t cert_type)
+/* What certificates are judged against, for this session's device. */
+static void
+cert_ctx(struct capf_session *s, struct capf_cert_ctx *c)
 {
-	char cn[128];
-
-	cert_common_name(cert, cn, sizeof(cn));
-	return cert_type == CAPF_CERT_MIC || strncmp(cn, "CP-", 3) == 0;
+	c->st = s->loop->store;
+	c->trust = server_capf_trust(s->loop->server, s->loop->store);
+	c->capf = s->ids->capf_cert;
+	c->device = s->dev.name;
+	c->now = clock_now();
 }
 
-static int
-chains_to_capf_trust(struct capf_session *s, X509 *cert, X509 **issuer)
-{
-	X509_STORE *trust = server_capf_trust(s->loop->server, s->loop->store);
-	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
-	STACK_OF(X509) *chain;
-	int ok = 0;
-
-	*issuer = NULL;
-	if (trust != NULL && ctx != NULL &&
-	    X509_STORE_CTX_init(ctx, trust, cert, NULL) == 1) {
-		X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
-		if (X509_verify_cert(ctx) == 1) {
-			ok = 1;
-			chain = X509_STORE_CTX_get0_chain(ctx);
-			if (sk_X509_num(chain) > 1) {
-				*issuer = sk_X509_value(chain, 1);
-				X509_up_ref(*issuer);
-			}
-		}
-	}
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(trust);
-	return ok;
-}
-
-/* Certificate authentication: proof of possession, chain, SUDI. */
+/* Certificate authentication: proof of possession, bound to the device. */
 static int
 auth_certificate(struct capf_session *s, const struct capf_msg *m,
-    enum capf_failure *cause, const char **why)
+    enum capf_failure *cause, char *why, size_t whylen)
 {
-	const uint8_t *der, *sig, *sha2, *sudi_data;
-	size_t der_len, sig_len, sha2_len, sudi_len;
-	struct ucerr err;
+	struct capf_cert_verdict v;
+	struct capf_cert_ctx c;
+	const uint8_t *der;
+	size_t der_len;
 	struct capf_job *j;
-	X509 *cert = NULL, *issuer = NULL, *sudi = NULL;
 	uint8_t type;
-	int is_mic, rc = -1;
+	int rc;
 
-	*cause = FAIL_INVALID_CREDENTIALS;
-	*why = "no certificate presented";
-	if (capf_msg_certificate(m, &der, &der_len, &type, &err) == -1 ||
-	    cert_from_der(der, der_len, &cert, &err) == -1)
+	cert_ctx(s, &c);
+	rc = capf_cert_authenticate(&c, m, s->session_id, &v);
+	X509_STORE_free(c.trust);
+	*cause = v.is_mic ? FAIL_INVALID_MIC : FAIL_INVALID_LSC;
+	if (rc == -1) {
+		snprintf(why, whylen, "%s", v.why);
 		return -1;
-	is_mic = looks_like_mic(cert, type);
-	*cause = is_mic ? FAIL_INVALID_MIC : FAIL_INVALID_LSC;
-	*why = "SIGNED_DATA missing";
-	if (capf_msg_bytes(m, CAPF_EL_SIGNED_DATA, &sig, &sig_len, NULL) == -1)
-		goto out;
-	/* Absent for keys too small for SHA-512 (capf_proof_verify says). */
-	if (capf_msg_bytes(m, CAPF_EL_SHA2_SIGNED_DATA, &sha2, &sha2_len,
-	    NULL) == -1) {
-		sha2 = NULL;
-		sha2_len = 0;
 	}
-	*why = "the certificate's signed data does not verify";
-	if (capf_proof_verify(cert, s->dev.name, der, der_len, sig, sig_len,
-	    sha2, sha2_len, &err) == -1)
-		goto out;
-	*why = is_mic ? "the MIC does not chain to a CA in CAPF-trust" :
-	    "the LSC's issuer is not in CAPF-trust";
-	if (!chains_to_capf_trust(s, cert, &issuer))
-		goto out;
-	/*
-	 * Issued by this node's CAPF is an LSC whatever the phone called it.
-	 * Otherwise the certificate's own name decides (a MIC is
-	 * CP-<model>-<name>): an issuer's CN says nothing once CAPF is
-	 * CA-signed or the LSC comes from another cluster's CAPF.
-	 */
-	if (issuer != NULL && X509_cmp(issuer, s->ids->capf_cert) == 0)
-		is_mic = 0;
-	if (capf_msg_bytes(m, CAPF_EL_SUDI_DATA, &sudi_data, &sudi_len,
-	    NULL) == 0) {
-		*cause = FAIL_INVALID_CREDENTIALS;
-		*why = "SUDI_DATA does not verify or chain to CAPF-trust";
-		X509_free(issuer);
-		issuer = NULL;
-		if (capf_sudi_verify(sudi_data, sudi_len, s->session_id, &sudi,
-		    &err) == -1 || !chains_to_capf_trust(s, sudi, &issuer))
-			goto out;
-	}
-	if (is_mic && (j = job_new(s)) != NULL) {
+	/* The MIC that authenticated this device is the one to remember. */
+	if (v.is_mic && capf_msg_certificate(m, &der, &der_len, &type,
+	    NULL) == 0 && (j = job_new(s)) != NULL) {
 		if ((j->der = malloc(der_len)) != NULL) {
 			memcpy(j->der, der, der_len);
 			j->der_len = der_len;
 			j->is_mic = 1;
 		}
-		j->operation = s->dev.operation;
 		write_later(s, j);
 	}
-	rc = 0;
-out:
-	X509_free(cert);
-	X509_free(issuer);
-	X509_free(sudi);
-	return rc;
+	return 0;
 }
 
-static int
-authenticate(struct capf_session *s, const struct capf_msg *m,
-    enum capf_failure *cause, const char **why)
+/*
+ * By Authentication String: the attempt is counted in the store (one
+ * conditional UPDATE by the writer, durable) before the string is
+ * compared, so however many sessions race, at most 5 wrong strings are
+ * ever compared until the operation is set again.  The comparison runs
+ * in on_counted().
+ */
+static void
+count_attempt(struct capf_session *s, const struct capf_msg *m)
 {
-	char password[64];
 	struct capf_job *j;
 
+	if (capf_msg_string(m, CAPF_EL_PASSWORD, s->password,
+	    sizeof(s->password), NULL) == -1)
+		s->password[0] = '\0';
+	if ((j = job_new(s)) == NULL) {
+		OPENSSL_cleanse(s->password, sizeof(s->password));
+		fail(s, FAIL_GENERIC, "out of memory");
+		return;
+	}
+	j->reserve_attempt = 1;
+	j->session = s;
+	j->base.done = s->done_ev;
+	j->base.free_fn = NULL;
+	s->job = j;
+	s->state = S_COUNTING;
+	bufferevent_disable(s->bev, EV_READ);
+	jobq_push(&s->loop->server->writer.q, &j->base);
+}
+
+/* Gives a counted attempt back (fire-and-forget). */
+static void
+release_attempt(struct capf_session *s)
+{
+	struct capf_job *j;
+
+	if ((j = job_new(s)) != NULL) {
+		j->release_attempt = 1;
+		write_later(s, j);
+	}
+}
+
+/* The attempt is counted (or the device is locked out): now compare. */
+static void
+on_counted(struct capf_session *s, struct capf_job *j)
+{
+	char reason[96];
+	int right;
+
+	if (j->base.rc != 0) {
+		OPENSSL_cleanse(s->password, sizeof(s->password));
+		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
+		fail(s, FAIL_GENERIC, "the attempt could not be counted");
+		return;
+	}
+	if (!j->reserved) {
+		OPENSSL_cleanse(s->password, sizeof(s->password));
+		fail(s, FAIL_INVALID_AUTH_STR,
+		    "locked out after 5 wrong authentication strings");
+		return;
+	}
+	right = auth_string_equal(s->password, s->dev.auth_string);
+	OPENSSL_cleanse(s->password, sizeof(s->password));
+	if (!right) {
+		snprintf(reason, sizeof(reason), "wrong authentication string "
+		    "(%d of %d)", j->attempts, AUTH_FAILURES_MAX);
+		fail(s, FAIL_INVALID_AUTH_STR, reason);
+		return;
+	}
+	/* A right string is not a failure: its attempt is given back. */
+	release_attempt(s);
+	claim_and_start(s);
+}
+
+/* 0: authenticated; 1: counting an attempt first; -1: refused. */
+static int
+authenticate(struct capf_session *s, const struct capf_msg *m,
+    enum capf_failure *cause, char *why, size_t whylen)
+{
 	switch (s->dev.auth_mode) {
 	case CAPF_AUTH_NULL_STRING:
 		return 0;
 	case CAPF_AUTH_STRING:
-		*cause = FAIL_INVALID_AUTH_STR;
-		if (s->dev.auth_failures >= AUTH_FAILURES_MAX) {
-			*why = "locked out after 5 wrong authentication strings";
-			return -1;
-		}
-		if (capf_msg_string(m, CAPF_EL_PASSWORD, password,
-		    sizeof(password), NULL) == 0 &&
-		    auth_string_equal(password, s->dev.auth_string)) {
-			OPENSSL_cleanse(password, sizeof(password));
-			return 0;
-		}
-		OPENSSL_cleanse(password, sizeof(password));
-		*why = "wrong authentication string";
-		if ((j = job_new(s)) != NULL) {
-			j->auth_failure = 1;
-			write_later(s, j);
-		}
-		return -1;
+		count_attempt(s, m);
+		return 1;
 	default:
-		return auth_certificate(s, m, cause, why);
+		return auth_certificate(s, m, cause, why, whylen);
 	}
 }
 
@@ -547,13 +578,52 @@ start_operation(struct capf_session *s)
 		fail(s, FAIL_PHONE_COMM, "cannot send the request");
 }
 
+/*
+ * Authenticated: one operation per device at a time.  The device is
+ * claimed (a second authenticated session, on any loop, is told to retry
+ * later), then read again, so the holder sees it as the last session
+ * left it: an install another session just completed is not done twice.
+ * Only authenticated sessions claim, so guesses never hold a device up.
+ */
+static void
+claim_and_start(struct capf_session *s)
+{
+	struct device fresh;
+	struct ucerr err;
+	int rc;
+
+	if ((rc = claims_take(&s->loop->server->claims, s->dev.name)) != 1) {
+		log_outcome(s, rc == 0 ? "another session for this device is "
+		    "in progress: told to retry later" : "out of memory: told "
+		    "to retry later");
+		send_retry_later(s);
+		return;
+	}
+	snprintf(s->claimed, sizeof(s->claimed), "%s", s->dev.name);
+	if ((rc = store_device_get(s->loop->store, s->dev.name, &fresh,
+	    &err)) != 1) {
+		log_outcome(s, rc == 0 ? "the device was removed" : err.msg);
+		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
+		return;
+	}
+	OPENSSL_cleanse(s->dev.auth_string, sizeof(s->dev.auth_string));
+	device_free(&s->dev);
+	s->dev = fresh;
+	if (s->dev.operation == CERT_OP_NONE) {
+		log_outcome(s, "no operation pending (another session "
+		    "completed it)");
+		send_end(s, CAPF_REASON_NO_ACTION);
+		return;
+	}
+	start_operation(s);
+}
+
 static void
 on_auth_response(struct capf_session *s, const struct capf_msg *m)
 {
 	enum capf_failure cause = FAIL_GENERIC;
-	const char *why = NULL;
 	struct ucerr err;
-	char name[64];
+	char name[64], why[256] = "";
 	uint8_t version;
 	int found;
 
@@ -589,11 +659,16 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		fail(s, FAIL_LATE, "after Operation Completes By");
 		return;
 	}
-	if (authenticate(s, m, &cause, &why) == -1) {
+	switch (authenticate(s, m, &cause, why, sizeof(why))) {
+	case -1:
 		fail(s, cause, why);
 		return;
+	case 0:
+		claim_and_start(s);
+		return;
+	default:
+		return;		/* on_counted() continues */
 	}
-	start_operation(s);
 }
 
 static void
@@ -687,11 +762,19 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 		if (s->state == S_SIGNING)
 			record_failure(s, FAIL_PHONE_COMM, "the connection was "
 			    "lost before the LSC was sent");
+		/* Counted but never compared: nothing was learnt from it. */
+		if (s->state == S_COUNTING && rc == 0 && j->reserved)
+			release_attempt(s);
 		job_free(j);
 		session_free(s);
 		return;
 	}
 	bufferevent_enable(s->bev, EV_READ);
+	if (s->state == S_COUNTING) {
+		on_counted(s, j);
+		job_free(j);
+		return;
+	}
 	if (rc != 0) {
 		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
 		job_free(j);
@@ -720,7 +803,7 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 	if (s->end_reason != CAPF_REASON_INVALID_ELEMENT) {
 		if (j->status != 0)
 			s->final_status = j->status;
-		log_outcome(s, NULL);
+		log_outcome(s, j->fetched ? j->detail : NULL);
 	}
 	send_end(s, s->end_reason);
 	job_free(j);
@@ -789,6 +872,46 @@ on_delete_response(struct capf_session *s, const struct capf_msg *m)
 	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
 }
 
+/*
+ * Troubleshoot keeps whatever the phone returns as evidence (history and
+ * `device show`), but only an LSC this cluster issued to the device
+ * becomes its LSC on record, and only a MIC that identifies it its MIC:
+ * the monitor, bulk selection by issuer and the trust-delete guard read
+ * those, and a phone may return anything.
+ */
+static void
+judge_fetched(struct capf_session *s, struct capf_job *j, X509 *cert)
+{
+	struct capf_cert_verdict v;
+	struct capf_cert_ctx c;
+	char cn[128], serial[64];
+
+	cert_ctx(s, &c);
+	cert_common_name(cert, cn, sizeof(cn));
+	cert_serial_hex(cert, serial, sizeof(serial));
+	if (capf_cert_is_mic(cert)) {
+		if (capf_mic_check(&c, cert, &v) == 0) {
+			j->is_mic = 1;
+			snprintf(j->detail, sizeof(j->detail), "returned its "
+			    "MIC (%s)", cn);
+		} else {
+			snprintf(j->detail, sizeof(j->detail), "returned a "
+			    "MIC not recorded: %s", v.why);
+		}
+	} else if (capf_lsc_issued(&c, cert, j->der, j->der_len, &v) == 0) {
+		j->fetched_lsc = 1;
+		snprintf(j->fetched_issuer, sizeof(j->fetched_issuer), "%s",
+		    v.issuer_sha256);
+		snprintf(j->detail, sizeof(j->detail), "returned its LSC "
+		    "(serial %s)", serial);
+	} else {
+		snprintf(j->detail, sizeof(j->detail), "returned a certificate "
+		    "kept as evidence only, the LSC on record unchanged: %s",
+		    v.why);
+	}
+	X509_STORE_free(c.trust);
+}
+
 static void
 on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 {
@@ -817,14 +940,10 @@ on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 	}
 	memcpy(j->der, der, len);
 	j->der_len = len;
-	/* Troubleshoot keeps what the phone holds: its LSC or its MIC. */
-	if (looks_like_mic(cert, type))
-		j->is_mic = 1;
-	else
-		j->fetched_lsc = 1;
+	j->fetched = 1;
+	judge_fetched(s, j, cert);
 	X509_free(cert);
 	j->status = CERT_STATUS_TROUBLESHOOT_SUCCESS;
-	snprintf(j->detail, sizeof(j->detail), "certificate returned");
 	save_then_reply(s, j, CAPF_REASON_NO_ACTION);
 }
 
@@ -881,7 +1000,7 @@ on_read(struct bufferevent *bev, void *arg)
 	size_t have, need;
 
 	while (s->state != S_CLOSING && s->state != S_SIGNING &&
-	    s->state != S_SAVING &&
+	    s->state != S_SAVING && s->state != S_COUNTING &&
 	    (have = evbuffer_get_length(in)) >= CAPF_HEADER_LEN) {
 		data = evbuffer_pullup(in, CAPF_HEADER_LEN);
 		if (capf_msg_need(data, have, &need, &err) == -1) {
@@ -948,6 +1067,10 @@ session_free(struct capf_session *s)
 	if (s->done_ev != NULL)
 		event_free(s->done_ev);
 	identity_set_release(s->ids);
+	if (s->claimed[0] != '\0')
+		claims_drop(&s->loop->server->claims, s->claimed);
+	OPENSSL_cleanse(s->password, sizeof(s->password));
+	OPENSSL_cleanse(s->dev.auth_string, sizeof(s->dev.auth_string));
 	device_free(&s->dev);
 	s->loop->sessions--;
 	atomic_fetch_add(&s->loop->server->sessions_done, 1);

@@ -22,6 +22,7 @@
 #include <event2/listener.h>
 #include <event2/thread.h>
 
+#include "fileio.h"
 #include "identity.h"
 #include "log.h"
 #include "server.h"
@@ -81,8 +82,7 @@ static int
 check_key_mode(struct store *st, const char *purpose, struct ucerr *err)
 {
 	struct identity_row row;
-	struct stat sb;
-	char path[4096];
+	char path[4096], what[64];
 	int found;
 
 	if ((found = store_identity_get(st, purpose, &row, err)) != 1)
@@ -91,13 +91,8 @@ check_key_mode(struct store *st, const char *purpose, struct ucerr *err)
 	identity_row_free(&row);
 	if (found == -1)
 		return -1;
-	if (stat(path, &sb) == -1)
-		return ucerr_set(err, "%s: %s", path, strerror(errno));
-	if (sb.st_mode & 077)
-		return ucerr_set(err, "%s: the %s private key is readable by group "
-		    "or others (mode %03o); run chmod 600 on it", path, purpose,
-		    (unsigned)(sb.st_mode & 0777));
-	return 0;
+	snprintf(what, sizeof(what), "the %s private key", purpose);
+	return path_check_private(path, what, 077, "600", 0, err);
 }
 
 static SSL_CTX *
@@ -463,6 +458,8 @@ setup(struct server *s, struct ucerr *err)
 	s->per_addr_cap = 65536;
 	if ((s->per_addr = calloc(s->per_addr_cap, sizeof(*s->per_addr))) == NULL)
 		return ucerr_set(err, "out of memory");
+	if (claims_init(&s->claims, 4096) == -1)
+		return ucerr_set(err, "out of memory");
 	for (i = 0; i < s->n_loops; i++) {
 		s->loops[i].server = s;
 		if ((s->loops[i].base = event_base_new()) == NULL)
@@ -509,6 +506,7 @@ teardown(struct server *s)
 	EVP_MD_free(s->sha256);
 	free(s->loops);
 	free(s->per_addr);
+	claims_free(&s->claims);
 	identity_set_release(s->ids);
 	X509_STORE_free(s->capf_trust);
 }

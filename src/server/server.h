@@ -13,6 +13,7 @@
 
 #include <openssl/ssl.h>
 
+#include "claims.h"
 #include "err.h"
 #include "jobs.h"
 #include "lsc.h"
@@ -102,6 +103,7 @@ struct server {
 	atomic_int		 draining;
 	struct event		*drain_tick;	/* SIGTERM: waits for sessions */
 	int			 drain_ticks;
+	struct claim_set	 claims;	/* devices with a CAPF session */
 	struct tvs_index_ref	*tvs;
 	struct event		*tvs_refresh;
 	struct event		*monitor_tick;

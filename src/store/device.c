@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #include "device.h"
 #include "x509.h"
 
@@ -337,11 +340,38 @@ auth_string_valid(const char *s)
 	return 1;
 }
 
+int
+auth_string_generate(char *out, size_t outlen, int digits)
+{
+	unsigned char rnd[32];
+	size_t i, used = sizeof(rnd);
+	int n = 0;
+
+	if (digits < 4 || digits > DEVICE_AUTH_STRING_MAX ||
+	    outlen < (size_t)digits + 1)
+		return -1;
+	while (n < digits) {
+		if (used == sizeof(rnd)) {
+			if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+				return -1;
+			used = 0;
+		}
+		i = used++;
+		/* 250 = 25 * 10: only below it is every digit equally likely. */
+		if (rnd[i] < 250)
+			out[n++] = (char)('0' + rnd[i] % 10);
+	}
+	out[n] = '\0';
+	OPENSSL_cleanse(rnd, sizeof(rnd));
+	return 0;
+}
+
 void
 device_free(struct device *d)
 {
 	free(d->lsc_der);
 	free(d->mic_der);
-	d->lsc_der = d->mic_der = NULL;
-	d->lsc_len = d->mic_len = 0;
+	free(d->fetched_der);
+	d->lsc_der = d->mic_der = d->fetched_der = NULL;
+	d->lsc_len = d->mic_len = d->fetched_len = 0;
 }

@@ -99,6 +99,12 @@ const char	*key_order_text(int order);	/* "RSA Only" ... */
 int		 key_order_parse(const char *s);
 /* 4 to 10 digits. */
 int		 auth_string_valid(const char *s);
+/*
+ * A new authentication string of `digits` digits (4..10) from the OS
+ * random source (RAND_bytes), each digit uniform: bytes of 250 and above
+ * are drawn again rather than folded in with a bias.  The one generator.
+ */
+int		 auth_string_generate(char *out, size_t outlen, int digits);
 
 /* SEP + 12 upper-case hex, or CSF/BOT/TCT/TAB + user id ([A-Za-z0-9._-], 1..60). */
 int	device_name_valid(const char *name);
@@ -130,6 +136,10 @@ struct device {
 	int64_t		 lsc_not_after;
 	uint8_t		*mic_der;		/* last MIC seen or NULL */
 	size_t		 mic_len;
+	/* What the last troubleshoot returned, kept as evidence whether or
+	 * not it became the LSC on record. */
+	uint8_t		*fetched_der;
+	size_t		 fetched_len;
 	int64_t		 updated_at;
 };
 

@@ -18,7 +18,7 @@ device_filter_init(struct device_filter *f)
 
 #define DEVICE_COLUMNS "name, model, operation, auth_mode, auth_string, " \
 	"key_type, key_order, deadline, status, auth_failures, lsc_der, " \
-	"lsc_issuer_sha256, lsc_not_after, mic_der, updated_at"
+	"lsc_issuer_sha256, lsc_not_after, mic_der, updated_at, fetched_der"
 
 static int
 device_from_stmt(sqlite3_stmt *stmt, struct device *d)
@@ -41,8 +41,10 @@ device_from_stmt(sqlite3_stmt *stmt, struct device *d)
 	if (sqlite3_column_type(stmt, 10) == SQLITE_BLOB &&
 	    store_column_blob(stmt, 10, &d->lsc_der, &d->lsc_len) == -1)
 		return -1;
-	if (sqlite3_column_type(stmt, 13) == SQLITE_BLOB &&
-	    store_column_blob(stmt, 13, &d->mic_der, &d->mic_len) == -1) {
+	if ((sqlite3_column_type(stmt, 13) == SQLITE_BLOB &&
+	    store_column_blob(stmt, 13, &d->mic_der, &d->mic_len) == -1) ||
+	    (sqlite3_column_type(stmt, 15) == SQLITE_BLOB &&
+	    store_column_blob(stmt, 15, &d->fetched_der, &d->fetched_len) == -1)) {
 		device_free(d);
 		return -1;
 	}
@@ -302,7 +304,7 @@ store_device_record_lsc(struct store *st, const char *name,
 		return -1;
 	if (store_prepare(st, "UPDATE device SET lsc_der = ?, "
 	    "lsc_issuer_sha256 = ?, lsc_not_after = ?, status = ?, "
-	    "auth_failures = 0, updated_at = ? WHERE name = ?",
+	    "updated_at = ? WHERE name = ?",
 	    &stmt, err) == -1)
 		goto out;
 	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
@@ -376,7 +378,7 @@ out:
 
 int
 store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
-    size_t len, struct ucerr *err)
+    size_t len, const char *issuer_sha256, struct ucerr *err)
 {
 	sqlite3_stmt *stmt;
 	X509 *cert;
@@ -386,12 +388,28 @@ store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
 		return -1;
 	not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
 	X509_free(cert);
-	if (store_prepare(st, "UPDATE device SET lsc_der = ?, lsc_not_after = ? "
-	    "WHERE name = ?", &stmt, err) == -1)
+	if (store_prepare(st, "UPDATE device SET lsc_der = ?, lsc_not_after = ?, "
+	    "lsc_issuer_sha256 = ? WHERE name = ?", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
 	sqlite3_bind_int64(stmt, 2, (int64_t)not_after);
-	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, issuer_sha256 ? issuer_sha256 : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "device", err);
+}
+
+int
+store_device_record_fetch(struct store *st, const char *name,
+    const uint8_t *der, size_t len, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET fetched_der = ? WHERE name = ?",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
 	return store_step_done(st, stmt, "device", err);
 }
 
@@ -410,25 +428,44 @@ store_device_record_mic(struct store *st, const char *name, const uint8_t *der,
 }
 
 int
-store_device_auth_failure(struct store *st, const char *name, int *count,
-    struct ucerr *err)
+store_device_auth_reserve(struct store *st, const char *name, int max,
+    int *count, struct ucerr *err)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
+	/* One statement: the test and the increment cannot be split by
+	 * another session, loop or process. */
+	*count = 0;
 	if (store_prepare(st, "UPDATE device SET auth_failures = "
-	    "auth_failures + 1 WHERE name = ? RETURNING auth_failures", &stmt,
-	    err) == -1)
+	    "auth_failures + 1 WHERE name = ? AND auth_failures < ? "
+	    "RETURNING auth_failures", &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 2, max);
 	rc = sqlite3_step(stmt);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int(stmt, 0);
 	while (rc == SQLITE_ROW)
 		rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "auth failure", err);
-	return 0;
+		return store_fail(st, rc, "authentication attempt", err);
+	return *count > 0 ? 1 : 0;
+}
+
+int
+store_device_auth_release(struct store *st, const char *name,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE device SET auth_failures = "
+	    "auth_failures - 1 WHERE name = ? AND auth_failures > 0", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	return store_step_done(st, stmt, "device", err);
 }
 
 int
@@ -482,6 +519,92 @@ store_device_history_each(struct store *st, const char *name, int limit,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+static void
+lsc_row_from_stmt(sqlite3_stmt *stmt, struct lsc_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(stmt, 0);
+	store_column_text(stmt, 1, row->device, sizeof(row->device));
+	store_column_text(stmt, 2, row->serial, sizeof(row->serial));
+	store_column_text(stmt, 3, row->issuer, sizeof(row->issuer));
+	store_column_text(stmt, 4, row->issuer_sha256,
+	    sizeof(row->issuer_sha256));
+	row->not_before = sqlite3_column_int64(stmt, 5);
+	row->not_after = sqlite3_column_int64(stmt, 6);
+	row->issued_at = sqlite3_column_int64(stmt, 7);
+	row->current = sqlite3_column_int(stmt, 8);
+	row->revoked_at = sqlite3_column_int64(stmt, 9);
+}
+
+int
+store_lsc_find(struct store *st, const uint8_t *der, size_t len,
+    const char *serial, struct lsc_row *row, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	/* By serial (indexed), then the whole certificate, byte for byte:
+	 * a serial alone is only what the presenter claims. */
+	if (store_prepare(st, "SELECT l.id, l.device, l.serial, l.issuer, "
+	    "l.issuer_sha256, l.not_before, l.not_after, l.issued_at, "
+	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at "
+	    "FROM lsc l LEFT JOIN device d ON d.name = l.device "
+	    "WHERE l.serial = ? AND l.cert_der = ? ORDER BY l.id LIMIT 1",
+	    &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(stmt, 2, der, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		lsc_row_from_stmt(stmt, row);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = ucerr_set(err, "store: lsc: %s", sqlite3_errmsg(st->db));
+	}
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+int
+store_lsc_issuer_known(struct store *st, const char *issuer_sha256,
+    struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (store_prepare(st, "SELECT 1 FROM lsc WHERE issuer_sha256 = ? "
+	    "LIMIT 1", &stmt, err) == -1)
+		return -1;
+	sqlite3_bind_text(stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: lsc issuer");
+}
+
+int
+store_lsc_revoke(struct store *st, const char *device, const char *serial,
+    int *count, struct ucerr *err)
+{
+	sqlite3_stmt *stmt;
+
+	if (store_prepare(st, "UPDATE lsc SET revoked_at = ?1 WHERE device = ?2 "
+	    "AND revoked_at = 0 AND (?3 IS NULL OR serial = ?3)", &stmt,
+	    err) == -1)
+		return -1;
+	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
+	sqlite3_bind_text(stmt, 2, device, -1, SQLITE_STATIC);
+	if (serial != NULL)
+		sqlite3_bind_text(stmt, 3, serial, -1, SQLITE_STATIC);
+	if (store_step_done(st, stmt, "lsc", err) == -1)
+		return -1;
+	*count = sqlite3_changes(st->db);
+	return 0;
+}
+
 int
 store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
     struct ucerr *err)
@@ -492,24 +615,15 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 
 	if (store_prepare(st, "SELECT l.id, l.device, l.serial, l.issuer, "
 	    "l.issuer_sha256, l.not_before, l.not_after, l.issued_at, "
-	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der FROM lsc l "
+	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at "
+	    "FROM lsc l "
 	    "LEFT JOIN device d ON d.name = l.device "
 	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
 		return -1;
 	if (device != NULL)
 		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.id = sqlite3_column_int64(stmt, 0);
-		store_column_text(stmt, 1, row.device, sizeof(row.device));
-		store_column_text(stmt, 2, row.serial, sizeof(row.serial));
-		store_column_text(stmt, 3, row.issuer, sizeof(row.issuer));
-		store_column_text(stmt, 4, row.issuer_sha256,
-		    sizeof(row.issuer_sha256));
-		row.not_before = sqlite3_column_int64(stmt, 5);
-		row.not_after = sqlite3_column_int64(stmt, 6);
-		row.issued_at = sqlite3_column_int64(stmt, 7);
-		row.current = sqlite3_column_int(stmt, 8);
+		lsc_row_from_stmt(stmt, &row);
 		if ((rc = cb(ctx, &row)) != 0) {
 			sqlite3_finalize(stmt);
 			return rc;

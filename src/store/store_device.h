@@ -64,14 +64,26 @@ int	store_device_finish_install(struct store *st, const char *name,
 /* After a delete the phone confirmed. */
 int	store_device_clear_lsc(struct store *st, const char *name, int status,
 	    const char *peer, struct ucerr *err);
-/* Troubleshoot: what the phone holds becomes its known LSC. */
+/* Troubleshoot returned an LSC on record for the device: it is current. */
 int	store_device_set_lsc(struct store *st, const char *name,
+	    const uint8_t *der, size_t len, const char *issuer_sha256,
+	    struct ucerr *err);
+/* Troubleshoot: what the phone returned, kept as evidence only. */
+int	store_device_record_fetch(struct store *st, const char *name,
 	    const uint8_t *der, size_t len, struct ucerr *err);
 int	store_device_record_mic(struct store *st, const char *name,
 	    const uint8_t *der, size_t len, struct ucerr *err);
-/* Counts a failed authentication; *count gets the new total. */
-int	store_device_auth_failure(struct store *st, const char *name,
+/*
+ * Reserves one authentication-string attempt before the string is
+ * compared: 1 when the count was below max (*count the new count), 0
+ * when the device is locked out (or unknown).  The count is what
+ * auth_failures holds; setting the operation again clears it.
+ */
+int	store_device_auth_reserve(struct store *st, const char *name, int max,
 	    int *count, struct ucerr *err);
+/* Gives back a reservation whose string was right (or never compared). */
+int	store_device_auth_release(struct store *st, const char *name,
+	    struct ucerr *err);
 
 struct device_event {
 	int64_t		 at;
@@ -97,7 +109,18 @@ struct lsc_row {
 	char		 issuer_sha256[65];
 	int64_t		 not_before, not_after, issued_at;
 	int		 current;		/* still the device's LSC */
+	int64_t		 revoked_at;		/* 0: not revoked */
 };
+
+/* The LSC on record with this serial and exactly these bytes (1), or 0. */
+int	store_lsc_find(struct store *st, const uint8_t *der, size_t len,
+	    const char *serial, struct lsc_row *row, struct ucerr *err);
+/* Has a CA with this SHA-256 issued an LSC on record? (1 yes, 0 no) */
+int	store_lsc_issuer_known(struct store *st, const char *issuer_sha256,
+	    struct ucerr *err);
+/* Revokes a device's LSCs on record (serial NULL: all of them). */
+int	store_lsc_revoke(struct store *st, const char *device,
+	    const char *serial, int *count, struct ucerr *err);
 
 typedef int (*lsc_cb)(void *ctx, const struct lsc_row *row);
 /* Every LSC ever issued (device NULL) or one device's. */

@@ -1,5 +1,6 @@
 /* store_sqlite.c - the SQLite (WAL) implementation of store.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,14 @@ static const char *const migrations[] = {
 	/* 5: certificate revocation lists. */
 	("CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
 	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);"),
+
+	/* 6: LSCs the administrator revoked; lookups of an LSC presented
+	 * for authentication (by serial) and of the CAPFs that issued LSCs
+	 * (by issuer); the certificate a troubleshoot last returned. */
+	("ALTER TABLE lsc ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX lsc_serial ON lsc (serial);"
+	"CREATE INDEX lsc_issuer ON lsc (issuer_sha256);"
+	"ALTER TABLE device ADD COLUMN fetched_der BLOB;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -253,12 +262,65 @@ cannot_write(const struct store *st)
 	return access(st->path, W_OK) != 0 || access(st->home, W_OK) != 0;
 }
 
+/*
+ * The home holds the database (authentication strings) and keys/: refuse
+ * it, as ssh refuses its keys, when someone else owns it or could write
+ * to it (and so swap the database or a key), or when the database or
+ * keys/ can be read by others.
+ */
+static int
+home_check(const char *home, int readonly, struct ucerr *err)
+{
+	static const char *const db_files[][2] = {
+		{ "ucpki.db", "the database" },
+		{ "ucpki.db-wal", "the database's write-ahead log" },
+		{ "ucpki.db-shm", "the database's shared-memory index" },
+	};
+	/* A read-only open changes nothing and serves nothing: only what
+	 * lets someone else swap the files (ownership, write bits) is
+	 * refused, so an auditor's readable copy can still be shown. */
+	mode_t secret = readonly ? 022 : 077;
+	char path[4096];
+	size_t i;
+
+	if (path_check_private(home, "the ucpki home", 022, "go-w", 0,
+	    err) == -1)
+		return -1;
+	if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
+	    path_check_private(path, "the key directory", secret, "700", 1,
+	    err) == -1)
+		return -1;
+	for (i = 0; i < sizeof(db_files) / sizeof(db_files[0]); i++)
+		if (path_join(path, sizeof(path), home, db_files[i][0],
+		    err) == -1 ||
+		    path_check_private(path, db_files[i][1], secret, "600", 1,
+		    err) == -1)
+			return -1;
+	return 0;
+}
+
+/* A new database file is 0600 from its first byte, whatever the umask;
+ * SQLite gives its WAL and shared-memory files the database's mode. */
+static int
+db_create(const char *path, struct ucerr *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+
+	if (fd == -1 && errno != EEXIST)
+		return ucerr_set(err, "%s: %s", path, strerror(errno));
+	if (fd != -1 && (fchmod(fd, 0600) == -1 || close(fd) == -1))
+		return ucerr_set(err, "%s: %s", path, strerror(errno));
+	return 0;
+}
+
 struct store *
 store_open(const char *home, int flags, struct ucerr *err)
 {
 	struct store *st;
 	char path[4096];
-	int rc, open_flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+	int rc, readonly, open_flags = SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -271,7 +333,7 @@ store_open(const char *home, int flags, struct ucerr *err)
 	}
 	if (flags & STORE_CREATE) {
 		open_flags |= SQLITE_OPEN_CREATE;
-		if (dir_make(home, 0755, err) == -1)
+		if (dir_make(home, 0700, err) == -1)
 			goto fail;
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
 		    dir_make(path, 0700, err) == -1)
@@ -279,7 +341,12 @@ store_open(const char *home, int flags, struct ucerr *err)
 	}
 	if (path_join(st->path, sizeof(st->path), home, "ucpki.db", err) == -1)
 		goto fail;
-	if ((flags & STORE_READONLY_OK) && cannot_write(st))
+	if ((flags & STORE_CREATE) && db_create(st->path, err) == -1)
+		goto fail;
+	readonly = (flags & STORE_READONLY_OK) && cannot_write(st);
+	if (home_check(home, readonly, err) == -1)
+		goto fail;
+	if (readonly)
 		rc = open_readonly(st);
 	else
 		rc = sqlite3_open_v2(st->path, &st->db, open_flags, NULL);

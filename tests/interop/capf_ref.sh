@@ -2,7 +2,8 @@
 # Interoperability with the reference CAPF tools (usecallmanagernz/daemons),
 # run by hand, not by ctest:  tests/interop/capf_ref.sh build/ucpki [/work/ref/daemons]
 # 1. the reference capfc enrolls against `ucpki serve`: null string,
-#    authentication string, MIC and LSC authentication, EC, fetch, delete;
+#    authentication string, MIC and LSC authentication, EC, fetch, delete
+#    (and another device's LSC is refused);
 # 2. `ucpki phone capf` enrolls against the reference capfd.
 # Everything happens in a temporary directory that is removed at the end.
 set -euo pipefail
@@ -65,6 +66,11 @@ cat "$UCPKI_HOME/phones/$M/mic.pem" >"$T/mic.pem"
 "$UCPKI" device set $M --operation install --auth mic --key rsa2048 >/dev/null
 capfc -l "$T/mic.pem" -s "$UCPKI_HOME/phones/$M/sudi.pem" -c $M.pem $M && pass "capfc MIC authentication (with SUDI)" || fail "capfc MIC authentication"
 expect "MIC auth: Upgrade Success" "$(status $M)" 3
+
+# Another device's LSC (D's, superseded but on record) is refused for M.
+"$UCPKI" device set $M --operation install --auth lsc >/dev/null
+capfc -l $D.pem -c $M-x.pem $M || true
+expect "capfc with D's LSC for M: Invalid LSC" "$(status $M)" 9
 
 "$UCPKI" device set $M --operation troubleshoot --auth null >/dev/null
 capfc -c $M.pem $M && pass "capfc fetch" || fail "capfc fetch"

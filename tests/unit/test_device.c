@@ -1,98 +1,222 @@
-/* test_device.c - device rules: names, the seeds' 33 statuses and how a
- * failure maps to one, settings parsed from their names and texts. */
-#include "test.h"
+/* test_device.c - device records: the authentication-string generator,
+ * the attempt counter, and the LSC record that certificate
+ * authentication is checked against. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
 #include "device.h"
+#include "store.h"
+#include "store_device.h"
+#include "x509.h"
 
-static void
-names(void **state)
+#define DEV	"SEP001122334455"
+
+struct fixture {
+	char		 home[64];
+	struct store	*st;
+};
+
+static int
+setup(void **state)
 {
-	(void)state;
-	assert_true(device_name_valid("SEP001122334455"));
-	assert_true(device_name_valid("CSFJDOE"));
-	assert_true(device_name_valid("BOTj.doe_2"));
-	assert_false(device_name_valid("SEP00112233445"));	/* 11 hex */
-	assert_false(device_name_valid("SEP00112233445G"));
-	assert_false(device_name_valid("SEP00112233445a"));	/* lower case */
-	assert_false(device_name_valid("CSF"));
-	assert_false(device_name_valid("CSF../../etc"));
-	assert_false(device_name_valid("CSF-x"));
-	assert_false(device_name_valid("XYZ001122334455"));
-	assert_false(device_name_valid(""));
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct ucerr err;
+	struct device d;
+
+	snprintf(f->home, sizeof(f->home), "/tmp/ucpki-device.XXXXXX");
+	assert_non_null(mkdtemp(f->home));
+	assert_non_null(f->st = store_open(f->home, 1, &err));
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), DEV);
+	d.operation = CERT_OP_INSTALL;
+	d.auth_mode = CAPF_AUTH_STRING;
+	snprintf(d.auth_string, sizeof(d.auth_string), "1234");
+	assert_int_equal(store_device_add(f->st, &d, &err), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	store_close(f->st);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", f->home);
+	assert_int_equal(system(cmd), 0);
+	free(f);
+	return 0;
 }
 
 static void
-statuses_are_the_seeds_table(void **state)
+generated_strings_are_digits(void **state)
 {
-	int i;
+	char s[DEVICE_AUTH_STRING_MAX + 1];
+	int digits;
 
 	(void)state;
-	assert_string_equal(cert_status_text(3), "Upgrade Success");
-	assert_string_equal(cert_status_text(10),
-	    "Upgrade Failed: Invalid Authentication String");
-	assert_null(cert_status_text(0));
-	assert_null(cert_status_text(34));
-	for (i = 1; i <= 33; i++) {
-		assert_int_equal(cert_status_parse(cert_status_text(i)), i);
-		assert_int_equal(cert_status_parse(cert_status_symbol(i)), i);
+	for (digits = 4; digits <= DEVICE_AUTH_STRING_MAX; digits++) {
+		assert_int_equal(auth_string_generate(s, sizeof(s), digits), 0);
+		assert_int_equal(strlen(s), (size_t)digits);
+		assert_true(auth_string_valid(s));
 	}
-	assert_int_equal(cert_status_parse("3"), 3);
-	assert_int_equal(cert_status_parse("no such status"), -1);
+	assert_int_equal(auth_string_generate(s, sizeof(s), 3), -1);
+	assert_int_equal(auth_string_generate(s, sizeof(s), 11), -1);
+	assert_int_equal(auth_string_generate(s, 5, 8), -1);
+}
+
+/*
+ * Every digit equally likely.  Folding a byte with % 10 makes 0-5 4%
+ * likelier than 6-9: over 2,000,000 digits that is a chi-square near
+ * 700; a fair generator exceeds 50 (9 degrees of freedom) about once in
+ * ten million runs.
+ */
+static void
+generated_digits_are_unbiased(void **state)
+{
+	char s[DEVICE_AUTH_STRING_MAX + 1];
+	long count[10] = { 0 }, n = 0;
+	double expected, chi2 = 0;
+	int i, j;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		assert_int_equal(auth_string_generate(s, sizeof(s), 10), 0);
+		for (j = 0; j < 10; j++, n++)
+			count[s[j] - '0']++;
+	}
+	expected = (double)n / 10;
+	for (j = 0; j < 10; j++)
+		chi2 += (count[j] - expected) * (count[j] - expected) / expected;
+	assert_true(chi2 < 50);
 }
 
 static void
-failures_map_per_operation(void **state)
+attempts_stop_at_the_limit(void **state)
 {
-	(void)state;
-	assert_int_equal(cert_status_failure(CERT_OP_INSTALL,
-	    FAIL_INVALID_AUTH_STR), CERT_STATUS_UPGRADE_FAIL_INVALID_AUTH_STR);
-	assert_int_equal(cert_status_failure(CERT_OP_DELETE, FAIL_INVALID_LSC),
-	    CERT_STATUS_DELETE_FAIL_INVALID_LSC);
-	assert_int_equal(cert_status_failure(CERT_OP_TROUBLESHOOT,
-	    FAIL_INVALID_MIC), CERT_STATUS_TROUBLESHOOT_FAIL_INVALID_MIC);
-	assert_int_equal(cert_status_success(CERT_OP_INSTALL),
-	    CERT_STATUS_UPGRADE_SUCCESS);
-	assert_int_equal(cert_status_success(CERT_OP_DELETE),
-	    CERT_STATUS_DELETE_SUCCESS);
+	struct fixture *f = *state;
+	struct ucerr err;
+	struct device d;
+	int i, count;
+
+	for (i = 1; i <= 5; i++) {
+		assert_int_equal(store_device_auth_reserve(f->st, DEV, 5, &count,
+		    &err), 1);
+		assert_int_equal(count, i);
+	}
+	assert_int_equal(store_device_auth_reserve(f->st, DEV, 5, &count, &err),
+	    0);
+	/* A right string gives its attempt back; there is room for one. */
+	assert_int_equal(store_device_auth_release(f->st, DEV, &err), 0);
+	assert_int_equal(store_device_auth_reserve(f->st, DEV, 5, &count, &err),
+	    1);
+	assert_int_equal(store_device_auth_reserve(f->st, DEV, 5, &count, &err),
+	    0);
+	assert_int_equal(store_device_auth_reserve(f->st, "SEP00000000FFFF", 5,
+	    &count, &err), 0);
+	assert_int_equal(store_device_get(f->st, DEV, &d, &err), 1);
+	assert_int_equal(d.auth_failures, 5);
+	/* Setting the operation again (the CLI) clears the count. */
+	d.auth_failures = 0;
+	assert_int_equal(store_device_update(f->st, &d, &err), 0);
+	device_free(&d);
+	assert_int_equal(store_device_auth_reserve(f->st, DEV, 5, &count, &err),
+	    1);
 }
 
 static void
-settings_parse_both_ways(void **state)
+make_cert(const char *cn, X509 **cert, uint8_t **der, size_t *len)
 {
-	int i;
+	struct key_spec spec = { 1, 256 };
+	struct cert_template t;
+	struct ucerr err;
+	EVP_PKEY *key;
 
-	(void)state;
-	for (i = CERT_OP_NONE; i <= CERT_OP_TROUBLESHOOT; i++)
-		assert_int_equal(cert_operation_parse(cert_operation_name(i)), i);
-	for (i = CAPF_AUTH_NULL_STRING; i <= CAPF_AUTH_MIC; i++)
-		assert_int_equal(capf_auth_mode_parse(capf_auth_mode_name(i)), i);
-	for (i = KEY_ORDER_RSA; i <= KEY_ORDER_EC_THEN_RSA; i++)
-		assert_int_equal(key_order_parse(key_order_name(i)), i);
-	assert_string_equal(capf_auth_mode_text(CAPF_AUTH_LSC),
-	    "By Existing Certificate (Precedence to LSC)");
-	assert_int_equal(capf_auth_mode_parse("sometimes"), -1);
+	memset(&t, 0, sizeof(t));
+	t.subject.cn = cn;
+	t.profile = PROFILE_LSC;
+	t.days = 30;
+	assert_int_equal(key_generate(&spec, &key, &err), 0);
+	assert_int_equal(cert_build(&t, key, NULL, key, cert, &err), 0);
+	assert_int_equal(cert_to_der(*cert, der, len, &err), 0);
+	EVP_PKEY_free(key);
 }
 
 static void
-auth_strings(void **state)
+lsc_record_is_found_by_its_bytes_and_revoked(void **state)
 {
-	(void)state;
-	assert_true(auth_string_valid("1234"));
-	assert_true(auth_string_valid("1234567890"));
-	assert_false(auth_string_valid("123"));
-	assert_false(auth_string_valid("12345678901"));
-	assert_false(auth_string_valid("12a4"));
-	assert_false(auth_string_valid(""));
+	struct fixture *f = *state;
+	struct lsc_row row;
+	struct ucerr err;
+	uint8_t *der, *other_der;
+	size_t len, other_len;
+	X509 *cert, *other;
+	char serial[64];
+	int n;
+
+	make_cert(DEV, &cert, &der, &len);
+	make_cert(DEV, &other, &other_der, &other_len);
+	cert_serial_hex(cert, serial, sizeof(serial));
+	assert_int_equal(store_device_record_lsc(f->st, DEV, der, len, NULL,
+	    "ab", 3, "", &err), 0);
+	assert_int_equal(store_lsc_find(f->st, der, len, serial, &row, &err), 1);
+	assert_string_equal(row.device, DEV);
+	assert_string_equal(row.issuer_sha256, "ab");
+	assert_int_equal(row.revoked_at, 0);
+	/* Same serial claimed, different bytes: not on record. */
+	assert_int_equal(store_lsc_find(f->st, other_der, other_len, serial,
+	    &row, &err), 0);
+	assert_int_equal(store_lsc_issuer_known(f->st, "ab", &err), 1);
+	assert_int_equal(store_lsc_issuer_known(f->st, "cd", &err), 0);
+	assert_int_equal(store_lsc_revoke(f->st, DEV, "nope", &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_lsc_revoke(f->st, DEV, NULL, &n, &err), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_lsc_find(f->st, der, len, serial, &row, &err), 1);
+	assert_true(row.revoked_at > 0);
+	X509_free(cert);
+	X509_free(other);
+	OPENSSL_free(der);
+	OPENSSL_free(other_der);
+}
+
+static void
+fetched_certificate_is_evidence_only(void **state)
+{
+	struct fixture *f = *state;
+	struct ucerr err;
+	struct device d;
+	uint8_t *der;
+	size_t len;
+	X509 *cert;
+
+	make_cert("anything", &cert, &der, &len);
+	assert_int_equal(store_device_record_fetch(f->st, DEV, der, len, &err), 0);
+	assert_int_equal(store_device_get(f->st, DEV, &d, &err), 1);
+	assert_non_null(d.fetched_der);
+	assert_int_equal(d.fetched_len, len);
+	assert_null(d.lsc_der);
+	device_free(&d);
+	X509_free(cert);
+	OPENSSL_free(der);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names),
-		cmocka_unit_test(statuses_are_the_seeds_table),
-		cmocka_unit_test(failures_map_per_operation),
-		cmocka_unit_test(settings_parse_both_ways),
-		cmocka_unit_test(auth_strings),
+		cmocka_unit_test(generated_strings_are_digits),
+		cmocka_unit_test(generated_digits_are_unbiased),
+		cmocka_unit_test_setup_teardown(attempts_stop_at_the_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(lsc_record_is_found_by_its_bytes_and_revoked, setup, teardown),
+		cmocka_unit_test_setup_teardown(fetched_certificate_is_evidence_only, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
