@@ -13,6 +13,7 @@
 
 #include <openssl/ssl.h>
 
+#include "addr_table.h"
 #include "err.h"
 #include "jobs.h"
 #include "lsc.h"
@@ -30,10 +31,11 @@ struct server_config {
 	int		 tls1;			/* allow TLS 1.0 on CAPF/TVS */
 	int		 loops;			/* 0: one per core */
 	int		 workers;		/* 0: one per core */
-	int		 handshake_timeout_s;
-	int		 idle_timeout_s;
+	int		 handshake_timeout_s;	/* whole handshake, from accept */
+	int		 idle_timeout_s;	/* until a message begins */
+	int		 message_timeout_s;	/* a message, once begun */
 	int		 keygen_timeout_s;
-	int		 max_connections;
+	int		 max_connections;	/* 0: from the descriptor limit */
 	int		 max_per_address;
 	int		 allow_rsa512;
 	int		 monitor_interval_s;	/* 0: no scheduled monitor */
@@ -77,6 +79,7 @@ struct loop {
 	struct event_base	*base;
 	pthread_t		 thread;
 	struct evconnlistener	*listeners[2];
+	struct event		*resume[2];	/* accept paused: descriptors */
 	struct store		*store;		/* read connection of this loop */
 	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
 	int			 sessions;
@@ -97,8 +100,10 @@ struct server {
 	int64_t			 trust_generation;
 	/* connection limits */
 	atomic_int		 connections;
-	struct addr_count	*per_addr;
-	size_t			 per_addr_cap;
+	struct addr_table	 per_addr;	/* under lock */
+	struct evconnlistener	*lock_listeners[2];	/* one instance per port */
+	struct event		*log_tick;	/* rate-limited log counts */
+	char			 fd_note[256];	/* descriptors, for the log */
 	atomic_int		 draining;
 	struct event		*drain_tick;	/* SIGTERM: waits for sessions */
 	int			 drain_ticks;
@@ -118,6 +123,13 @@ void	identity_set_release(struct identity_set *ids);
 X509_STORE *server_capf_trust(struct server *s, struct store *st);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
+/* The network a peer ("addr:port") is counted under in rate-limited
+ * log lines: 127.0.0.0/8, an IPv4 /24, an IPv6 /64. */
+void	server_peer_net(const char *peer, char *out, size_t outlen);
+/* One (rate-limited) line for a TLS handshake that failed or ran out of
+ * time: the address, the TLS version the peer offered, the alert. */
+void	server_tls_failed(const char *service, struct bufferevent *bev,
+	    const char *peer, int timed_out, int seconds);
 
 /* TVS (tvs_session.c). */
 int	server_tvs_enabled(void);
