@@ -38,6 +38,10 @@
 #define DRAIN_TIMEOUT_S		10
 /* Out of descriptors: accepting pauses this long, then tries again. */
 #define ACCEPT_BACKOFF_MS	200
+/* Connections one listener accepts per turn of its loop: libevent would
+ * accept for as long as a flood lasts, and the loop's sessions (closing
+ * ones too) would wait. */
+#define ACCEPT_BATCH		32
 /* Descriptors kept back from --max-connections: the store (three per
  * connection), the log, the monitor, mail, listeners and each loop's own. */
 #define FD_RESERVE_BASE		64
@@ -205,10 +209,14 @@ server_tls_failed(const char *service, struct bufferevent *bev,
 		snprintf(alert, sizeof(alert), ", %s alert %s",
 		    (note & NOTE_RECEIVED) ? "received" : "sent",
 		    SSL_alert_desc_string_long((int)((note >> 16) & 0xff)));
+	/* A reset or an end of file is the network's word, not TLS's. */
+	if (e != 0 && (ERR_GET_LIB(e) == ERR_LIB_SYS ||
+	    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
+		e = 0;
 	if (e != 0 && ERR_reason_error_string(e) != NULL)
 		snprintf(reason, sizeof(reason), " (%s)",
 		    ERR_reason_error_string(e));
-	if (!timed_out && !(note & 0xffff) && e == 0) {
+	if (!timed_out && !(note & 0xffff) && e == 0 && !(note & NOTE_RECEIVED)) {
 		/* A port check or scan: nothing was said, nothing failed. */
 		log_debug("%s: %s closed before a TLS handshake", service, peer);
 		return;
@@ -402,6 +410,27 @@ server_connection_closed(struct server *s, const char *peer)
 	atomic_fetch_sub(&s->connections, 1);
 }
 
+/* The cached time changes once per turn of the loop. */
+static void
+accept_turn(struct loop *loop, struct evconnlistener *listener)
+{
+	struct timeval now, zero = { 0, 0 };
+	int i;
+
+	event_base_gettimeofday_cached(loop->base, &now);
+	if (timercmp(&now, &loop->turn, !=)) {
+		loop->turn = now;
+		loop->accepted = 0;
+	}
+	if (++loop->accepted < ACCEPT_BATCH || atomic_load(&loop->server->draining))
+		return;
+	for (i = 0; i < loop->server->n_services; i++)
+		if (loop->listeners[i] == listener) {
+			evconnlistener_disable(listener);
+			evtimer_add(loop->resume[i], &zero);
+		}
+}
+
 static void
 on_accept(struct evconnlistener *listener, evutil_socket_t fd,
     struct sockaddr *sa, int socklen, void *arg)
@@ -419,6 +448,7 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 	for (i = 0; i < s->n_services; i++)
 		if (loop->listeners[i] == listener)
 			svc = &s->services[i];
+	accept_turn(loop, listener);
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
 
@@ -470,11 +500,15 @@ tvs_ctx(struct identity_set *ids)
 static void
 on_resume(evutil_socket_t fd, short what, void *arg)
 {
-	struct evconnlistener *listener = arg;
+	struct loop *loop = arg;
+	int i;
 
 	(void)fd;
 	(void)what;
-	evconnlistener_enable(listener);
+	if (atomic_load(&loop->server->draining))
+		return;
+	for (i = 0; i < loop->server->n_services; i++)
+		evconnlistener_enable(loop->listeners[i]);
 }
 
 /*
@@ -537,7 +571,7 @@ loop_listen(struct loop *loop, struct ucerr *err)
 			    s->services[i].port, strerror(errno));
 		evconnlistener_set_error_cb(loop->listeners[i], on_accept_error);
 		if ((loop->resume[i] = evtimer_new(loop->base, on_resume,
-		    loop->listeners[i])) == NULL)
+		    loop)) == NULL)
 			return ucerr_set(err, "cannot create a timer");
 	}
 	return 0;

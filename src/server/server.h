@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include <openssl/ssl.h>
 
@@ -79,7 +80,9 @@ struct loop {
 	struct event_base	*base;
 	pthread_t		 thread;
 	struct evconnlistener	*listeners[2];
-	struct event		*resume[2];	/* accept paused: descriptors */
+	struct event		*resume[2];	/* accept paused */
+	struct timeval		 turn;		/* accepts in this turn */
+	int			 accepted;
 	struct store		*store;		/* read connection of this loop */
 	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
 	int			 sessions;
