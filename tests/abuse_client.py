@@ -14,6 +14,15 @@ Standard library only.  Each case prints one line.
       -> "closed after N requests" or "open after MAX s"
   handshakes PORT COUNT KIND            COUNT failed handshakes: tls1, garbage
       -> "N handshakes"
+
+Sustained, for tests/abuse/run.sh (each reconnects as soon as it is closed):
+  slowloris PORT KIND COUNT SECONDS     COUNT connections trickling a byte a second;
+                                        KIND hello, capf or tvs
+      -> "connections N closed M longest S s"
+  hold PORT COUNT SOURCES SECONDS       COUNT idle TCP connections spread over SOURCES
+                                        addresses (127.2.0.x) -> "connections N closed M"
+  noread-loop PORT CERT.der SECONDS     noread, again and again -> "sessions N requests M"
+  tls1-loop PORT SECONDS                TLS 1.0 handshakes, again and again -> "handshakes N"
 """
 import select
 import socket
@@ -41,8 +50,9 @@ def tls(port, source=None):
 
 def closed(sock, wait):
     """True when the peer hung up within wait seconds."""
-    r, _, _ = select.select([sock], [], [], wait)
-    if not r:
+    p = select.poll()
+    p.register(sock, select.POLLIN)
+    if not p.poll(wait * 1000):
         return False
     try:
         return sock.recv(4096) == b''
@@ -167,35 +177,10 @@ def main():
         except (ssl.SSLError, OSError) as e:
             print('refused: %s' % e)
     elif case == 'noread':
-        cert = open(a[0], 'rb').read()
-        limit = float(a[1])
+        cert, limit = open(a[0], 'rb').read(), float(a[1])
         s = tls(port)
-        s.setblocking(False)
-        req, n, start = tvs_request(cert), 0, time.monotonic()
-        pending = b''
-        while time.monotonic() - start < limit:
-            if not pending:
-                pending = req
-            try:
-                sent = s.send(pending)
-                pending = pending[sent:]
-                if not pending:
-                    n += 1
-            except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
-                _, w, x = select.select([], [s], [s], 0.5)
-                if not w:
-                    # Blocked: has the server hung up?
-                    r, _, _ = select.select([s], [], [], 0)
-                    if r:
-                        try:
-                            if s.recv(1) == b'':
-                                break
-                        except (ssl.SSLWantReadError, BlockingIOError):
-                            pass
-                        except (ssl.SSLError, OSError):
-                            break
-            except (ssl.SSLError, OSError):
-                break
+        start = time.monotonic()
+        n = noread(s, tvs_request(cert), start + limit)
         took = time.monotonic() - start
         print(('closed after %d requests' % n) if took < limit else 'open after %.0f s (%d requests)' % (limit, n))
     elif case == 'handshakes':
@@ -215,8 +200,149 @@ def main():
             except (ssl.SSLError, OSError):
                 pass
         print('%d handshakes' % count)
+    elif case == 'slowloris':
+        print(slowloris(port, a[0], int(a[1]), float(a[2])))
+    elif case == 'hold':
+        print(hold(port, int(a[0]), int(a[1]), float(a[2])))
+    elif case == 'noread-loop':
+        cert, limit = open(a[0], 'rb').read(), float(a[1])
+        start, sessions, total = time.monotonic(), 0, 0
+        while time.monotonic() - start < limit:
+            try:
+                s = tls(port)
+            except (ssl.SSLError, OSError):
+                time.sleep(0.05)
+                continue
+            sessions += 1
+            total += noread(s, tvs_request(cert), start + limit)
+        print('sessions %d requests %d' % (sessions, total))
+    elif case == 'tls1-loop':
+        limit, start, n = float(a[0]), time.monotonic(), 0
+        ctx = client_ctx()
+        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
+        ctx.set_ciphers('DEFAULT@SECLEVEL=0')
+        while time.monotonic() - start < limit:
+            try:
+                ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), timeout=10)).close()
+            except (ssl.SSLError, OSError):
+                pass
+            n += 1
+        print('handshakes %d' % n)
     else:
         sys.exit(2)
+
+
+def noread(s, req, until):
+    """Requests without reading until the server hangs up; returns the count."""
+    s.setblocking(False)
+    n, pending = 0, req
+    while time.monotonic() < until:
+        try:
+            pending = pending[s.send(pending):]
+            if not pending:
+                n, pending = n + 1, req
+        except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+            if closed(s, 0.2):
+                break
+        except (ssl.SSLError, OSError):
+            break
+    s.close()
+    return n
+
+
+def slowloris(port, kind, count, limit):
+    import threading
+    stats = {'connections': 0, 'closed': 0, 'longest': 0.0}
+    lock = threading.Lock()
+    end = time.monotonic() + limit
+    data = {'hello': client_hello(), 'tvs': tvs_request(b'x' * 400)}
+
+    def one(i):
+        while time.monotonic() < end:
+            try:
+                if kind == 'hello':
+                    s = socket.socket()
+                    s.bind(('127.3.%d.%d' % (i >> 8 & 255, i & 255), 0))
+                    s.connect(('127.0.0.1', port))
+                    payload = data['hello']
+                else:
+                    s = tls(port, '127.3.%d.%d' % (i >> 8 & 255, i & 255))
+                    if kind == 'capf':
+                        _, session = capf_read(s)
+                        payload = auth_response(session, 'SEP0000000000F1') * 4
+                    else:
+                        payload = data['tvs']
+            except (ssl.SSLError, OSError, TypeError):
+                time.sleep(0.5)
+                continue
+            began = time.monotonic()
+            with lock:
+                stats['connections'] += 1
+            gone = False
+            for b in payload:
+                if time.monotonic() >= end:
+                    break
+                try:
+                    s.send(bytes([b]))
+                except (ssl.SSLError, OSError):
+                    gone = True
+                    break
+                if closed(s, 1.0):
+                    gone = True
+                    break
+            lived = time.monotonic() - began
+            s.close()
+            with lock:
+                if gone:
+                    stats['closed'] += 1
+                stats['longest'] = max(stats['longest'], lived)
+    threads = [threading.Thread(target=one, args=(i + 1,), daemon=True) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(limit + 20)
+    return 'connections %d closed %d longest %.0f s' % (stats['connections'], stats['closed'], stats['longest'])
+
+
+def hold(port, count, sources, limit):
+    """COUNT idle connections, each reopened as soon as the server closes it."""
+    import selectors
+    end, opened, gone = time.monotonic() + limit, 0, 0
+    sel = selectors.DefaultSelector()
+
+    def connect(i):
+        nonlocal opened
+        s = socket.socket()
+        s.setblocking(False)
+        try:
+            s.bind(('127.2.0.%d' % (i % sources + 1), 0))
+            s.connect(('127.0.0.1', port))
+        except BlockingIOError:
+            pass
+        except OSError:
+            s.close()
+            return
+        sel.register(s, selectors.EVENT_READ, i)
+        opened += 1
+    for i in range(count):
+        connect(i)
+    while time.monotonic() < end:
+        for key, _ in sel.select(0.2):
+            s = key.fileobj
+            try:
+                dead = s.recv(1) == b''
+            except BlockingIOError:
+                dead = False
+            except OSError:
+                dead = True
+            if dead:
+                sel.unregister(s)
+                s.close()
+                gone += 1
+                connect(key.data)
+    for key in list(sel.get_map().values()):
+        key.fileobj.close()
+    return 'connections %d closed %d' % (opened, gone)
 
 
 if __name__ == '__main__':

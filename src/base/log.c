@@ -60,6 +60,11 @@ log_line(enum log_level level, const char *line)
 		syslog(prio[level], "%s", line);
 }
 
+static void	log_vmsg(enum log_level level, const char *fmt, va_list ap)
+		    UC_PRINTF(2, 0);
+static void	log_vlimited(enum log_level level, int burst, const char *kind,
+		    const char *net, const char *fmt, va_list ap) UC_PRINTF(5, 0);
+
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {

@@ -97,7 +97,7 @@ find_opt(const struct command *cmd, const char *name, size_t len)
 	return -1;
 }
 
-static int
+int
 args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
     struct args *a)
 {

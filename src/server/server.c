@@ -642,7 +642,7 @@ port_lock(struct server *s, int i, struct ucerr *err)
 		    "ucpki serve", svc->name, svc->port);
 	}
 	if (listen(fd, 8) == -1 || (s->lock_listeners[i] = evconnlistener_new(
-	    s->loops[0].base, on_lock_probe, NULL, LEV_OPT_CLOSE_ON_FREE, -1,
+	    s->loops[0].base, on_lock_probe, NULL, LEV_OPT_CLOSE_ON_FREE, 0,
 	    fd)) == NULL) {
 		close(fd);
 		return ucerr_set(err, "%s: port %d: cannot hold the instance "
