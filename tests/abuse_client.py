@@ -242,7 +242,12 @@ def noread(s, req, until):
             if not pending:
                 n, pending = n + 1, req
         except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
-            if closed(s, 0.2):
+            # Blocked: wait for room, or the server hanging up (without
+            # reading a byte of its replies).
+            p = select.poll()
+            p.register(s, select.POLLOUT | select.POLLRDHUP)
+            if any(ev & (select.POLLRDHUP | select.POLLHUP | select.POLLERR)
+                   for _, ev in p.poll(200)):
                 break
         except (ssl.SSLError, OSError):
             break

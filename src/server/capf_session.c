@@ -4,6 +4,7 @@
  * before STORE_CERTIFICATE_REQUEST leaves, so a crash can never leave a
  * phone holding a certificate the cluster does not know.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -76,6 +77,7 @@ struct capf_session {
 	struct loop		*loop;
 	struct bufferevent	*bev;
 	struct deadline		 deadline;	/* absolute, per phase */
+	struct quiet		 quiet;		/* until its first message */
 	struct event		*done_ev;
 	struct capf_job		*job;		/* in flight, or NULL */
 	struct identity_set	*ids;
@@ -925,6 +927,7 @@ on_read(struct bufferevent *bev, void *arg)
 		if (have < need)
 			return;
 		data = evbuffer_pullup(in, (ssize_t)need);
+		server_quiet_remove(&s->quiet);
 		on_message(s, data, need);
 		if (s->bev == NULL)
 			return;		/* freed */
@@ -986,6 +989,7 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 static void
 session_free(struct capf_session *s)
 {
+	server_quiet_remove(&s->quiet);
 	if (s->job != NULL) {
 		s->closed = 1;
 		if (s->bev != NULL) {
@@ -1007,6 +1011,14 @@ session_free(struct capf_session *s)
 	free(s);
 }
 
+/* The server is full and this connection has said nothing: it goes. */
+static void
+evict(struct quiet *q)
+{
+	session_free((struct capf_session *)(void *)((char *)q -
+	    offsetof(struct capf_session, quiet)));
+}
+
 void
 capf_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
@@ -1026,6 +1038,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->session_id = new_session_id();
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
 	server_peer_net(peer, s->net, sizeof(s->net));
+	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	s->done_ev = event_new(loop->base, -1, 0, on_job_done, s);
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);

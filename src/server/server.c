@@ -42,6 +42,8 @@
  * accept for as long as a flood lasts, and the loop's sessions (closing
  * ones too) would wait. */
 #define ACCEPT_BATCH		32
+/* Quiet connections looked at for one from a crowded address. */
+#define EVICT_SCAN		32
 /* Descriptors kept back from --max-connections: the store (three per
  * connection), the log, the monitor, mail, listeners and each loop's own. */
 #define FD_RESERVE_BASE		64
@@ -360,9 +362,72 @@ server_peer_net(const char *peer, char *out, size_t outlen)
 	}
 }
 
+void
+server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
+    void (*evict)(struct quiet *q))
+{
+	q->peer = peer;
+	q->evict = evict;
+	q->next = &loop->quiet;
+	q->prev = loop->quiet.prev;
+	q->prev->next = q;
+	loop->quiet.prev = q;
+}
+
+void
+server_quiet_remove(struct quiet *q)
+{
+	if (q->prev == NULL)
+		return;
+	q->prev->next = q->next;
+	q->next->prev = q->prev;
+	q->prev = q->next = NULL;
+}
+
+/*
+ * Full: the oldest quiet connection of this loop goes, preferring one
+ * from an address that holds others (a flood's) over a lone phone's.
+ * Returns 0 when there is none to close.
+ */
+static int
+evict_quiet(struct loop *loop, const struct service *svc, const char *addr)
+{
+	struct server *s = loop->server;
+	struct quiet *q, *victim = NULL;
+	char victim_addr[48], net[48], kind[64];
+	int n;
+
+	if (loop->quiet.next == &loop->quiet)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	for (q = loop->quiet.next, n = 0; q != &loop->quiet && n < EVICT_SCAN;
+	    q = q->next, n++) {
+		snprintf(victim_addr, sizeof(victim_addr), "%s", q->peer);
+		if (strrchr(victim_addr, ':') != NULL)
+			*strrchr(victim_addr, ':') = '\0';
+		if (addr_table_count(&s->per_addr, victim_addr) > 1) {
+			victim = q;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (victim == NULL)
+		victim = loop->quiet.next;
+	snprintf(kind, sizeof(kind), "serve: %s connections closed to make room",
+	    svc->name);
+	server_peer_net(victim->peer, net, sizeof(net));
+	log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: %d connections "
+	    "(limit): closed %s, which had sent nothing, for %s", svc->name,
+	    s->cfg.max_connections, victim->peer, addr);
+	server_quiet_remove(victim);
+	victim->evict(victim);
+	return 1;
+}
+
+/* 1: admitted; 0: refused; -1: refused, the server is full. */
 static int
 connection_admit(struct server *s, const struct service *svc,
-    const char *addr)
+    const char *addr, int log_full)
 {
 	char kind[64], net[48];
 	int rc;
@@ -374,10 +439,11 @@ connection_admit(struct server *s, const struct service *svc,
 	server_peer_net(addr, net, sizeof(net));
 	if (atomic_fetch_add(&s->connections, 1) >= s->cfg.max_connections) {
 		atomic_fetch_sub(&s->connections, 1);
-		log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: connection "
-		    "from %s refused: %d connections (limit)", svc->name, addr,
-		    s->cfg.max_connections);
-		return 0;
+		if (log_full)
+			log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: "
+			    "connection from %s refused: %d connections (limit)",
+			    svc->name, addr, s->cfg.max_connections);
+		return -1;
 	}
 	pthread_mutex_lock(&s->lock);
 	rc = addr_table_add(&s->per_addr, addr, s->cfg.max_per_address);
@@ -442,7 +508,7 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 	struct bufferevent *bev;
 	char addr[48] = "?", peer[64];
 	SSL *ssl;
-	int i, port = 0;
+	int i, port = 0, rc = 0;
 
 	(void)socklen;
 	for (i = 0; i < s->n_services; i++)
@@ -461,7 +527,13 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		port = ntohs(in6->sin6_port);
 	}
 	snprintf(peer, sizeof(peer), "%s:%d", addr, port);
-	if (svc == NULL || !connection_admit(s, svc, addr)) {
+	rc = svc != NULL ? connection_admit(s, svc, addr, 0) : 0;
+	if (rc == -1) {
+		/* Full: room is made by closing one that said nothing. */
+		evict_quiet(loop, svc, addr);
+		rc = connection_admit(s, svc, addr, 1);
+	}
+	if (rc != 1) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -830,6 +902,8 @@ setup(struct server *s, struct ucerr *err)
 	descriptor_limits(s, s->fd_note, sizeof(s->fd_note));
 	for (i = 0; i < s->n_loops; i++) {
 		s->loops[i].server = s;
+		s->loops[i].quiet.next = s->loops[i].quiet.prev =
+		    &s->loops[i].quiet;
 		if ((s->loops[i].base = event_base_new()) == NULL)
 			return ucerr_set(err, "cannot create an event loop");
 		if ((s->loops[i].store = store_open(s->cfg.home, 0, err)) == NULL)

@@ -64,6 +64,18 @@ struct tvs_index_ref {
 
 struct loop;
 
+/*
+ * A connection that has not yet sent a whole message (in the TLS
+ * handshake, or trickling its first message).  When the server is full,
+ * the oldest of these on the loop goes to make room for a new one, so
+ * connections that say nothing cannot keep phones out (server.c).
+ */
+struct quiet {
+	struct quiet	*prev, *next;		/* NULL when not listed */
+	const char	*peer;
+	void		(*evict)(struct quiet *q);
+};
+
 struct service {
 	const char	*name;			/* "CAPF", "TVS" */
 	int		 port;
@@ -83,6 +95,7 @@ struct loop {
 	struct event		*resume[2];	/* accept paused */
 	struct timeval		 turn;		/* accepts in this turn */
 	int			 accepted;
+	struct quiet		 quiet;		/* oldest first (sentinel) */
 	struct store		*store;		/* read connection of this loop */
 	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
 	int			 sessions;
@@ -124,6 +137,11 @@ struct identity_set *server_identities(struct server *s);
 void	identity_set_release(struct identity_set *ids);
 /* CAPF-trust as of the store's current generation (caller frees). */
 X509_STORE *server_capf_trust(struct server *s, struct store *st);
+/* Lists a connection as quiet (the session calls it on accept), and
+ * takes it off when its first whole message is in (or it closes). */
+void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
+	    void (*evict)(struct quiet *q));
+void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
 /* The network a peer ("addr:port") is counted under in rate-limited

@@ -5,6 +5,7 @@
  * closed.  Answers come from the in-memory index (tvs_index.h), rebuilt
  * by a timer when the store's generation changes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ struct tvs_session {
 	struct loop		*loop;
 	struct bufferevent	*bev;
 	struct deadline		 deadline;
+	struct quiet		 quiet;		/* until its first request */
 	char			 peer[64];
 	char			 net[48];	/* for rate-limited lines */
 	int			 connected;	/* TLS is up */
@@ -118,6 +120,7 @@ log_outcome(struct tvs_session *s, const char *how)
 static void
 session_free(struct tvs_session *s)
 {
+	server_quiet_remove(&s->quiet);
 	deadline_free(&s->deadline);
 	bufferevent_free(s->bev);
 	s->loop->sessions--;
@@ -298,6 +301,7 @@ on_read(struct bufferevent *bev, void *arg)
 		if (have < need)
 			break;
 		data = evbuffer_pullup(in, (ssize_t)need);
+		server_quiet_remove(&s->quiet);
 		if (on_message(s, data, need) == -1) {
 			finish(s);
 			return;
@@ -352,6 +356,14 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	session_free(s);
 }
 
+/* The server is full and this connection has said nothing: it goes. */
+static void
+evict(struct quiet *q)
+{
+	session_free((struct tvs_session *)(void *)((char *)q -
+	    offsetof(struct tvs_session, quiet)));
+}
+
 void
 tvs_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
@@ -370,6 +382,7 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->bev = bev;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
 	server_peer_net(peer, s->net, sizeof(s->net));
+	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);
 	bufferevent_setwatermark(bev, EV_READ, 0, TVS_MESSAGE_MAX * 2);
