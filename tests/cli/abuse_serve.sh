@@ -24,7 +24,7 @@ openssl x509 -in "$W/cm.pem" -outform DER -out "$W/cm.der"
 CAPF=$(free_port)
 TVS=$(free_port)
 LOG=$TEST_TMP/serve.log
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --handshake-timeout 2 --idle-timeout 3 --message-timeout 2 --keygen-timeout 3 >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --handshake-timeout 2 --idle-timeout 60 --message-timeout 2 --keygen-timeout 3 >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening" wait_port "$CAPF"
@@ -77,6 +77,7 @@ python3 "$TESTS_DIR/idle_flood.py" "$CAPF" 400 127.0.0.9 1 >/dev/null
 n=$(grep -c refused "$LOG")
 check "300 refusals (100 per address) give at most 10 lines ($n)" test "$n" -le 10
 contains "refusals name their cause" "$(grep refused "$LOG" | head -1)" "from 127.0.0.9 refused: 100 from that address (limit)"
+# (The idle timeout is 60 s here: only the output bound can close it.)
 out=$($ABUSE noread "$TVS" "$W/cm.der" 20)
 contains "a TVS client that never reads its replies is closed" "$out" "closed after"
 check "that is logged" grep -q "it does not read its replies" "$LOG"
