@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus of fuzz_capf_msg from the golden vectors (tests/vectors).
+"""Writes the seed corpus of fuzz_capf_msg from the golden vectors (tests/vectors),
+and with CLIENT_DIR that of fuzz_capf_client: whole sessions as a server sends them.
 
-usage: make-capf-corpus.py VECTORS_DIR OUT_DIR   (needs the openssl CLI)
+usage: make-capf-corpus.py VECTORS_DIR OUT_DIR [CLIENT_DIR]   (needs the openssl CLI)
 The messages are built here from protocols.md; the LSC vectors give real
 certificate and public-key bytes.
 """
@@ -56,3 +57,19 @@ seeds = {
 for n, data in seeds.items():
     with open(f'{out}/{n}', 'wb') as f:
         f.write(data)
+
+# What a server sends in whole sessions, for the phone's state machine.
+if len(sys.argv) > 3:
+    auth_request = msg(1, el(7, b'\x03') + el(8, b'\x00'))
+    end_ok = msg(15, el(1, b'\x01'))
+    sessions = {
+        'install-rsa': [auth_request, seeds['key-request-rsa'], seeds['store-request'], end_ok],
+        'install-ec': [auth_request, seeds['key-request-ec'], msg(9, el(3, b'\x01') + cert_ec), end_ok],
+        'fetch': [auth_request, msg(11, b''), msg(15, el(1, b'\x00'))],
+        'delete': [auth_request, msg(13, b''), end_ok],
+        'no-action': [auth_request, msg(15, el(1, b'\x00'))],
+        'unknown-device': [auth_request, msg(15, el(1, b'\x09'))],
+    }
+    for n, parts in sessions.items():
+        with open(f'{sys.argv[3]}/{n}', 'wb') as f:
+            f.write(b''.join(parts))

@@ -150,7 +150,7 @@ arg_clean(struct cli *cli, const struct command *cmd, const char *opt,
 	    "allowed", cmd->words, shown);
 }
 
-static int
+int
 args_parse(struct cli *cli, const struct command *cmd, int argc, char **argv,
     struct args *a)
 {

@@ -80,6 +80,9 @@ int		 args_int(struct cli *cli, const struct args *a, const char *name,
 		    long def, long min, long max, long *out);
 
 int	cli_dispatch(struct cli *cli, int argc, char **argv);
+/* A command's arguments (after its words) against its option table. */
+int	args_parse(struct cli *cli, const struct command *cmd, int argc,
+	    char **argv, struct args *a);
 void	cli_print_help(FILE *fp, const struct command *cmd);
 /* Opens the store of an initialised home (fails with a clear message). */
 struct store *cli_store(struct cli *cli);

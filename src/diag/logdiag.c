@@ -82,6 +82,33 @@ static const struct log_pattern patterns[] = {
 	    "the phone did not send its new key in time, or sent an unusable one",
 	    "check the key type the phone supports (Key Order), raise "
 	    "--keygen-timeout for slow models, and retry" },
+	/* ucpki serve's own lines for failed handshakes. */
+	{ "TLS version refused", { "TLS handshake with", "failed: offered",
+	    "protocol version" },
+	    "the phone offered a TLS version the service does not accept: "
+	    "7900-series and older firmware speak TLS 1.0 only",
+	    "upgrade the phone's firmware, or run ucpki serve --tls1 for those "
+	    "phones (TLS 1.0 with AES-SHA)" },
+	{ "TLS no shared cipher", { "TLS handshake with", "failed: offered",
+	    "no shared cipher" },
+	    "the phone offered no cipher the service accepts (AES-CBC-SHA1 is "
+	    "refused unless --tls1)",
+	    "upgrade the phone's firmware, or run ucpki serve --tls1 for phones "
+	    "limited to AES-SHA" },
+	{ "TLS server certificate refused", { "TLS handshake with",
+	    "received alert", NULL },
+	    "the phone refused the service's certificate: the CAPF or TVS "
+	    "certificate is not the one in the phone's ITL (another cluster's "
+	    "ITL, or the certificate was regenerated)",
+	    "compare the phone's ITL with the cluster's (ucpki itl show); "
+	    "publish the current ITL, and if the phone cannot verify it, reset "
+	    "its ITL (Settings > Security > Reset Trust List, or ucpki itl "
+	    "reset localkey)" },
+	{ "TLS handshake timed out", { "TLS handshake with", "timed out", NULL },
+	    "a client opened the port and did not finish the TLS handshake in "
+	    "time: a slow network, a port scan, or a slowloris attack",
+	    "if a real phone: check the network path (MTU, firewall resetting "
+	    "TLS); otherwise nothing to do, the server closed it" },
 };
 
 #define N_PATTERNS (sizeof(patterns) / sizeof(patterns[0]))

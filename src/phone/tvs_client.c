@@ -45,7 +45,6 @@ tvs_client_verify(struct tvs_client *c, const char *device_name, X509 *cert,
     struct tvs_answer *answer, struct ucerr *err)
 {
 	uint8_t buf[TVS_MESSAGE_MAX], *der = NULL;
-	struct tvs_msg m;
 	struct writer w;
 	size_t need;
 	int der_len, rc = -1;
@@ -63,20 +62,32 @@ tvs_client_verify(struct tvs_client *c, const char *device_name, X509 *cert,
 	if (tls_client_read(&c->tls, buf, TVS_HEADER_LEN, err) == -1 ||
 	    tvs_msg_need(buf, TVS_HEADER_LEN, &need, err) == -1 ||
 	    tls_client_read(&c->tls, buf + TVS_HEADER_LEN, need - TVS_HEADER_LEN,
-	    err) == -1 || tvs_msg_decode(buf, need, &m, err) == -1)
+	    err) == -1 || tvs_answer_decode(buf, need, answer, err) == -1)
 		goto out;
-	if (m.command != TVS_VERIFY_RESPONSE || !m.has_status) {
-		ucerr_set(err, "TVS: expected VERIFY_RESPONSE with STATUS");
-		goto out;
-	}
-	answer->valid = m.status == TVS_STATUS_VALID;
-	memcpy(answer->roles, m.roles, m.n_roles);
-	answer->n_roles = m.n_roles;
-	answer->ttl = m.ttl;
 	rc = 0;
 out:
 	writer_free(&w);
 	return rc;
+}
+
+int
+tvs_answer_decode(const uint8_t *msg, size_t len, struct tvs_answer *answer,
+    struct ucerr *err)
+{
+	struct tvs_msg m;
+
+	memset(answer, 0, sizeof(*answer));
+	if (tvs_msg_decode(msg, len, &m, err) == -1)
+		return -1;
+	if (m.command != TVS_VERIFY_RESPONSE || !m.has_status)
+		return ucerr_set(err, "TVS: expected VERIFY_RESPONSE with STATUS");
+	if (m.n_roles > sizeof(answer->roles))
+		return ucerr_set(err, "TVS: %zu roles", m.n_roles);
+	answer->valid = m.status == TVS_STATUS_VALID;
+	memcpy(answer->roles, m.roles, m.n_roles);
+	answer->n_roles = m.n_roles;
+	answer->ttl = m.ttl;
+	return 0;
 }
 
 void

@@ -31,6 +31,9 @@ int	tvs_client_open(struct tvs_client *c, const char *host, int port,
 int	tvs_client_verify(struct tvs_client *c, const char *device_name,
 	    X509 *cert, struct tvs_answer *answer, struct ucerr *err);
 void	tvs_client_close(struct tvs_client *c);
+/* A whole message from the server (untrusted) into an answer. */
+int	tvs_answer_decode(const uint8_t *msg, size_t len,
+	    struct tvs_answer *answer, struct ucerr *err);
 /* Does the answer carry one of the roles in mask (1 << role)? */
 int	tvs_answer_has_role(const struct tvs_answer *a, unsigned long mask);
 

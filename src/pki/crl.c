@@ -9,7 +9,7 @@
 #include "trust.h"
 #include "x509.h"
 
-static X509_CRL *
+X509_CRL *
 crl_parse(const uint8_t *data, size_t len)
 {
 	const unsigned char *p = data;

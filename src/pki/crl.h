@@ -14,6 +14,8 @@
 
 struct store;
 
+/* PEM or DER; NULL when neither (caller frees with X509_CRL_free). */
+X509_CRL *crl_parse(const uint8_t *data, size_t len);
 int	crl_add(struct store *st, const uint8_t *data, size_t len,
 	    char *issuer, size_t issuer_len, struct ucerr *err);
 /* Every CRL (caller frees with sk_X509_CRL_pop_free). */

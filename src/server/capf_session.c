@@ -4,6 +4,7 @@
  * before STORE_CERTIFICATE_REQUEST leaves, so a crash can never leave a
  * phone holding a certificate the cluster does not know.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,7 @@
 #include "capf_cert.h"
 #include "capf_msg.h"
 #include "clock.h"
+#include "deadline.h"
 #include "device.h"
 #include "log.h"
 #include "lsc.h"
@@ -83,10 +85,13 @@ struct capf_job {
 struct capf_session {
 	struct loop		*loop;
 	struct bufferevent	*bev;
+	struct deadline		 deadline;	/* absolute, per phase */
+	struct quiet		 quiet;		/* until its first message */
 	struct event		*done_ev;
 	struct capf_job		*job;		/* in flight, or NULL */
 	struct identity_set	*ids;
 	char			 peer[64];
+	char			 net[48];	/* for rate-limited lines */
 	enum capf_state		 state;
 	uint32_t		 session_id;
 	struct device		 dev;
@@ -222,16 +227,27 @@ write_later(struct capf_session *s, struct capf_job *j)
 	jobq_push(&s->loop->server->writer.q, &j->base);
 }
 
+/*
+ * The session's one line.  A session that changed a device's record
+ * always gets it; one that changed nothing (an unknown device, nothing
+ * pending, a protocol error) is rate-limited: anyone can open those.
+ */
 static void
 log_outcome(struct capf_session *s, const char *why)
 {
 	const char *text = cert_status_text(s->final_status);
+	char line[512];
 
-	log_info("capf: %s from %s: %s, %s: %s%s%s",
+	snprintf(line, sizeof(line), "capf: %s from %s: %s, %s: %s%s%s",
 	    s->have_device ? s->dev.name : "(unknown)", s->peer,
 	    s->have_device ? cert_operation_text(s->dev.operation) : "-",
 	    s->have_device ? capf_auth_mode_text(s->dev.auth_mode) : "-",
 	    text ? text : "no change", why ? ": " : "", why ? why : "");
+	if (text != NULL)
+		log_info("%s", line);
+	else
+		log_limited(LOG_LEVEL_INFO, "capf: sessions that changed nothing",
+		    s->net, "%s", line);
 }
 
 /* The LSC is on record but the phone has not said it stored it. */
@@ -315,6 +331,8 @@ static void
 send_final(struct capf_session *s, struct writer *w)
 {
 	s->state = S_CLOSING;
+	/* A peer that does not read its last message does not hold on. */
+	deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 	if (send_msg(s, w) == -1) {
 		session_free(s);
 		return;
@@ -344,12 +362,11 @@ send_retry_later(struct capf_session *s)
 	send_final(s, &w);
 }
 
+/* The phase's deadline: absolute, however slowly the bytes come. */
 static void
 set_timeout(struct capf_session *s, int seconds)
 {
-	struct timeval tv = { seconds, 0 };
-
-	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	deadline_phase(&s->deadline, seconds);
 }
 
 static void
@@ -635,7 +652,8 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 	    version != CAPF_VERSION ||
 	    capf_msg_string(m, CAPF_EL_DEVICE_NAME, name, sizeof(name),
 	    &err) == -1) {
-		log_warn("capf: %s: %s", s->peer, version != CAPF_VERSION ?
+		log_limited(LOG_LEVEL_WARN, "capf: protocol errors", s->net,
+		    "capf: %s: %s", s->peer, version != CAPF_VERSION ?
 		    "unsupported protocol version" : err.msg);
 		send_end(s, CAPF_REASON_INVALID_ELEMENT);
 		return;
@@ -644,7 +662,8 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 	if (!device_name_valid(name) ||
 	    (found = store_device_get(s->loop->store, name, &s->dev,
 	    &err)) != 1) {
-		log_info("capf: %s from %s: unknown device", device_name_valid(
+		log_limited(LOG_LEVEL_INFO, "capf: unknown devices", s->net,
+		    "capf: %s from %s: unknown device", device_name_valid(
 		    name) ? name : "(invalid name)", s->peer);
 		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
 		return;
@@ -741,6 +760,7 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	j->base.free_fn = NULL;
 	s->job = j;
 	s->state = S_SIGNING;
+	deadline_stop(&s->deadline);	/* the server is the one working */
 	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->workers.q, &j->base);
 }
@@ -820,6 +840,7 @@ save_then_reply(struct capf_session *s, struct capf_job *j,
 	j->base.free_fn = NULL;
 	s->job = j;
 	s->state = S_SAVING;
+	deadline_stop(&s->deadline);
 	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->writer.q, &j->base);
 }
@@ -1011,11 +1032,16 @@ on_read(struct bufferevent *bev, void *arg)
 		if (have < need)
 			return;
 		data = evbuffer_pullup(in, (ssize_t)need);
+		server_quiet_remove(&s->quiet);
 		on_message(s, data, need);
 		if (s->bev == NULL)
 			return;		/* freed */
 		evbuffer_drain(in, need);
+		deadline_message_done(&s->deadline);
 	}
+	/* Part of a message is here: the rest must follow in time. */
+	if (evbuffer_get_length(in) > 0 && s->state != S_HANDSHAKE)
+		deadline_message_begun(&s->deadline);
 }
 
 static void
@@ -1029,8 +1055,9 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (s->state == S_HANDSHAKE) {
-		log_debug("capf: %s: TLS handshake %s", s->peer,
-		    (what & BEV_EVENT_TIMEOUT) ? "timed out" : "failed");
+		server_tls_failed("capf", bev, s->peer,
+		    (what & BEV_EVENT_TIMEOUT) != 0,
+		    s->loop->server->cfg.handshake_timeout_s);
 		session_free(s);
 		return;
 	}
@@ -1047,13 +1074,27 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		record_failure(s, FAIL_PHONE_COMM, (what & BEV_EVENT_TIMEOUT) ?
 		    "the phone went quiet" : "the connection was lost");
 	else if (s->state != S_CLOSING)
-		log_debug("capf: %s: closed before naming a device", s->peer);
+		log_limited(LOG_LEVEL_INFO, "capf: sessions that changed nothing",
+		    s->net, "capf: %s: %s before naming a device", s->peer,
+		    (what & BEV_EVENT_TIMEOUT) ? "timed out" : "closed");
 	session_free(s);
+}
+
+/* A phase's deadline passed: as a timeout on the connection. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct capf_session *s = arg;
+
+	(void)fd;
+	(void)what;
+	on_event(s->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, s);
 }
 
 static void
 session_free(struct capf_session *s)
 {
+	server_quiet_remove(&s->quiet);
 	if (s->job != NULL) {
 		s->closed = 1;
 		if (s->bev != NULL) {
@@ -1064,6 +1105,7 @@ session_free(struct capf_session *s)
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
+	deadline_free(&s->deadline);
 	if (s->done_ev != NULL)
 		event_free(s->done_ev);
 	identity_set_release(s->ids);
@@ -1078,13 +1120,23 @@ session_free(struct capf_session *s)
 	free(s);
 }
 
+/* The server is full and this connection has said nothing: it goes. */
+static void
+evict(struct quiet *q)
+{
+	session_free((struct capf_session *)(void *)((char *)q -
+	    offsetof(struct capf_session, quiet)));
+}
+
 void
 capf_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
 {
 	struct capf_session *s = calloc(1, sizeof(*s));
 
-	if (s == NULL) {
+	if (s == NULL || deadline_init(&s->deadline, loop->base,
+	    loop->server->cfg.message_timeout_s, on_deadline, s) == -1) {
+		free(s);
 		bufferevent_free(bev);
 		server_connection_closed(loop->server, peer);
 		return;
@@ -1094,6 +1146,8 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->ids = server_identities(loop->server);
 	s->session_id = new_session_id();
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	server_peer_net(peer, s->net, sizeof(s->net));
+	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	s->done_ev = event_new(loop->base, -1, 0, on_job_done, s);
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);

@@ -9,11 +9,14 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -21,6 +24,8 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
+#include <openssl/err.h>
+#include <openssl/tls1.h>
 
 #include "fileio.h"
 #include "identity.h"
@@ -32,11 +37,18 @@
 
 /* How long SIGTERM waits for sessions in flight before leaving anyway. */
 #define DRAIN_TIMEOUT_S		10
-
-struct addr_count {
-	char	addr[48];
-	int	count;
-};
+/* Out of descriptors: accepting pauses this long, then tries again. */
+#define ACCEPT_BACKOFF_MS	200
+/* Connections one listener accepts per turn of its loop: libevent would
+ * accept for as long as a flood lasts, and the loop's sessions (closing
+ * ones too) would wait. */
+#define ACCEPT_BATCH		32
+/* Quiet connections looked at for one from a crowded address. */
+#define EVICT_SCAN		32
+/* Descriptors kept back from --max-connections: the store (three per
+ * connection), the log, the monitor, mail, listeners and each loop's own. */
+#define FD_RESERVE_BASE		64
+#define FD_RESERVE_PER_LOOP	16
 
 void
 server_config_defaults(struct server_config *cfg)
@@ -47,8 +59,9 @@ server_config_defaults(struct server_config *cfg)
 	cfg->tvs_port = 2445;
 	cfg->handshake_timeout_s = 10;
 	cfg->idle_timeout_s = 30;
+	cfg->message_timeout_s = 10;
 	cfg->keygen_timeout_s = 300;
-	cfg->max_connections = 20000;
+	cfg->max_connections = 0;
 	cfg->max_per_address = 100;
 	cfg->monitor_interval_s = 3600;
 }
@@ -95,6 +108,126 @@ check_key_mode(struct store *st, const char *purpose, struct ucerr *err)
 	return path_check_private(path, what, 077, "600", 0, err);
 }
 
+/*
+ * What a failed handshake's log line needs, kept on the SSL as one
+ * number (no allocation per connection): the highest TLS version the
+ * ClientHello offered (bits 0-15), the last alert (16-23), whether there
+ * was one (24) and whether the peer sent it (25).
+ */
+static int tls_note_index = -1;
+
+#define NOTE_ALERT	(1u << 24)
+#define NOTE_RECEIVED	(1u << 25)
+
+static unsigned
+tls_note(const SSL *ssl)
+{
+	return (unsigned)(uintptr_t)SSL_get_ex_data(ssl, tls_note_index);
+}
+
+static void
+tls_note_set(SSL *ssl, unsigned note)
+{
+	SSL_set_ex_data(ssl, tls_note_index, (void *)(uintptr_t)note);
+}
+
+/* GREASE values (RFC 8701) are not versions. */
+static int
+is_grease(unsigned v)
+{
+	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
+}
+
+static int
+on_client_hello(SSL *ssl, int *alert, void *arg)
+{
+	const unsigned char *ext;
+	size_t len, i;
+	unsigned best = SSL_client_hello_get0_legacy_version(ssl), v;
+
+	(void)alert;
+	(void)arg;
+	/* TLS 1.3 clients offer their versions in an extension. */
+	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions, &ext,
+	    &len) == 1 && len >= 1)
+		for (i = 1; i + 1 < len && i < 1u + ext[0]; i += 2) {
+			v = (unsigned)ext[i] << 8 | ext[i + 1];
+			if (!is_grease(v) && v > best)
+				best = v;
+		}
+	tls_note_set(ssl, (tls_note(ssl) & ~0xffffu) | (best & 0xffff));
+	return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+static void
+on_tls_info(const SSL *ssl, int where, int ret)
+{
+	unsigned note;
+
+	if (!(where & SSL_CB_ALERT))
+		return;
+	/* Keep the first fatal alert; a close_notify after it says less. */
+	note = tls_note(ssl);
+	if ((note & NOTE_ALERT) && (ret >> 8) != SSL3_AL_FATAL)
+		return;
+	note = (note & 0xffff) | ((unsigned)(ret & 0xff) << 16) | NOTE_ALERT |
+	    ((where & SSL_CB_READ) ? NOTE_RECEIVED : 0);
+	tls_note_set((SSL *)ssl, note);
+}
+
+static void
+tls_version_name(unsigned v, char *out, size_t outlen)
+{
+	if (v == SSL3_VERSION)
+		snprintf(out, outlen, "SSL 3.0");
+	else if (v >= TLS1_VERSION && v <= TLS1_3_VERSION)
+		snprintf(out, outlen, "TLS 1.%u", v - TLS1_VERSION);
+	else
+		snprintf(out, outlen, "version 0x%04x", v);
+}
+
+void
+server_tls_failed(const char *service, struct bufferevent *bev,
+    const char *peer, int timed_out, int seconds)
+{
+	SSL *ssl = bufferevent_openssl_get_ssl(bev);
+	unsigned long e = bufferevent_get_openssl_error(bev);
+	unsigned note = ssl != NULL ? tls_note(ssl) : 0;
+	char kind[64], net[48], offered[48] = "no ClientHello", alert[80] = "",
+	    reason[160] = "";
+
+	while (bufferevent_get_openssl_error(bev) != 0)
+		;	/* the latest error says why; drop the rest */
+	if (note & 0xffff) {
+		memcpy(offered, "offered ", 9);
+		tls_version_name(note & 0xffff, offered + 8, sizeof(offered) - 8);
+	}
+	if (note & NOTE_ALERT)
+		snprintf(alert, sizeof(alert), ", %s alert %s",
+		    (note & NOTE_RECEIVED) ? "received" : "sent",
+		    SSL_alert_desc_string_long((int)((note >> 16) & 0xff)));
+	/* A reset or an end of file is the network's word, not TLS's. */
+	if (e != 0 && (ERR_GET_LIB(e) == ERR_LIB_SYS ||
+	    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
+		e = 0;
+	if (e != 0 && ERR_reason_error_string(e) != NULL)
+		snprintf(reason, sizeof(reason), " (%s)",
+		    ERR_reason_error_string(e));
+	if (!timed_out && !(note & 0xffff) && e == 0 && !(note & NOTE_RECEIVED)) {
+		/* A port check or scan: nothing was said, nothing failed. */
+		log_debug("%s: %s closed before a TLS handshake", service, peer);
+		return;
+	}
+	snprintf(kind, sizeof(kind), "%s: TLS handshakes failed", service);
+	server_peer_net(peer, net, sizeof(net));
+	if (timed_out)
+		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
+		    "timed out after %d s: %s", service, peer, seconds, offered);
+	else
+		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
+		    "failed: %s%s%s", service, peer, offered, alert, reason);
+}
+
 static SSL_CTX *
 tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 {
@@ -125,6 +258,9 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	 * their 34 KB of record buffers while they do. */
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	/* A failed handshake gets a line: what was offered, what was said. */
+	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, NULL);
+	SSL_CTX_set_info_callback(ctx, on_tls_info);
 	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1)
@@ -193,63 +329,136 @@ server_capf_trust(struct server *s, struct store *st)
 	return xs;
 }
 
-/* Per-address counts in a small open-addressing table (under lock). */
-static struct addr_count *
-addr_slot(struct server *s, const char *addr, int create)
+void
+server_peer_net(const char *peer, char *out, size_t outlen)
 {
-	size_t i, h = 5381;
-	const char *p;
+	char addr[64], *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
 
-	for (p = addr; *p; p++)
-		h = h * 33 + (unsigned char)*p;
-	for (i = 0; i < s->per_addr_cap; i++) {
-		struct addr_count *slot = &s->per_addr[(h + i) % s->per_addr_cap];
+	snprintf(addr, sizeof(addr), "%s", peer);
+	if ((colon = strrchr(addr, ':')) != NULL)
+		*colon = '\0';
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		uint32_t a = ntohl(a4.s_addr);
 
-		if (strcmp(slot->addr, addr) == 0)
-			return slot;
-		if (slot->addr[0] == '\0' && create) {
-			snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
-			return slot;
-		}
-		if (slot->addr[0] == '\0')
-			return NULL;
+		/* Loopback is one host whatever the address. */
+		if ((a >> 24) == 127)
+			snprintf(out, outlen, "127.0.0.0/8");
+		else
+			snprintf(out, outlen, "%u.%u.%u.0/24", a >> 24,
+			    (a >> 16) & 0xff, (a >> 8) & 0xff);
+	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, addr, sizeof(addr));
+		snprintf(out, outlen, "%s/64", addr);
+	} else {
+		snprintf(out, outlen, "%s", addr);
 	}
-	return NULL;
 }
 
-static int
-connection_admit(struct server *s, const char *addr)
+void
+server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
+    void (*evict)(struct quiet *q))
 {
-	struct addr_count *slot;
-	int ok = 0;
+	q->peer = peer;
+	q->evict = evict;
+	q->next = &loop->quiet;
+	q->prev = loop->quiet.prev;
+	q->prev->next = q;
+	loop->quiet.prev = q;
+}
+
+void
+server_quiet_remove(struct quiet *q)
+{
+	if (q->prev == NULL)
+		return;
+	q->prev->next = q->next;
+	q->next->prev = q->prev;
+	q->prev = q->next = NULL;
+}
+
+/*
+ * Full: the oldest quiet connection of this loop goes, preferring one
+ * from an address that holds others (a flood's) over a lone phone's.
+ * Returns 0 when there is none to close.
+ */
+static int
+evict_quiet(struct loop *loop, const struct service *svc, const char *addr)
+{
+	struct server *s = loop->server;
+	struct quiet *q, *victim = NULL;
+	char victim_addr[48], net[48], kind[64];
+	int n;
+
+	if (loop->quiet.next == &loop->quiet)
+		return 0;
+	pthread_mutex_lock(&s->lock);
+	for (q = loop->quiet.next, n = 0; q != &loop->quiet && n < EVICT_SCAN;
+	    q = q->next, n++) {
+		snprintf(victim_addr, sizeof(victim_addr), "%s", q->peer);
+		if (strrchr(victim_addr, ':') != NULL)
+			*strrchr(victim_addr, ':') = '\0';
+		if (addr_table_count(&s->per_addr, victim_addr) > 1) {
+			victim = q;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (victim == NULL)
+		victim = loop->quiet.next;
+	snprintf(kind, sizeof(kind), "serve: %s connections closed to make room",
+	    svc->name);
+	server_peer_net(victim->peer, net, sizeof(net));
+	log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: %d connections "
+	    "(limit): closed %s, which had sent nothing, for %s", svc->name,
+	    s->cfg.max_connections, victim->peer, addr);
+	server_quiet_remove(victim);
+	victim->evict(victim);
+	return 1;
+}
+
+/* 1: admitted; 0: refused; -1: refused, the server is full. */
+static int
+connection_admit(struct server *s, const struct service *svc,
+    const char *addr, int log_full)
+{
+	char kind[64], net[48];
+	int rc;
 
 	if (atomic_load(&s->draining))
 		return 0;
+	snprintf(kind, sizeof(kind), "serve: %s connections refused",
+	    svc->name);
+	server_peer_net(addr, net, sizeof(net));
 	if (atomic_fetch_add(&s->connections, 1) >= s->cfg.max_connections) {
 		atomic_fetch_sub(&s->connections, 1);
-		log_warn("serve: connection from %s refused: %d connections "
-		    "(limit)", addr, s->cfg.max_connections);
-		return 0;
+		if (log_full)
+			log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: "
+			    "connection from %s refused: %d connections (limit)",
+			    svc->name, addr, s->cfg.max_connections);
+		return -1;
 	}
 	pthread_mutex_lock(&s->lock);
-	if ((slot = addr_slot(s, addr, 1)) != NULL &&
-	    slot->count < s->cfg.max_per_address) {
-		slot->count++;
-		ok = 1;
-	}
+	rc = addr_table_add(&s->per_addr, addr, s->cfg.max_per_address);
 	pthread_mutex_unlock(&s->lock);
-	if (!ok) {
-		atomic_fetch_sub(&s->connections, 1);
-		log_warn("serve: connection from %s refused: %d from that "
-		    "address (limit)", addr, s->cfg.max_per_address);
-	}
-	return ok;
+	if (rc == 1)
+		return 1;
+	atomic_fetch_sub(&s->connections, 1);
+	if (rc == 0)
+		log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: connection "
+		    "from %s refused: %d from that address (limit)", svc->name,
+		    addr, s->cfg.max_per_address);
+	else
+		log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: connection "
+		    "from %s refused: out of memory", svc->name, addr);
+	return 0;
 }
 
 void
 server_connection_closed(struct server *s, const char *peer)
 {
-	struct addr_count *slot;
 	char addr[48];
 
 	/* peer is "addr:port"; the count is per address. */
@@ -257,10 +466,30 @@ server_connection_closed(struct server *s, const char *peer)
 	if (strrchr(addr, ':') != NULL)
 		*strrchr(addr, ':') = '\0';
 	pthread_mutex_lock(&s->lock);
-	if ((slot = addr_slot(s, addr, 0)) != NULL && slot->count > 0)
-		slot->count--;
+	addr_table_remove(&s->per_addr, addr);
 	pthread_mutex_unlock(&s->lock);
 	atomic_fetch_sub(&s->connections, 1);
+}
+
+/* The cached time changes once per turn of the loop. */
+static void
+accept_turn(struct loop *loop, struct evconnlistener *listener)
+{
+	struct timeval now, zero = { 0, 0 };
+	int i;
+
+	event_base_gettimeofday_cached(loop->base, &now);
+	if (timercmp(&now, &loop->turn, !=)) {
+		loop->turn = now;
+		loop->accepted = 0;
+	}
+	if (++loop->accepted < ACCEPT_BATCH || atomic_load(&loop->server->draining))
+		return;
+	for (i = 0; i < loop->server->n_services; i++)
+		if (loop->listeners[i] == listener) {
+			evconnlistener_disable(listener);
+			evtimer_add(loop->resume[i], &zero);
+		}
 }
 
 static void
@@ -274,12 +503,13 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 	struct bufferevent *bev;
 	char addr[48] = "?", peer[64];
 	SSL *ssl;
-	int i, port = 0;
+	int i, port = 0, rc = 0;
 
 	(void)socklen;
 	for (i = 0; i < s->n_services; i++)
 		if (loop->listeners[i] == listener)
 			svc = &s->services[i];
+	accept_turn(loop, listener);
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
 
@@ -292,7 +522,13 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		port = ntohs(in6->sin6_port);
 	}
 	snprintf(peer, sizeof(peer), "%s:%d", addr, port);
-	if (svc == NULL || !connection_admit(s, addr)) {
+	rc = svc != NULL ? connection_admit(s, svc, addr, 0) : 0;
+	if (rc == -1) {
+		/* Full: room is made by closing one that said nothing. */
+		evict_quiet(loop, svc, addr);
+		rc = connection_admit(s, svc, addr, 1);
+	}
+	if (rc != 1) {
 		evutil_closesocket(fd);
 		return;
 	}
@@ -328,6 +564,55 @@ tvs_ctx(struct identity_set *ids)
 	return ids->tvs_ctx;
 }
 
+static void
+on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop *loop = arg;
+	int i;
+
+	(void)fd;
+	(void)what;
+	if (atomic_load(&loop->server->draining))
+		return;
+	for (i = 0; i < loop->server->n_services; i++)
+		evconnlistener_enable(loop->listeners[i]);
+}
+
+/*
+ * accept() failed.  Out of descriptors the listening socket stays
+ * readable, so trying again at once spins a core and, through libevent,
+ * logs a line each time: accepting pauses instead (the kernel keeps new
+ * connections in the backlog) and resumes after a short back-off.
+ */
+static void
+on_accept_error(struct evconnlistener *listener, void *arg)
+{
+	struct loop *loop = arg;
+	struct server *s = loop->server;
+	struct timeval backoff = { 0, ACCEPT_BACKOFF_MS * 1000 };
+	int e = EVUTIL_SOCKET_ERROR(), i;
+
+	for (i = 0; i < s->n_services; i++) {
+		if (loop->listeners[i] != listener)
+			continue;
+		if (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM)
+			log_once(LOG_LEVEL_WARN, "serve: accept paused",
+			    "serve: %s: accept paused: %s (%d connections open, "
+			    "%d allowed); trying again every %d ms",
+			    s->services[i].name, strerror(e),
+			    atomic_load(&s->connections), s->cfg.max_connections,
+			    ACCEPT_BACKOFF_MS);
+		else
+			log_once(LOG_LEVEL_WARN, "serve: accept failed",
+			    "serve: %s: accept: %s", s->services[i].name,
+			    strerror(e));
+		if (atomic_load(&s->draining))
+			return;
+		evconnlistener_disable(listener);
+		evtimer_add(loop->resume[i], &backoff);
+	}
+}
+
 static int
 loop_listen(struct loop *loop, struct ucerr *err)
 {
@@ -351,8 +636,155 @@ loop_listen(struct loop *loop, struct ucerr *err)
 			return ucerr_set(err, "%s: cannot listen on %s:%d: %s",
 			    s->services[i].name, s->cfg.listen_addr,
 			    s->services[i].port, strerror(errno));
+		evconnlistener_set_error_cb(loop->listeners[i], on_accept_error);
+		if ((loop->resume[i] = evtimer_new(loop->base, on_resume,
+		    loop)) == NULL)
+			return ucerr_set(err, "cannot create a timer");
 	}
 	return 0;
+}
+
+/* A peer of the port lock asked who holds it: it has its answer. */
+static void
+on_lock_probe(struct evconnlistener *listener, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	(void)listener;
+	(void)sa;
+	(void)socklen;
+	(void)arg;
+	evutil_closesocket(fd);
+}
+
+/*
+ * One instance per port.  Every loop binds the port with SO_REUSEPORT,
+ * which would equally let a second `ucpki serve` (another home, another
+ * CA) share it and take half the phones.  An abstract unix socket named
+ * after the port is held for the life of the process (the kernel drops
+ * it when the process dies, however it dies); whoever fails to bind it
+ * learns the holder's pid from SO_PEERCRED.  A bind without SO_REUSEPORT
+ * then checks that no other program (or older ucpki) serves the port.
+ */
+static int
+port_lock(struct server *s, int i, struct ucerr *err)
+{
+	const struct service *svc = &s->services[i];
+	struct sockaddr_un sun;
+	struct sockaddr_in sin;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	socklen_t sun_len;
+	int fd, probe, one = 1, taken;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1, "ucpki-%d",
+	    svc->port);
+	sun_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+	    strlen(sun.sun_path + 1));
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return ucerr_set(err, "%s: socket: %s", svc->name, strerror(errno));
+	if (bind(fd, (struct sockaddr *)&sun, sun_len) == -1) {
+		taken = errno == EADDRINUSE;
+		close(fd);
+		if (!taken)
+			return ucerr_set(err, "%s: port %d: cannot take the "
+			    "instance lock: %s", svc->name, svc->port,
+			    strerror(errno));
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd != -1 && connect(fd, (struct sockaddr *)&sun,
+		    sun_len) == 0 && getsockopt(fd, SOL_SOCKET, SO_PEERCRED,
+		    &cred, &len) == 0 && cred.pid > 0) {
+			close(fd);
+			return ucerr_set(err, "%s: port %d is already served by "
+			    "another ucpki serve (pid %ld); stop it, or give this "
+			    "one another --%s-port", svc->name, svc->port,
+			    (long)cred.pid, i == 0 && s->cfg.capf_port > 0 ?
+			    "capf" : "tvs");
+		}
+		if (fd != -1)
+			close(fd);
+		return ucerr_set(err, "%s: port %d is already served by another "
+		    "ucpki serve", svc->name, svc->port);
+	}
+	if (listen(fd, 8) == -1 || (s->lock_listeners[i] = evconnlistener_new(
+	    s->loops[0].base, on_lock_probe, NULL, LEV_OPT_CLOSE_ON_FREE, 0,
+	    fd)) == NULL) {
+		close(fd);
+		return ucerr_set(err, "%s: port %d: cannot hold the instance "
+		    "lock", svc->name, svc->port);
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)svc->port);
+	if (inet_pton(AF_INET, s->cfg.listen_addr, &sin.sin_addr) != 1)
+		return ucerr_set(err, "--listen %s: not an IPv4 address",
+		    s->cfg.listen_addr);
+	/* SO_REUSEADDR only: connections of an earlier run in TIME_WAIT do
+	 * not count, another socket bound to the port does. */
+	if ((probe = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return ucerr_set(err, "%s: socket: %s", svc->name, strerror(errno));
+	setsockopt(probe, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(probe, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		ucerr_set(err, "%s: cannot listen on %s:%d: %s%s", svc->name,
+		    s->cfg.listen_addr, svc->port, strerror(errno),
+		    errno == EADDRINUSE ? " (another program serves it)" : "");
+		close(probe);
+		return -1;
+	}
+	close(probe);
+	return 0;
+}
+
+/*
+ * Every connection is a descriptor: the soft limit goes up to the hard
+ * one, and --max-connections defaults to what that allows, less what the
+ * store, the log and the loops need, so the server refuses connections
+ * (with a line) before accept() runs out.
+ */
+static void
+descriptor_limits(struct server *s, char *note, size_t notelen)
+{
+	struct rlimit rl;
+	rlim_t before;
+	long reserve = FD_RESERVE_BASE + (long)FD_RESERVE_PER_LOOP * s->n_loops;
+	long fds, allowed;
+
+	note[0] = '\0';
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return;
+	before = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	fds = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1000000 + 1024 ?
+	    1000000 + 1024 : (long)rl.rlim_cur;
+	allowed = fds - reserve > 1 ? fds - reserve : 1;
+	if (s->cfg.max_connections == 0) {
+		s->cfg.max_connections = (int)allowed;
+		snprintf(note, notelen, "serve: %ld descriptors (%s %lu); at most "
+		    "%ld connections (%ld kept for the store, the log and the "
+		    "loops; --max-connections)", fds, rl.rlim_cur != before ?
+		    "soft limit raised from" : "hard limit", rl.rlim_cur !=
+		    before ? (unsigned long)before : (unsigned long)rl.rlim_max,
+		    allowed, reserve);
+	} else if (s->cfg.max_connections > allowed) {
+		snprintf(note, notelen, "serve: --max-connections %d is more than "
+		    "%ld descriptors allow (%ld): accepting pauses when they run "
+		    "out", s->cfg.max_connections, fds, allowed);
+	}
+}
+
+static void
+on_log_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	log_limit_flush(0);
 }
 
 static void *
@@ -402,8 +834,10 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 	    "SIGTERM", atomic_load(&s->connections));
 	for (i = 0; i < s->n_loops; i++)
 		for (j = 0; j < s->n_services; j++)
-			if (s->loops[i].listeners[j] != NULL)
+			if (s->loops[i].listeners[j] != NULL) {
+				evtimer_del(s->loops[i].resume[j]);
 				evconnlistener_disable(s->loops[i].listeners[j]);
+			}
 	s->drain_tick = event_new(s->loops[0].base, -1, EV_PERSIST,
 	    check_drained, s);
 	event_add(s->drain_tick, &tick);
@@ -455,13 +889,18 @@ setup(struct server *s, struct ucerr *err)
 	s->n_loops = s->cfg.loops > 0 ? s->cfg.loops : (int)(cores > 0 ? cores : 1);
 	if ((s->loops = calloc((size_t)s->n_loops, sizeof(*s->loops))) == NULL)
 		return ucerr_set(err, "out of memory");
-	s->per_addr_cap = 65536;
-	if ((s->per_addr = calloc(s->per_addr_cap, sizeof(*s->per_addr))) == NULL)
+	if (addr_table_init(&s->per_addr) == -1)
 		return ucerr_set(err, "out of memory");
 	if (claims_init(&s->claims, 4096) == -1)
 		return ucerr_set(err, "out of memory");
+	if (tls_note_index == -1 && (tls_note_index = SSL_get_ex_new_index(0,
+	    NULL, NULL, NULL, NULL)) == -1)
+		return ucerr_ssl(err, "TLS: no ex_data index");
+	descriptor_limits(s, s->fd_note, sizeof(s->fd_note));
 	for (i = 0; i < s->n_loops; i++) {
 		s->loops[i].server = s;
+		s->loops[i].quiet.next = s->loops[i].quiet.prev =
+		    &s->loops[i].quiet;
 		if ((s->loops[i].base = event_base_new()) == NULL)
 			return ucerr_set(err, "cannot create an event loop");
 		if ((s->loops[i].store = store_open(s->cfg.home, 0, err)) == NULL)
@@ -481,6 +920,9 @@ setup(struct server *s, struct ucerr *err)
 		    s->cfg.tvs_port, tvs_session_accept, tvs_ctx };
 	if (s->n_services == 0)
 		return ucerr_set(err, "serve: no service to run");
+	for (i = 0; i < s->n_services; i++)
+		if (port_lock(s, i, err) == -1)
+			return -1;
 	for (i = 0; i < s->n_loops; i++)
 		if (loop_listen(&s->loops[i], err) == -1)
 			return -1;
@@ -494,10 +936,18 @@ teardown(struct server *s)
 
 	if (s->drain_tick != NULL)
 		event_free(s->drain_tick);
+	if (s->log_tick != NULL)
+		event_free(s->log_tick);
+	for (j = 0; j < 2; j++)
+		if (s->lock_listeners[j] != NULL)
+			evconnlistener_free(s->lock_listeners[j]);
 	for (i = 0; s->loops != NULL && i < s->n_loops; i++) {
-		for (j = 0; j < 2; j++)
+		for (j = 0; j < 2; j++) {
 			if (s->loops[i].listeners[j] != NULL)
 				evconnlistener_free(s->loops[i].listeners[j]);
+			if (s->loops[i].resume[j] != NULL)
+				event_free(s->loops[i].resume[j]);
+		}
 		if (s->loops[i].base != NULL)
 			event_base_free(s->loops[i].base);
 		store_close(s->loops[i].store);
@@ -505,8 +955,9 @@ teardown(struct server *s)
 	}
 	EVP_MD_free(s->sha256);
 	free(s->loops);
-	free(s->per_addr);
+	addr_table_free(&s->per_addr);
 	claims_free(&s->claims);
+	log_limit_flush(1);
 	identity_set_release(s->ids);
 	X509_STORE_free(s->capf_trust);
 }
@@ -541,6 +992,12 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 	sigs[2] = evsignal_new(s.loops[0].base, SIGHUP, on_sighup, &s);
 	for (i = 0; i < 3; i++)
 		event_add(sigs[i], NULL);
+	if ((s.log_tick = event_new(s.loops[0].base, -1, EV_PERSIST, on_log_tick,
+	    &s)) != NULL)
+		event_add(s.log_tick, &(struct timeval){ 1, 0 });
+	if (s.fd_note[0] != '\0')
+		log_msg(s.cfg.max_connections == cfg->max_connections ?
+		    LOG_LEVEL_WARN : LOG_LEVEL_INFO, "%s", s.fd_note);
 	for (i = 0; i < s.n_services; i++)
 		log_info("serve: %s listening on %s:%d (%d loops)",
 		    s.services[i].name, cfg->listen_addr, s.services[i].port,

@@ -10,10 +10,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <sys/time.h>
 
 #include <openssl/ssl.h>
 
 #include "claims.h"
+#include "addr_table.h"
 #include "err.h"
 #include "jobs.h"
 #include "lsc.h"
@@ -31,10 +33,11 @@ struct server_config {
 	int		 tls1;			/* allow TLS 1.0 on CAPF/TVS */
 	int		 loops;			/* 0: one per core */
 	int		 workers;		/* 0: one per core */
-	int		 handshake_timeout_s;
-	int		 idle_timeout_s;
+	int		 handshake_timeout_s;	/* whole handshake, from accept */
+	int		 idle_timeout_s;	/* until a message begins */
+	int		 message_timeout_s;	/* a message, once begun */
 	int		 keygen_timeout_s;
-	int		 max_connections;
+	int		 max_connections;	/* 0: from the descriptor limit */
 	int		 max_per_address;
 	int		 allow_rsa512;
 	int		 monitor_interval_s;	/* 0: no scheduled monitor */
@@ -62,6 +65,18 @@ struct tvs_index_ref {
 
 struct loop;
 
+/*
+ * A connection that has not yet sent a whole message (in the TLS
+ * handshake, or trickling its first message).  When the server is full,
+ * the oldest of these on the loop goes to make room for a new one, so
+ * connections that say nothing cannot keep phones out (server.c).
+ */
+struct quiet {
+	struct quiet	*prev, *next;		/* NULL when not listed */
+	const char	*peer;
+	void		(*evict)(struct quiet *q);
+};
+
 struct service {
 	const char	*name;			/* "CAPF", "TVS" */
 	int		 port;
@@ -78,6 +93,10 @@ struct loop {
 	struct event_base	*base;
 	pthread_t		 thread;
 	struct evconnlistener	*listeners[2];
+	struct event		*resume[2];	/* accept paused */
+	struct timeval		 turn;		/* accepts in this turn */
+	int			 accepted;
+	struct quiet		 quiet;		/* oldest first (sentinel) */
 	struct store		*store;		/* read connection of this loop */
 	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
 	int			 sessions;
@@ -98,8 +117,10 @@ struct server {
 	int64_t			 trust_generation;
 	/* connection limits */
 	atomic_int		 connections;
-	struct addr_count	*per_addr;
-	size_t			 per_addr_cap;
+	struct addr_table	 per_addr;	/* under lock */
+	struct evconnlistener	*lock_listeners[2];	/* one instance per port */
+	struct event		*log_tick;	/* rate-limited log counts */
+	char			 fd_note[256];	/* descriptors, for the log */
 	atomic_int		 draining;
 	struct event		*drain_tick;	/* SIGTERM: waits for sessions */
 	int			 drain_ticks;
@@ -118,8 +139,20 @@ struct identity_set *server_identities(struct server *s);
 void	identity_set_release(struct identity_set *ids);
 /* CAPF-trust as of the store's current generation (caller frees). */
 X509_STORE *server_capf_trust(struct server *s, struct store *st);
+/* Lists a connection as quiet (the session calls it on accept), and
+ * takes it off when its first whole message is in (or it closes). */
+void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
+	    void (*evict)(struct quiet *q));
+void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
+/* The network a peer ("addr:port") is counted under in rate-limited
+ * log lines: 127.0.0.0/8, an IPv4 /24, an IPv6 /64. */
+void	server_peer_net(const char *peer, char *out, size_t outlen);
+/* One (rate-limited) line for a TLS handshake that failed or ran out of
+ * time: the address, the TLS version the peer offered, the alert. */
+void	server_tls_failed(const char *service, struct bufferevent *bev,
+	    const char *peer, int timed_out, int seconds);
 
 /* TVS (tvs_session.c). */
 int	server_tvs_enabled(void);

@@ -5,6 +5,7 @@
  * closed.  Answers come from the in-memory index (tvs_index.h), rebuilt
  * by a timer when the store's generation changes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 
+#include "deadline.h"
 #include "log.h"
 #include "server.h"
 #include "store.h"
@@ -21,13 +23,27 @@
 
 /* How often the index checks the store for changes. */
 #define TVS_REFRESH_MS	1000
+/* Replies a client has not read: past this it is not a phone, and the
+ * session ends (each reply is a few dozen bytes; phones read each one
+ * before they ask again). */
+#define TVS_OUTPUT_MAX	(32 * 1024)
 
 struct tvs_session {
 	struct loop		*loop;
 	struct bufferevent	*bev;
+	struct deadline		 deadline;
+	struct quiet		 quiet;		/* until its first request */
 	char			 peer[64];
-	int			 requests;
+	char			 net[48];	/* for rate-limited lines */
+	int			 connected;	/* TLS is up */
+	int			 requests, valid;
+	int			 logged;	/* the session's line is out */
 };
+
+/* Refusals and protocol errors: rate-limited per source network. */
+#define tvs_limited(s, ...) \
+	log_limited(LOG_LEVEL_WARN, "tvs: protocol errors", (s)->net, \
+	    __VA_ARGS__)
 
 int
 server_tvs_enabled(void)
@@ -85,9 +101,27 @@ server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err)
 	return 0;
 }
 
+/* The session's one line, unless an error line already said why. */
+static void
+log_outcome(struct tvs_session *s, const char *how)
+{
+	if (s->logged)
+		return;
+	s->logged = 1;
+	if (s->requests > 0)
+		log_info("tvs: %s: %d request%s (%d valid, %d unknown); %s",
+		    s->peer, s->requests, s->requests == 1 ? "" : "s", s->valid,
+		    s->requests - s->valid, how);
+	else
+		log_limited(LOG_LEVEL_INFO, "tvs: sessions without a request",
+		    s->net, "tvs: %s: no request; %s", s->peer, how);
+}
+
 static void
 session_free(struct tvs_session *s)
 {
+	server_quiet_remove(&s->quiet);
+	deadline_free(&s->deadline);
 	bufferevent_free(s->bev);
 	s->loop->sessions--;
 	server_connection_closed(s->loop->server, s->peer);
@@ -101,16 +135,26 @@ close_when_flushed(struct bufferevent *bev, void *arg)
 	session_free(arg);
 }
 
+static void
+close_on_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	session_free(arg);
+}
+
 /* Ends the session after what is queued has been sent. */
 static void
 finish(struct tvs_session *s)
 {
+	s->logged = 1;	/* the error line was the session's line */
 	bufferevent_disable(s->bev, EV_READ);
+	deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0) {
 		session_free(s);
 		return;
 	}
-	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+	bufferevent_setcb(s->bev, NULL, close_when_flushed, close_on_event, s);
 }
 
 static int
@@ -124,13 +168,13 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 
 	tvs_msg_begin(w, TVS_VERIFY_RESPONSE, m->session_id);
 	if (!tvs_device_name_valid(m->device_name)) {
-		log_warn("tvs: %s: DEVICE_NAME '%.40s' is not CP-<model>-SEP<MAC>",
-		    s->peer, m->device_name);
+		tvs_limited(s, "tvs: %s: DEVICE_NAME '%.40s' is not "
+		    "CP-<model>-SEP<MAC>", s->peer, m->device_name);
 		return -1;
 	}
 	if (m->cert == NULL || m->cert_len == 0) {
-		log_warn("tvs: %s from %s: CERTIFICATE missing", m->device_name,
-		    s->peer);
+		tvs_limited(s, "tvs: %s from %s: CERTIFICATE missing",
+		    m->device_name, s->peer);
 		return -1;
 	}
 	ref = server_tvs_index(s->loop->server);
@@ -140,7 +184,7 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 	    m->cert_len) : NULL;
 	if (e == NULL) {
 		if (cert_from_der(m->cert, m->cert_len, &cert, NULL) == -1) {
-			log_warn("tvs: %s from %s: CERTIFICATE is not DER",
+			tvs_limited(s, "tvs: %s from %s: CERTIFICATE is not DER",
 			    m->device_name, s->peer);
 			tvs_index_ref_release(ref);
 			return -1;
@@ -151,8 +195,10 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 			e = tvs_index_lookup(&ref->idx, cert, &by_serial);
 		X509_free(cert);
 	}
+	/* One line per request is for troubleshooting: a session's line
+	 * counts them. */
 	if (e == NULL) {
-		log_info("tvs: %s from %s: tvsHandleCertVerificationReq serial %s "
+		log_debug("tvs: %s from %s: tvsHandleCertVerificationReq serial %s "
 		    "issuer %s: getCertificateInformation(cert) : certificate "
 		    "not found; No associated roles found for the certificate",
 		    m->device_name, s->peer, serial, issuer);
@@ -165,7 +211,8 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 		for (i = 0; i < (int)e->n_roles; i++)
 			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles),
 			    "%s%u", i ? "," : "", e->roles[i]);
-		log_info("tvs: %s from %s: %s: valid, roles %s, ttl %u%s",
+		s->valid++;
+		log_debug("tvs: %s from %s: %s: valid, roles %s, ttl %u%s",
 		    m->device_name, s->peer, e->label, roles, e->ttl,
 		    by_serial ? " (matched by serial number and issuer)" : "");
 		tvs_put_bytes(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
@@ -185,11 +232,12 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 	int rc = -1;
 
 	if (tvs_msg_decode(data, len, &m, &err) == -1) {
-		log_warn("tvs: %s: %s", s->peer, err.msg);
+		tvs_limited(s, "tvs: %s: %s", s->peer, err.msg);
 		return -1;
 	}
 	if (m.unknown_tag != 0) {
-		log_warn("tvs: %s: unknown element %u", s->peer, m.unknown_tag);
+		tvs_limited(s, "tvs: %s: unknown element %u", s->peer,
+		    m.unknown_tag);
 		return -1;
 	}
 	s->requests++;
@@ -202,12 +250,13 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 		tvs_msg_begin(&w, TVS_QUERY_RESPONSE, m.session_id);
 		tvs_put_bytes(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID },
 		    1);
-		log_info("tvs: %s: QUERY_REQUEST answered invalid (not offered)",
+		log_debug("tvs: %s: QUERY_REQUEST answered invalid (not offered)",
 		    s->peer);
 		rc = 0;
 		break;
 	default:
-		log_warn("tvs: %s: unexpected command %u", s->peer, m.command);
+		tvs_limited(s, "tvs: %s: unexpected command %u", s->peer,
+		    m.command);
 		return -1;
 	}
 	if (rc == 0 && tvs_msg_end(&w) == 0 &&
@@ -217,6 +266,20 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 	}
 	writer_free(&w);
 	return -1;
+}
+
+/* A client that asks and never reads would grow its output for ever. */
+static int
+reading_replies(struct tvs_session *s)
+{
+	size_t queued = evbuffer_get_length(bufferevent_get_output(s->bev));
+
+	if (queued <= TVS_OUTPUT_MAX)
+		return 1;
+	s->logged = 1;
+	tvs_limited(s, "tvs: %s: closed after %d requests: it does not read "
+	    "its replies (%zu bytes queued)", s->peer, s->requests, queued);
+	return 0;
 }
 
 static void
@@ -231,34 +294,74 @@ on_read(struct bufferevent *bev, void *arg)
 	while ((have = evbuffer_get_length(in)) >= TVS_HEADER_LEN) {
 		data = evbuffer_pullup(in, TVS_HEADER_LEN);
 		if (tvs_msg_need(data, have, &need, &err) == -1) {
-			log_warn("tvs: %s: %s", s->peer, err.msg);
+			tvs_limited(s, "tvs: %s: %s", s->peer, err.msg);
 			finish(s);
 			return;
 		}
 		if (have < need)
-			return;
+			break;
 		data = evbuffer_pullup(in, (ssize_t)need);
+		server_quiet_remove(&s->quiet);
 		if (on_message(s, data, need) == -1) {
 			finish(s);
 			return;
 		}
 		evbuffer_drain(in, need);
+		if (!reading_replies(s)) {
+			session_free(s);
+			return;
+		}
+		/* Answered: the phone has the idle time for its next one. */
+		deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 	}
+	if (evbuffer_get_length(in) > 0)
+		deadline_message_begun(&s->deadline);
 }
 
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct tvs_session *s = arg;
-	struct timeval idle = { s->loop->server->cfg.idle_timeout_s, 0 };
 
 	if (what & BEV_EVENT_CONNECTED) {
-		bufferevent_set_timeouts(bev, &idle, &idle);
+		s->connected = 1;
+		deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 		return;
 	}
-	log_debug("tvs: %s: session closed after %d requests%s", s->peer,
-	    s->requests, (what & BEV_EVENT_TIMEOUT) ? " (idle)" : "");
+	if (!s->connected)
+		server_tls_failed("tvs", bev, s->peer, 0, 0);
+	else
+		log_outcome(s, "closed by the phone");
 	session_free(s);
+}
+
+/* A deadline passed: the handshake, a silence or a message took too long. */
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	struct tvs_session *s = arg;
+	const struct server_config *cfg = &s->loop->server->cfg;
+
+	(void)fd;
+	(void)what;
+	if (!s->connected)
+		server_tls_failed("tvs", s->bev, s->peer, 1,
+		    cfg->handshake_timeout_s);
+	else if (s->deadline.in_message)
+		log_limited(LOG_LEVEL_WARN, "tvs: sessions timed out", s->net,
+		    "tvs: %s: closed: a message took over %d s", s->peer,
+		    cfg->message_timeout_s);
+	else
+		log_outcome(s, "closed when idle");
+	session_free(s);
+}
+
+/* The server is full and this connection has said nothing: it goes. */
+static void
+evict(struct quiet *q)
+{
+	session_free((struct tvs_session *)(void *)((char *)q -
+	    offsetof(struct tvs_session, quiet)));
 }
 
 void
@@ -266,9 +369,11 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
 {
 	struct tvs_session *s = calloc(1, sizeof(*s));
-	struct timeval handshake = { loop->server->cfg.handshake_timeout_s, 0 };
+	const struct server_config *cfg = &loop->server->cfg;
 
-	if (s == NULL) {
+	if (s == NULL || deadline_init(&s->deadline, loop->base,
+	    cfg->message_timeout_s, on_deadline, s) == -1) {
+		free(s);
 		bufferevent_free(bev);
 		server_connection_closed(loop->server, peer);
 		return;
@@ -276,10 +381,13 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->loop = loop;
 	s->bev = bev;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	server_peer_net(peer, s->net, sizeof(s->net));
+	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);
 	bufferevent_setwatermark(bev, EV_READ, 0, TVS_MESSAGE_MAX * 2);
-	bufferevent_set_timeouts(bev, &handshake, &handshake);
+	/* The whole handshake, however slowly its bytes come. */
+	deadline_phase(&s->deadline, cfg->handshake_timeout_s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 

@@ -190,6 +190,27 @@ out:
 }
 
 int
+enccnf_stub(const uint8_t *xml, size_t len, X509 *device_cert, uint8_t **out,
+    size_t *out_len, struct ucerr *err)
+{
+	xmlChar *stub = NULL;
+	int stub_len = 0;
+
+	*out = NULL;
+	if (stub_xml(xml, len, device_cert, &stub, &stub_len, err) == -1)
+		return -1;
+	if ((*out = malloc((size_t)stub_len + 1)) == NULL) {
+		xmlFree(stub);
+		return ucerr_set(err, "configuration: out of memory");
+	}
+	memcpy(*out, stub, (size_t)stub_len);
+	(*out)[stub_len] = '\0';
+	*out_len = (size_t)stub_len;
+	xmlFree(stub);
+	return 0;
+}
+
+int
 enccnf_encrypt(const uint8_t *xml, size_t xml_len, const char *name,
     X509 *device_cert, const struct sigfile_params *p, struct enccnf_out *out,
     struct ucerr *err)

@@ -26,6 +26,10 @@ int	enccnf_encrypt(const uint8_t *xml, size_t xml_len, const char *name,
 	    X509 *device_cert, const struct sigfile_params *p,
 	    struct enccnf_out *out, struct ucerr *err);
 void	enccnf_out_free(struct enccnf_out *out);
+/* The stub configuration for a phone configuration (XML, untrusted:
+ * an administrator's file); *out is malloc'd. */
+int	enccnf_stub(const uint8_t *xml, size_t len, X509 *device_cert,
+	    uint8_t **out, size_t *out_len, struct ucerr *err);
 /* Checks the plaintext digest; signer may be NULL to skip the signature. */
 int	enccnf_decrypt(const uint8_t *data, size_t len, EVP_PKEY *device_key,
 	    X509 *signer, uint8_t **xml, size_t *xml_len, struct ucerr *err);
