@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "fileio.h"
+#include "paths.h"
 #include "store.h"
 
 /* Number of words in "cert list" style command names. */
@@ -82,7 +83,7 @@ print_group_help(FILE *fp, int argc, char **argv)
 		fprintf(fp, "  %-22s %s\n", c->words, c->summary);
 	}
 	fprintf(fp, "\nThe home directory is --home DIR, else $UCPKI_HOME, "
-	    "else ./var.\n");
+	    "else %s.\n", paths_default_home());
 }
 
 static int
@@ -256,7 +257,9 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 	}
 	if (args_parse(cli, best, argc - n, argv + n, &a) == -1)
 		return 2;
-	return best->run(cli, &a) == 0 ? 0 : 1;
+	if (best->run(cli, &a) != 0)
+		return 1;
+	return cli->exit_code;
 }
 
 int
