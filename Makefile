@@ -8,8 +8,11 @@ NODE       ?= $(shell hostname -f 2>/dev/null || hostname)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+DEB_DIR    ?= build-deb
 
-.PHONY: all setup build run check test asan fuzz bench clean
+.PHONY: all setup build run check test asan fuzz bench clean install deb
 
 all: build
 
@@ -60,5 +63,18 @@ fuzz: setup
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BUILD)
 
+# /usr/local/bin/ucpki, man pages, bash completion, the systemd unit,
+# /etc/ucpki/ucpki.conf and the docs; PREFIX=/usr gives /usr/bin/ucpki.
+# The installed binary's home is /var/lib/ucpki (README: Installing).
+install: setup
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=gcc \
+		-DCMAKE_INSTALL_PREFIX=$(PREFIX) >/dev/null
+	cmake --build $(BUILD) -j$(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD)
+
+# $(DEB_DIR)/ucpki_<version>_<arch>.deb with debhelper, then lintian.
+deb: setup
+	sh scripts/make-deb.sh $(DEB_DIR)
+
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(DEB_DIR)

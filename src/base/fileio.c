@@ -192,9 +192,9 @@ temp_name(const char *path, char *out, size_t outlen)
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
 }
 
-int
-file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-    struct ucerr *err)
+static int
+write_and_rename(const char *path, const void *data, size_t len, mode_t mode,
+    int sync, struct ucerr *err)
 {
 	char tmp[4096];
 	const uint8_t *p = data;
@@ -228,7 +228,7 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			goto fail;
 		done += (size_t)n;
 	}
-	if (fsync(fd) == -1)
+	if (sync && fsync(fd) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -237,7 +237,8 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto fail;
-	fsync_dir_of(path);
+	if (sync)
+		fsync_dir_of(path);
 	return 0;
 fail:
 	ucerr_set(err, "%s: %s", path, strerror(errno));
@@ -245,6 +246,20 @@ fail:
 		close(fd);
 	unlink(tmp);
 	return -1;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    struct ucerr *err)
+{
+	return write_and_rename(path, data, len, mode, 1, err);
+}
+
+int
+file_replace(const char *path, const void *data, size_t len, mode_t mode,
+    struct ucerr *err)
+{
+	return write_and_rename(path, data, len, mode, 0, err);
 }
 
 int

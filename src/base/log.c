@@ -3,25 +3,61 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "log.h"
 #include "text.h"
 
 /* Written once before threads start, read-only afterwards. */
 static enum log_level max_level = LOG_LEVEL_INFO;
-static int to_syslog;
+static int to_syslog, to_journal;
 static FILE *stream;
+
+/* The last errors, a ring under its own lock. */
+static pthread_mutex_t errors_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct log_error_line errors[LOG_LAST_ERRORS];
+static int errors_next, errors_count;
+
+/* $JOURNAL_STREAM is "device:inode" of the journal's socket; it counts
+ * only while stderr is still that socket (not when redirected). */
+static int
+stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat sb;
+	char extra;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%c", &dev, &ino, &extra) != 2)
+		return 0;
+	if (fstat(2, &sb) == -1)
+		return 0;
+	return (unsigned long long)sb.st_dev == dev &&
+	    (unsigned long long)sb.st_ino == ino;
+}
 
 void
 log_setup(enum log_level level, int use_syslog)
 {
 	max_level = level;
-	to_syslog = use_syslog;
-	if (use_syslog)
+	to_journal = stderr_is_journal();
+	/* The journal already has every stderr line: syslog would store
+	 * each one twice. */
+	to_syslog = use_syslog && !to_journal;
+	if (to_syslog)
 		openlog("ucpki", LOG_PID, LOG_DAEMON);
+}
+
+int
+log_to_journal(void)
+{
+	return to_journal;
 }
 
 void
@@ -30,24 +66,62 @@ log_set_stream(FILE *f)
 	stream = f;
 }
 
+static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
 int
 log_level_parse(const char *s)
 {
-	static const char *const names[] = { "error", "warn", "info", "debug" };
 	int i;
 
 	for (i = 0; i < 4; i++)
-		if (strcasecmp(s, names[i]) == 0)
+		if (strcasecmp(s, level_names[i]) == 0)
 			return i;
 	return -1;
+}
+
+const char *
+log_level_name(enum log_level level)
+{
+	return (unsigned)level < 4 ? level_names[level] : "?";
+}
+
+static void
+remember_error(time_t at, const char *line)
+{
+	pthread_mutex_lock(&errors_lock);
+	errors[errors_next].at = (int64_t)at;
+	snprintf(errors[errors_next].msg, sizeof(errors[errors_next].msg), "%s",
+	    line);
+	errors_next = (errors_next + 1) % LOG_LAST_ERRORS;
+	if (errors_count < LOG_LAST_ERRORS)
+		errors_count++;
+	pthread_mutex_unlock(&errors_lock);
+}
+
+int
+log_last_errors(struct log_error_line out[LOG_LAST_ERRORS])
+{
+	int i, n, first;
+
+	pthread_mutex_lock(&errors_lock);
+	n = errors_count;
+	first = (errors_next - n + LOG_LAST_ERRORS) % LOG_LAST_ERRORS;
+	for (i = 0; i < n; i++)
+		out[i] = errors[(first + i) % LOG_LAST_ERRORS];
+	pthread_mutex_unlock(&errors_lock);
+	return n;
 }
 
 static void
 log_line(enum log_level level, const char *line)
 {
 	static const char *const names[] = { "ERR", "WRN", "INF", "DBG" };
+	/* sd-daemon.h's prefixes are the syslog priorities journald reads. */
+	static const char *const journal_prefix[] = { SD_ERR, SD_WARNING,
+		SD_INFO, SD_DEBUG };
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 	char when[32], shown[4 * 1024];
+	FILE *out = stream != NULL ? stream : stderr;
 	struct timespec ts;
 	struct tm tm;
 
@@ -55,11 +129,18 @@ log_line(enum log_level level, const char *line)
 	 * and nothing a terminal or a log viewer would act on. */
 	text_escape(line, shown, sizeof(shown));
 	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	/* One fprintf per line so concurrent threads do not interleave. */
-	fprintf(stream != NULL ? stream : stderr, "%s.%03ldZ %s %s\n", when,
-	    ts.tv_nsec / 1000000, names[level], shown);
+	if (level == LOG_LEVEL_ERROR)
+		remember_error(ts.tv_sec, shown);
+	/* One fprintf per line so concurrent threads do not interleave;
+	 * journald stamps its lines itself. */
+	if (to_journal && stream == NULL) {
+		fprintf(out, "%s%s\n", journal_prefix[level], shown);
+	} else {
+		gmtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(out, "%s.%03ldZ %s %s\n", when, ts.tv_nsec / 1000000,
+		    names[level], shown);
+	}
 	if (to_syslog)
 		syslog(prio[level], "%s", shown);
 }

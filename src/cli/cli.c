@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "device.h"
 #include "fileio.h"
+#include "paths.h"
 #include "store.h"
 #include "version.h"
 #include "text.h"
@@ -113,7 +114,7 @@ print_group_help(FILE *fp, int n, char **argv)
 	fprintf(fp, "\nucpki help COMMAND (or COMMAND --help) describes one "
 	    "command.\nA FILE that is read may be - (standard input); --out - "
 	    "is standard output.\nThe home directory is --home DIR, else "
-	    "$UCPKI_HOME, else ./var.\n");
+	    "$UCPKI_HOME, else %s.\n", paths_default_home());
 	return shown;
 }
 
@@ -426,7 +427,7 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 	}
 	if ((best->flags & CMD_DEVICE_ARG) && a.n_positional > 0)
 		device_arg(&a);
-	rc = best->run(cli, &a) == 0 ? 0 : 1;
+	rc = best->run(cli, &a) == 0 ? cli->exit_code : 1;
 	args_free(&a);
 	return rc;
 }

@@ -45,10 +45,13 @@ struct args {
 };
 
 struct cli {
-	const char	*home;		/* --home, $UCPKI_HOME or ./var */
+	const char	*home;		/* --home, $UCPKI_HOME or the default
+					   (paths_default_home) */
 	struct store	*store;		/* opened on first use */
 	FILE		*out;
 	struct ucerr	 err;		/* what failed, printed by main */
+	int		 exit_code;	/* set by a handler that succeeded but
+					   has more to say (status: 3) */
 };
 
 struct command {

@@ -2,13 +2,18 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
+#include "paths.h"
 #include "server.h"
 #include "store.h"
 
+/* Every option but config and check-config is also a ucpki.conf key of
+ * the same name (src/server/server_conf.c; a unit test holds them
+ * together). */
 const struct opt serve_opts[] = {
 	{ "listen", OPT_VALUE, "ADDR", "IPv4 address to listen on (default 0.0.0.0)" },
 	{ "capf-port", OPT_VALUE, "PORT", "CAPF port (default 3804; 0 turns CAPF off)" },
@@ -26,20 +31,56 @@ const struct opt serve_opts[] = {
 	{ "allow-rsa512", OPT_FLAG, NULL, "INSECURE: issue LSCs for 512-bit RSA keys" },
 	{ "log-level", OPT_VALUE, "LEVEL", "error|warn|info|debug (default info)" },
 	{ "log-limit", OPT_VALUE, "N", "lines per kind of refusal or error and source network per 10 s (default 10, 0 no limit)" },
-	{ "syslog", OPT_FLAG, NULL, "also log to syslog" },
+	{ "syslog", OPT_FLAG, NULL, "also log to syslog (not when logging to the journal)" },
 	{ "user", OPT_VALUE, "NAME", "drop privileges to this user after binding" },
+	{ "config", OPT_VALUE, "FILE", "settings file (default when installed: /etc/ucpki/ucpki.conf)" },
+	{ "check-config", OPT_FLAG, NULL, "check the settings, print them and exit" },
 	{ NULL, 0, NULL, NULL },
 };
 
+/* The file's settings, then the command line's on top. */
 static int
-int_opt(struct cli *cli, const struct args *a, const char *name, int *out,
-    long min, long max)
+load_settings(struct cli *cli, const struct args *a, struct server_config *cfg,
+    const char **source)
 {
-	long v;
+	const struct opt *o;
+	const char *path = args_get(a, "config"), *v;
 
-	if (args_int(cli, a, name, *out, min, max, &v) == -1)
-		return -1;
-	*out = (int)v;
+	server_config_defaults(cfg);
+	*source = "built-in defaults";
+	if (path == NULL && (path = paths_default_config()) != NULL &&
+	    !path_exists(path))
+		path = NULL;	/* installed without a file: the defaults */
+	if (path != NULL) {
+		if (server_config_load(cfg, path, &cli->err) == -1)
+			return -1;
+		*source = path;
+	}
+	for (o = serve_opts; o->name != NULL; o++) {
+		if (strcmp(o->name, "config") == 0 ||
+		    strcmp(o->name, "check-config") == 0 ||
+		    (v = args_get(a, o->name)) == NULL)
+			continue;
+		if (server_config_set(cfg, o->name, o->kind == OPT_FLAG ? "yes" :
+		    v, &cli->err) == -1)
+			return ucerr_wrap(&cli->err, "serve: --%s", o->name);
+	}
+	return 0;
+}
+
+static int
+print_settings(struct cli *cli, const struct server_config *cfg,
+    const char *source)
+{
+	char value[128];
+	const char *key;
+	int i;
+
+	fprintf(cli->out, "# %s: ok (command-line options applied)\n", source);
+	for (i = 0; (key = server_config_key(i)) != NULL; i++) {
+		server_config_get(cfg, key, value, sizeof(value));
+		fprintf(cli->out, "%s =%s%s\n", key, value[0] ? " " : "", value);
+	}
 	return 0;
 }
 
@@ -47,47 +88,21 @@ int
 cmd_serve(struct cli *cli, const struct args *a)
 {
 	struct server_config cfg;
-	const char *level = args_get(a, "log-level");
+	const char *source;
 	struct passwd *pw;
-	int lvl = LOG_LEVEL_INFO, limit = 10;
 
-	server_config_defaults(&cfg);
+	if (load_settings(cli, a, &cfg, &source) == -1)
+		return -1;
+	if (args_has(a, "check-config"))
+		return print_settings(cli, &cfg, source);
 	/* Started as root to run as --user: that user may own the home. */
-	if (args_get(a, "user") != NULL &&
-	    (pw = getpwnam(args_get(a, "user"))) != NULL)
+	if (cfg.user[0] != '\0' && (pw = getpwnam(cfg.user)) != NULL)
 		path_allow_owner(pw->pw_uid);
 	if (cli_store(cli) == NULL)
 		return -1;
 	cfg.home = cli->home;
-	if (args_get(a, "listen"))
-		cfg.listen_addr = args_get(a, "listen");
-	if (int_opt(cli, a, "capf-port", &cfg.capf_port, 0, 65535) == -1 ||
-	    int_opt(cli, a, "tvs-port", &cfg.tvs_port, 0, 65535) == -1 ||
-	    int_opt(cli, a, "loops", &cfg.loops, 0, 256) == -1 ||
-	    int_opt(cli, a, "workers", &cfg.workers, 0, 256) == -1 ||
-	    int_opt(cli, a, "handshake-timeout", &cfg.handshake_timeout_s, 1,
-	    3600) == -1 ||
-	    int_opt(cli, a, "idle-timeout", &cfg.idle_timeout_s, 1, 3600) == -1 ||
-	    int_opt(cli, a, "message-timeout", &cfg.message_timeout_s, 1,
-	    3600) == -1 ||
-	    int_opt(cli, a, "keygen-timeout", &cfg.keygen_timeout_s, 1,
-	    86400) == -1 ||
-	    int_opt(cli, a, "max-connections", &cfg.max_connections, 1,
-	    1000000) == -1 ||
-	    int_opt(cli, a, "max-per-address", &cfg.max_per_address, 1,
-	    1000000) == -1 ||
-	    int_opt(cli, a, "monitor-interval", &cfg.monitor_interval_s, 0,
-	    86400 * 7) == -1 ||
-	    int_opt(cli, a, "log-limit", &limit, 0, 1000000) == -1)
-		return -1;
-	if (level != NULL && (lvl = log_level_parse(level)) == -1)
-		return ucerr_set(&cli->err, "--log-level must be error, warn, "
-		    "info or debug");
-	cfg.tls1 = args_has(a, "tls1");
-	cfg.allow_rsa512 = args_has(a, "allow-rsa512");
-	cfg.user = args_get(a, "user");
-	log_setup((enum log_level)lvl, args_has(a, "syslog"));
-	log_limit_setup(limit, 10);
+	log_setup((enum log_level)cfg.log_level, cfg.syslog);
+	log_limit_setup(cfg.log_limit, 10);
 	/* The services open their own connections to the store. */
 	store_close(cli->store);
 	cli->store = NULL;

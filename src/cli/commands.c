@@ -125,9 +125,12 @@ const struct command commands[] = {
 	    "when notifications start and how often they repeat",
 	    monitor_config_opts, 0, 0, cmd_monitor_config },
 
-	{ "serve", "[--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--tls1] [...]",
-	    "run the CAPF and TVS services in the foreground",
+	{ "serve", "[--config FILE] [--check-config] [--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--tls1] [...]",
+	    "run the CAPF and TVS services in the foreground (settings from ucpki.conf, then the options)",
 	    serve_opts, 0, 0, cmd_serve },
+	{ "status", "[--json]",
+	    "is the service up: its listeners, versions, store, counts and last errors",
+	    status_opts, 0, 0, cmd_status },
 
 	{ "phone mfg init", "",
 	    "create the stand-in manufacturing CA (and SUDI CA) for simulated phones",

@@ -78,6 +78,10 @@ int	cmd_capf_report(struct cli *, const struct args *);
 int	cmd_capf_config(struct cli *, const struct args *);
 int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
+/* status */
+extern const struct opt status_opts[];
+int	cmd_status(struct cli *, const struct args *);
+
 /* serve, phone */
 extern const struct opt serve_opts[], phone_mfg_init_opts[], phone_make_opts[],
 	phone_show_opts[], phone_capf_opts[], phone_lsc_opts[];

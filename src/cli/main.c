@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 
 #include "cli.h"
+#include "paths.h"
 #include "store.h"
 #include "text.h"
 
@@ -22,7 +23,11 @@ main(int argc, char **argv)
 	cli.out = stdout;
 	cli.home = getenv("UCPKI_HOME");
 	if (cli.home == NULL || cli.home[0] == '\0')
-		cli.home = "./var";
+		cli.home = paths_default_home();
+	if (argc == 2 && strcmp(argv[1], "--version") == 0) {
+		printf("ucpki %s\n", paths_version());
+		return 0;
+	}
 	while (i < argc && strncmp(argv[i], "--home", 6) == 0) {
 		if (argv[i][6] == '=') {
 			cli.home = argv[i] + 7;

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -54,7 +55,8 @@ void
 server_config_defaults(struct server_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->listen_addr = "0.0.0.0";
+	/* Every address: the phones must reach CAPF and TVS. */
+	snprintf(cfg->listen_addr, sizeof(cfg->listen_addr), "0.0.0.0");
 	cfg->capf_port = 3804;
 	cfg->tvs_port = 2445;
 	cfg->handshake_timeout_s = 10;
@@ -64,6 +66,8 @@ server_config_defaults(struct server_config *cfg)
 	cfg->max_connections = 0;
 	cfg->max_per_address = 100;
 	cfg->monitor_interval_s = 3600;
+	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->log_limit = 10;
 }
 
 void
@@ -832,6 +836,8 @@ on_sigterm(evutil_socket_t sig, short what, void *arg)
 		return;
 	log_info("serve: %s: draining %d sessions", sig == SIGINT ? "SIGINT" :
 	    "SIGTERM", atomic_load(&s->connections));
+	server_notify("STOPPING=1");
+	server_status_update(s, "draining");
 	for (i = 0; i < s->n_loops; i++)
 		for (j = 0; j < s->n_services; j++)
 			if (s->loops[i].listeners[j] != NULL) {
@@ -852,8 +858,10 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
+	server_notify("RELOADING=1");
 	if ((ids = load_identities(s, s->loops[0].store, &err)) == NULL) {
 		log_error("serve: SIGHUP: identities not reloaded: %s", err.msg);
+		server_notify("READY=1");
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
@@ -862,6 +870,8 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	pthread_mutex_unlock(&s->lock);
 	identity_set_release(old);
 	log_info("serve: SIGHUP: identities reloaded");
+	server_notify("READY=1");
+	server_status_update(s, "running");
 }
 
 static int
@@ -972,6 +982,7 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 
 	memset(&s, 0, sizeof(s));
 	s.cfg = *cfg;
+	s.started_at = (int64_t)time(NULL);
 	pthread_mutex_init(&s.lock, NULL);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
@@ -981,7 +992,7 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 	if (writer_start(&s.writer, cfg->home, err) == -1)
 		goto out;
 	writer_up = 1;
-	if (cfg->user != NULL && drop_privileges(cfg->user, err) == -1)
+	if (cfg->user[0] != '\0' && drop_privileges(cfg->user, err) == -1)
 		goto out;
 	if (workers_start(&s.workers, cfg->workers > 0 ? cfg->workers :
 	    (int)(cores > 0 ? cores : 1), &s.writer.q, err) == -1)
@@ -1002,16 +1013,23 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 		log_info("serve: %s listening on %s:%d (%d loops)",
 		    s.services[i].name, cfg->listen_addr, s.services[i].port,
 		    s.n_loops);
+	if (strcmp(cfg->listen_addr, "0.0.0.0") == 0)
+		log_info("serve: the phones' services listen on every address "
+		    "(phones must reach them); listen = ADDR in ucpki.conf or "
+		    "--listen narrows that");
 	if (s.cfg.tvs_port > 0 && server_tvs_start(&s, err) == -1)
 		goto out;
 	server_monitor_start(&s);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
+	/* Every listener is bound (setup) and every thread is up. */
+	server_status_start(&s);
 	event_base_dispatch(s.loops[0].base);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_join(s.loops[i].thread, NULL);
 	rc = 0;
 out:
+	server_status_stop(&s);
 	for (i = 0; i < 3; i++)
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);

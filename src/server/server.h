@@ -19,6 +19,7 @@
 #include "err.h"
 #include "jobs.h"
 #include "lsc.h"
+#include "server_conf.h"		/* the settings by name */
 
 struct event_base;
 struct evconnlistener;
@@ -27,7 +28,7 @@ struct store;
 
 struct server_config {
 	const char	*home;
-	const char	*listen_addr;		/* default 0.0.0.0 */
+	char		 listen_addr[64];	/* default 0.0.0.0 */
 	int		 capf_port;		/* 0: CAPF off */
 	int		 tvs_port;		/* 0: TVS off */
 	int		 tls1;			/* allow TLS 1.0 on CAPF/TVS */
@@ -41,7 +42,10 @@ struct server_config {
 	int		 max_per_address;
 	int		 allow_rsa512;
 	int		 monitor_interval_s;	/* 0: no scheduled monitor */
-	const char	*user;			/* drop privileges to this user */
+	int		 log_level;		/* enum log_level */
+	int		 syslog;
+	int		 log_limit;		/* lines per kind and network per 10 s */
+	char		 user[33];		/* drop privileges to this user */
 };
 
 void	server_config_defaults(struct server_config *cfg);
@@ -130,6 +134,15 @@ struct server {
 	struct event		*monitor_tick;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
+	/* serve.status and sd_notify (server_status.c; loop 0 only) */
+	struct event		*status_tick;
+	int64_t			 started_at;
+	int			 status_started;
+	int			 status_failed;	/* last write failed: logged once */
+	int			 watchdog;	/* WATCHDOG=1 on every tick */
+	/* the last scheduled monitor run (server_monitor.c; loop 0 only) */
+	int64_t			 monitor_at;
+	int			 monitor_alarms;
 };
 
 int	server_run(const struct server_config *cfg, struct ucerr *err);
@@ -166,6 +179,14 @@ int	server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err);
 /* The certificate monitor on a schedule (server_monitor.c). */
 void	server_monitor_start(struct server *s);
 void	server_monitor_stop(struct server *s);
+
+/* serve.status and sd_notify (server_status.c): start sends READY=1 and
+ * schedules the updates; update rewrites the file in the given state. */
+void	server_status_start(struct server *s);
+void	server_status_update(struct server *s, const char *state);
+void	server_status_stop(struct server *s);
+/* One sd_notify message ("RELOADING=1"); nothing outside systemd. */
+void	server_notify(const char *msg);
 
 /* The CAPF service (capf_session.c). */
 void	capf_session_accept(struct loop *loop, struct bufferevent *bev,

@@ -25,6 +25,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	log_info("monitor: %ld certificates checked, %d alarm(s)%s", r.checked,
 	    r.n_alarms, r.mail_tried && !r.mail_delivered ? "; e-mail not "
 	    "delivered, will retry on the next run" : "");
+	s->monitor_at = (int64_t)clock_now();
+	s->monitor_alarms = r.n_alarms;
 	monitor_report_free(&r);
 }
 

@@ -51,6 +51,8 @@ int		 store_rollback_to(struct store *st, const char *name,
 		    struct ucerr *err);
 /* Current schema version (numbered migrations applied at open). */
 int		 store_schema_version(struct store *st);
+/* The version of the SQLite library this binary runs on ("3.40.1"). */
+const char	*store_backend_version(void);
 
 /* Small settings: node name, organisation, monitor config... */
 int	store_meta_get(struct store *st, const char *key, char *out,

@@ -162,6 +162,8 @@ filter_sql(const struct device_filter *f, char *out, size_t outlen)
 	if (f && f->expiring_before)
 		strncat(out, " AND lsc_der IS NOT NULL AND lsc_not_after < ?4",
 		    outlen - strlen(out) - 1);
+	if (f && f->pending)
+		strncat(out, " AND operation != 0", outlen - strlen(out) - 1);
 }
 
 static void

@@ -16,6 +16,7 @@ struct device_filter {
 	const char	*model;			/* NULL: any */
 	const char	*issuer_sha256;		/* LSC issued by this CA */
 	int64_t		 expiring_before;	/* LSC not_after before; 0: any */
+	int		 pending;		/* 1: a certificate operation is set */
 };
 
 void	device_filter_init(struct device_filter *f);

@@ -388,6 +388,12 @@ store_home(const struct store *st)
 	return st->home;
 }
 
+const char *
+store_backend_version(void)
+{
+	return sqlite3_libversion();
+}
+
 int
 store_schema_version(struct store *st)
 {
