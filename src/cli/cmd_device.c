@@ -12,14 +12,13 @@
 #include "clock.h"
 #include "commands.h"
 #include "device.h"
+#include "device_rules.h"
 #include "json.h"
 #include "store.h"
 #include "store_device.h"
 #include "text.h"
 #include "x509.h"
 
-/* Operation Completes By when none is given: the seeds' one hour ahead. */
-#define DEFAULT_DEADLINE_S	3600
 /* Bulk changes show progress past this many devices. */
 #define PROGRESS_EVERY		1000
 
@@ -170,6 +169,8 @@ settings_parse(struct cli *cli, const struct args *a, struct settings *s)
 static int
 settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 {
+	struct ucerr why;
+
 	if (s->model != NULL)
 		snprintf(d->model, sizeof(d->model), "%s", s->model);
 	if (s->auth_mode >= 0)
@@ -186,22 +187,9 @@ settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 		fprintf(cli->out, "%s: authentication string %s\n", d->name,
 		    d->auth_string);
 	}
-	if (s->operation >= 0) {
-		d->operation = s->operation;
-		/* A new operation starts a new attempt: lockout cleared. */
-		d->auth_failures = 0;
-		d->status = s->operation == CERT_OP_NONE ? CERT_STATUS_NONE :
-		    CERT_STATUS_SCHEDULE;
-		d->deadline = s->deadline ? s->deadline :
-		    clock_now() + DEFAULT_DEADLINE_S;
-	} else if (s->deadline) {
-		d->deadline = s->deadline;
-	}
-	if (d->operation != CERT_OP_NONE && d->auth_mode == CAPF_AUTH_STRING &&
-	    d->auth_string[0] == '\0')
-		return ucerr_set(&cli->err, "%s: By Authentication String needs "
-		    "--auth-string-file FILE, --auth-string DIGITS or "
-		    "--generate-string", d->name);
+	if (device_schedule(d, s->operation, s->deadline, &why) == -1)
+		return ucerr_set(&cli->err, "%s: give --auth-string-file FILE, "
+		    "--auth-string DIGITS or --generate-string", why.msg);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "csv.h"
 #include "device.h"
+#include "device_rules.h"
 #include "fileio.h"
 #include "store.h"
 #include "store_device.h"
@@ -29,7 +30,9 @@ static int
 csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
     size_t whylen)
 {
+	struct ucerr err;
 	time_t deadline;
+	int operation;
 
 	memset(d, 0, sizeof(*d));
 	if (!device_name_valid(fields[0])) {
@@ -56,25 +59,24 @@ csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
 		return -1;
 	}
 	snprintf(d->auth_string, sizeof(d->auth_string), "%s", fields[4]);
-	if (d->auth_mode == CAPF_AUTH_STRING && d->operation != CERT_OP_NONE &&
-	    d->auth_string[0] == '\0') {
-		snprintf(why, whylen, "By Authentication String needs a string");
-		return -1;
-	}
 	/* Key Order follows the key's family (ec256: EC Only). */
 	if (device_key_settings(d, fields[5][0] ? fields[5] : "rsa2048", -1,
 	    NULL) == -1) {
 		snprintf(why, whylen, "bad key type '%.16s'", fields[5]);
 		return -1;
 	}
-	deadline = fields[6][0] ? clock_parse_local(fields[6]) :
-	    clock_now() + 3600;
+	deadline = fields[6][0] ? clock_parse_local(fields[6]) : 0;
 	if (deadline == -1) {
 		snprintf(why, whylen, "deadline must be \"YYYY-MM-DD HH:MM\"");
 		return -1;
 	}
-	d->deadline = deadline;
-	d->status = d->operation ? CERT_STATUS_SCHEDULE : CERT_STATUS_NONE;
+	/* The same rules as device set: status, lockout, default deadline. */
+	operation = d->operation;
+	d->operation = CERT_OP_NONE;
+	if (device_schedule(d, operation, deadline, &err) == -1) {
+		snprintf(why, whylen, "%s", err.msg);
+		return -1;
+	}
 	return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include <openssl/x509v3.h>
 
+#include "certmgr.h"
 #include "commands.h"
 #include "fileio.h"
 #include "identity.h"
@@ -77,69 +78,25 @@ out:
 	return rc;
 }
 
-struct signs_ctx {
-	X509		*ca;
-	char		 purposes[256];
-};
-
-static int
-note_if_signed(void *arg, const struct identity_row *row)
-{
-	struct signs_ctx *ctx = arg;
-	X509 *cert;
-	size_t len;
-
-	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
-		return 0;
-	if (X509_cmp(cert, ctx->ca) != 0 &&
-	    X509_check_issued(ctx->ca, cert) == X509_V_OK) {
-		len = strlen(ctx->purposes);
-		snprintf(ctx->purposes + len, sizeof(ctx->purposes) - len,
-		    "%s%s", len ? ", " : "", row->purpose);
-	}
-	X509_free(cert);
-	return 0;
-}
-
 int
 cmd_trust_delete(struct cli *cli, const struct args *a)
 {
 	const char *store_name = a->positional[0];
-	struct signs_ctx ctx;
-	struct trust_row row;
-	char name[256];
 	struct store *st;
-	int found, rc = -1;
+	int64_t holders;
+	char name[256];
 
-	memset(&ctx, 0, sizeof(ctx));
 	trust_name_normalize(a->positional[1], name, sizeof(name));
-	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
+	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL ||
+	    certmgr_trust_delete(st, store_name, name, args_has(a, "force"),
+	    &holders, &cli->err) == -1)
 		return -1;
-	if ((found = store_trust_get(st, store_name, name, &row,
-	    &cli->err)) != 1)
-		return found == 0 ? ucerr_set(&cli->err, "%s/%s.pem: no such "
-		    "trust certificate", store_name, name) : -1;
-	if (cert_from_der(row.cert_der, row.cert_len, &ctx.ca, &cli->err) == -1)
-		goto out;
-	if (store_identity_each(st, note_if_signed, &ctx, &cli->err) != 0)
-		goto out;
-	if (ctx.purposes[0] != '\0' && !args_has(a, "force")) {
-		ucerr_set(&cli->err, "%s/%s.pem: refusing to delete: it signs the "
-		    "current certificate of %s (use --force to delete anyway)",
-		    store_name, name, ctx.purposes);
-		goto out;
-	}
-	if (cli_trust_delete_guard(cli, st, store_name, name, ctx.ca,
-	    args_has(a, "force")) == -1)
-		goto out;
-	if (store_trust_delete(st, store_name, name, &cli->err) == -1)
-		goto out;
+	if (holders > 0)
+		fprintf(stderr, "%s/%s.pem: deleted although it signs %lld "
+		    "device(s)' LSCs; they will fail with Invalid LSC\n",
+		    store_name, name, (long long)holders);
 	fprintf(cli->out, "%s/%s.pem: deleted\n", store_name, name);
-	rc = 0;
-out:
-	X509_free(ctx.ca);
-	trust_row_free(&row);
-	return rc;
+	return 0;
 }
 
 struct export_ctx {

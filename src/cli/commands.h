@@ -30,7 +30,13 @@ int	cmd_monitor(struct cli *, const struct args *);
 extern const struct opt config_opts[];
 int	cmd_config(struct cli *, const struct args *);
 /* Runs the reset hook (or lists the devices) after a change that needs it. */
-int	cli_reset_devices(struct cli *cli, const char *why);
+int	cli_reset_devices(struct cli *cli, const char *why, char (*names)[64],
+	    size_t n);
+/* Prints what a certificate replacement did, then resets its devices;
+ * rc is the replacement's result (returned unless the reset fails). */
+struct certmgr_outcome;
+int	cli_report_outcome(struct cli *cli, const struct certmgr_outcome *o,
+	    int rc);
 extern const struct opt crl_add_opts[], crl_list_opts[];
 int	cmd_crl_add(struct cli *, const struct args *);
 int	cmd_crl_list(struct cli *, const struct args *);
@@ -129,8 +135,5 @@ int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
 	    const char *key, const char *value, const char *type);
 int	cli_replace_pending_csr(struct cli *cli, struct store *st,
 	    const struct csr_row *row);
-int	cli_after_identity_change(struct cli *cli, const char *purpose);
-int	cli_trust_delete_guard(struct cli *cli, struct store *st,
-	    const char *store_name, const char *name, X509 *cert, int force);
 
 #endif

@@ -90,6 +90,13 @@ int	identity_change_guard(struct store *st, const struct purpose_info *p,
 	    struct ucerr *err);
 int	identity_generate(struct store *st, const struct purpose_info *p,
 	    const struct identity_params *params, struct ucerr *err);
+/*
+ * Installs the CA-signed certificate in file for p's pending CSR, after
+ * the checks in identity_upload.c; the chain's CA certificates join p's
+ * trust store (*cas_added of them).  All or nothing.
+ */
+int	identity_upload(struct store *st, const struct purpose_info *p,
+	    const char *file, int *cas_added, struct ucerr *err);
 
 
 

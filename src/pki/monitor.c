@@ -11,7 +11,6 @@
 #include "monitor.h"
 #include "store.h"
 #include "store_device.h"
-#include "store_sqlite.h"
 #include "x509.h"
 
 #define DAY 86400
@@ -61,17 +60,10 @@ struct ctx {
 static int
 notified(struct ctx *c, const char *subject, const char *alarm)
 {
-	sqlite3_stmt *stmt;
-	int64_t last = -1;
+	int64_t last;
 
-	if (store_prepare(c->st, "SELECT raised_at FROM monitor_alarm WHERE "
-	    "subject = ? AND alarm = ?", &stmt, NULL) == -1)
+	if (store_alarm_last(c->st, subject, alarm, &last, NULL) != 1)
 		return 0;
-	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		last = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
 	return last >= 0 && c->now - last < c->cfg->frequency_s;
 }
 
@@ -80,7 +72,6 @@ static int
 mark_notified(struct store *st, const struct monitor_report *r, time_t now,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
 	int i;
 
 	if (store_begin(st, err) == -1)
@@ -88,14 +79,8 @@ mark_notified(struct store *st, const struct monitor_report *r, time_t now,
 	for (i = 0; i < r->n_alarms; i++) {
 		if (r->alarms[i].repeated)
 			continue;
-		if (store_prepare(st, "INSERT OR REPLACE INTO monitor_alarm "
-		    "(subject, alarm, raised_at) VALUES (?, ?, ?)", &stmt,
-		    err) == -1)
-			goto fail;
-		sqlite3_bind_text(stmt, 1, r->alarms[i].key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, r->alarms[i].alarm, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 3, (int64_t)now);
-		if (store_step_done(st, stmt, "monitor", err) == -1)
+		if (store_alarm_raised(st, r->alarms[i].key, r->alarms[i].alarm,
+		    (int64_t)now, err) == -1)
 			goto fail;
 	}
 	return store_commit(st, err);

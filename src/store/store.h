@@ -157,4 +157,11 @@ int	store_tvs_match(struct store *st, const char *sha256_prefix,
 int	store_tvs_delete(struct store *st, const char *sha256,
 	    struct ucerr *err);
 
+/* The certificate monitor's alarms: when each (subject, alarm) was last
+ * raised.  store_alarm_last: 1 and *raised_at, or 0 (never; -1 in it). */
+int	store_alarm_last(struct store *st, const char *subject,
+	    const char *alarm, int64_t *raised_at, struct ucerr *err);
+int	store_alarm_raised(struct store *st, const char *subject,
+	    const char *alarm, int64_t raised_at, struct ucerr *err);
+
 #endif

@@ -218,6 +218,17 @@ ok "export to stdout" trust export CAPF-trust
 contains "PEM on stdout" "$OUT" "BEGIN CERTIFICATE"
 check "no private key ever exported" test "$(grep -c PRIVATE "$TEST_TMP/bundle.pem")" -eq 0
 
+# --- the 5-minute TVS/CallManager guard holds for every verb ---------------------------
+# (CallManager was just uploaded: the guard's clock started then.)
+refuses "generate TVS within 5 minutes of the CallManager upload" "CallManager certificate was modified in the last 5 minutes" cert generate TVS --yes
+UCPKI_NOW=$(( $(date +%s) + 400 )) run cert regenerate TVS --yes
+check "regenerate TVS after 5 minutes" test "$RC" -eq 0
+before=$(home_digest)
+UCPKI_NOW=$(( $(date +%s) + 500 )) refuses "generate CallManager within 5 minutes of regenerate TVS" "TVS certificate was modified in the last 5 minutes" cert generate CallManager --yes
+UCPKI_NOW=$(( $(date +%s) + 500 )) refuses "regenerate CallManager: the same refusal" "TVS certificate was modified in the last 5 minutes" cert regenerate CallManager --yes
+check "neither changed anything" test "$before" = "$(home_digest)"
+UCPKI_NOW=$(( $(date +%s) + 800 )) ok "generate CallManager after 5 minutes" cert generate CallManager --yes
+
 # --- the database is sound ---------------------------------------------------------
 check "integrity_check ok" test "$(sqlite3 "$H/ucpki.db" 'PRAGMA integrity_check')" = ok
 check "WAL mode" test "$(sqlite3 "$H/ucpki.db" 'PRAGMA journal_mode')" = wal

@@ -41,13 +41,15 @@ check "monitor counts LSCs expiring within 60 days" python3 -c 'import json,sys;
 
 # --- ITL recovery -----------------------------------------------------------------------
 ok "the phone trusts the current ITL" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
-ok "regenerate CallManager (the TFTP signer)" cert generate CallManager --yes
+# The changes are 5 minutes apart (the TVS/CallManager guard), the last
+# one now: the regeneration section below starts within its 5 minutes.
+UCPKI_NOW=$(( $(date +%s) - 800 )) ok "regenerate CallManager (the TFTP signer)" cert generate CallManager --yes
 refuses "the phone rejects the ITL signed by the new TFTP key" "does not hold as SAST or TFTP" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
 ok "itl reset localkey" itl reset localkey
 contains "published" "$OUT" "ITL signed by ITLRecovery"
 ok "the phone accepts the recovery ITL" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
 ok "back up ITLRecovery" cert export ITLRecovery --out "$TEST_TMP/itlrecovery.pem"
-ok "regenerate TVS (a new ITL again)" cert generate TVS --yes
+UCPKI_NOW=$(( $(date +%s) - 400 )) ok "regenerate TVS (a new ITL again)" cert generate TVS --yes
 ok "the phone accepts it: signed by the TFTP key its ITL now holds" phone itl SEP0000000000E1 "$H/tftp/ITLFile.tlv"
 ok "regenerate CallManager again" cert generate CallManager --yes
 cp "$H"/keys/ITLRecovery-*.key "$TEST_TMP/offline.key"

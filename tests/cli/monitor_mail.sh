@@ -34,7 +34,7 @@ UCPKI_NOW=$(( t + 120 )) run monitor --once
 check "SMTP up: exit 0" test "$RC" -eq 0
 contains "delivered" "$OUT" "e-mail delivered"
 wait $SINK
-contains "the mail holds the alarm kept from the failed runs" "$(cat "$W/mail.txt")" "CertValidfor7days: CallManager/CallManager: 1 day(s) left"
+contains "the mail holds the alarm kept from the failed runs" "$(cat "$W/mail.txt")" "CertValidfor7days: CallManager/CallManager: expires in 1 day"
 UCPKI_NOW=$(( t + 180 )) run monitor --once --json
 check "now notified: not raised again this period" test "$(fresh)" -eq 0
 check "no e-mail due" python3 -c 'import json,sys; assert "email" not in json.loads(sys.argv[1])' "$OUT"

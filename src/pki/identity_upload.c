@@ -1,6 +1,6 @@
 /*
- * cmd_cert_upload.c - `ucpki cert upload PURPOSE FILE`: install the
- * CA-signed certificate for a pending CSR.
+ * identity_upload.c - install the CA-signed certificate for a pending CSR
+ * (`cert upload`, through certmgr_upload).
  *
  * Checks, in the order an administrator can act on them: the file parses
  * (PEM, DER, DER PKCS#7; PEM PKCS#7 refused), a leaf matches the pending
@@ -15,7 +15,6 @@
 #include <openssl/x509v3.h>
 
 #include "clock.h"
-#include "commands.h"
 #include "identity.h"
 #include "store.h"
 #include "trust.h"
@@ -36,15 +35,15 @@ find_leaf(STACK_OF(X509) *certs, EVP_PKEY *key)
 }
 
 static int
-check_validity(struct cli *cli, const char *purpose, X509 *leaf)
+check_validity(const char *purpose, X509 *leaf, struct ucerr *err)
 {
 	time_t now = clock_now();
 
 	if (X509_cmp_time(X509_get0_notAfter(leaf), &now) < 0)
-		return ucerr_set(&cli->err, "%s: the certificate has expired",
+		return ucerr_set(err, "%s: the certificate has expired",
 		    purpose);
 	if (X509_cmp_time(X509_get0_notBefore(leaf), &now) > 0)
-		return ucerr_set(&cli->err, "%s: the certificate is not yet "
+		return ucerr_set(err, "%s: the certificate is not yet "
 		    "valid", purpose);
 	return 0;
 }
@@ -52,14 +51,15 @@ check_validity(struct cli *cli, const char *purpose, X509 *leaf)
 /* Checked on every certificate in the file, before matching the CSR:
  * the key size is what the administrator must fix first. */
 static int
-check_key_sizes(struct cli *cli, const char *purpose, STACK_OF(X509) *certs)
+check_key_sizes(const char *purpose, STACK_OF(X509) *certs,
+    struct ucerr *err)
 {
 	int i, bits;
 
 	for (i = 0; i < sk_X509_num(certs); i++) {
 		bits = cert_key_bits(sk_X509_value(certs, i));
 		if (bits > UPLOAD_MAX_KEY_BITS)
-			return ucerr_set(&cli->err, "%s: a certificate's key is "
+			return ucerr_set(err, "%s: a certificate's key is "
 			    "%d bits; keys over %d bits are not supported",
 			    purpose, bits, UPLOAD_MAX_KEY_BITS);
 	}
@@ -68,14 +68,14 @@ check_key_sizes(struct cli *cli, const char *purpose, STACK_OF(X509) *certs)
 
 /* Verifies leaf against the trust store plus the file's other certs. */
 static int
-check_chain(struct cli *cli, struct store *st, const struct purpose_info *p,
-    X509 *leaf, STACK_OF(X509) *certs)
+check_chain(struct store *st, const struct purpose_info *p,
+    X509 *leaf, STACK_OF(X509) *certs, struct ucerr *err)
 {
 	X509_STORE_CTX *ctx = NULL;
 	X509_STORE *xs = NULL;
 	int i, rc = -1;
 
-	if (trust_x509_store(st, p->trust_store, &xs, &cli->err) == -1)
+	if (trust_x509_store(st, p->trust_store, &xs, err) == -1)
 		return -1;
 	/* CA certificates shipped with the leaf (a PKCS#7 chain) count. */
 	for (i = 0; i < sk_X509_num(certs); i++)
@@ -84,12 +84,12 @@ check_chain(struct cli *cli, struct store *st, const struct purpose_info *p,
 			X509_STORE_add_cert(xs, sk_X509_value(certs, i));
 	if ((ctx = X509_STORE_CTX_new()) == NULL ||
 	    !X509_STORE_CTX_init(ctx, xs, leaf, certs)) {
-		ucerr_set(&cli->err, "%s: out of memory", p->name);
+		ucerr_set(err, "%s: out of memory", p->name);
 		goto out;
 	}
 	X509_STORE_CTX_set_purpose(ctx, X509_PURPOSE_ANY);
 	if (X509_verify_cert(ctx) != 1) {
-		ucerr_set(&cli->err, "%s: the issuer chain is not in %s (%s); "
+		ucerr_set(err, "%s: the issuer chain is not in %s (%s); "
 		    "upload the CA certificates with ucpki trust add %s first",
 		    p->name, p->trust_store, X509_verify_cert_error_string(
 		    X509_STORE_CTX_get_error(ctx)), p->trust_store);
@@ -105,8 +105,8 @@ out:
 /* Adds the chain's CA certificates to the trust store (in the caller's
  * transaction); ones already there are fine. */
 static int
-trust_chain(struct cli *cli, struct store *st, const char *store_name,
-    X509 *leaf, STACK_OF(X509) *certs)
+trust_chain(struct store *st, const char *store_name,
+    X509 *leaf, STACK_OF(X509) *certs, int *added, struct ucerr *err)
 {
 	X509 *cert;
 	int i;
@@ -115,78 +115,70 @@ trust_chain(struct cli *cli, struct store *st, const char *store_name,
 		cert = sk_X509_value(certs, i);
 		if (cert == leaf || !cert_is_ca(cert))
 			continue;
-		if (trust_add_identity(st, store_name, cert, 0, &cli->err) == -1)
+		if (trust_add_identity(st, store_name, cert, 0, err) == -1)
 			return -1;
-		fprintf(stderr, "%s: CA certificate added to %s\n",
-		    store_name, store_name);
+		(*added)++;
 	}
 	return 0;
 }
 
 int
-cmd_cert_upload(struct cli *cli, const struct args *a)
+identity_upload(struct store *st, const struct purpose_info *p,
+    const char *file, int *cas_added, struct ucerr *err)
 {
-	const struct purpose_info *p;
 	STACK_OF(X509) *certs = NULL;
 	struct identity_row old;
 	struct csr_row csr;
 	EVP_PKEY *pending = NULL;
 	X509 *leaf;
 	char path[4096], old_key[128] = "";
-	struct store *st;
 	int found, rc = -1;
 
+	*cas_added = 0;
 	memset(&csr, 0, sizeof(csr));
-	if ((p = purpose_find(a->positional[0])) == NULL)
-		return ucerr_set(&cli->err, "%s: unknown certificate purpose",
-		    a->positional[0]);
-	if ((st = cli_store(cli)) == NULL)
+	if (certs_load_file(file, &certs, err) == -1)
 		return -1;
-	if (certs_load_file(a->positional[1], &certs, &cli->err) == -1)
-		return -1;
-	if ((found = store_csr_get(st, p->name, &csr, &cli->err)) != 1) {
+	if ((found = store_csr_get(st, p->name, &csr, err)) != 1) {
 		if (found == 0)
-			ucerr_set(&cli->err, "%s: no pending CSR (run ucpki cert "
+			ucerr_set(err, "%s: no pending CSR (run ucpki cert "
 			    "csr %s first)", p->name, p->name);
 		goto out;
 	}
 	if (identity_key_path(st, csr.key_file, path, sizeof(path),
-	    &cli->err) == -1 || key_load_file(path, &pending, &cli->err) == -1)
+	    err) == -1 || key_load_file(path, &pending, err) == -1)
 		goto out;
-	if (check_key_sizes(cli, p->name, certs) == -1)
+	if (check_key_sizes(p->name, certs, err) == -1)
 		goto out;
 	if ((leaf = find_leaf(certs, pending)) == NULL) {
-		ucerr_set(&cli->err, "certificate does not match the pending CSR "
+		ucerr_set(err, "certificate does not match the pending CSR "
 		    "for %s", p->name);
 		goto out;
 	}
-	if (check_validity(cli, p->name, leaf) == -1 ||
-	    check_chain(cli, st, p, leaf, certs) == -1)
+	if (check_validity(p->name, leaf, err) == -1 ||
+	    check_chain(st, p, leaf, certs, err) == -1)
 		goto out;
-	if ((found = store_identity_get(st, p->name, &old, &cli->err)) == -1)
+	if ((found = store_identity_get(st, p->name, &old, err)) == -1)
 		goto out;
 	if (found) {
 		snprintf(old_key, sizeof(old_key), "%s", old.key_file);
 		identity_row_free(&old);
 	}
-	if (store_begin(st, &cli->err) == -1)
+	if (store_begin(st, err) == -1)
 		goto out;
-	if (trust_chain(cli, st, p->trust_store, leaf, certs) == -1 ||
+	if (trust_chain(st, p->trust_store, leaf, certs, cas_added,
+	    err) == -1 ||
 	    identity_install(st, p, leaf, csr.key_file, "CA-signed",
-	    strcmp(p->name, "CAPF") != 0, &cli->err) == -1 ||
-	    identity_mark_changed(st, p->name, &cli->err) == -1 ||
-	    store_csr_delete(st, p->name, &cli->err) == -1 ||
-	    store_commit(st, &cli->err) == -1) {
+	    strcmp(p->name, "CAPF") != 0, err) == -1 ||
+	    identity_mark_changed(st, p->name, err) == -1 ||
+	    store_csr_delete(st, p->name, err) == -1 ||
+	    store_commit(st, err) == -1) {
+		*cas_added = 0;
 		store_rollback(st);
 		goto out;
 	}
 	identity_forget_key(st, old_key, csr.key_file);
-	fprintf(cli->out, "%s/%s.pem: Certificate Signed by a Certificate "
-	    "Authority installed\n", p->name, p->name);
-	rc = cli_after_identity_change(cli, p->name);
+	rc = 0;
 out:
-	if (rc == -1)
-		ucerr_wrap(&cli->err, "cert upload");
 	csr_row_free(&csr);
 	EVP_PKEY_free(pending);
 	sk_X509_pop_free(certs, X509_free);

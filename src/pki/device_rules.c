@@ -1,0 +1,25 @@
+/* device_rules.c - scheduling a device's CAPF operation (see device_rules.h). */
+#include "clock.h"
+#include "device_rules.h"
+
+int
+device_schedule(struct device *d, int operation, time_t deadline,
+    struct ucerr *err)
+{
+	if (operation >= 0) {
+		d->operation = operation;
+		/* A new operation starts a new attempt: lockout cleared. */
+		d->auth_failures = 0;
+		d->status = operation == CERT_OP_NONE ? CERT_STATUS_NONE :
+		    CERT_STATUS_SCHEDULE;
+		d->deadline = deadline ? deadline :
+		    clock_now() + DEVICE_DEFAULT_DEADLINE_S;
+	} else if (deadline) {
+		d->deadline = deadline;
+	}
+	if (d->operation != CERT_OP_NONE && d->auth_mode == CAPF_AUTH_STRING &&
+	    d->auth_string[0] == '\0')
+		return ucerr_set(err, "%s: By Authentication String needs an "
+		    "authentication string", d->name);
+	return 0;
+}

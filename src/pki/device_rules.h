@@ -1,0 +1,27 @@
+/*
+ * device_rules.h - the rules of a device's CAPF operation, once for every
+ * front end (`device set`, `device import`, later the API).
+ */
+#ifndef UCPKI_DEVICE_RULES_H
+#define UCPKI_DEVICE_RULES_H
+
+#include <time.h>
+
+#include "device.h"
+#include "err.h"
+
+/* Operation Completes By when none is given: the seeds' one hour ahead. */
+#define DEVICE_DEFAULT_DEADLINE_S	3600
+
+/*
+ * Schedules operation (enum cert_operation; -1 keeps the current one) on
+ * d, which already carries its new auth mode and string.  A new operation
+ * starts a new attempt: status Operation Pending (None for none), the
+ * lockout cleared, the deadline given or one hour ahead.  Without a new
+ * operation a given deadline (non-zero) still moves.  An operation by
+ * authentication string needs the string.
+ */
+int	device_schedule(struct device *d, int operation, time_t deadline,
+	    struct ucerr *err);
+
+#endif
