@@ -1,11 +1,12 @@
 /* cmd_serve.c - `ucpki serve`: the CAPF (and TVS) services. */
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
-#include "fileio.h"
 #include "log.h"
 #include "paths.h"
 #include "server.h"
@@ -45,12 +46,15 @@ load_settings(struct cli *cli, const struct args *a, struct server_config *cfg,
 {
 	const struct opt *o;
 	const char *path = args_get(a, "config"), *v;
+	struct stat sb;
 
 	server_config_defaults(cfg);
 	*source = "built-in defaults";
+	/* Installed without a file: the defaults (but a file that cannot be
+	 * read is refused, below). */
 	if (path == NULL && (path = paths_default_config()) != NULL &&
-	    !path_exists(path))
-		path = NULL;	/* installed without a file: the defaults */
+	    stat(path, &sb) == -1 && errno == ENOENT)
+		path = NULL;
 	if (path != NULL) {
 		if (server_config_load(cfg, path, &cli->err) == -1)
 			return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -322,6 +323,7 @@ server_status_read(const char *home, time_t now, struct serve_status *st,
     struct ucerr *err)
 {
 	char path[4096];
+	struct stat sb;
 
 	memset(st, 0, sizeof(*st));
 	st->devices = st->pending = st->alarms = -1;
@@ -329,7 +331,9 @@ server_status_read(const char *home, time_t now, struct serve_status *st,
 	st->verdict = "not running";
 	if (path_join(path, sizeof(path), home, SERVE_STATUS_FILE, err) == -1)
 		return -1;
-	if (!path_exists(path))
+	/* Only a missing file means "never ran"; a home we may not read
+	 * (0700, the ucpki user's) is an error worth its reason. */
+	if (stat(path, &sb) == -1 && errno == ENOENT)
 		return 0;
 	if (kv_load(path, on_status_line, st, err) == -1)
 		return -1;

@@ -97,6 +97,10 @@ until env -u UCPKI_HOME /usr/bin/ucpki status >"$TEST_TMP/status.out" 2>&1 || [ 
 done
 contains "ucpki status (as root) sees it in /var/lib/ucpki" "$(cat "$TEST_TMP/status.out")" "ucpki serve: running"
 contains "with its listener" "$(cat "$TEST_TMP/status.out")" "CAPF 127.0.0.1:$CP"
+out=$(cd / && env -u UCPKI_HOME setpriv --reuid nobody --regid nogroup --clear-groups /usr/bin/ucpki status 2>&1)
+rc=$?
+check "status as a user who may not read the home: exit 1" test "$rc" -eq 1
+contains "and the reason, not 'not running'" "$out" "ucpki: /var/lib/ucpki/serve.status: Permission denied"
 stop_server "the installed service" $SERVER "$TEST_TMP/serve.log"
 
 # --- dpkg -r, dpkg -P ------------------------------------------------------------

@@ -185,11 +185,13 @@ check "every line carries a priority" bash -c "! grep -qv '^<[0-7]>' '$J'"
 
 # $JOURNAL_STREAM that is not stderr (redirected): lines as before.
 CP=$(free_port)
-JOURNAL_STREAM=1:1 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 \
+# (No --listen: the default, every address, which serve points out.)
+JOURNAL_STREAM=1:1 "$UCPKI" serve --capf-port "$CP" --tvs-port 0 \
     --monitor-interval 0 >"$W/plain.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve with a foreign JOURNAL_STREAM" wait_port "$CP"
 stop_server "plain serve" $SERVER "$W/plain.log"
 check "timestamped lines as before" grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z INF serve: CAPF listening" "$W/plain.log"
+check "the default is every address, and serve says so" grep -q "INF serve: the phones' services listen on every address (phones must reach them)" "$W/plain.log"
 finish
