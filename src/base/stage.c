@@ -22,7 +22,8 @@ stage_begin(struct stage *s, const char *dir, struct ucerr *err)
 	    path_join(s->tmp, sizeof(s->tmp), dir, ".stage-XXXXXX", err) == -1)
 		return ucerr_set(err, "%s: path too long", dir);
 	s->made_dir = !path_exists(dir);
-	if (dir_make(dir, 0755, err) == -1)
+	/* What is staged here (a home: keys, the database) is private. */
+	if (dir_make(dir, 0700, err) == -1)
 		return -1;
 	if (mkdtemp(s->tmp) == NULL) {
 		ucerr_set(err, "%s: %s", s->dir, strerror(errno));

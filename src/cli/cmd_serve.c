@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "fileio.h"
 #include "log.h"
 #include "paths.h"
 #include "server.h"

@@ -37,7 +37,7 @@ static const struct conf_key keys[] = {
 	{ "idle-timeout", CONF_INT, AT(idle_timeout_s), 1, 3600 },
 	{ "message-timeout", CONF_INT, AT(message_timeout_s), 1, 3600 },
 	{ "keygen-timeout", CONF_INT, AT(keygen_timeout_s), 1, 86400 },
-	{ "max-connections", CONF_INT, AT(max_connections), 1, 1000000 },
+	{ "max-connections", CONF_INT, AT(max_connections), 0, 1000000 },	/* 0: from the descriptor limit */
 	{ "max-per-address", CONF_INT, AT(max_per_address), 1, 1000000 },
 	{ "monitor-interval", CONF_INT, AT(monitor_interval_s), 0, 86400 * 7 },
 	{ "allow-rsa512", CONF_FLAG, AT(allow_rsa512), 0, 0 },

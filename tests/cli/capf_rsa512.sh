@@ -56,11 +56,18 @@ ok "B: device show" --home "$B" device show $PHONE
 contains "refused as an invalid LSC, not a malformed proof" "$OUT" "Invalid LSC"
 "$UCPKI" --home "$A" cert show CAPF --pem >"$W/a-capf.pem"
 ok "B trusts A's CAPF" --home "$B" trust add CAPF-trust "$W/a-capf.pem"
-ok "B trusts the phone's SUDI CA" --home "$B" trust add CAPF-trust "$P/phones/mfg/sudi-ca.pem"
 ok "B: install again" --home "$B" device set $PHONE --operation install --auth lsc
-ok "the 512-bit LSC authenticates with SIGNED_DATA alone" --home "$P" phone capf $PHONE --server 127.0.0.1:$PB
+# An LSC authenticates only with the cluster that issued it to this device
+# (docs/SECURITY.md): trusting A's CAPF does not make A's LSC B's.
+refuses "B refuses A's LSC even with A's CAPF trusted" "the CAPF server ended the session" \
+	--home "$P" phone capf $PHONE --server 127.0.0.1:$PB
+# A issued it: there the 512-bit LSC authenticates with SIGNED_DATA alone.
+check "the phone holds a 512-bit LSC from A again" lsc512_from_a
+ok "A trusts the phone's SUDI CA" --home "$A" trust add CAPF-trust "$P/phones/mfg/sudi-ca.pem"
+ok "A: install, By Existing Certificate (LSC), 2048-bit" --home "$A" device set $PHONE --operation install --auth lsc --key rsa2048
+ok "the 512-bit LSC authenticates with SIGNED_DATA alone" --home "$P" phone capf $PHONE --server 127.0.0.1:$PA
 contains "installed (LSC)" "$OUT" "LSC: Installed"
-check "B's LSC is 2048-bit" sh -c "openssl x509 -in '$P/phones/$PHONE/lsc.pem' -noout -text | grep -q 'Public-Key: (2048 bit)'"
+check "A's new LSC is 2048-bit" sh -c "openssl x509 -in '$P/phones/$PHONE/lsc.pem' -noout -text | grep -q 'Public-Key: (2048 bit)'"
 
 stop_server "A" $SA "$W/a.log"
 stop_server "B" $SB "$W/b.log"

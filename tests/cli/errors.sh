@@ -45,6 +45,7 @@ refuses "a real duplicate still says so" "SEP001122334455: device already exists
 # --- a corrupt database names its path ----------------------------------------
 mkdir "$TEST_TMP/garbage"
 head -c 8192 /dev/urandom >"$TEST_TMP/garbage/ucpki.db"
+chmod 600 "$TEST_TMP/garbage/ucpki.db"	# private, as the store requires: the test is about its bytes
 refuses "garbage database: cert list" "$TEST_TMP/garbage/ucpki.db: file is not a database" \
 	--home "$TEST_TMP/garbage" cert list own
 refuses "garbage database: device add" "$TEST_TMP/garbage/ucpki.db: file is not a database" \
