@@ -17,6 +17,7 @@ SERVER=""
 trap '[ -n "$SERVER" ] && kill $SERVER 2>/dev/null; rm -rf "$T"' EXIT
 ulimit -n "$(ulimit -Hn)"
 
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 $U init --node cucm.example.test >/dev/null
 $U phone make SEP0000000000A1 >/dev/null
@@ -63,7 +64,7 @@ after() {
 	t1=$(date +%s.%N)
 	timeout 60 $U tvs query "$T/cm.pem" --server 127.0.0.1:$TVS 2>/dev/null | grep -q "Status: valid" && ok2=ok
 	t2=$(date +%s.%N)
-	printf 'enroll %s %.2f s, query %s %.2f s' $ok1 "$(echo "$t1 - $t0" | bc)" $ok2 "$(echo "$t2 - $t1" | bc)"
+	printf 'enroll %s %s s, query %s %s s' $ok1 "$(sub "$t1" "$t0")" $ok2 "$(sub "$t2" "$t1")"
 }
 
 # What the server's log says, in counts (lines, and what they counted).
@@ -108,7 +109,7 @@ abuse() {
 	wait $pl
 	phones=$(cat "$T/phones")
 	local cp pk aft
-	cp=$(echo "$(cpu) - $c0" | bc)
+	cp=$(sub "$(cpu)" "$c0")
 	aft=$(after)
 	pk=$(peak)
 	stop	# the last counts are written at exit

@@ -69,7 +69,11 @@ contains "a new address is still admitted on CAPF" "$($ABUSE fresh "$CAPF" 127.2
 contains "and on TVS" "$($ABUSE fresh "$TVS" 127.250.0.2)" "ok TLS"
 check "nothing was refused" test "$(grep -c refused "$LOG")" -eq 0
 rss=$(awk '/VmRSS/ { print int($2 / 1024) }' /proc/$SERVER/status)
-check "memory after the churn is small (${rss} MiB)" test "$rss" -lt 100
+if grep -qa __asan_init "$UCPKI"; then
+	pass "memory after the churn: not measured under ASan (its quarantine keeps freed memory; ${rss} MiB)"
+else
+	check "memory after the churn is small (${rss} MiB)" test "$rss" -lt 100
+fi
 served "after address churn"
 
 # --- 4. log floods ----------------------------------------------------------------------------
