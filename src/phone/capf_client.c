@@ -52,10 +52,10 @@ write_auth_response(struct capf_client *c, struct writer *out, X509 *cert,
 	int der_len, rc = -1;
 
 	capf_msg_begin(out, CAPF_AUTH_RESPONSE, c->session_id);
-	capf_put_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
-	capf_put_u8(out, CAPF_EL_VERSION, CAPF_VERSION);
-	capf_put_string(out, CAPF_EL_DEVICE_NAME, c->device_name);
-	capf_put_string(out, CAPF_EL_PASSWORD, c->password ? c->password : "");
+	writer_tlv_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
+	writer_tlv_u8(out, CAPF_EL_VERSION, CAPF_VERSION);
+	writer_tlv_string(out, CAPF_EL_DEVICE_NAME, c->device_name);
+	writer_tlv_string(out, CAPF_EL_PASSWORD, c->password ? c->password : "");
 	if (cert != NULL && key != NULL) {
 		if ((der_len = i2d_X509(cert, &der)) <= 0) {
 			ucerr_set(err, "cannot encode the certificate");
@@ -154,7 +154,7 @@ on_operation(struct capf_client *c, const struct capf_msg *m,
 		c->operation = CERT_OP_DELETE;
 		capf_msg_begin(out, CAPF_DELETE_CERTIFICATE_RESPONSE,
 		    c->session_id);
-		capf_put_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
+		writer_tlv_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
 		capf_msg_end(out);
 		c->state = ST_WAIT_END;
 		return CLIENT_SEND;
@@ -164,20 +164,20 @@ on_operation(struct capf_client *c, const struct capf_msg *m,
 		    c->session_id);
 		if (c->current_lsc != NULL &&
 		    (der_len = i2d_X509(c->current_lsc, &der)) > 0) {
-			capf_put_u8(out, CAPF_EL_REASON,
+			writer_tlv_u8(out, CAPF_EL_REASON,
 			    CAPF_REASON_UPDATE_CERTIFICATE);
 			capf_put_certificate(out, CAPF_CERT_LSC, der,
 			    (size_t)der_len);
 			OPENSSL_free(der);
 		} else if (c->auth_cert != NULL &&
 		    (der_len = i2d_X509(c->auth_cert, &der)) > 0) {
-			capf_put_u8(out, CAPF_EL_REASON,
+			writer_tlv_u8(out, CAPF_EL_REASON,
 			    CAPF_REASON_UPDATE_CERTIFICATE);
 			capf_put_certificate(out, CAPF_CERT_MIC, der,
 			    (size_t)der_len);
 			OPENSSL_free(der);
 		} else {
-			capf_put_u8(out, CAPF_EL_REASON,
+			writer_tlv_u8(out, CAPF_EL_REASON,
 			    CAPF_REASON_INVALID_ELEMENT);
 		}
 		capf_msg_end(out);
@@ -217,7 +217,7 @@ capf_client_keygen(struct capf_client *c, struct writer *out)
 		return fail(c, "", "cannot encode the public key");
 	writer_free(out);
 	capf_msg_begin(out, CAPF_KEY_GENERATE_RESPONSE, c->session_id);
-	capf_put_bytes(out, CAPF_EL_PUBLIC_KEY, der, (size_t)der_len);
+	writer_tlv(out, CAPF_EL_PUBLIC_KEY, der, (size_t)der_len);
 	capf_msg_end(out);
 	OPENSSL_free(der);
 	c->state = ST_WAIT_STORE;
@@ -253,7 +253,7 @@ enum capf_client_action
 capf_client_stored(struct capf_client *c, int ok, struct writer *out)
 {
 	capf_msg_begin(out, CAPF_STORE_CERTIFICATE_RESPONSE, c->session_id);
-	capf_put_u8(out, CAPF_EL_REASON, ok ? CAPF_REASON_UPDATE_CERTIFICATE :
+	writer_tlv_u8(out, CAPF_EL_REASON, ok ? CAPF_REASON_UPDATE_CERTIFICATE :
 	    CAPF_REASON_INVALID_ELEMENT);
 	capf_msg_end(out);
 	c->state = ST_WAIT_END;

@@ -570,7 +570,7 @@ prepare(struct swarm *sw, struct ucerr *err)
 			return ucerr_set(err, "swarm: no certificate to ask TVS about");
 		tvs_msg_begin(&w, TVS_VERIFY_REQUEST, 7);
 		tvs_put_device_name(&w, "CP-8845-SEP000000000001");
-		tvs_put_bytes(&w, TVS_EL_CERTIFICATE, der, (size_t)der_len);
+		writer_tlv(&w, TVS_EL_CERTIFICATE, der, (size_t)der_len);
 		tvs_msg_end(&w);
 		OPENSSL_free(der);
 		sw->tvs_request = writer_take(&w, &sw->tvs_request_len);

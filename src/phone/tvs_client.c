@@ -54,7 +54,7 @@ tvs_client_verify(struct tvs_client *c, const char *device_name, X509 *cert,
 		return ucerr_set(err, "TVS: cannot encode the certificate");
 	tvs_msg_begin(&w, TVS_VERIFY_REQUEST, c->session_id);
 	tvs_put_device_name(&w, device_name);
-	tvs_put_bytes(&w, TVS_EL_CERTIFICATE, der, (size_t)der_len);
+	writer_tlv(&w, TVS_EL_CERTIFICATE, der, (size_t)der_len);
 	OPENSSL_free(der);
 	if (tvs_msg_end(&w) == -1 ||
 	    tls_client_write(&c->tls, w.data, w.len, err) == -1)

@@ -101,7 +101,7 @@ capf_proof_write(struct writer *w, EVP_PKEY *key, const char *device_name,
 	if (proof_sign(key, EVP_sha1(), name, name_len, cert_der, cert_len, sig,
 	    &sig_len) == -1)
 		return ucerr_ssl(err, "CAPF: cannot sign SIGNED_DATA");
-	capf_put_bytes(w, CAPF_EL_SIGNED_DATA, sig, sig_len);
+	writer_tlv(w, CAPF_EL_SIGNED_DATA, sig, sig_len);
 	if (!capf_proof_has_sha2(key))
 		return 0;	/* sign what it can: SHA-1 only */
 	sig_len = sizeof(sig);
@@ -112,7 +112,7 @@ capf_proof_write(struct writer *w, EVP_PKEY *key, const char *device_name,
 	writer_u8(&sha2, HASH_SHA512);
 	writer_u16(&sha2, (uint16_t)sig_len);
 	writer_bytes(&sha2, sig, sig_len);
-	rc = capf_put_bytes(w, CAPF_EL_SHA2_SIGNED_DATA, sha2.data, sha2.len);
+	rc = writer_tlv(w, CAPF_EL_SHA2_SIGNED_DATA, sha2.data, sha2.len);
 	writer_free(&sha2);
 	return rc;
 }
@@ -183,7 +183,7 @@ capf_sudi_write(struct writer *w, EVP_PKEY *key, const uint8_t *sudi_der,
 	writer_u8(&sudi, HASH_SHA512);
 	writer_u16(&sudi, (uint16_t)len2);
 	writer_bytes(&sudi, sig2, len2);
-	rc = sudi.failed ? -1 : capf_put_bytes(w, CAPF_EL_SUDI_DATA, sudi.data,
+	rc = sudi.failed ? -1 : writer_tlv(w, CAPF_EL_SUDI_DATA, sudi.data,
 	    sudi.len);
 	writer_free(&sudi);
 	return rc;

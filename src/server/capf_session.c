@@ -347,7 +347,7 @@ send_end(struct capf_session *s, uint8_t reason)
 	struct writer w;
 
 	capf_msg_begin(&w, CAPF_END_SESSION, s->session_id);
-	capf_put_u8(&w, CAPF_EL_REASON, reason);
+	writer_tlv_u8(&w, CAPF_EL_REASON, reason);
 	send_final(s, &w);
 }
 
@@ -358,7 +358,7 @@ send_retry_later(struct capf_session *s)
 	struct writer w;
 
 	capf_msg_begin(&w, CAPF_RETRY_LATER, s->session_id);
-	capf_put_u16(&w, CAPF_EL_RETRY_DELAY, RETRY_DELAY_S);
+	writer_tlv_u16(&w, CAPF_EL_RETRY_DELAY, RETRY_DELAY_S);
 	send_final(s, &w);
 }
 
@@ -381,8 +381,8 @@ send_auth_request(struct capf_session *s)
 	 * against the device's Authentication Mode.
 	 */
 	capf_msg_begin(&w, CAPF_AUTH_REQUEST, s->session_id);
-	capf_put_u8(&w, CAPF_EL_VERSION, CAPF_VERSION);
-	capf_put_u8(&w, CAPF_EL_AUTH_TYPE, CAPF_AUTH_TYPE_NONE);
+	writer_tlv_u8(&w, CAPF_EL_VERSION, CAPF_VERSION);
+	writer_tlv_u8(&w, CAPF_EL_AUTH_TYPE, CAPF_AUTH_TYPE_NONE);
 	s->state = S_WAIT_AUTH;
 	set_timeout(s, s->loop->server->cfg.idle_timeout_s);
 	if (send_msg(s, &w) == -1)
@@ -551,11 +551,11 @@ send_key_request(struct capf_session *s, const struct key_spec *spec)
 	if (spec->is_ec) {
 		curve = spec->bits == 256 ? CAPF_CURVE_P256 :
 		    spec->bits == 384 ? CAPF_CURVE_P384 : CAPF_CURVE_P521;
-		capf_put_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_EC);
-		capf_put_u8(&w, CAPF_EL_CURVE, (uint8_t)curve);
+		writer_tlv_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_EC);
+		writer_tlv_u8(&w, CAPF_EL_CURVE, (uint8_t)curve);
 	} else {
-		capf_put_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_RSA);
-		capf_put_u16(&w, CAPF_EL_KEY_SIZE, (uint16_t)spec->bits);
+		writer_tlv_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_RSA);
+		writer_tlv_u16(&w, CAPF_EL_KEY_SIZE, (uint16_t)spec->bits);
 	}
 	s->state = S_WAIT_KEY;
 	/* A phone may take minutes to make its key: that costs memory only. */
@@ -808,7 +808,7 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 	}
 	if (s->state == S_SIGNING) {
 		capf_msg_begin(&w, CAPF_STORE_CERTIFICATE_REQUEST, s->session_id);
-		capf_put_u8(&w, CAPF_EL_CERTIFICATE_TYPE, CAPF_CERT_LSC);
+		writer_tlv_u8(&w, CAPF_EL_CERTIFICATE_TYPE, CAPF_CERT_LSC);
 		capf_put_certificate(&w, CAPF_CERT_LSC, j->der, j->der_len);
 		s->final_status = CERT_STATUS_UPGRADE_SUCCESS;
 		s->state = S_WAIT_STORE;

@@ -202,7 +202,7 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 		    "issuer %s: getCertificateInformation(cert) : certificate "
 		    "not found; No associated roles found for the certificate",
 		    m->device_name, s->peer, serial, issuer);
-		tvs_put_bytes(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID }, 1);
+		writer_tlv(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID }, 1);
 	} else {
 		uint8_t ttl[4] = { (uint8_t)(e->ttl >> 24), (uint8_t)(e->ttl >> 16),
 		    (uint8_t)(e->ttl >> 8), (uint8_t)e->ttl };
@@ -215,9 +215,9 @@ verify(struct tvs_session *s, const struct tvs_msg *m, struct writer *w)
 		log_debug("tvs: %s from %s: %s: valid, roles %s, ttl %u%s",
 		    m->device_name, s->peer, e->label, roles, e->ttl,
 		    by_serial ? " (matched by serial number and issuer)" : "");
-		tvs_put_bytes(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
-		tvs_put_bytes(w, TVS_EL_ROLES, e->roles, e->n_roles);
-		tvs_put_bytes(w, TVS_EL_TTL, ttl, 4);
+		writer_tlv(w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
+		writer_tlv(w, TVS_EL_ROLES, e->roles, e->n_roles);
+		writer_tlv(w, TVS_EL_TTL, ttl, 4);
 	}
 	tvs_index_ref_release(ref);
 	return 0;
@@ -248,7 +248,7 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 	case TVS_QUERY_REQUEST:
 		/* Certificate queries are not offered: answered invalid. */
 		tvs_msg_begin(&w, TVS_QUERY_RESPONSE, m.session_id);
-		tvs_put_bytes(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID },
+		writer_tlv(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_INVALID },
 		    1);
 		log_debug("tvs: %s: QUERY_REQUEST answered invalid (not offered)",
 		    s->peer);

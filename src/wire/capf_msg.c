@@ -237,32 +237,6 @@ capf_msg_end(struct writer *w)
 }
 
 int
-capf_put_bytes(struct writer *w, uint8_t tag, const void *v, size_t len)
-{
-	return writer_tlv(w, tag, v, len);
-}
-
-int
-capf_put_u8(struct writer *w, uint8_t tag, uint8_t v)
-{
-	return capf_put_bytes(w, tag, &v, 1);
-}
-
-int
-capf_put_u16(struct writer *w, uint8_t tag, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	return capf_put_bytes(w, tag, b, 2);
-}
-
-int
-capf_put_string(struct writer *w, uint8_t tag, const char *s)
-{
-	return capf_put_bytes(w, tag, s, strlen(s) + 1);
-}
-
-int
 capf_put_certificate(struct writer *w, uint8_t cert_type, const uint8_t *der,
     size_t len)
 {

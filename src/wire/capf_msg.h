@@ -105,10 +105,6 @@ int	capf_msg_certificate(const struct capf_msg *m, const uint8_t **der,
 /* Building: begin, add elements, end (patches the length). */
 void	capf_msg_begin(struct writer *w, uint8_t command, uint32_t session_id);
 int	capf_msg_end(struct writer *w);
-int	capf_put_u8(struct writer *w, uint8_t tag, uint8_t v);
-int	capf_put_u16(struct writer *w, uint8_t tag, uint16_t v);
-int	capf_put_bytes(struct writer *w, uint8_t tag, const void *v, size_t len);
-int	capf_put_string(struct writer *w, uint8_t tag, const char *s);
 int	capf_put_certificate(struct writer *w, uint8_t cert_type,
 	    const uint8_t *der, size_t len);
 

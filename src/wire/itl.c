@@ -370,14 +370,14 @@ write_record(struct writer *w, const struct itl_entry *e, size_t n,
 	writer_u8(w, REC_LENGTH);
 	writer_u16(w, 2);
 	writer_reserve_u16(w, &length_at);
-	tlv_put_string(w, REC_SUBJECT_NAME, subject);
-	tlv_put_string(w, REC_ISSUER_NAME, issuer);
-	tlv_put(w, REC_SERIAL_NUMBER, serial, serial_len);
-	tlv_put_u16(w, REC_ROLE, (uint16_t)e->role);
-	tlv_put(w, REC_PUBLIC_KEY, pub, pub_len);
-	tlv_put(w, REC_SIGNATURE, ASN1_STRING_get0_data(sig),
+	writer_tlv_string(w, REC_SUBJECT_NAME, subject);
+	writer_tlv_string(w, REC_ISSUER_NAME, issuer);
+	writer_tlv(w, REC_SERIAL_NUMBER, serial, serial_len);
+	writer_tlv_u16(w, REC_ROLE, (uint16_t)e->role);
+	writer_tlv(w, REC_PUBLIC_KEY, pub, pub_len);
+	writer_tlv(w, REC_SIGNATURE, ASN1_STRING_get0_data(sig),
 	    (size_t)ASN1_STRING_length(sig));
-	tlv_put(w, REC_CERTIFICATE, der, der_len);
+	writer_tlv(w, REC_CERTIFICATE, der, der_len);
 	if (writer_fill_length_u16(w, length_at, start) == -1) {
 		ucerr_set(err, "ITL record %zu: too long for a record", n);
 		goto out;

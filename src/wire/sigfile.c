@@ -13,32 +13,6 @@
 #include "x509.h"
 
 int
-tlv_put(struct writer *w, uint8_t tag, const void *value, size_t len)
-{
-	return writer_tlv(w, tag, value, len);
-}
-
-int
-tlv_put_u8(struct writer *w, uint8_t tag, uint8_t v)
-{
-	return tlv_put(w, tag, &v, 1);
-}
-
-int
-tlv_put_u16(struct writer *w, uint8_t tag, uint16_t v)
-{
-	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-
-	return tlv_put(w, tag, b, 2);
-}
-
-int
-tlv_put_string(struct writer *w, uint8_t tag, const char *s)
-{
-	return tlv_put(w, tag, s, strlen(s) + 1);
-}
-
-int
 tlv_get(struct reader *r, uint8_t *tag, struct reader *value)
 {
 	uint16_t len;
@@ -497,21 +471,21 @@ write_signer(struct writer *w, const struct sigfile_params *p,
 		    "1024, 2048 or 4096", EVP_PKEY_get_bits(p->key));
 		goto out;
 	}
-	tlv_put_string(&info, HDR_SIGNER_NAME, subject);
-	tlv_put_string(&info, HDR_ISSUER_NAME, issuer);
-	tlv_put(&info, HDR_SERIAL_NUMBER, serial, serial_len);
+	writer_tlv_string(&info, HDR_SIGNER_NAME, subject);
+	writer_tlv_string(&info, HDR_ISSUER_NAME, issuer);
+	writer_tlv(&info, HDR_SERIAL_NUMBER, serial, serial_len);
 	if (info.failed) {
 		ucerr_set(err, "signer: name too long");
 		goto out;
 	}
-	tlv_put(w, HDR_SIGNER_INFO, info.data, info.len);
+	writer_tlv(w, HDR_SIGNER_INFO, info.data, info.len);
 	writer_u8(w, HDR_SIGNATURE_INFO);
 	writer_u16(w, 15);
-	tlv_put_u8(w, HDR_HASH_ALGORITHM, p->hash_alg);
+	writer_tlv_u8(w, HDR_HASH_ALGORITHM, p->hash_alg);
 	writer_u8(w, HDR_SIGNATURE_ALGORITHM_INFO);
 	writer_u16(w, 8);
-	tlv_put_u8(w, HDR_SIGNATURE_ALGORITHM, 0);
-	tlv_put_u8(w, HDR_SIGNATURE_MODULUS, modulus);
+	writer_tlv_u8(w, HDR_SIGNATURE_ALGORITHM, 0);
+	writer_tlv_u8(w, HDR_SIGNATURE_MODULUS, modulus);
 	rc = 0;
 out:
 	writer_free(&info);
@@ -570,11 +544,11 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 	if (p->signer_version != 0) {
 		uint8_t v[2] = { (uint8_t)(p->signer_version / 10),
 		    (uint8_t)(p->signer_version % 10) };
-		tlv_put(&pre, HDR_SIGNER_VERSION, v, 2);
+		writer_tlv(&pre, HDR_SIGNER_VERSION, v, 2);
 	}
 	if (write_signer(&pre, p, err) == -1)
 		goto out;
-	tlv_put_string(&post, HDR_FILENAME, p->filename);
+	writer_tlv_string(&post, HDR_FILENAME, p->filename);
 	writer_u8(&post, HDR_TIMESTAMP);
 	writer_u16(&post, 4);
 	writer_u32(&post, ts);
@@ -599,7 +573,7 @@ sigfile_build(const struct sigfile_params *p, const uint8_t *body,
 	    err) == -1)
 		goto out;
 	writer_bytes(&file, pre.data, pre.len);
-	tlv_put(&file, HDR_SIGNATURE, sig, sig_len);
+	writer_tlv(&file, HDR_SIGNATURE, sig, sig_len);
 	writer_bytes(&file, post.data, post.len);
 	if (file.failed) {
 		ucerr_set(err, "file: out of memory");

@@ -110,13 +110,7 @@ int	sigfile_name_string(const X509_NAME *name, char *out, size_t outlen);
 /* Compares names written with "," (reference tools) or ";" (CUCM). */
 int	sigfile_names_equal(const char *a, const char *b);
 
-/* Writes tag, u16 length and value. */
-int	tlv_put(struct writer *w, uint8_t tag, const void *value, size_t len);
-int	tlv_put_u8(struct writer *w, uint8_t tag, uint8_t v);
-int	tlv_put_u16(struct writer *w, uint8_t tag, uint16_t v);
-/* A string with its NUL counted in the length. */
-int	tlv_put_string(struct writer *w, uint8_t tag, const char *s);
-/* Reads tag and length and a reader over the value. */
+/* Writing an element: writer_tlv* in buf.h.  Reads tag and length and a reader over the value. */
 int	tlv_get(struct reader *r, uint8_t *tag, struct reader *value);
 /* Copies a NUL-terminated string value (NUL optional) into out. */
 int	tlv_string(const struct reader *value, char *out, size_t outlen);

@@ -166,12 +166,6 @@ tvs_msg_end(struct writer *w)
 }
 
 int
-tvs_put_bytes(struct writer *w, uint8_t tag, const void *v, size_t len)
-{
-	return writer_tlv(w, tag, v, len);
-}
-
-int
 tvs_put_device_name(struct writer *w, const char *name)
 {
 	size_t n = strlen(name);

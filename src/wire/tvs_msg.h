@@ -61,6 +61,5 @@ int	tvs_device_name_valid(const char *name);
 void	tvs_msg_begin(struct writer *w, uint8_t command, uint32_t session_id);
 int	tvs_msg_end(struct writer *w);
 int	tvs_put_device_name(struct writer *w, const char *name);
-int	tvs_put_bytes(struct writer *w, uint8_t tag, const void *v, size_t len);
 
 #endif

@@ -53,7 +53,7 @@ encodes_the_documented_bytes(void **state)
 
 	(void)state;
 	capf_msg_begin(&w, CAPF_STORE_CERTIFICATE_REQUEST, 0xdeadbeef);
-	assert_int_equal(capf_put_u8(&w, CAPF_EL_CERTIFICATE_TYPE, CAPF_CERT_LSC), 0);
+	assert_int_equal(writer_tlv_u8(&w, CAPF_EL_CERTIFICATE_TYPE, CAPF_CERT_LSC), 0);
 	assert_int_equal(capf_put_certificate(&w, CAPF_CERT_LSC, der, sizeof(der)), 0);
 	assert_int_equal(capf_msg_end(&w), 0);
 	assert_int_equal(w.len, sizeof(expect));
@@ -76,13 +76,13 @@ round_trips_every_element_kind(void **state)
 
 	(void)state;
 	capf_msg_begin(&w, CAPF_AUTH_RESPONSE, 42);
-	capf_put_u8(&w, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
-	capf_put_u8(&w, CAPF_EL_VERSION, CAPF_VERSION);
-	capf_put_string(&w, CAPF_EL_DEVICE_NAME, device);
-	capf_put_string(&w, CAPF_EL_PASSWORD, "");
-	capf_put_u16(&w, CAPF_EL_KEY_SIZE, 2048);
+	writer_tlv_u8(&w, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
+	writer_tlv_u8(&w, CAPF_EL_VERSION, CAPF_VERSION);
+	writer_tlv_string(&w, CAPF_EL_DEVICE_NAME, device);
+	writer_tlv_string(&w, CAPF_EL_PASSWORD, "");
+	writer_tlv_u16(&w, CAPF_EL_KEY_SIZE, 2048);
 	capf_put_certificate(&w, CAPF_CERT_MIC, der, sizeof(der));
-	capf_put_bytes(&w, CAPF_EL_SIGNED_DATA, "sig", 3);
+	writer_tlv(&w, CAPF_EL_SIGNED_DATA, "sig", 3);
 	assert_int_equal(capf_msg_end(&w), 0);
 
 	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
@@ -219,7 +219,7 @@ writer_refuses_oversized_messages(void **state)
 
 	(void)state;
 	capf_msg_begin(&w, CAPF_STORE_CERTIFICATE_REQUEST, 1);
-	assert_int_equal(capf_put_bytes(&w, CAPF_EL_CERTIFICATE, big,
+	assert_int_equal(writer_tlv(&w, CAPF_EL_CERTIFICATE, big,
 	    sizeof(big) - 4), -1);
 	assert_int_equal(capf_msg_end(&w), -1);
 	writer_free(&w);

@@ -68,7 +68,7 @@ request_round_trip(void **state)
 	(void)state;
 	tvs_msg_begin(&w, TVS_VERIFY_REQUEST, 42);
 	assert_int_equal(tvs_put_device_name(&w, "CP-8845-SEP001122334455"), 0);
-	assert_int_equal(tvs_put_bytes(&w, TVS_EL_CERTIFICATE, "\x30\x01\x00",
+	assert_int_equal(writer_tlv(&w, TVS_EL_CERTIFICATE, "\x30\x01\x00",
 	    3), 0);
 	assert_int_equal(tvs_msg_end(&w), 0);
 	assert_int_equal(w.len, sizeof(verify_request));
@@ -93,9 +93,9 @@ response_round_trip(void **state)
 
 	(void)state;
 	tvs_msg_begin(&w, TVS_VERIFY_RESPONSE, 9);
-	tvs_put_bytes(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
-	tvs_put_bytes(&w, TVS_EL_ROLES, (uint8_t[]){ ROLE_CCM_TFTP, ROLE_TVS }, 2);
-	tvs_put_bytes(&w, TVS_EL_TTL, (uint8_t[]){ 0, 1, 0x51, 0x80 }, 4);
+	writer_tlv(&w, TVS_EL_STATUS, (uint8_t[]){ TVS_STATUS_VALID }, 1);
+	writer_tlv(&w, TVS_EL_ROLES, (uint8_t[]){ ROLE_CCM_TFTP, ROLE_TVS }, 2);
+	writer_tlv(&w, TVS_EL_TTL, (uint8_t[]){ 0, 1, 0x51, 0x80 }, 4);
 	assert_int_equal(tvs_msg_end(&w), 0);
 	assert_int_equal(w.len, sizeof(expect));
 	assert_memory_equal(w.data, expect, sizeof(expect));
