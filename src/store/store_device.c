@@ -401,14 +401,14 @@ store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
 	return store_step_done(st, stmt, "device", err);
 }
 
-int
-store_device_record_fetch(struct store *st, const char *name,
+/* One certificate column of one device row. */
+static int
+set_device_blob(struct store *st, const char *sql, const char *name,
     const uint8_t *der, size_t len, struct ucerr *err)
 {
 	sqlite3_stmt *stmt;
 
-	if (store_prepare(st, "UPDATE device SET fetched_der = ? WHERE name = ?",
-	    &stmt, err) == -1)
+	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
@@ -416,17 +416,19 @@ store_device_record_fetch(struct store *st, const char *name,
 }
 
 int
+store_device_record_fetch(struct store *st, const char *name,
+    const uint8_t *der, size_t len, struct ucerr *err)
+{
+	return set_device_blob(st, "UPDATE device SET fetched_der = ? WHERE "
+	    "name = ?", name, der, len, err);
+}
+
+int
 store_device_record_mic(struct store *st, const char *name, const uint8_t *der,
     size_t len, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
-
-	if (store_prepare(st, "UPDATE device SET mic_der = ? WHERE name = ?",
-	    &stmt, err) == -1)
-		return -1;
-	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
-	return store_step_done(st, stmt, "device", err);
+	return set_device_blob(st, "UPDATE device SET mic_der = ? WHERE "
+	    "name = ?", name, der, len, err);
 }
 
 int
