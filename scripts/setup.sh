@@ -7,7 +7,7 @@ packages="build-essential cmake pkg-config clang libclang-rt-dev
 libssl-dev openssl libsqlite3-dev sqlite3 libevent-dev libcmocka-dev
 libxml2-dev libpcap-dev libcurl4-openssl-dev python3 strace
 libsystemd-dev systemd debhelper lintian fakeroot dpkg-dev adduser man-db
-groff-base"
+groff-base curl tftp-hpa nginx-light"
 
 missing=""
 for p in $packages; do

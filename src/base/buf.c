@@ -47,6 +47,22 @@ reader_copy(struct reader *r, void *out, size_t n)
 }
 
 int
+reader_cstring(struct reader *r, const char **out, size_t *len)
+{
+	const uint8_t *start, *nul;
+
+	if (reader_left(r) == 0)
+		return -1;
+	start = r->data + r->pos;
+	if ((nul = memchr(start, '\0', reader_left(r))) == NULL)
+		return -1;
+	*len = (size_t)(nul - start);
+	*out = (const char *)start;
+	r->pos += *len + 1;
+	return 0;
+}
+
+int
 reader_skip(struct reader *r, size_t n)
 {
 	const uint8_t *p;

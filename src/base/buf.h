@@ -39,6 +39,9 @@ int	reader_u32_le(struct reader *r, uint32_t *out);
 int	reader_bytes(struct reader *r, size_t n, const uint8_t **out);
 int	reader_copy(struct reader *r, void *out, size_t n);
 int	reader_skip(struct reader *r, size_t n);
+/* A NUL-terminated string: *out points at it, *len excludes the NUL;
+ * fails (cursor unchanged) when no NUL is left. */
+int	reader_cstring(struct reader *r, const char **out, size_t *len);
 /* Carves the next n bytes off as a child reader (for containers). */
 int	reader_sub(struct reader *r, size_t n, struct reader *child);
 

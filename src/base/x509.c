@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/pkcs7.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "clock.h"
@@ -695,6 +696,18 @@ cert_sha256_hex(X509 *cert, char out[65])
 	unsigned int n = 0;
 
 	if (!X509_digest(cert, EVP_sha256(), md, &n) || n != 32) {
+		out[0] = '\0';
+		return;
+	}
+	hex_encode(md, 32, out);
+}
+
+void
+sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[32];
+
+	if (SHA256(data, len, md) == NULL) {
 		out[0] = '\0';
 		return;
 	}

@@ -87,6 +87,7 @@ int	csr_to_pem(X509_REQ *req, char **pem, size_t *len, struct ucerr *err);
 
 /* Printable facts.  Buffers: fingerprints 65, serial 2*20+1 hex. */
 void	cert_sha256_hex(X509 *cert, char out[65]);
+void	sha256_hex(const void *data, size_t len, char out[65]);
 void	cert_sha1_hex(X509 *cert, char out[41]);
 void	cert_serial_hex(X509 *cert, char *out, size_t outlen);
 /* The serial as minimal big-endian bytes (as ITL and .sgn files carry it). */

@@ -14,6 +14,7 @@
 #include "device.h"
 #include "device_rules.h"
 #include "json.h"
+#include "publish.h"
 #include "store.h"
 #include "store_device.h"
 #include "text.h"
@@ -40,6 +41,8 @@ const struct opt device_set_opts[] = {
 	{ "all", OPT_FLAG, NULL, "every device" },
 	{ "status", OPT_VALUE, "S", "every device with this status (number or text)" },
 	{ "issuer", OPT_VALUE, "CA", "every device whose LSC this CA issued (SHA-256 or PEM file)" },
+	{ "security-mode", OPT_VALUE, "MODE", "non-secure|authenticated|encrypted (deviceSecurityMode of its configuration)" },
+	{ "encrypted-config", OPT_VALUE, "on|off", "serve its configuration encrypted to its LSC (else MIC)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -104,6 +107,7 @@ cmd_device_add(struct cli *cli, const struct args *a)
 /* Settings from the options, checked before anything is written. */
 struct settings {
 	int		 operation, auth_mode, key_order;	/* -1: unchanged */
+	int		 security_mode, encrypted_config;	/* -1: unchanged */
 	const char	*auth_string, *key_type, *model;
 	int		 generate_string;
 	time_t		 deadline;				/* 0: default */
@@ -118,6 +122,20 @@ settings_parse(struct cli *cli, const struct args *a, struct settings *s)
 
 	memset(s, 0, sizeof(*s));
 	s->operation = s->auth_mode = s->key_order = -1;
+	s->security_mode = s->encrypted_config = -1;
+	if ((v = args_get(a, "security-mode")) != NULL &&
+	    (s->security_mode = security_mode_parse(v)) == -1)
+		return ucerr_set(&cli->err, "--security-mode must be non-secure, "
+		    "authenticated or encrypted, not '%s'", v);
+	if ((v = args_get(a, "encrypted-config")) != NULL) {
+		if (strcmp(v, "on") == 0)
+			s->encrypted_config = 1;
+		else if (strcmp(v, "off") == 0)
+			s->encrypted_config = 0;
+		else
+			return ucerr_set(&cli->err, "--encrypted-config must be on "
+			    "or off, not '%s'", v);
+	}
 	if ((v = args_get(a, "operation")) != NULL &&
 	    (s->operation = cert_operation_parse(v)) == -1)
 		return ucerr_set(&cli->err, "--operation must be install, delete, "
@@ -177,6 +195,10 @@ settings_apply(struct cli *cli, const struct settings *s, struct device *d)
 		d->auth_mode = s->auth_mode;
 	if (device_key_settings(d, s->key_type, s->key_order, &cli->err) == -1)
 		return -1;
+	if (s->security_mode >= 0)
+		d->security_mode = s->security_mode;
+	if (s->encrypted_config >= 0)
+		d->encrypted_config = s->encrypted_config;
 	if (s->auth_string != NULL)
 		snprintf(d->auth_string, sizeof(d->auth_string), "%s",
 		    s->auth_string);
@@ -416,6 +438,53 @@ print_event(void *arg, const struct device_event *e)
 }
 
 static void
+json_fetch(struct json *j, struct store *st, const char *device,
+    const char *kind, const char *key)
+{
+	struct tftp_last_fetch l;
+	char when[32];
+
+	tftp_last_fetch(st, device, kind, &l);
+	if (!l.found) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_string(j, "file", l.e.file);
+	json_string(j, "sha256", l.e.sha256);
+	time_format((time_t)l.e.at, when, sizeof(when));
+	json_string(j, "at", when);
+	json_string(j, "from", l.e.peer);
+	json_string(j, "transport", l.e.transport);
+	if (l.current >= 0)
+		json_bool(j, "current", l.current);
+	json_object_end(j);
+}
+
+static void
+print_fetch(FILE *fp, struct store *st, const char *device, const char *kind,
+    const char *label)
+{
+	struct tftp_last_fetch l;
+	char when[32];
+
+	tftp_last_fetch(st, device, kind, &l);
+	if (!l.found) {
+		fprintf(fp, "%-30s %s\n", label, "never (not through this "
+		    "TFTP service)");
+		return;
+	}
+	fprintf(fp, "%-30s %s%s\n", label, l.e.file, l.current == 1 ?
+	    " (the current ITL)" : l.current == 0 ? " (NOT the current ITL)" :
+	    "");
+	fprintf(fp, "%-30s %s\n", "  SHA-256:", l.e.sha256[0] ? l.e.sha256 :
+	    "-");
+	time_format((time_t)l.e.at, when, sizeof(when));
+	fprintf(fp, "%-30s %s from %s over %s\n", "  Fetched:", when,
+	    l.e.peer, l.e.transport);
+}
+
+static void
 device_show_json(struct cli *cli, struct store *st, const struct device *d,
     int show_secrets)
 {
@@ -452,6 +521,10 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d,
 	json_cert(&j, "lsc", d->lsc_der, d->lsc_len);
 	json_cert(&j, "mic", d->mic_der, d->mic_len);
 	json_cert(&j, "fetched", d->fetched_der, d->fetched_len);
+	json_string(&j, "security_mode", security_mode_name(d->security_mode));
+	json_bool(&j, "encrypted_config", d->encrypted_config);
+	json_fetch(&j, st, d->name, "itl", "last_itl");
+	json_fetch(&j, st, d->name, "config", "last_config");
 	json_array_begin(&j, "history");
 	h.fp = NULL;
 	h.json = &j;
@@ -519,6 +592,12 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	if (d.fetched_der != NULL)
 		print_cert_line(cli->out, "Last Troubleshoot Returned:",
 		    d.fetched_der, d.fetched_len);
+	fprintf(cli->out, "%-30s %s\n", "Device Security Mode:",
+	    security_mode_name(d.security_mode));
+	fprintf(cli->out, "%-30s %s\n", "Encrypted Configuration:",
+	    d.encrypted_config ? "on" : "off");
+	print_fetch(cli->out, st, d.name, "itl", "Last ITL fetched:");
+	print_fetch(cli->out, st, d.name, "config", "Last configuration fetched:");
 	fprintf(cli->out, "History:\n");
 	store_device_history_each(st, d.name, 20, print_event, &h, NULL);
 	device_free(&d);

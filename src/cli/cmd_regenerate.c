@@ -32,6 +32,8 @@ cmd_cert_regenerate(struct cli *cli, const struct args *a)
 	fprintf(cli->out, "Regenerate %s: %s\n", p->name, plan.impact);
 	if (plan.in_store[0] != '\0')
 		fprintf(cli->out, "%s\n", plan.in_store);
+	if (plan.itl_laggards[0] != '\0')
+		fprintf(cli->out, "%s\n", plan.itl_laggards);
 	if (plan.blocked)
 		return ucerr_set(&cli->err, "%s", plan.why.msg);
 	if (!args_has(a, "yes"))

@@ -1,4 +1,4 @@
-/* cmd_serve.c - `ucpki serve`: the CAPF (and TVS) services. */
+/* cmd_serve.c - `ucpki serve`: CAPF, TVS and the TFTP service. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -37,6 +37,13 @@ const struct opt serve_opts[] = {
 	{ "user", OPT_VALUE, "NAME", "drop privileges to this user after binding" },
 	{ "config", OPT_VALUE, "FILE", "settings file (default when installed: /etc/ucpki/ucpki.conf)" },
 	{ "check-config", OPT_FLAG, NULL, "check the settings, print them and exit" },
+	{ "http-port", OPT_VALUE, "PORT", "TFTP files over HTTP (default 6970; 0 turns it off)" },
+	{ "tftp-port", OPT_VALUE, "PORT", "TFTP over UDP (default 69; 0 turns it off)" },
+	{ "config-dir", OPT_VALUE, "DIR", "the administrator's phone files, served signed (default $UCPKI_HOME/config)" },
+	{ "max-transfers", OPT_VALUE, "N", "TFTP/HTTP transfers at once (default 2000)" },
+	{ "max-transfers-per-address", OPT_VALUE, "N", "TFTP/HTTP transfers at once to one address (default 20)" },
+	{ "tftp-timeout", OPT_VALUE, "S", "seconds before a TFTP block is sent again (default 2)" },
+	{ "tftp-retries", OPT_VALUE, "N", "times a TFTP block is sent again before the transfer is dropped (default 5)" },
 	{ NULL, 0, NULL, NULL },
 };
 

@@ -112,6 +112,9 @@ int	cmd_phone_itl(struct cli *, const struct args *);
 int	cmd_phone_verify_config(struct cli *, const struct args *);
 int	cmd_phone_register(struct cli *, const struct args *);
 
+extern const struct opt phone_fetch_opts[];
+int	cmd_phone_fetch(struct cli *, const struct args *);
+
 extern const struct opt phone_swarm_opts[];
 int	cmd_phone_swarm(struct cli *, const struct args *);
 

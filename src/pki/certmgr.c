@@ -13,6 +13,7 @@
 #include "publish.h"
 #include "store.h"
 #include "store_device.h"
+#include "store_fetch.h"
 #include "x509.h"
 
 static const struct {
@@ -86,6 +87,32 @@ certmgr_guard(struct store *st, const struct purpose_info *p,
 	return identity_change_guard(st, p, err);
 }
 
+/*
+ * The seeds' "track phones not registered before regenerating", from the
+ * TFTP service's records: a phone that never fetched the current ITL
+ * holds an older one, and the new ITL must be signed by something that
+ * older one trusts.
+ */
+static int
+itl_laggards(struct store *st, struct certmgr_plan *plan, struct ucerr *err)
+{
+	char sha[65];
+	int64_t missing = 0;
+	int have;
+
+	if ((have = tftp_itl_sha256(st, sha, err)) == -1)
+		return -1;
+	if (have == 0)
+		return 0;
+	if (store_fetch_count_missing(st, "itl", sha, &missing, err) == -1)
+		return -1;
+	snprintf(plan->itl_laggards, sizeof(plan->itl_laggards), "In this "
+	    "store: %lld device(s) have not fetched the current ITL (SHA-256 "
+	    "%.16s...) from the TFTP service; they still hold an older one "
+	    "(ucpki device show NAME says which).", (long long)missing, sha);
+	return 0;
+}
+
 int
 certmgr_plan(struct store *st, const struct purpose_info *p,
     struct certmgr_plan *plan, struct ucerr *err)
@@ -119,6 +146,8 @@ certmgr_plan(struct store *st, const struct purpose_info *p,
 			    "this store: the ITL changes; %lld device(s) must "
 			    "reset to load it.", (long long)plan->devices);
 	}
+	if (resets_phones(p->name) && itl_laggards(st, plan, err) == -1)
+		return -1;
 	if (certmgr_guard(st, p, &plan->why) == -1)
 		plan->blocked = 1;
 	return 0;

@@ -31,6 +31,7 @@ struct certmgr_plan {
 	const struct purpose_info *p;
 	const char	*impact;	/* the seeds' wording */
 	char		 in_store[512];	/* the same with this store's numbers, or "" */
+	char		 itl_laggards[256];	/* devices on an older ITL, or "" */
 	int64_t		 devices;	/* every device */
 	int64_t		 lsc_holders;	/* devices with an LSC from the current CAPF */
 	char		 capf_sha256[65];

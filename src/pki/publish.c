@@ -8,6 +8,7 @@
 #include "itl.h"
 #include "store.h"
 #include "publish.h"
+#include "x509.h"
 
 struct loaded {
 	X509		*callmanager, *capf, *tvs, *tomcat, *itlrecovery;
@@ -203,4 +204,39 @@ tftp_publish(struct store *st, const char *dir, struct ucerr *err)
 out:
 	free(data);
 	return rc;
+}
+
+int
+tftp_itl_sha256(struct store *st, char out[65], struct ucerr *err)
+{
+	char dir[4096], path[4096];
+	uint8_t *data;
+	size_t len;
+
+	out[0] = '\0';
+	if (tftp_dir(st, dir, sizeof(dir), err) == -1 ||
+	    path_join(path, sizeof(path), dir, "ITLFile.tlv", err) == -1)
+		return -1;
+	if (!path_exists(path))
+		return 0;
+	if (file_read(path, FILE_READ_MAX, &data, &len, err) == -1)
+		return -1;
+	sha256_hex(data, len, out);
+	free(data);
+	return 1;
+}
+
+void
+tftp_last_fetch(struct store *st, const char *device, const char *kind,
+    struct tftp_last_fetch *l)
+{
+	char sha[65];
+
+	memset(l, 0, sizeof(*l));
+	l->current = -1;
+	if (store_fetch_last(st, device, kind, &l->e, NULL) != 1)
+		return;
+	l->found = 1;
+	if (strcmp(kind, "itl") == 0 && tftp_itl_sha256(st, sha, NULL) == 1)
+		l->current = strcmp(sha, l->e.sha256) == 0;
 }

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "err.h"
+#include "store_fetch.h"
 
 struct store;
 
@@ -38,5 +39,18 @@ int	tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err);
 /* Writes ITLFile.tlv (and CTLFile.tlv in mixed mode) into dir (NULL =
  * the TFTP root) atomically. */
 int	tftp_publish(struct store *st, const char *dir, struct ucerr *err);
+
+/* SHA-256 of the ITLFile.tlv the TFTP root holds: 1, or 0 when none. */
+int	tftp_itl_sha256(struct store *st, char out[65], struct ucerr *err);
+
+/* What a device last fetched of a kind ("itl", "config") from the TFTP
+ * service, and whether that is the ITL the root holds now. */
+struct tftp_last_fetch {
+	int			 found;
+	struct fetch_event	 e;
+	int			 current;	/* 1, 0, or -1: no ITL to compare */
+};
+void	tftp_last_fetch(struct store *st, const char *device, const char *kind,
+	    struct tftp_last_fetch *l);
 
 #endif

@@ -68,6 +68,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->monitor_interval_s = 3600;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_limit = 10;
+	tftpd_config_defaults(&cfg->tftp);
 }
 
 void
@@ -928,7 +929,8 @@ setup(struct server *s, struct ucerr *err)
 	if (s->cfg.tvs_port > 0 && server_tvs_enabled())
 		s->services[s->n_services++] = (struct service){ "TVS",
 		    s->cfg.tvs_port, tvs_session_accept, tvs_ctx };
-	if (s->n_services == 0)
+	if (s->n_services == 0 && s->cfg.tftp.http_port == 0 &&
+	    s->cfg.tftp.tftp_port == 0)
 		return ucerr_set(err, "serve: no service to run");
 	for (i = 0; i < s->n_services; i++)
 		if (port_lock(s, i, err) == -1)
@@ -992,6 +994,9 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 	if (writer_start(&s.writer, cfg->home, err) == -1)
 		goto out;
 	writer_up = 1;
+	/* Port 69 is privileged: bound before privileges go. */
+	if (server_tftp_start(&s, err) == -1)
+		goto out;
 	if (cfg->user[0] != '\0' && drop_privileges(cfg->user, err) == -1)
 		goto out;
 	if (workers_start(&s.workers, cfg->workers > 0 ? cfg->workers :
@@ -1034,6 +1039,7 @@ out:
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
 	server_monitor_stop(&s);
+	server_tftp_stop(&s);
 	server_tvs_stop(&s);
 	if (workers_up)
 		workers_stop(&s.workers);

@@ -20,6 +20,7 @@
 #include "jobs.h"
 #include "lsc.h"
 #include "server_conf.h"		/* the settings by name */
+#include "tftpd.h"
 
 struct event_base;
 struct evconnlistener;
@@ -46,6 +47,8 @@ struct server_config {
 	int		 syslog;
 	int		 log_limit;		/* lines per kind and network per 10 s */
 	char		 user[33];		/* drop privileges to this user */
+	struct tftpd_config tftp;		/* HTTP 6970 and TFTP 69 */
+	char		 config_dir[256];	/* "": <home>/config */
 };
 
 void	server_config_defaults(struct server_config *cfg);
@@ -143,6 +146,9 @@ struct server {
 	/* the last scheduled monitor run (server_monitor.c; loop 0 only) */
 	int64_t			 monitor_at;
 	int			 monitor_alarms;
+	/* the TFTP service (server_tftp.c) */
+	struct tftpd		*tftpd;
+	atomic_int		 fetch_queue;	/* fetch records not yet written */
 };
 
 int	server_run(const struct server_config *cfg, struct ucerr *err);
@@ -187,6 +193,9 @@ void	server_status_update(struct server *s, const char *state);
 void	server_status_stop(struct server *s);
 /* One sd_notify message ("RELOADING=1"); nothing outside systemd. */
 void	server_notify(const char *msg);
+/* The TFTP service, its fetches recorded by the writer (server_tftp.c). */
+int	server_tftp_start(struct server *s, struct ucerr *err);
+void	server_tftp_stop(struct server *s);
 
 /* The CAPF service (capf_session.c). */
 void	capf_session_accept(struct loop *loop, struct bufferevent *bev,

@@ -13,13 +13,14 @@
 #include "log.h"
 #include "server.h"
 
-enum conf_type { CONF_INT, CONF_FLAG, CONF_IPV4, CONF_USER, CONF_LEVEL };
+enum conf_type { CONF_INT, CONF_FLAG, CONF_IPV4, CONF_USER, CONF_LEVEL,
+	CONF_PATH };
 
 struct conf_key {
 	const char	*name;
 	enum conf_type	 type;
 	size_t		 off;		/* in struct server_config */
-	long		 min, max;	/* CONF_INT */
+	long		 min, max;	/* CONF_INT; max is the size for CONF_PATH */
 };
 
 #define AT(field)	offsetof(struct server_config, field)
@@ -45,6 +46,15 @@ static const struct conf_key keys[] = {
 	{ "syslog", CONF_FLAG, AT(syslog), 0, 0 },
 	{ "log-limit", CONF_INT, AT(log_limit), 0, 1000000 },
 	{ "user", CONF_USER, AT(user), 0, 0 },
+	{ "http-port", CONF_INT, AT(tftp.http_port), 0, 65535 },
+	{ "tftp-port", CONF_INT, AT(tftp.tftp_port), 0, 65535 },
+	{ "config-dir", CONF_PATH, AT(config_dir), 0,
+	    sizeof(((struct server_config *)0)->config_dir) },
+	{ "max-transfers", CONF_INT, AT(tftp.max_transfers), 1, 1000000 },
+	{ "max-transfers-per-address", CONF_INT, AT(tftp.max_per_address), 1,
+	    1000000 },
+	{ "tftp-timeout", CONF_INT, AT(tftp.tftp_timeout_s), 1, 255 },
+	{ "tftp-retries", CONF_INT, AT(tftp.tftp_retries), 0, 100 },
 };
 
 #define N_KEYS	((int)(sizeof(keys) / sizeof(keys[0])))
@@ -157,6 +167,12 @@ server_config_set(struct server_config *cfg, const char *key,
 			    "not '%s'", value);
 		cfg->log_level = f;
 		return 0;
+	case CONF_PATH:
+		if (value[0] == '\0' || strlen(value) >= (size_t)k->max)
+			return ucerr_set(err, "must be a path of 1 to %ld "
+			    "characters", k->max - 1);
+		snprintf(field, (size_t)k->max, "%s", value);
+		return 0;
 	}
 	return ucerr_set(err, "unknown setting");
 }
@@ -181,6 +197,7 @@ server_config_get(const struct server_config *cfg, const char *key, char *out,
 		break;
 	case CONF_IPV4:
 	case CONF_USER:
+	case CONF_PATH:
 		snprintf(out, outlen, "%s", field);
 		break;
 	case CONF_LEVEL:

@@ -153,6 +153,11 @@ const char *capf_auth_mode_text(int m) { return LOOKUP(auth_texts, m); }
 const char *key_order_name(int k) { return LOOKUP(key_order_names, k); }
 const char *key_order_text(int k) { return LOOKUP(key_order_texts, k); }
 
+static const char *const security_names[] = { "?", "non-secure",
+	"authenticated", "encrypted" };
+
+const char *security_mode_name(int m) { return LOOKUP(security_names, m); }
+
 static int
 index_of(const char *const *table, size_t n, const char *s)
 {
@@ -251,6 +256,14 @@ device_key_settings(struct device *d, const char *key_type, int key_order,
 			    &rsa_default, d->key_type, sizeof(d->key_type));
 	}
 	return 0;
+}
+
+int
+security_mode_parse(const char *s)
+{
+	int i = index_of(security_names, 4, s);
+
+	return i >= 1 ? i : -1;
 }
 
 int

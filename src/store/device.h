@@ -78,6 +78,13 @@ enum key_order {
 	KEY_ORDER_EC_THEN_RSA = 2,	/* EC Preferred, RSA Backup */
 };
 
+/* deviceSecurityMode as the configuration file numbers it. */
+enum device_security_mode {
+	DEVICE_SECURITY_NON_SECURE = 1,
+	DEVICE_SECURITY_AUTHENTICATED = 2,	/* TLS, NULL cipher */
+	DEVICE_SECURITY_ENCRYPTED = 3,		/* TLS and SRTP */
+};
+
 /* Why an operation failed; the status number depends on the operation. */
 enum capf_failure {
 	FAIL_GENERIC, FAIL_INVALID_LSC, FAIL_INVALID_AUTH_STR, FAIL_INVALID_MIC,
@@ -97,6 +104,8 @@ int		 capf_auth_mode_parse(const char *s);
 const char	*key_order_name(int order);	/* "rsa" "ec" "ec-then-rsa" */
 const char	*key_order_text(int order);	/* "RSA Only" ... */
 int		 key_order_parse(const char *s);
+const char	*security_mode_name(int mode);	/* "non-secure" ... */
+int		 security_mode_parse(const char *s);	/* 1..3 or -1 */
 /* 4 to 10 digits. */
 int		 auth_string_valid(const char *s);
 /*
@@ -141,6 +150,8 @@ struct device {
 	uint8_t		*fetched_der;
 	size_t		 fetched_len;
 	int64_t		 updated_at;
+	int		 security_mode;		/* enum device_security_mode */
+	int		 encrypted_config;	/* TFTP encrypts its configuration */
 };
 
 void	device_free(struct device *d);

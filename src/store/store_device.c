@@ -18,7 +18,8 @@ device_filter_init(struct device_filter *f)
 
 #define DEVICE_COLUMNS "name, model, operation, auth_mode, auth_string, " \
 	"key_type, key_order, deadline, status, auth_failures, lsc_der, " \
-	"lsc_issuer_sha256, lsc_not_after, mic_der, updated_at, fetched_der"
+	"lsc_issuer_sha256, lsc_not_after, mic_der, updated_at, fetched_der, " \
+	"security_mode, encrypted_config"
 
 static int
 device_from_stmt(sqlite3_stmt *stmt, struct device *d)
@@ -38,6 +39,8 @@ device_from_stmt(sqlite3_stmt *stmt, struct device *d)
 	    sizeof(d->lsc_issuer_sha256));
 	d->lsc_not_after = sqlite3_column_int64(stmt, 12);
 	d->updated_at = sqlite3_column_int64(stmt, 14);
+	d->security_mode = sqlite3_column_int(stmt, 16);
+	d->encrypted_config = sqlite3_column_int(stmt, 17);
 	if (sqlite3_column_type(stmt, 10) == SQLITE_BLOB &&
 	    store_column_blob(stmt, 10, &d->lsc_der, &d->lsc_len) == -1)
 		return -1;
@@ -90,6 +93,9 @@ bind_settings(sqlite3_stmt *stmt, const struct device *d)
 	sqlite3_bind_int(stmt, 9, d->auth_failures);
 	sqlite3_bind_int64(stmt, 10, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 11, d->name, -1, SQLITE_STATIC);
+	sqlite3_bind_int(stmt, 12, d->security_mode ? d->security_mode :
+	    DEVICE_SECURITY_NON_SECURE);
+	sqlite3_bind_int(stmt, 13, d->encrypted_config);
 }
 
 int
@@ -99,7 +105,8 @@ store_device_add(struct store *st, const struct device *d, struct ucerr *err)
 
 	if (store_prepare(st, "INSERT INTO device (model, operation, auth_mode, "
 	    "auth_string, key_type, key_order, deadline, status, auth_failures, "
-	    "updated_at, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt,
+	    "updated_at, name, security_mode, encrypted_config) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &stmt,
 	    err) == -1)
 		return -1;
 	bind_settings(stmt, d);
@@ -125,8 +132,9 @@ store_device_update(struct store *st, const struct device *d,
 
 	if (store_prepare(st, "UPDATE device SET model = ?, operation = ?, "
 	    "auth_mode = ?, auth_string = ?, key_type = ?, key_order = ?, "
-	    "deadline = ?, status = ?, auth_failures = ?, updated_at = ? "
-	    "WHERE name = ?", &stmt, err) == -1)
+	    "deadline = ?, status = ?, auth_failures = ?, updated_at = ?10, "
+	    "security_mode = ?12, encrypted_config = ?13 WHERE name = ?11",
+	    &stmt, err) == -1)
 		return -1;
 	bind_settings(stmt, d);
 	if (store_step_done(st, stmt, "device", err) == -1)

@@ -100,6 +100,26 @@ static const char *const migrations[] = {
 	"CREATE INDEX lsc_serial ON lsc (serial);"
 	"CREATE INDEX lsc_issuer ON lsc (issuer_sha256);"
 	"ALTER TABLE device ADD COLUMN fetched_der BLOB;"),
+
+	/* 7: the TFTP service: each device's security profile, the files
+	 * it last fetched, and fetches not yet tied to a device (a phone
+	 * asks for ITLFile.tlv before it names itself). */
+	("ALTER TABLE device ADD COLUMN security_mode INTEGER NOT NULL"
+	"  DEFAULT 1;"
+	"ALTER TABLE device ADD COLUMN encrypted_config INTEGER NOT NULL"
+	"  DEFAULT 0;"
+	"CREATE TABLE device_fetch ("
+	"  device TEXT NOT NULL, file TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL, at INTEGER NOT NULL, peer TEXT NOT NULL,"
+	"  transport TEXT NOT NULL, PRIMARY KEY (device, file));"
+	"CREATE INDEX device_fetch_kind ON device_fetch (kind, device);"
+	"CREATE TABLE fetch_pending ("
+	"  addr TEXT NOT NULL, file TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL, at INTEGER NOT NULL, peer TEXT NOT NULL,"
+	"  transport TEXT NOT NULL, PRIMARY KEY (addr, file));"
+	"CREATE INDEX fetch_pending_at ON fetch_pending (at);"
+	"CREATE TRIGGER device_fetch_d AFTER DELETE ON device BEGIN"
+	"  DELETE FROM device_fetch WHERE device = old.name; END;"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

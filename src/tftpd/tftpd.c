@@ -1,0 +1,223 @@
+/* tftpd.c - the TFTP service's thread, limits and records (see tftpd.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <event2/thread.h>
+#include <libxml/parser.h>
+
+#include "clock.h"
+#include "fileio.h"
+#include "log.h"
+#include "store.h"
+#include "tftpd_int.h"
+
+struct addr_slot {
+	struct addr_slot	*next;
+	char			 addr[48];
+	int			 count;
+};
+
+void
+tftpd_config_defaults(struct tftpd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->listen_addr = "0.0.0.0";
+	c->http_port = 6970;
+	c->tftp_port = 69;
+	c->max_transfers = 2000;
+	c->max_per_address = 20;
+	c->tftp_timeout_s = 2;
+	c->tftp_retries = 5;
+	c->http_timeout_s = 30;
+}
+
+static size_t
+addr_bucket(const char *addr)
+{
+	size_t h = 5381;
+
+	for (; *addr; addr++)
+		h = h * 33 + (unsigned char)*addr;
+	return h % ADDR_BUCKETS;
+}
+
+int
+tftpd_admit(struct tftpd *t, const char *addr, const char *transport)
+{
+	struct addr_slot **pp = &t->addrs[addr_bucket(addr)], *slot;
+
+	if (t->transfers >= t->cfg.max_transfers) {
+		log_warn("tftp: %s transfer to %s refused: %d at once (limit)",
+		    transport, addr, t->cfg.max_transfers);
+		return 0;
+	}
+	for (slot = *pp; slot != NULL; slot = slot->next)
+		if (strcmp(slot->addr, addr) == 0)
+			break;
+	if (slot == NULL) {
+		if ((slot = calloc(1, sizeof(*slot))) == NULL)
+			return 0;
+		snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
+		slot->next = *pp;
+		*pp = slot;
+	}
+	if (slot->count >= t->cfg.max_per_address) {
+		log_warn("tftp: %s transfer to %s refused: %d from that address "
+		    "(limit)", transport, addr, t->cfg.max_per_address);
+		return 0;
+	}
+	slot->count++;
+	t->transfers++;
+	return 1;
+}
+
+void
+tftpd_release(struct tftpd *t, const char *addr)
+{
+	struct addr_slot **pp = &t->addrs[addr_bucket(addr)], *slot;
+
+	for (; (slot = *pp) != NULL; pp = &slot->next) {
+		if (strcmp(slot->addr, addr) != 0)
+			continue;
+		t->transfers--;
+		/* The table holds only addresses with transfers in flight. */
+		if (--slot->count == 0) {
+			*pp = slot->next;
+			free(slot);
+		}
+		return;
+	}
+}
+
+void
+tftpd_record(struct tftpd *t, const struct tftp_served *s, const char *name,
+    const char *addr, int port, const char *transport)
+{
+	struct fetch_event e;
+
+	t->served++;
+	log_debug("tftp: %s %s to %s:%d (%llu bytes)", transport, name, addr,
+	    port, (unsigned long long)s->size);
+	if (t->record == NULL)
+		return;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.device, sizeof(e.device), "%s", s->device);
+	snprintf(e.file, sizeof(e.file), "%s", name);
+	snprintf(e.kind, sizeof(e.kind), "%s", tftp_kind_name(s->kind));
+	if (s->blob != NULL)
+		memcpy(e.sha256, s->blob->sha256, sizeof(e.sha256));
+	e.at = (int64_t)clock_now();
+	snprintf(e.addr, sizeof(e.addr), "%s", addr);
+	snprintf(e.peer, sizeof(e.peer), "%s:%d", addr, port);
+	snprintf(e.transport, sizeof(e.transport), "%s", transport);
+	t->record(t->record_arg, &e);
+}
+
+static void *
+tftpd_main(void *arg)
+{
+	struct tftpd *t = arg;
+
+	event_base_dispatch(t->base);
+	return NULL;
+}
+
+static int
+dirs_resolve(struct tftpd *t, const char *home, char *root, size_t rootlen,
+    char *config, size_t configlen, struct ucerr *err)
+{
+	if (t->cfg.root != NULL)
+		snprintf(root, rootlen, "%s", t->cfg.root);
+	else if (path_join(root, rootlen, home, "tftp", err) == -1 ||
+	    dir_make(root, 0755, err) == -1)
+		return -1;
+	if (t->cfg.config_dir != NULL)
+		snprintf(config, configlen, "%s", t->cfg.config_dir);
+	else if (path_join(config, configlen, home, "config", err) == -1 ||
+	    dir_make(config, 0750, err) == -1)
+		return -1;
+	return 0;
+}
+
+struct tftpd *
+tftpd_start(const struct tftpd_config *c, const char *home,
+    tftpd_record_fn record, void *record_arg, struct ucerr *err)
+{
+	struct tftp_files_config fc;
+	char root[4096], config[4096];
+	struct tftpd *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		ucerr_set(err, "out of memory");
+		return NULL;
+	}
+	t->cfg = *c;
+	t->udp_fd = -1;
+	t->record = record;
+	t->record_arg = record_arg;
+	evthread_use_pthreads();
+	/* libxml2 sets itself up once, before any thread parses. */
+	xmlInitParser();
+	if (dirs_resolve(t, home, root, sizeof(root), config, sizeof(config),
+	    err) == -1 || (t->st = store_open(home, 0, err)) == NULL)
+		goto fail;
+	memset(&fc, 0, sizeof(fc));
+	fc.root = root;
+	fc.config_dir = config;
+	fc.capf_port = c->capf_port;
+	fc.tvs_port = c->tvs_port;
+	if ((t->files = tftp_files_open(&fc, t->st, err)) == NULL)
+		goto fail;
+	if ((t->base = event_base_new()) == NULL) {
+		ucerr_set(err, "tftp: cannot create an event loop");
+		goto fail;
+	}
+	if ((c->http_port > 0 && tftpd_http_start(t, err) == -1) ||
+	    (c->tftp_port > 0 && tftpd_tftp_start(t, err) == -1))
+		goto fail;
+	if (pthread_create(&t->thread, NULL, tftpd_main, t) != 0) {
+		ucerr_set(err, "tftp: cannot start a thread");
+		goto fail;
+	}
+	t->thread_up = 1;
+	if (c->http_port > 0)
+		log_info("serve: HTTP (TFTP files) listening on %s:%d",
+		    c->listen_addr, c->http_port);
+	if (c->tftp_port > 0)
+		log_info("serve: TFTP listening on %s:%d (udp)", c->listen_addr,
+		    c->tftp_port);
+	log_info("serve: TFTP root %s, configuration folder %s", root, config);
+	return t;
+fail:
+	tftpd_stop(t);
+	return NULL;
+}
+
+void
+tftpd_stop(struct tftpd *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (t->thread_up) {
+		event_base_loopexit(t->base, NULL);
+		pthread_join(t->thread, NULL);
+	}
+	tftpd_http_stop(t);
+	tftpd_tftp_stop(t);
+	for (i = 0; i < ADDR_BUCKETS; i++)
+		while (t->addrs[i] != NULL) {
+			struct addr_slot *next = t->addrs[i]->next;
+
+			free(t->addrs[i]);
+			t->addrs[i] = next;
+		}
+	if (t->base != NULL)
+		event_base_free(t->base);
+	tftp_files_close(t->files);
+	store_close(t->st);
+	free(t);
+}
