@@ -140,14 +140,34 @@ put_lists(xmlNodePtr root, const struct phone_security *sec)
 	replace_child(root, list);
 }
 
+/* The first error libxml2 reports (it may go on and report more). */
+struct first_error {
+	int	seen;
+	int	line;
+	char	message[256];
+};
+
+static void
+keep_first_error(void *arg, const xmlError *e)
+{
+	struct first_error *first = arg;
+
+	if (first->seen || e == NULL)
+		return;
+	first->seen = 1;
+	first->line = e->line;
+	snprintf(first->message, sizeof(first->message), "%s",
+	    e->message != NULL ? e->message : "not well-formed XML");
+	first->message[strcspn(first->message, "\n")] = '\0';
+}
+
 /* The document, or NULL with "file:line: reason". */
 static xmlDocPtr
 parse(const uint8_t *xml, size_t len, const char *file_name, struct ucerr *err)
 {
+	struct first_error first = { 0, 0, "" };
 	xmlParserCtxtPtr ctxt;
-	const xmlError *e;
 	xmlDocPtr doc;
-	char reason[256];
 
 	if (len > 0x7fffffff) {
 		ucerr_set(err, "%s: too large", file_name);
@@ -157,16 +177,15 @@ parse(const uint8_t *xml, size_t len, const char *file_name, struct ucerr *err)
 		ucerr_set(err, "%s: out of memory", file_name);
 		return NULL;
 	}
+	/* The handler is this thread's (libxml2 keeps it per thread). */
+	xmlSetStructuredErrorFunc(&first, (xmlStructuredErrorFunc)keep_first_error);
 	/* No network, no entity expansion, no DTD loading. */
 	doc = xmlCtxtReadMemory(ctxt, (const char *)xml, (int)len, file_name,
 	    NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	if (doc == NULL || !ctxt->wellFormed) {
-		e = xmlCtxtGetLastError(ctxt);
-		snprintf(reason, sizeof(reason), "%s", e != NULL && e->message ?
-		    e->message : "not well-formed XML");
-		reason[strcspn(reason, "\n")] = '\0';
-		ucerr_set(err, "%s:%d: invalid XML: %s", file_name,
-		    e != NULL ? e->line : 0, reason);
+		ucerr_set(err, "%s:%d: invalid XML: %s", file_name, first.line,
+		    first.seen ? first.message : "not well-formed XML");
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
