@@ -169,11 +169,13 @@ on_request(struct evhttp_request *req, void *arg)
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 	struct tftp_served s;
 	struct ucerr err;
-	char name[TFTP_PATH_MAX + 1], *host = NULL;
+	char name[TFTP_PATH_MAX + 1], *host = NULL, unknown[] = "?";
 	ev_uint16_t port = 0;
 	int found;
 
 	evhttp_connection_get_peer(conn, &host, &port);
+	if (host == NULL)
+		host = unknown;
 	if (request_name(req, name, sizeof(name)) == -1) {
 		evhttp_send_error(req, HTTP_BADREQUEST, NULL);
 		return;

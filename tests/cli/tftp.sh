@@ -179,6 +179,15 @@ contains "a device that never fetched its ITL" "$OUT" "Last ITL fetched:        
 run cert regenerate CallManager
 contains "regenerate impact: phones that have not fetched the current ITL" "$OUT" "1 device(s) have not fetched the current ITL"
 
+# --- a per-phone ITL, when the administrator writes one ---------------------
+ok "itl build ITLSEP<MAC>.tlv" itl build --out "$H/tftp/ITLSEP0000000000A2.tlv"
+ok "phone fetch: the per-phone ITL first" phone fetch SEP0000000000A2 --server 127.0.0.1:$HTTP_PORT
+contains "ITLSEP<MAC>.tlv fetched" "$OUT" "ITLSEP0000000000A2.tlv: "
+lacks "ITLFile.tlv not asked for" "$OUT" "ITLFile.tlv: "
+sleep 1
+ok "device show A2" device show SEP0000000000A2
+contains "device show: the per-phone ITL" "$OUT" "Last ITL fetched:              ITLSEP0000000000A2.tlv"
+
 # --- encrypted configuration, through a re-enrollment -----------------------
 ok "encrypted configuration on" device set SEP0000000000A1 --security-mode encrypted --encrypted-config on
 ok "enroll: install by null string" device set SEP0000000000A1 --operation install --auth null
