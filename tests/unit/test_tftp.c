@@ -117,7 +117,7 @@ names_outside_the_root_are_refused(void **state)
 {
 	static const char *const refused[] = { "", "/etc/passwd", "..",
 	    "../x", "a/../../x", "a//b", "a/", ".hidden", "a/.b", "a\\b",
-	    "a\x01" "b", "./ITLFile.tlv" };
+	    ("a\x01" "b"), "./ITLFile.tlv" };
 	static const char *const served[] = { "ITLFile.tlv",
 	    "Desktops/320x212/List.xml", "SEP001122334455.cnf.xml.sgn",
 	    "a..b", "g3-tones.xml" };
@@ -208,7 +208,7 @@ merge_fills_the_security_fields(void **state)
 	struct ucerr err;
 	uint8_t *out;
 	size_t len;
-	char text[64];
+	char text[64], *text_out;
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
@@ -234,9 +234,11 @@ merge_fills_the_security_fields(void **state)
 	    sizeof(text), &err), 1);
 	assert_string_equal(text, "false");
 	/* The duplicate capfAuthMode is gone. */
-	assert_non_null(strstr((char *)out, "<capfAuthMode>4</capfAuthMode>"));
-	assert_null(strstr(strstr((char *)out, "<capfAuthMode>") + 1,
+	assert_non_null(text_out = strndup((char *)out, len));
+	assert_non_null(strstr(text_out, "<capfAuthMode>4</capfAuthMode>"));
+	assert_null(strstr(strstr(text_out, "<capfAuthMode>") + 1,
 	    "<capfAuthMode>"));
+	free(text_out);
 	free(out);
 
 	/* Non-secure turns the administrator's TLS into TCP. */
@@ -246,7 +248,9 @@ merge_fills_the_security_fields(void **state)
 	assert_int_equal(phone_config_field(out, len, "transportLayerProtocol",
 	    text, sizeof(text), &err), 1);
 	assert_string_equal(text, "1");
-	assert_non_null(strstr((char *)out, "<TVS><members/></TVS>"));
+	assert_non_null(text_out = strndup((char *)out, len));
+	assert_non_null(strstr(text_out, "<TVS><members/></TVS>"));
+	free(text_out);
 	free(out);
 }
 
