@@ -1022,6 +1022,7 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 		log_info("serve: the phones' services listen on every address "
 		    "(phones must reach them); listen = ADDR in ucpki.conf or "
 		    "--listen narrows that");
+	server_tftp_log(&s);
 	if (s.cfg.tvs_port > 0 && server_tvs_start(&s, err) == -1)
 		goto out;
 	server_monitor_start(&s);

@@ -195,6 +195,7 @@ void	server_status_stop(struct server *s);
 void	server_notify(const char *msg);
 /* The TFTP service, its fetches recorded by the writer (server_tftp.c). */
 int	server_tftp_start(struct server *s, struct ucerr *err);
+void	server_tftp_log(struct server *s);
 void	server_tftp_stop(struct server *s);
 
 /* The CAPF service (capf_session.c). */

@@ -79,6 +79,12 @@ server_tftp_start(struct server *s, struct ucerr *err)
 }
 
 void
+server_tftp_log(struct server *s)
+{
+	tftpd_log_listening(s->tftpd);
+}
+
+void
 server_tftp_stop(struct server *s)
 {
 	tftpd_stop(s->tftpd);

@@ -182,17 +182,27 @@ tftpd_start(const struct tftpd_config *c, const char *home,
 		goto fail;
 	}
 	t->thread_up = 1;
-	if (c->http_port > 0)
-		log_info("serve: HTTP (TFTP files) listening on %s:%d",
-		    c->listen_addr, c->http_port);
-	if (c->tftp_port > 0)
-		log_info("serve: TFTP listening on %s:%d (udp)", c->listen_addr,
-		    c->tftp_port);
-	log_info("serve: TFTP root %s, configuration folder %s", root, config);
+	snprintf(t->root, sizeof(t->root), "%s", root);
+	snprintf(t->config, sizeof(t->config), "%s", config);
 	return t;
 fail:
 	tftpd_stop(t);
 	return NULL;
+}
+
+void
+tftpd_log_listening(const struct tftpd *t)
+{
+	if (t == NULL)
+		return;
+	if (t->cfg.http_port > 0)
+		log_info("serve: HTTP (TFTP files) listening on %s:%d",
+		    t->cfg.listen_addr, t->cfg.http_port);
+	if (t->cfg.tftp_port > 0)
+		log_info("serve: TFTP listening on %s:%d (udp)",
+		    t->cfg.listen_addr, t->cfg.tftp_port);
+	log_info("serve: TFTP root %s, configuration folder %s", t->root,
+	    t->config);
 }
 
 void

@@ -41,6 +41,9 @@ struct tftpd;
  */
 struct tftpd *tftpd_start(const struct tftpd_config *c, const char *home,
 	    tftpd_record_fn record, void *record_arg, struct ucerr *err);
+/* The "listening" lines (logged once privileges are dropped: a refusal
+ * before that is the only line a failed start prints). */
+void	tftpd_log_listening(const struct tftpd *t);
 void	tftpd_stop(struct tftpd *t);
 
 #endif

@@ -36,6 +36,7 @@ struct tftpd {
 	int			 transfers;
 	struct addr_slot	*addrs[ADDR_BUCKETS];
 	unsigned long		 served, refused;
+	char			 root[4096], config[4096];
 };
 
 /* A slot for a transfer from addr, or 0 when a limit says no. */
