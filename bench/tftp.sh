@@ -51,7 +51,8 @@ run() {
 	sed -i "s|127.0.0.1:[0-9]*/|127.0.0.1:$3/|" "$cfg"
 	c0=$(proc_cpu "$2")
 	t0=$(date +%s.%N)
-	curl -s --parallel --parallel-max "$PAR" -K "$cfg"
+	curl -s --no-progress-meter --fail --parallel --parallel-max "$PAR" -K "$cfg" 2>/dev/null || {
+		echo "$1: a fetch failed" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	c1=$(proc_cpu "$2")
 	awk -v n="$1" -v r=$((PHONES * 2)) -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" 'BEGIN {
@@ -71,6 +72,9 @@ for i in $(seq 1 "$PHONES"); do
 	name=$(printf 'SEP%012X' "$i")
 	curl -s -o "$ROOT2/$name.cnf.xml.sgn" "http://127.0.0.1:$HTTP_PORT/$name.cnf.xml.sgn"
 done
+# nginx's worker drops to nobody: the copy must be readable.
+chmod 755 "$BENCH_TMP"
+chmod -R a+rX "$ROOT2"
 NGINX_PORT=$(free_port)
 cat >"$BENCH_TMP/nginx.conf" <<CONF
 worker_processes 1;

@@ -358,7 +358,9 @@ enum variant { PLAIN, SIGNED, ENCRYPTED };
 struct device_view {
 	int		 found;
 	struct device	 d;
-	X509		*cert;		/* LSC, else MIC; may be NULL */
+	const uint8_t	*cert_der;	/* LSC, else MIC; may be NULL */
+	size_t		 cert_len;
+	X509		*cert;		/* parsed only to build a file */
 	char		 cert_sha[65];
 };
 
@@ -379,13 +381,26 @@ device_view_load(struct tftp_files *f, const char *device,
 		return -1;
 	if (!v->found)
 		return 0;
-	if (v->d.lsc_der != NULL)
-		cert_from_der(v->d.lsc_der, v->d.lsc_len, &v->cert, NULL);
-	else if (v->d.mic_der != NULL)
-		cert_from_der(v->d.mic_der, v->d.mic_len, &v->cert, NULL);
-	if (v->cert != NULL)
-		cert_sha256_hex(v->cert, v->cert_sha);
+	if (v->d.lsc_der != NULL) {
+		v->cert_der = v->d.lsc_der;
+		v->cert_len = v->d.lsc_len;
+	} else if (v->d.mic_der != NULL) {
+		v->cert_der = v->d.mic_der;
+		v->cert_len = v->d.mic_len;
+	}
+	/* The certificate's SHA-256 is that of its DER: no parsing for a
+	 * cache hit. */
+	if (v->cert_der != NULL)
+		sha256_hex(v->cert_der, v->cert_len, v->cert_sha);
 	return 0;
+}
+
+static int
+device_view_cert(struct device_view *v, struct ucerr *err)
+{
+	if (v->cert != NULL || v->cert_der == NULL)
+		return 0;
+	return cert_from_der(v->cert_der, v->cert_len, &v->cert, err);
 }
 
 static void
@@ -439,7 +454,7 @@ encrypt_both(struct tftp_files *f, const char *base, const char *key,
 /* Builds what name asks for from the source bytes (taken). */
 static int
 generate(struct tftp_files *f, const char *name, const char *base,
-    enum variant variant, const struct device_view *v, int device_config,
+    enum variant variant, struct device_view *v, int device_config,
     uint8_t *src, size_t src_len, const char *key, struct tftp_blob **out,
     struct ucerr *err)
 {
@@ -521,7 +536,8 @@ serve_config(struct tftp_files *f, const char *name, struct tftp_served *out,
 	if (signer_current(f, err) == -1 ||
 	    (device_config && device_view_load(f, out->device, &v, err) == -1))
 		goto out;
-	if (device_config && v.found && v.d.encrypted_config && v.cert == NULL) {
+	if (device_config && v.found && v.d.encrypted_config &&
+	    v.cert_der == NULL) {
 		/* Never the plaintext of a configuration meant encrypted. */
 		log_warn("tftp: %s: encrypted configuration is on, but no LSC or "
 		    "MIC of %s is known: not served (enroll it through CAPF)",
@@ -546,7 +562,8 @@ serve_config(struct tftp_files *f, const char *name, struct tftp_served *out,
 	    v.found ? v.d.operation : -1);
 	snprintf(cname, sizeof(cname), "c/%s", name);
 	if ((out->blob = cache_get(f, cname, key)) == NULL) {
-		if (read_all(fd, &sb, base, &src, &src_len, err) == -1 ||
+		if (device_view_cert(&v, err) == -1 ||
+		    read_all(fd, &sb, base, &src, &src_len, err) == -1 ||
 		    generate(f, name, base, variant, &v, device_config, src,
 		    src_len, key, &out->blob, err) == -1)
 			goto out;
