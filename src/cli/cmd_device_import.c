@@ -90,6 +90,9 @@ upsert(struct store *st, struct device *d, struct ucerr *err)
 		return -1;
 	if (found == 0)
 		return store_device_add(st, d, err);
+	/* The CSV has no security profile: the device keeps its own. */
+	d->security_mode = old.security_mode;
+	d->encrypted_config = old.encrypted_config;
 	device_free(&old);
 	return store_device_update(st, d, err);
 }

@@ -57,8 +57,11 @@ provision(struct cli *cli, const struct swarm_opts *o, const char *auth,
 		d.status = CERT_STATUS_SCHEDULE;
 		if ((found = store_device_get(st, d.name, &old, &cli->err)) == -1)
 			goto fail;
-		if (found)
+		if (found) {
+			d.security_mode = old.security_mode;
+			d.encrypted_config = old.encrypted_config;
 			device_free(&old);
+		}
 		if ((found ? store_device_update(st, &d, &cli->err) :
 		    store_device_add(st, &d, &cli->err)) == -1)
 			goto fail;

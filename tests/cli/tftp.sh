@@ -93,6 +93,8 @@ check "nothing was written" test ! -e "$H/tftp/upload.txt"
 big=$(head -c 20000 /dev/zero | tr '\0' a)
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$URL/ITLFile.tlv")
 check "a 20 KB header: refused ($code)" test "$code" != 200
+code=$(curl -s -o "$W/range" -w '%{http_code}' -r 0-9 "$URL/ITLFile.tlv")
+check "a Range header is ignored (RFC 9110 allows it): the whole file" cmp "$W/range" "$ITL"
 check "still serving after bad requests" cmp <(curl -s "$URL/ITLFile.tlv") "$ITL"
 
 # --- configuration: merged, signed ------------------------------------------
@@ -190,6 +192,10 @@ contains "device show: the per-phone ITL" "$OUT" "Last ITL fetched:             
 
 # --- encrypted configuration, through a re-enrollment -----------------------
 ok "encrypted configuration on" device set SEP0000000000A1 --security-mode encrypted --encrypted-config on
+printf 'name,model\nSEP0000000000A1,8845\n' >"$W/import.csv"
+ok "device import of the same device" device import "$W/import.csv"
+ok "device show after import" device show SEP0000000000A1 --json
+check "an import keeps the security profile" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["security_mode"]=="encrypted" and d["encrypted_config"] is True' <<<"$OUT"
 ok "enroll: install by null string" device set SEP0000000000A1 --operation install --auth null
 ok "phone capf (first LSC)" phone capf SEP0000000000A1 --server 127.0.0.1:$CAPF_PORT
 contains "LSC installed" "$OUT" "LSC: Installed"
