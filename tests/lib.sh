@@ -101,6 +101,11 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# A free UDP port on 127.0.0.1.
+free_udp_port() {
+	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 # wait_port PORT [SECONDS]: until something listens on 127.0.0.1:PORT.
 wait_port() {
 	local port=$1 tries=$(( ${2:-20} * 10 ))

@@ -183,7 +183,11 @@ tftp_publish(struct store *st, const char *dir, struct ucerr *err)
 
 	memset(&o, 0, sizeof(o));
 	if (dir == NULL) {
-		if (tftp_dir(st, root, sizeof(root), err) == -1)
+		/* Beside the root: the administrator's phone files, which
+		 * the TFTP service serves signed (and encrypted). */
+		if (path_join(root, sizeof(root), store_home(st), "config",
+		    err) == -1 || dir_make(root, 0750, err) == -1 ||
+		    tftp_dir(st, root, sizeof(root), err) == -1)
 			return -1;
 		dir = root;
 	} else if (dir_make(dir, 0755, err) == -1) {

@@ -168,8 +168,9 @@ server_config_set(struct server_config *cfg, const char *key,
 		cfg->log_level = f;
 		return 0;
 	case CONF_PATH:
-		if (value[0] == '\0' || strlen(value) >= (size_t)k->max)
-			return ucerr_set(err, "must be a path of 1 to %ld "
+		/* Empty: the default under the home. */
+		if (strlen(value) >= (size_t)k->max)
+			return ucerr_set(err, "must be a path of at most %ld "
 			    "characters", k->max - 1);
 		snprintf(field, (size_t)k->max, "%s", value);
 		return 0;

@@ -45,9 +45,11 @@ check "and initialises nothing" test ! -e "$T/var-short"
 # --- make run, as a user runs it, on free ports ------------------------------------
 CAPF_PORT=$(free_port)
 TVS_PORT=$(free_port)
+HTTP_PORT=$(free_port)
+TFTP_PORT=$(free_udp_port)
 cd "$T" || exit 1
 setsid make -s -C "$ROOT" -o build run BUILD="$T/build" HOME_DIR="$T/var" NODE=cucm.example.test \
-	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT" \
+	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT --http-port $HTTP_PORT --tftp-port $TFTP_PORT" \
 	>"$TEST_TMP/run.log" 2>&1 &
 RUN=$!
 # make runs the server as its child: stop the whole group it started.
@@ -55,13 +57,14 @@ stop_run() { kill -TERM -- "-$RUN" 2>/dev/null; wait "$RUN" 2>/dev/null; }
 trap 'stop_run; cleanup' EXIT
 check "make run serves CAPF" wait_port "$CAPF_PORT" 120
 check "make run serves TVS" wait_port "$TVS_PORT" 20
+check "make run serves the phones' files over HTTP" wait_port "$HTTP_PORT" 20
 log=$(cat "$TEST_TMP/run.log")
 contains "make run says which node name it used" "$log" "initialising $T/var for node cucm.example.test"
 contains "make run says how to choose another" "$log" "make run NODE=cucm.example.com"
 contains "make run says where the binary is" "$log" "the binary is $T/build/ucpki"
 
 # --- the steps, verbatim --------------------------------------------------------------
-(cd "$T" && env -u UCPKI_HOME CAPF="127.0.0.1:$CAPF_PORT" bash -eu steps.sh) >"$TEST_TMP/steps.log" 2>&1
+(cd "$T" && env -u UCPKI_HOME CAPF="127.0.0.1:$CAPF_PORT" TFTP="127.0.0.1:$HTTP_PORT" bash -eu steps.sh) >"$TEST_TMP/steps.log" 2>&1
 rc=$?
 steps=$(cat "$TEST_TMP/steps.log")
 if [ "$rc" -eq 0 ]; then pass "every step ran"; else
@@ -71,6 +74,7 @@ contains "the phone got its LSC" "$steps" "LSC: Installed"
 contains "device show: Upgrade Success" "$steps" "3 Upgrade Success"
 contains "the ITL verifies" "$steps" "The ITL file was verified successfully."
 contains "the signed configuration verifies against the ITL" "$steps" "SEP001122334455.cnf.xml.sgn: verified"
+contains "the phone fetched its configuration from serve" "$steps" "SEP001122334455.cnf.xml.sgn accepted: signer is ITL record"
 for f in tomcat.csr root-ca.pem tomcat-signed.pem bundle.pem SEP001122334455.cnf.xml.sgn; do
 	check "the steps made $f" test -s "$T/$f"
 done

@@ -10,11 +10,6 @@ mkdir -p "$W"
 LOG=$TEST_TMP/serve.log
 RAW="python3 $TESTS_DIR/tftp_rawclient.py"
 
-# A free UDP port on 127.0.0.1.
-free_udp_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 ok "init" init --node cucm.example.test --org "Example Corp" --country NZ
 ok "phone mfg init" phone mfg init
 ok "trust the stand-in manufacturing CA" trust add CAPF-trust "$H/phones/mfg/mfg-ca.pem"
