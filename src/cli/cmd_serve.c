@@ -11,6 +11,7 @@
 #include "log.h"
 #include "paths.h"
 #include "server.h"
+#include "services.h"
 #include "store.h"
 
 /* Every option but config and check-config is also a ucpki.conf key of
@@ -118,5 +119,5 @@ cmd_serve(struct cli *cli, const struct args *a)
 	/* The services open their own connections to the store. */
 	store_close(cli->store);
 	cli->store = NULL;
-	return server_run(&cfg, &cli->err);
+	return server_run(&cfg, serve_services, &cli->err);
 }

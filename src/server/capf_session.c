@@ -25,6 +25,7 @@
 #include "log.h"
 #include "lsc.h"
 #include "server.h"
+#include "services.h"
 #include "store_device.h"
 #include "x509.h"
 
@@ -411,7 +412,7 @@ cert_ctx(struct capf_session *s, struct capf_cert_ctx *c)
 {
 	c->st = s->loop->store;
 	c->trust = server_capf_trust(s->loop->server, s->loop->store);
-	c->capf = s->ids->capf_cert;
+	c->capf = identity_set_get(s->ids, "CAPF")->cert;
 	c->device = s->dev.name;
 	c->now = clock_now();
 }
@@ -709,6 +710,7 @@ lsc_work(struct job *job)
 static void
 on_key(struct capf_session *s, const struct capf_msg *m)
 {
+	const struct service_tls *ca;
 	const uint8_t *der;
 	size_t len;
 	struct ucerr err;
@@ -747,11 +749,12 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	memcpy(j->spki, der, len);
 	j->spki_len = len;
 	j->md = s->loop->server->sha256;
-	j->ca = s->ids->capf_cert;
-	j->ca_key = s->ids->capf_key;
+	ca = identity_set_get(s->ids, "CAPF");
+	j->ca = ca->cert;
+	j->ca_key = ca->key;
 	X509_up_ref(j->ca);
 	EVP_PKEY_up_ref(j->ca_key);
-	snprintf(j->ca_sha256, sizeof(j->ca_sha256), "%s", s->ids->capf_sha256);
+	snprintf(j->ca_sha256, sizeof(j->ca_sha256), "%s", ca->sha256);
 	j->days = days;
 	j->status = CERT_STATUS_UPGRADE_SUCCESS;
 	j->session = s;
@@ -1128,7 +1131,7 @@ evict(struct quiet *q)
 	    offsetof(struct capf_session, quiet)));
 }
 
-void
+static void
 capf_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
 {
@@ -1155,3 +1158,16 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	set_timeout(s, loop->server->cfg.handshake_timeout_s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
+
+static int
+capf_port(const struct server_config *cfg)
+{
+	return cfg->capf_port;
+}
+
+const struct service_def capf_service = {
+	.name = "CAPF",
+	.identity = "CAPF",
+	.port = capf_port,
+	.accept = capf_session_accept,
+};

@@ -1,7 +1,8 @@
 /*
  * server.c - `ucpki serve`: identities, loops, listeners, limits and
- * signals.  The services' sessions live in capf_session.c and
- * tvs_session.c.
+ * signals.  It runs the services as rows (struct service_def) and names
+ * none: their sessions live in capf_session.c, tvs_session.c and
+ * server_tftp.c, their list in services.c.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,6 +47,9 @@
 #define ACCEPT_BATCH		32
 /* Quiet connections looked at for one from a crowded address. */
 #define EVICT_SCAN		32
+/* How often the services look for changes made by other processes (the
+ * CLI, another node): identities, trust, TVS's certificates. */
+#define STORE_WATCH_MS		1000
 /* Descriptors kept back from --max-connections: the store (three per
  * connection), the log, the monitor, mail, listeners and each loop's own. */
 #define FD_RESERVE_BASE		64
@@ -74,13 +78,38 @@ server_config_defaults(struct server_config *cfg)
 void
 identity_set_release(struct identity_set *ids)
 {
+	int i;
+
 	if (ids == NULL || atomic_fetch_sub(&ids->refs, 1) != 1)
 		return;
-	SSL_CTX_free(ids->capf_ctx);
-	SSL_CTX_free(ids->tvs_ctx);
-	X509_free(ids->capf_cert);
-	EVP_PKEY_free(ids->capf_key);
+	for (i = 0; i < ids->n; i++) {
+		SSL_CTX_free(ids->tls[i].ctx);
+		X509_free(ids->tls[i].cert);
+		EVP_PKEY_free(ids->tls[i].key);
+	}
 	free(ids);
+}
+
+const struct service_tls *
+identity_set_get(const struct identity_set *ids, const char *purpose)
+{
+	int i;
+
+	for (i = 0; i < ids->n; i++)
+		if (strcmp(ids->tls[i].purpose, purpose) == 0)
+			return &ids->tls[i];
+	return NULL;
+}
+
+int
+server_service_on(const struct server *s, const char *name)
+{
+	int i;
+
+	for (i = 0; i < s->n_defs; i++)
+		if (strcmp(s->defs[i]->name, name) == 0)
+			return 1;
+	return 0;
 }
 
 struct identity_set *
@@ -277,36 +306,104 @@ fail:
 	return NULL;
 }
 
+/* Every listener's identity, from the store as it is now. */
 static struct identity_set *
 load_identities(struct server *s, struct store *st, struct ucerr *err)
 {
 	struct identity_set *ids = calloc(1, sizeof(*ids));
-	EVP_PKEY *tvs_key = NULL;
-	X509 *tvs = NULL;
+	struct service_tls *t;
+	int i;
 
 	if (ids == NULL) {
 		ucerr_set(err, "out of memory");
 		return NULL;
 	}
 	atomic_init(&ids->refs, 1);
-	if (check_key_mode(st, "CAPF", err) == -1 ||
-	    check_key_mode(st, "TVS", err) == -1 ||
-	    identity_load(st, "CAPF", &ids->capf_cert, &ids->capf_key, err) == -1 ||
-	    identity_load(st, "TVS", &tvs, &tvs_key, err) == -1)
-		goto fail;
-	cert_sha256_hex(ids->capf_cert, ids->capf_sha256);
-	if ((ids->capf_ctx = tls_server_ctx(ids->capf_cert, ids->capf_key,
-	    s->cfg.tls1, err)) == NULL ||
-	    (ids->tvs_ctx = tls_server_ctx(tvs, tvs_key, s->cfg.tls1, err)) == NULL)
-		goto fail;
-	X509_free(tvs);
-	EVP_PKEY_free(tvs_key);
+	for (i = 0; i < s->n_services; i++) {
+		t = &ids->tls[ids->n++];
+		t->purpose = s->services[i].def->identity;
+		if (check_key_mode(st, t->purpose, err) == -1 ||
+		    identity_load(st, t->purpose, &t->cert, &t->key, err) == -1 ||
+		    (t->ctx = tls_server_ctx(t->cert, t->key, s->cfg.tls1,
+		    err)) == NULL)
+			goto fail;
+		cert_sha256_hex(t->cert, t->sha256);
+	}
 	return ids;
 fail:
-	X509_free(tvs);
-	EVP_PKEY_free(tvs_key);
 	identity_set_release(ids);
 	return NULL;
+}
+
+/* Has any listener's certificate changed since ids was loaded? */
+static int
+identities_changed(struct store *st, const struct identity_set *ids)
+{
+	struct identity_row row;
+	struct ucerr err;
+	X509 *cert;
+	char sha[65];
+	int i, changed = 0;
+
+	for (i = 0; i < ids->n && !changed; i++) {
+		if (store_identity_get(st, ids->tls[i].purpose, &row, &err) != 1)
+			continue;
+		if (cert_from_der(row.cert_der, row.cert_len, &cert, &err) == 0) {
+			cert_sha256_hex(cert, sha);
+			changed = strcmp(sha, ids->tls[i].sha256) != 0;
+			X509_free(cert);
+		}
+		identity_row_free(&row);
+	}
+	return changed;
+}
+
+/* Installs a new set of identities; the old one goes with its last session. */
+static int
+reload_identities(struct server *s, const char *why)
+{
+	struct identity_set *ids, *old;
+	struct ucerr err;
+
+	if ((ids = load_identities(s, s->loops[0].store, &err)) == NULL) {
+		log_error("serve: %s: identities not reloaded: %s", why, err.msg);
+		return -1;
+	}
+	pthread_mutex_lock(&s->lock);
+	old = s->ids;
+	s->ids = ids;
+	pthread_mutex_unlock(&s->lock);
+	identity_set_release(old);
+	log_info("serve: %s: identities reloaded", why);
+	return 0;
+}
+
+/*
+ * Changes made by any process (the CLI, later the API or another node)
+ * reach the running services within a second, without a signal: the
+ * store's generation moves with every identity, trust and TVS change.
+ */
+static void
+on_store_watch(evutil_socket_t fd, short what, void *arg)
+{
+	struct server *s = arg;
+	struct store *st = s->loops[0].store;
+	int64_t gen = store_generation(st);
+	struct identity_set *ids;
+	int i;
+
+	(void)fd;
+	(void)what;
+	if (gen == -1 || gen == s->watched_generation)
+		return;
+	s->watched_generation = gen;
+	ids = server_identities(s);
+	if (identities_changed(st, ids))
+		reload_identities(s, "an identity changed");
+	identity_set_release(ids);
+	for (i = 0; i < s->n_defs; i++)
+		if (s->defs[i]->refresh != NULL)
+			s->defs[i]->refresh(s, st);
 }
 
 X509_STORE *
@@ -505,6 +602,7 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 	struct server *s = loop->server;
 	struct service *svc = NULL;
 	struct identity_set *ids;
+	int slot = 0;
 	struct bufferevent *bev;
 	char addr[48] = "?", peer[64];
 	SSL *ssl;
@@ -512,8 +610,10 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 
 	(void)socklen;
 	for (i = 0; i < s->n_services; i++)
-		if (loop->listeners[i] == listener)
+		if (loop->listeners[i] == listener) {
 			svc = &s->services[i];
+			slot = i;
+		}
 	accept_turn(loop, listener);
 	if (sa->sa_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)sa;
@@ -538,7 +638,8 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		return;
 	}
 	ids = server_identities(s);
-	ssl = SSL_new(svc->ctx(ids));
+	/* The set was loaded for the listeners, slot by slot. */
+	ssl = SSL_new(ids->tls[slot].ctx);
 	identity_set_release(ids);
 	if (ssl == NULL) {
 		evutil_closesocket(fd);
@@ -554,19 +655,7 @@ on_accept(struct evconnlistener *listener, evutil_socket_t fd,
 		return;
 	}
 	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	svc->accept(loop, bev, peer);
-}
-
-static SSL_CTX *
-capf_ctx(struct identity_set *ids)
-{
-	return ids->capf_ctx;
-}
-
-static SSL_CTX *
-tvs_ctx(struct identity_set *ids)
-{
-	return ids->tvs_ctx;
+	svc->def->accept(loop, bev, peer);
 }
 
 static void
@@ -854,23 +943,11 @@ static void
 on_sighup(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
-	struct identity_set *ids, *old;
-	struct ucerr err;
 
 	(void)sig;
 	(void)what;
 	server_notify("RELOADING=1");
-	if ((ids = load_identities(s, s->loops[0].store, &err)) == NULL) {
-		log_error("serve: SIGHUP: identities not reloaded: %s", err.msg);
-		server_notify("READY=1");
-		return;
-	}
-	pthread_mutex_lock(&s->lock);
-	old = s->ids;
-	s->ids = ids;
-	pthread_mutex_unlock(&s->lock);
-	identity_set_release(old);
-	log_info("serve: SIGHUP: identities reloaded");
+	reload_identities(s, "SIGHUP");
 	server_notify("READY=1");
 	server_status_update(s, "running");
 }
@@ -921,17 +998,20 @@ setup(struct server *s, struct ucerr *err)
 	}
 	if ((s->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
 		return ucerr_ssl(err, "SHA-256 unavailable");
+	for (i = 0; i < s->n_defs; i++) {
+		const struct service_def *d = s->defs[i];
+
+		if (d->identity == NULL)
+			continue;
+		if (s->n_services == SERVER_MAX_LISTENERS)
+			return ucerr_set(err, "serve: too many services");
+		s->services[s->n_services++] = (struct service){ d, d->name,
+		    d->port(&s->cfg) };
+	}
+	if (s->n_defs == 0)
+		return ucerr_set(err, "serve: no service to run");
 	if ((s->ids = load_identities(s, s->loops[0].store, err)) == NULL)
 		return -1;
-	if (s->cfg.capf_port > 0)
-		s->services[s->n_services++] = (struct service){ "CAPF",
-		    s->cfg.capf_port, capf_session_accept, capf_ctx };
-	if (s->cfg.tvs_port > 0 && server_tvs_enabled())
-		s->services[s->n_services++] = (struct service){ "TVS",
-		    s->cfg.tvs_port, tvs_session_accept, tvs_ctx };
-	if (s->n_services == 0 && s->cfg.tftp.http_port == 0 &&
-	    s->cfg.tftp.tftp_port == 0)
-		return ucerr_set(err, "serve: no service to run");
 	for (i = 0; i < s->n_services; i++)
 		if (port_lock(s, i, err) == -1)
 			return -1;
@@ -950,11 +1030,13 @@ teardown(struct server *s)
 		event_free(s->drain_tick);
 	if (s->log_tick != NULL)
 		event_free(s->log_tick);
-	for (j = 0; j < 2; j++)
+	if (s->store_watch != NULL)
+		event_free(s->store_watch);
+	for (j = 0; j < SERVER_MAX_LISTENERS; j++)
 		if (s->lock_listeners[j] != NULL)
 			evconnlistener_free(s->lock_listeners[j]);
 	for (i = 0; s->loops != NULL && i < s->n_loops; i++) {
-		for (j = 0; j < 2; j++) {
+		for (j = 0; j < SERVER_MAX_LISTENERS; j++) {
 			if (s->loops[i].listeners[j] != NULL)
 				evconnlistener_free(s->loops[i].listeners[j]);
 			if (s->loops[i].resume[j] != NULL)
@@ -974,8 +1056,26 @@ teardown(struct server *s)
 	X509_STORE_free(s->capf_trust);
 }
 
+/* The rows of defs that these settings turn on, in their order. */
+static int
+services_on(struct server *s, const struct service_def *const *defs,
+    struct ucerr *err)
+{
+	int i;
+
+	for (i = 0; defs[i] != NULL; i++) {
+		if (defs[i]->port(&s->cfg) <= 0)
+			continue;
+		if (s->n_defs == (int)(sizeof(s->defs) / sizeof(s->defs[0])))
+			return ucerr_set(err, "serve: too many services");
+		s->defs[s->n_defs++] = defs[i];
+	}
+	return 0;
+}
+
 int
-server_run(const struct server_config *cfg, struct ucerr *err)
+server_run(const struct server_config *cfg,
+    const struct service_def *const *defs, struct ucerr *err)
 {
 	struct server s;
 	struct event *sigs[3] = { NULL, NULL, NULL };
@@ -988,15 +1088,16 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 	pthread_mutex_init(&s.lock, NULL);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
-	if (setup(&s, err) == -1)
+	if (services_on(&s, defs, err) == -1 || setup(&s, err) == -1)
 		goto out;
 	/* Every file the server needs is open before privileges go. */
 	if (writer_start(&s.writer, cfg->home, err) == -1)
 		goto out;
 	writer_up = 1;
-	/* Port 69 is privileged: bound before privileges go. */
-	if (server_tftp_start(&s, err) == -1)
-		goto out;
+	/* Privileged ports (TFTP's 69) are bound before privileges go. */
+	for (i = 0; i < s.n_defs; i++)
+		if (s.defs[i]->bind != NULL && s.defs[i]->bind(&s, err) == -1)
+			goto out;
 	if (cfg->user[0] != '\0' && drop_privileges(cfg->user, err) == -1)
 		goto out;
 	if (workers_start(&s.workers, cfg->workers > 0 ? cfg->workers :
@@ -1022,9 +1123,16 @@ server_run(const struct server_config *cfg, struct ucerr *err)
 		log_info("serve: the phones' services listen on every address "
 		    "(phones must reach them); listen = ADDR in ucpki.conf or "
 		    "--listen narrows that");
-	server_tftp_log(&s);
-	if (s.cfg.tvs_port > 0 && server_tvs_start(&s, err) == -1)
+	for (i = 0; i < s.n_defs; i++)
+		if (s.defs[i]->start != NULL && s.defs[i]->start(&s, err) == -1)
+			goto out;
+	s.watched_generation = store_generation(s.loops[0].store);
+	if ((s.store_watch = event_new(s.loops[0].base, -1, EV_PERSIST,
+	    on_store_watch, &s)) == NULL || event_add(s.store_watch,
+	    &(struct timeval){ 0, STORE_WATCH_MS * 1000 }) == -1) {
+		ucerr_set(err, "serve: cannot start the store watch");
 		goto out;
+	}
 	server_monitor_start(&s);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
@@ -1040,8 +1148,10 @@ out:
 		if (sigs[i] != NULL)
 			event_free(sigs[i]);
 	server_monitor_stop(&s);
-	server_tftp_stop(&s);
-	server_tvs_stop(&s);
+	/* Every service gets its stop, started or not: stops tolerate that. */
+	for (i = s.n_defs - 1; i >= 0; i--)
+		if (s.defs[i]->stop != NULL)
+			s.defs[i]->stop(&s);
 	if (workers_up)
 		workers_stop(&s.workers);
 	if (writer_up)

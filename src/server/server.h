@@ -53,13 +53,27 @@ struct server_config {
 
 void	server_config_defaults(struct server_config *cfg);
 
-/* What a service's sessions need, swapped whole on SIGHUP. */
+/* Services with a TLS listener on the loops, at most. */
+#define SERVER_MAX_LISTENERS	4
+
+/* One service's TLS identity: its certificate, key and context. */
+struct service_tls {
+	const char	*purpose;		/* "CAPF", "TVS", ... */
+	SSL_CTX		*ctx;
+	X509		*cert;
+	EVP_PKEY	*key;
+	char		 sha256[65];
+};
+
+/*
+ * What the services' sessions need, swapped whole when an identity
+ * changes (the store's generation moves, or SIGHUP).  A session holds a
+ * reference for its life, so it finishes with the identity it began with.
+ */
 struct identity_set {
-	atomic_int	 refs;
-	SSL_CTX		*capf_ctx, *tvs_ctx;
-	X509		*capf_cert;
-	EVP_PKEY	*capf_key;
-	char		 capf_sha256[65];
+	atomic_int		 refs;
+	int			 n;
+	struct service_tls	 tls[SERVER_MAX_LISTENERS];
 };
 
 #include "tvs_index.h"
@@ -84,23 +98,46 @@ struct quiet {
 	void		(*evict)(struct quiet *q);
 };
 
-struct service {
-	const char	*name;			/* "CAPF", "TVS" */
-	int		 port;
-	/* A connection's TLS is up (or the TLS handshake starts). */
+struct server;
+
+/*
+ * A service of `ucpki serve`, as a row (capf_session.c, tvs_session.c,
+ * server_tftp.c define theirs; services.c lists them).  server.c runs the
+ * rows and names no service.  Every hook but port may be NULL.
+ */
+struct service_def {
+	const char	*name;			/* "CAPF", "TVS", "TFTP" */
+	/* The identity its TLS listener presents; NULL: no listener on the
+	 * loops (the service runs its own thread). */
+	const char	*identity;
+	/* Its port in these settings; 0: the service is off. */
+	int		(*port)(const struct server_config *cfg);
+	/* A connection's TLS handshake starts (listener services). */
 	void		(*accept)(struct loop *loop, struct bufferevent *bev,
 			    const char *peer);
-	SSL_CTX		*(*ctx)(struct identity_set *ids);
+	/* Before privileges are dropped (privileged ports). */
+	int		(*bind)(struct server *s, struct ucerr *err);
+	/* After, on loop 0, before the loops run. */
+	int		(*start)(struct server *s, struct ucerr *err);
+	/* On loop 0 after the store changed (its generation moved), within
+	 * a second of the change. */
+	void		(*refresh)(struct server *s, struct store *st);
+	void		(*stop)(struct server *s);
 };
 
-struct server;
+/* A TLS listener: the row, its port and its slot in identity_set. */
+struct service {
+	const struct service_def *def;
+	const char	*name;
+	int		 port;
+};
 
 struct loop {
 	struct server		*server;
 	struct event_base	*base;
 	pthread_t		 thread;
-	struct evconnlistener	*listeners[2];
-	struct event		*resume[2];	/* accept paused */
+	struct evconnlistener	*listeners[SERVER_MAX_LISTENERS];
+	struct event		*resume[SERVER_MAX_LISTENERS];	/* accept paused */
 	struct timeval		 turn;		/* accepts in this turn */
 	int			 accepted;
 	struct quiet		 quiet;		/* oldest first (sentinel) */
@@ -116,7 +153,9 @@ struct server {
 	struct workers		 workers;
 	EVP_MD			*sha256;	/* fetched once: LSC signatures */
 	struct writer_thread	 writer;
-	struct service		 services[2];
+	const struct service_def *defs[8];	/* the services that are on */
+	int			 n_defs;
+	struct service		 services[SERVER_MAX_LISTENERS];	/* listeners */
 	int			 n_services;
 	pthread_mutex_t		 lock;		/* guards what follows */
 	struct identity_set	*ids;
@@ -125,7 +164,7 @@ struct server {
 	/* connection limits */
 	atomic_int		 connections;
 	struct addr_table	 per_addr;	/* under lock */
-	struct evconnlistener	*lock_listeners[2];	/* one instance per port */
+	struct evconnlistener	*lock_listeners[SERVER_MAX_LISTENERS];	/* one instance per port */
 	struct event		*log_tick;	/* rate-limited log counts */
 	char			 fd_note[256];	/* descriptors, for the log */
 	atomic_int		 draining;
@@ -133,7 +172,9 @@ struct server {
 	int			 drain_ticks;
 	struct claim_set	 claims;	/* devices with a CAPF session */
 	struct tvs_index_ref	*tvs;
-	struct event		*tvs_refresh;
+	/* the store's generation as the services last saw it (loop 0) */
+	struct event		*store_watch;
+	int64_t			 watched_generation;
 	struct event		*monitor_tick;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
@@ -151,11 +192,19 @@ struct server {
 	atomic_int		 fetch_queue;	/* fetch records not yet written */
 };
 
-int	server_run(const struct server_config *cfg, struct ucerr *err);
+/* Runs the services of defs (NULL-terminated; services.c has them all)
+ * that the settings turn on, until SIGTERM. */
+int	server_run(const struct server_config *cfg,
+	    const struct service_def *const *defs, struct ucerr *err);
 
 /* Current identities, with a reference the caller drops. */
 struct identity_set *server_identities(struct server *s);
 void	identity_set_release(struct identity_set *ids);
+/* The identity a purpose's listener presents (NULL: not loaded). */
+const struct service_tls *identity_set_get(const struct identity_set *ids,
+	    const char *purpose);
+/* Is a service of that name on? */
+int	server_service_on(const struct server *s, const char *name);
 /* CAPF-trust as of the store's current generation (caller frees). */
 X509_STORE *server_capf_trust(struct server *s, struct store *st);
 /* Lists a connection as quiet (the session calls it on accept), and
@@ -173,15 +222,9 @@ void	server_peer_net(const char *peer, char *out, size_t outlen);
 void	server_tls_failed(const char *service, struct bufferevent *bev,
 	    const char *peer, int timed_out, int seconds);
 
-/* TVS (tvs_session.c). */
-int	server_tvs_enabled(void);
-void	tvs_session_accept(struct loop *loop, struct bufferevent *bev,
-	    const char *peer);
-int	server_tvs_start(struct server *s, struct ucerr *err);
-void	server_tvs_stop(struct server *s);
+/* TVS's index (tvs_session.c). */
 struct tvs_index_ref *server_tvs_index(struct server *s);
 void	tvs_index_ref_release(struct tvs_index_ref *ref);
-int	server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err);
 /* The certificate monitor on a schedule (server_monitor.c). */
 void	server_monitor_start(struct server *s);
 void	server_monitor_stop(struct server *s);
@@ -193,13 +236,6 @@ void	server_status_update(struct server *s, const char *state);
 void	server_status_stop(struct server *s);
 /* One sd_notify message ("RELOADING=1"); nothing outside systemd. */
 void	server_notify(const char *msg);
-/* The TFTP service, its fetches recorded by the writer (server_tftp.c). */
-int	server_tftp_start(struct server *s, struct ucerr *err);
-void	server_tftp_log(struct server *s);
-void	server_tftp_stop(struct server *s);
 
-/* The CAPF service (capf_session.c). */
-void	capf_session_accept(struct loop *loop, struct bufferevent *bev,
-	    const char *peer);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "server.h"
+#include "services.h"
 #include "store_fetch.h"
 
 /* Fetch records waiting for the writer; past this, new ones are dropped
@@ -60,33 +61,52 @@ record_fetch(void *arg, const struct fetch_event *e)
 	jobq_push(&s->writer.q, &f->job);
 }
 
-int
-server_tftp_start(struct server *s, struct ucerr *err)
+/* Binds port 69 and 6970 (the row's bind: before privileges go). */
+static int
+tftp_bind(struct server *s, struct ucerr *err)
 {
 	struct tftpd_config c = s->cfg.tftp;
 
-	if (c.http_port == 0 && c.tftp_port == 0)
-		return 0;
 	c.listen_addr = s->cfg.listen_addr;
 	/* The configurations name this node's CAPF and TVS. */
 	c.config_dir = s->cfg.config_dir[0] != '\0' ? s->cfg.config_dir : NULL;
 	c.capf_port = s->cfg.capf_port;
-	c.tvs_port = server_tvs_enabled() ? s->cfg.tvs_port : 0;
+	c.tvs_port = server_service_on(s, "TVS") ? s->cfg.tvs_port : 0;
 	if ((s->tftpd = tftpd_start(&c, s->cfg.home, record_fetch, s,
 	    err)) == NULL)
 		return -1;
 	return 0;
 }
 
-void
-server_tftp_log(struct server *s)
+/* The 'listening' lines, after privileges drop: a refused start prints
+ * only its one line. */
+static int
+tftp_start(struct server *s, struct ucerr *err)
 {
+	(void)err;
 	tftpd_log_listening(s->tftpd);
+	return 0;
 }
 
-void
-server_tftp_stop(struct server *s)
+static void
+tftp_stop(struct server *s)
 {
 	tftpd_stop(s->tftpd);
 	s->tftpd = NULL;
 }
+
+static int
+tftp_port(const struct server_config *cfg)
+{
+	/* On when either transport is. */
+	return cfg->tftp.http_port > 0 ? cfg->tftp.http_port :
+	    cfg->tftp.tftp_port;
+}
+
+const struct service_def tftp_service = {
+	.name = "TFTP",
+	.port = tftp_port,
+	.bind = tftp_bind,
+	.start = tftp_start,
+	.stop = tftp_stop,
+};

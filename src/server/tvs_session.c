@@ -3,7 +3,7 @@
  * certificate its ITL does not hold is one of the cluster's, and with
  * which roles.  Several requests per TLS session; an idle session is
  * closed.  Answers come from the in-memory index (tvs_index.h), rebuilt
- * by a timer when the store's generation changes.
+ * when the store's generation changes (the service's refresh hook).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -16,13 +16,12 @@
 #include "deadline.h"
 #include "log.h"
 #include "server.h"
+#include "services.h"
 #include "store.h"
 #include "tvs_index.h"
 #include "tvs_msg.h"
 #include "x509.h"
 
-/* How often the index checks the store for changes. */
-#define TVS_REFRESH_MS	1000
 /* Replies a client has not read: past this it is not a phone, and the
  * session ends (each reply is a few dozen bytes; phones read each one
  * before they ask again). */
@@ -44,12 +43,6 @@ struct tvs_session {
 #define tvs_limited(s, ...) \
 	log_limited(LOG_LEVEL_WARN, "tvs: protocol errors", (s)->net, \
 	    __VA_ARGS__)
-
-int
-server_tvs_enabled(void)
-{
-	return 1;
-}
 
 struct tvs_index_ref *
 server_tvs_index(struct server *s)
@@ -73,9 +66,9 @@ tvs_index_ref_release(struct tvs_index_ref *ref)
 	free(ref);
 }
 
-/* Rebuilds the index when the store changed (runs on loop 0's timer). */
-int
-server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err)
+/* Rebuilds the index when the store changed (on loop 0). */
+static int
+index_refresh(struct server *s, struct store *st, struct ucerr *err)
 {
 	struct tvs_index_ref *ref, *old;
 	int64_t gen = store_generation(st);
@@ -364,7 +357,7 @@ evict(struct quiet *q)
 	    offsetof(struct tvs_session, quiet)));
 }
 
-void
+static void
 tvs_session_accept(struct loop *loop, struct bufferevent *bev,
     const char *peer)
 {
@@ -392,36 +385,39 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 }
 
 static void
-on_refresh(evutil_socket_t fd, short what, void *arg)
+tvs_refresh(struct server *s, struct store *st)
 {
-	struct server *s = arg;
 	struct ucerr err;
 
-	(void)fd;
-	(void)what;
-	if (server_tvs_refresh(s, s->loops[0].store, &err) == -1)
+	if (index_refresh(s, st, &err) == -1)
 		log_error("tvs: index not rebuilt: %s", err.msg);
 }
 
-int
-server_tvs_start(struct server *s, struct ucerr *err)
+static int
+tvs_start(struct server *s, struct ucerr *err)
 {
-	struct timeval tick = { 0, TVS_REFRESH_MS * 1000 };
-
-	if (server_tvs_refresh(s, s->loops[0].store, err) == -1)
-		return -1;
-	s->tvs_refresh = event_new(s->loops[0].base, -1, EV_PERSIST, on_refresh,
-	    s);
-	if (s->tvs_refresh == NULL || event_add(s->tvs_refresh, &tick) == -1)
-		return ucerr_set(err, "tvs: cannot start the index timer");
-	return 0;
+	return index_refresh(s, s->loops[0].store, err);
 }
 
-void
-server_tvs_stop(struct server *s)
+static void
+tvs_stop(struct server *s)
 {
-	if (s->tvs_refresh != NULL)
-		event_free(s->tvs_refresh);
 	tvs_index_ref_release(s->tvs);
 	s->tvs = NULL;
 }
+
+static int
+tvs_port(const struct server_config *cfg)
+{
+	return cfg->tvs_port;
+}
+
+const struct service_def tvs_service = {
+	.name = "TVS",
+	.identity = "TVS",
+	.port = tvs_port,
+	.accept = tvs_session_accept,
+	.start = tvs_start,
+	.refresh = tvs_refresh,
+	.stop = tvs_stop,
+};
