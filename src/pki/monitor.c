@@ -67,26 +67,23 @@ notified(struct ctx *c, const char *subject, const char *alarm)
 	return last >= 0 && c->now - last < c->cfg->frequency_s;
 }
 
-/* Records the new alarms as notified now, in one transaction. */
-static int
-mark_notified(struct store *st, const struct monitor_report *r, time_t now,
+int
+monitor_mark_notified(struct store *st, const struct monitor_report *r,
     struct ucerr *err)
 {
 	int i;
 
-	if (store_begin(st, err) == -1)
-		return -1;
+	/* Not delivered: not notified, so raised again on the next run. */
+	if (r->mail_tried && !r->mail_delivered)
+		return 0;
 	for (i = 0; i < r->n_alarms; i++) {
 		if (r->alarms[i].repeated)
 			continue;
 		if (store_alarm_raised(st, r->alarms[i].key, r->alarms[i].alarm,
-		    (int64_t)now, err) == -1)
-			goto fail;
+		    (int64_t)r->now, err) == -1)
+			return -1;
 	}
-	return store_commit(st, err);
-fail:
-	store_rollback(st);
-	return -1;
+	return 0;
 }
 
 static struct monitor_alarm *
@@ -221,7 +218,7 @@ backup_alarm(struct ctx *c)
 }
 
 int
-monitor_run(struct store *st, time_t now, struct monitor_report *r,
+monitor_check(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
 	struct monitor_config cfg;
@@ -250,14 +247,26 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 		monitor_report_free(r);
 		return -1;
 	}
-	/* Not delivered: not notified, so raised again on the next run. */
-	if (r->mail_tried && !r->mail_delivered)
-		return 0;
-	if (mark_notified(st, r, now, err) == -1) {
-		monitor_report_free(r);
-		return -1;
-	}
 	return 0;
+}
+
+int
+monitor_run(struct store *st, time_t now, struct monitor_report *r,
+    struct ucerr *err)
+{
+	if (monitor_check(st, now, r, err) == -1)
+		return -1;
+	if (store_begin(st, err) == -1)
+		goto fail;
+	if (monitor_mark_notified(st, r, err) == -1) {
+		store_rollback(st);
+		goto fail;
+	}
+	if (store_commit(st, err) == 0)
+		return 0;
+fail:
+	monitor_report_free(r);
+	return -1;
 }
 
 /*

@@ -55,6 +55,17 @@ int	monitor_config_load(struct store *st, struct monitor_config *c,
  */
 int	monitor_run(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
+/*
+ * monitor_run in two parts, for a caller that must not write from where
+ * it reads (the service: its writes go through its one writer):
+ * monitor_check reads and e-mails (it may wait on SMTP), and
+ * monitor_mark_notified records the delivered alarms inside the
+ * caller's transaction.
+ */
+int	monitor_check(struct store *st, time_t now, struct monitor_report *r,
+	    struct ucerr *err);
+int	monitor_mark_notified(struct store *st, const struct monitor_report *r,
+	    struct ucerr *err);
 void	monitor_report_free(struct monitor_report *r);
 void	monitor_report_json(struct json *j, const struct monitor_report *r);
 /* "expires in 12 days (2026-12-13 10:00:00 UTC)", "expired 3 days ago

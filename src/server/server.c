@@ -1156,6 +1156,7 @@ out:
 		workers_stop(&s.workers);
 	if (writer_up)
 		writer_stop(&s.writer);
+	server_monitor_free(&s);
 	teardown(&s);
 	return rc;
 }

@@ -176,6 +176,9 @@ struct server {
 	struct event		*store_watch;
 	int64_t			 watched_generation;
 	struct event		*monitor_tick;
+	struct event		*monitor_done;		/* a run is over (loop 0) */
+	struct monitor_job	*monitor_job;		/* the run in flight, or NULL */
+	pthread_t		 monitor_thread;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
 	/* serve.status and sd_notify (server_status.c; loop 0 only) */
@@ -228,6 +231,7 @@ void	tvs_index_ref_release(struct tvs_index_ref *ref);
 /* The certificate monitor on a schedule (server_monitor.c). */
 void	server_monitor_start(struct server *s);
 void	server_monitor_stop(struct server *s);
+void	server_monitor_free(struct server *s);	/* after the writer stops */
 
 /* serve.status and sd_notify (server_status.c): start sends READY=1 and
  * schedules the updates; update rewrites the file in the given state. */
