@@ -607,7 +607,7 @@ store_lsc_revoke(struct store *st, const char *device, const char *serial,
 	    "AND revoked_at = 0 AND (?3 IS NULL OR serial = ?3)", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, (int64_t)time(NULL));
+	sqlite3_bind_int64(stmt, 1, (int64_t)clock_now());
 	sqlite3_bind_text(stmt, 2, device, -1, SQLITE_STATIC);
 	if (serial != NULL)
 		sqlite3_bind_text(stmt, 3, serial, -1, SQLITE_STATIC);
