@@ -6,26 +6,20 @@ Prints what the server answered last: END_SESSION reasons as "end N",
 "closed" when the server hung up, "timeout" when it did not answer.
 Only the Python standard library is used (the framing is ucpki_peer's).
 """
-import socket
-import ssl
 import sys
 import time
 
 import ucpki_peer as peer
 
 
-def outcome(s):
-    try:
-        while True:
-            m = s.read()
-            if m is None:
-                return 'closed'
-            if m[0] == peer.END_SESSION:
-                return 'end %d' % m[2].get(peer.EL_REASON, b'\xff')[0]
-    except socket.timeout:
-        return 'timeout'
-    except (ssl.SSLError, OSError):
-        return 'closed'
+def last_word(s):
+    """The reason of the END_SESSION the server sends, skipping the rest."""
+    while True:
+        m = s.read()
+        if m is None:
+            return 'closed'
+        if m[0] == peer.END_SESSION:
+            return 'end %d' % m[2].get(peer.EL_REASON, b'\xff')[0]
 
 
 def main():
@@ -81,7 +75,7 @@ def main():
     else:
         print('unknown case')
         sys.exit(2)
-    print(outcome(s))
+    print(peer.outcome(lambda: last_word(s)))
 
 
 if __name__ == '__main__':

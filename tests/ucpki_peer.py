@@ -166,6 +166,17 @@ def closed(sock, wait):
         return True
 
 
+def outcome(read):
+    """What read() says of the server's answer; 'timeout' when the server
+    neither answered nor hung up in time, 'closed' when the connection broke."""
+    try:
+        return read()
+    except socket.timeout:
+        return 'timeout'
+    except (ssl.SSLError, OSError):
+        return 'closed'
+
+
 def recv_exact(sock, n):
     """n bytes, or None when the peer closed first."""
     data = b''

@@ -62,7 +62,8 @@ def schedule():
     assert r.returncode == 0, r.stderr
 
 
-def expect_status(name, status, no_lsc=True):
+def wait_status(status):
+    """The device once it has status, or after ten seconds without."""
     # The server records a vanished peer's failure when it notices the
     # close; poll for it (bounded) rather than assume a timing.
     for _ in range(100):
@@ -70,6 +71,11 @@ def expect_status(name, status, no_lsc=True):
         if d['status'] == status:
             break
         time.sleep(0.1)
+    return d
+
+
+def expect_status(name, status, no_lsc=True):
+    d = wait_status(status)
     report(d['status'] == status, f'{name}: status {status}', f"got {d['status']} {d['status_text']}")
     if no_lsc:
         report(d['lsc'] is None, f'{name}: no LSC half-written')
@@ -198,11 +204,7 @@ for how in ('vanishes', 'refuses'):
         s.send(STORE_CERTIFICATE_RESPONSE, peer.tlv(EL_REASON, b'\x07'))
         expect_end(s, 'phone refuses the LSC: INVALID_ELEMENT')
         want = 6
-    for _ in range(100):
-        d = device()
-        if d['status'] == want:
-            break
-        time.sleep(0.1)
+    d = wait_status(want)
     report(d['status'] == want, f'phone that {how}: status {want}', f"got {d['status']} {d['status_text']}")
     report(d['operation'] == 'install', f'phone that {how}: the install stays pending', f"got {d['operation']}")
 
