@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Abusive clients for tests/cli/abuse_serve.sh and tests/abuse/run.sh.
-Standard library only.  Each case prints one line.
+Standard library only (the connections and framing are ucpki_peer's).
+Each case prints one line.
 
   trickle-hello PORT SOURCE DELAY MAX   a real ClientHello, one byte per DELAY s
   trickle-capf PORT DELAY MAX           TLS up, AUTH_RESPONSE one byte per record
@@ -30,36 +31,8 @@ import ssl
 import struct
 import sys
 import time
-import warnings
 
-warnings.filterwarnings('ignore', category=DeprecationWarning)
-
-
-def client_ctx():
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
-def tls(port, source=None):
-    raw = socket.create_connection(('127.0.0.1', port), timeout=10,
-                                   source_address=(source, 0) if source else None)
-    return client_ctx().wrap_socket(raw)
-
-
-def closed(sock, wait):
-    """True when the peer hung up within wait seconds."""
-    p = select.poll()
-    p.register(sock, select.POLLIN)
-    if not p.poll(wait * 1000):
-        return False
-    try:
-        return sock.recv(4096) == b''
-    except (ssl.SSLWantReadError, BlockingIOError):
-        return False
-    except (ssl.SSLError, OSError):
-        return True
+import ucpki_peer as peer
 
 
 def trickle(sock, data, delay, limit):
@@ -71,89 +44,42 @@ def trickle(sock, data, delay, limit):
             sock.send(bytes([b]))
         except (ssl.SSLError, OSError):
             return 'closed after %.0f s' % (time.monotonic() - start)
-        if closed(sock, delay):
+        if peer.closed(sock, delay):
             return 'closed after %.0f s' % (time.monotonic() - start)
     while time.monotonic() - start < limit:
-        if closed(sock, 0.2):
+        if peer.closed(sock, 0.2):
             return 'closed after %.0f s' % (time.monotonic() - start)
     return 'open after %.0f s' % limit
-
-
-def client_hello():
-    inc, out = ssl.MemoryBIO(), ssl.MemoryBIO()
-    obj = client_ctx().wrap_bio(inc, out)
-    try:
-        obj.do_handshake()
-    except ssl.SSLWantReadError:
-        pass
-    return out.read()
-
-
-def capf_msg(command, session, body):
-    return struct.pack('>BBIH', 85, command, session, len(body)) + body
-
-
-def capf_read(s):
-    head = b''
-    while len(head) < 8:
-        chunk = s.recv(8 - len(head))
-        if not chunk:
-            return None
-        head += chunk
-    _, command, session, length = struct.unpack('>BBIH', head)
-    body = b''
-    while len(body) < length:
-        chunk = s.recv(length - len(body))
-        if not chunk:
-            return None
-        body += chunk
-    return command, session
-
-
-def el(tag, value):
-    return struct.pack('>BH', tag, len(value)) + value
-
-
-def auth_response(session, device):
-    return capf_msg(2, session, el(1, b'\x01') + el(7, b'\x03') +
-                    el(13, device.encode() + b'\x00') + el(11, b'\x00'))
-
-
-def tvs_request(cert, device=b'CP-8845-SEP001122334455'):
-    body = el(1, b'\x01' + device) + el(2, cert)
-    return struct.pack('>BBBBIH', 87, 1, 1, 0, 7, len(body)) + body
 
 
 def main():
     case, port = sys.argv[1], int(sys.argv[2])
     a = sys.argv[3:]
     if case == 'trickle-hello':
-        s = socket.socket()
-        s.bind((a[0], 0))
-        s.connect(('127.0.0.1', port))
-        print(trickle(s, client_hello(), float(a[1]), float(a[2])))
+        s = peer.tcp(port, a[0])
+        print(trickle(s, peer.client_hello(), float(a[1]), float(a[2])))
     elif case == 'trickle-capf':
-        s = tls(port)
-        _, session = capf_read(s)
-        print(trickle(s, auth_response(session, 'SEP0000000000F1'), float(a[0]), float(a[1])))
+        s = peer.connect(port)
+        _, session, _ = peer.capf_read(s)
+        print(trickle(s, peer.auth_response(session, 'SEP0000000000F1'), float(a[0]), float(a[1])))
     elif case == 'trickle-tvs':
-        s = tls(port)
-        print(trickle(s, tvs_request(b'x' * 200), float(a[0]), float(a[1])))
+        s = peer.connect(port)
+        print(trickle(s, peer.tvs_request(b'x' * 200), float(a[0]), float(a[1])))
     elif case == 'in-progress':
-        s = tls(port)
-        _, session = capf_read(s)
-        s.sendall(auth_response(session, a[0]))
-        m = capf_read(s)
-        if m is None or m[0] != 3:
+        s = peer.connect(port)
+        _, session, _ = peer.capf_read(s)
+        s.sendall(peer.auth_response(session, a[0]))
+        m = peer.capf_read(s)
+        if m is None or m[0] != peer.KEY_GENERATE_REQUEST:
             print('no KEY_GENERATE_REQUEST')
             return
         delay, limit, start = float(a[1]), float(a[2]), time.monotonic()
         while time.monotonic() - start < limit:
             try:
-                s.sendall(capf_msg(17, session, b''))
+                s.sendall(peer.capf_message(peer.REQUEST_IN_PROGRESS, session))
             except (ssl.SSLError, OSError):
                 break
-            if closed(s, delay):
+            if peer.closed(s, delay):
                 break
         took = time.monotonic() - start
         print(('closed after %.0f s' % took) if took < limit else 'open after %.0f s' % limit)
@@ -172,15 +98,15 @@ def main():
         print('%d connections in %.1f s (%d failed)' % (count, time.monotonic() - start, failed))
     elif case == 'fresh':
         try:
-            s = tls(port, a[0])
+            s = peer.connect(port, source=a[0])
             print('ok %s' % s.version())
         except (ssl.SSLError, OSError) as e:
             print('refused: %s' % e)
     elif case == 'noread':
         cert, limit = open(a[0], 'rb').read(), float(a[1])
-        s = tls(port)
+        s = peer.connect(port)
         start = time.monotonic()
-        n = noread(s, tvs_request(cert), start + limit)
+        n = noread(s, peer.tvs_request(cert), start + limit)
         took = time.monotonic() - start
         print(('closed after %d requests' % n) if took < limit else 'open after %.0f s (%d requests)' % (limit, n))
     elif case == 'handshakes':
@@ -188,10 +114,7 @@ def main():
         for _ in range(count):
             try:
                 if kind == 'tls1':
-                    ctx = client_ctx()
-                    ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
-                    ctx.set_ciphers('DEFAULT@SECLEVEL=0')
-                    ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), timeout=10)).close()
+                    peer.connect(port, ctx=peer.client_context(tls1=True)).close()
                 else:
                     s = socket.create_connection(('127.0.0.1', port), timeout=10)
                     s.sendall(b'GET / HTTP/1.0\r\n\r\n')
@@ -209,21 +132,19 @@ def main():
         start, sessions, total = time.monotonic(), 0, 0
         while time.monotonic() - start < limit:
             try:
-                s = tls(port)
+                s = peer.connect(port)
             except (ssl.SSLError, OSError):
                 time.sleep(0.05)
                 continue
             sessions += 1
-            total += noread(s, tvs_request(cert), start + limit)
+            total += noread(s, peer.tvs_request(cert), start + limit)
         print('sessions %d requests %d' % (sessions, total))
     elif case == 'tls1-loop':
         limit, start, n = float(a[0]), time.monotonic(), 0
-        ctx = client_ctx()
-        ctx.minimum_version = ctx.maximum_version = ssl.TLSVersion.TLSv1
-        ctx.set_ciphers('DEFAULT@SECLEVEL=0')
+        ctx = peer.client_context(tls1=True)
         while time.monotonic() - start < limit:
             try:
-                ctx.wrap_socket(socket.create_connection(('127.0.0.1', port), timeout=10)).close()
+                peer.connect(port, ctx=ctx).close()
             except (ssl.SSLError, OSError):
                 pass
             n += 1
@@ -260,21 +181,20 @@ def slowloris(port, kind, count, limit):
     stats = {'connections': 0, 'closed': 0, 'longest': 0.0}
     lock = threading.Lock()
     end = time.monotonic() + limit
-    data = {'hello': client_hello(), 'tvs': tvs_request(b'x' * 400)}
+    data = {'hello': peer.client_hello(), 'tvs': peer.tvs_request(b'x' * 400)}
 
     def one(i):
+        source = '127.3.%d.%d' % (i >> 8 & 255, i & 255)
         while time.monotonic() < end:
             try:
                 if kind == 'hello':
-                    s = socket.socket()
-                    s.bind(('127.3.%d.%d' % (i >> 8 & 255, i & 255), 0))
-                    s.connect(('127.0.0.1', port))
+                    s = peer.tcp(port, source)
                     payload = data['hello']
                 else:
-                    s = tls(port, '127.3.%d.%d' % (i >> 8 & 255, i & 255))
+                    s = peer.connect(port, source=source)
                     if kind == 'capf':
-                        _, session = capf_read(s)
-                        payload = auth_response(session, 'SEP0000000000F1') * 4
+                        _, session, _ = peer.capf_read(s)
+                        payload = peer.auth_response(session, 'SEP0000000000F1') * 4
                     else:
                         payload = data['tvs']
             except (ssl.SSLError, OSError, TypeError):
@@ -292,7 +212,7 @@ def slowloris(port, kind, count, limit):
                 except (ssl.SSLError, OSError):
                     gone = True
                     break
-                if closed(s, 1.0):
+                if peer.closed(s, 1.0):
                     gone = True
                     break
             lived = time.monotonic() - began
@@ -317,15 +237,9 @@ def hold(port, count, sources, limit):
 
     def connect(i):
         nonlocal opened
-        s = socket.socket()
-        s.setblocking(False)
         try:
-            s.bind(('127.2.0.%d' % (i % sources + 1), 0))
-            s.connect(('127.0.0.1', port))
-        except BlockingIOError:
-            pass
+            s = peer.tcp(port, '127.2.0.%d' % (i % sources + 1), blocking=False)
         except OSError:
-            s.close()
             return
         sel.register(s, selectors.EVENT_READ, i)
         opened += 1

@@ -16,21 +16,22 @@
 """
 import collections
 import json
-import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import capf_raw as capf  # noqa: E402
+import ucpki_peer as peer
+
+# Forty sessions answered at once can be slow in coming: wait long.
+TIMEOUT = 30
 
 
 def race(port, device, wrong, right, n):
-    sessions = [capf.Session(port) for _ in range(n)]
+    sessions = [peer.Session(port, timeout=TIMEOUT) for _ in range(n)]
     for s in sessions[:-1]:
         s.auth(device, wrong)
-    answers = collections.Counter(capf.describe(s.recv()) for s in sessions[:-1])
+    answers = collections.Counter(peer.describe(s.recv()) for s in sessions[:-1])
     last = sessions[-1]
     last.auth(device, right)
-    result = {'wrong': dict(answers), 'right': capf.describe(last.recv())}
+    result = {'wrong': dict(answers), 'right': peer.describe(last.recv())}
     for s in sessions:
         s.close()
     return result
@@ -38,31 +39,31 @@ def race(port, device, wrong, right, n):
 
 def install(s, first):
     """Completes an install on s, whose KEY_GENERATE_REQUEST is `first`."""
-    bits = int.from_bytes(first[2].get(capf.EL_KEY_SIZE, b'\x04\x00'), 'big')
-    s.send(capf.REQUEST_IN_PROGRESS)
-    s.send(capf.KEY_GENERATE_RESPONSE, capf.element(capf.EL_PUBLIC_KEY, capf.rsa_spki(bits)))
+    bits = int.from_bytes(first[2].get(peer.EL_KEY_SIZE, b'\x04\x00'), 'big')
+    s.send(peer.REQUEST_IN_PROGRESS)
+    s.send(peer.KEY_GENERATE_RESPONSE, peer.tlv(peer.EL_PUBLIC_KEY, peer.rsa_spki(bits)))
     m = s.recv()
-    if m is None or m[0] != capf.STORE_CERTIFICATE_REQUEST:
-        return None, capf.describe(m)
-    sha = capf.sha256_hex(capf.certificate_der(m[2]))
-    s.send(capf.STORE_CERTIFICATE_RESPONSE,
-           capf.element(capf.EL_REASON, bytes([capf.REASON_UPDATE_CERTIFICATE])))
-    return sha, capf.describe(s.recv())
+    if m is None or m[0] != peer.STORE_CERTIFICATE_REQUEST:
+        return None, peer.describe(m)
+    sha = peer.sha256_hex(peer.certificate_der(m[2]))
+    s.send(peer.STORE_CERTIFICATE_RESPONSE,
+           peer.tlv(peer.EL_REASON, bytes([peer.REASON_UPDATE_CERTIFICATE])))
+    return sha, peer.describe(s.recv())
 
 
 def install_pair(port, device):
-    a, b = capf.Session(port), capf.Session(port)
+    a, b = peer.Session(port, timeout=TIMEOUT), peer.Session(port, timeout=TIMEOUT)
     a.auth(device)
     b.auth(device)
     ma, mb = a.recv(), b.recv()
-    told = sorted([capf.describe(ma), capf.describe(mb)])
+    told = sorted([peer.describe(ma), peer.describe(mb)])
     result = {'together': told}
-    winner, first = (a, ma) if capf.describe(ma) == 'keygen' else (b, mb)
+    winner, first = (a, ma) if peer.describe(ma) == 'keygen' else (b, mb)
     if 'keygen' not in told:
         return result
-    late = capf.Session(port)
+    late = peer.Session(port, timeout=TIMEOUT)
     late.auth(device)
-    result['while_busy'] = capf.describe(late.recv())
+    result['while_busy'] = peer.describe(late.recv())
     result['lsc_sha256'], result['end'] = install(winner, first)
     for s in (a, b, late):
         s.close()

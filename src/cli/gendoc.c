@@ -50,11 +50,26 @@ in_group(const struct command *c, const char *group)
 	    strncmp(c->words, group, strlen(group)) == 0;
 }
 
+/* The first command of group at c or after it, NULL past the last. */
+static const struct command *
+group_next(const struct command *c, const char *group)
+{
+	for (; c->words != NULL; c++)
+		if (in_group(c, group))
+			return c;
+	return NULL;
+}
+
+/* Every command of a group, in table order. */
+#define FOREACH_IN_GROUP(c, group)					\
+	for ((c) = group_next(commands, (group)); (c) != NULL;		\
+	    (c) = group_next((c) + 1, (group)))
+
 /* Calls fn once per group, in table order. */
 static int
 each_group(int (*fn)(void *ctx, const char *group), void *ctx)
 {
-	const struct command *c, *d;
+	const struct command *c;
 	char group[64];
 	size_t n;
 
@@ -64,9 +79,7 @@ each_group(int (*fn)(void *ctx, const char *group), void *ctx)
 			continue;
 		memcpy(group, c->words, n);
 		group[n] = '\0';
-		for (d = commands; d < c && !in_group(d, group); d++)
-			;
-		if (d == c && fn(ctx, group) == -1)
+		if (group_next(commands, group) == c && fn(ctx, group) == -1)
 			return -1;
 	}
 	return 0;
@@ -88,20 +101,41 @@ man_header(FILE *fp, const char *name)
 	    paths_version());
 }
 
+/*
+ * An option as a .TP entry: "--name VALUE" as the command line takes it,
+ * or, in_file, "name = VALUE" (a flag's value "yes|no") as the
+ * configuration file does.
+ */
 static void
-man_option(FILE *fp, const struct opt *o)
+man_option(FILE *fp, const struct opt *o, int in_file)
 {
 	fputs(".TP\n\\fB", fp);
-	roff(fp, "--");
+	if (!in_file)
+		roff(fp, "--");
 	roff(fp, o->name);
-	fputs("\\fR", fp);
+	fputs(in_file ? "\\fR = " : "\\fR", fp);
 	if (o->kind != OPT_FLAG) {
-		fputs(" \\fI", fp);
+		fputs(in_file ? "\\fI" : " \\fI", fp);
 		roff(fp, o->value_name);
 		fputs("\\fR", fp);
-	}
+	} else if (in_file)
+		fputs("\\fByes\\fR|\\fBno\\fR", fp);
 	fputc('\n', fp);
 	roff(fp, o->help);
+	fputc('\n', fp);
+}
+
+/* "\fBucpki WORDS\fR USAGE", the line a command is named by. */
+static void
+man_command(FILE *fp, const struct command *c)
+{
+	fputs("\\fBucpki ", fp);
+	roff(fp, c->words);
+	fputs("\\fR", fp);
+	if (c->usage[0] != '\0') {
+		fputc(' ', fp);
+		roff(fp, c->usage);
+	}
 	fputc('\n', fp);
 }
 
@@ -128,21 +162,9 @@ man_serve_config(FILE *fp)
 	fputs("Changes take effect when the service restarts; SIGHUP "
 	    "(systemctl reload) reloads the identities only.\n", fp);
 	fputs(".PP\nThe keys:\n", fp);
-	for (o = serve_opts; o->name != NULL; o++) {
-		if (!server_config_known(o->name))
-			continue;
-		fputs(".TP\n\\fB", fp);
-		roff(fp, o->name);
-		fputs("\\fR = ", fp);
-		fputs(o->kind == OPT_FLAG ? "\\fByes\\fR|\\fBno\\fR" : "\\fI", fp);
-		if (o->kind != OPT_FLAG) {
-			roff(fp, o->value_name);
-			fputs("\\fR", fp);
-		}
-		fputc('\n', fp);
-		roff(fp, o->help);
-		fputc('\n', fp);
-	}
+	for (o = serve_opts; o->name != NULL; o++)
+		if (server_config_known(o->name))
+			man_option(fp, o, 1);
 	fputs(".SH SERVICE\n", fp);
 	fputs("Under systemd (ucpki.service, Type=notify) the service reports "
 	    "READY=1 once every listener is bound, STATUS= with its counts, "
@@ -169,12 +191,9 @@ gendoc_man_group(FILE *fp, const char *group)
 	fputs(".SH NAME\n", fp);
 	roff(fp, name);
 	fputs(" \\- ", fp);
-	for (c = commands; c->words != NULL; c++)
-		if (in_group(c, group))
-			n++;
-	for (c = commands; c->words != NULL; c++) {
-		if (!in_group(c, group))
-			continue;
+	FOREACH_IN_GROUP(c, group)
+		n++;
+	FOREACH_IN_GROUP(c, group) {
 		if (n == 1) {
 			roff(fp, c->summary);
 			break;
@@ -184,29 +203,17 @@ gendoc_man_group(FILE *fp, const char *group)
 		first = 0;
 	}
 	fputs("\n.SH SYNOPSIS\n.nf\n", fp);
-	for (c = commands; c->words != NULL; c++) {
-		if (!in_group(c, group))
-			continue;
-		fputs("\\fBucpki ", fp);
-		roff(fp, c->words);
-		fputs("\\fR", fp);
-		if (c->usage[0] != '\0') {
-			fputc(' ', fp);
-			roff(fp, c->usage);
-		}
-		fputc('\n', fp);
-	}
+	FOREACH_IN_GROUP(c, group)
+		man_command(fp, c);
 	fputs(".fi\n.SH DESCRIPTION\n", fp);
-	for (c = commands; c->words != NULL; c++) {
-		if (!in_group(c, group))
-			continue;
+	FOREACH_IN_GROUP(c, group) {
 		fputs(".SS \"ucpki ", fp);
 		roff(fp, c->words);
 		fputs("\"\n", fp);
 		roff(fp, c->summary);
 		fputs(".\n", fp);
 		for (o = c->opts; o != NULL && o->name != NULL; o++)
-			man_option(fp, o);
+			man_option(fp, o, 0);
 		fputs(".TP\n\\fB\\-\\-help\\fR\nshow this help\n", fp);
 	}
 	if (strcmp(group, "serve") == 0)
@@ -262,14 +269,8 @@ gendoc_man_main(FILE *fp)
 	    ".TP\n\\fB\\-\\-help\\fR\nlist the commands\n", fp);
 	fputs(".SH COMMANDS\n", fp);
 	for (c = commands; c->words != NULL; c++) {
-		fputs(".TP\n\\fBucpki ", fp);
-		roff(fp, c->words);
-		fputs("\\fR", fp);
-		if (c->usage[0] != '\0') {
-			fputc(' ', fp);
-			roff(fp, c->usage);
-		}
-		fputc('\n', fp);
+		fputs(".TP\n", fp);
+		man_command(fp, c);
 		roff(fp, c->summary);
 		fputc('\n', fp);
 	}
@@ -296,38 +297,50 @@ gendoc_man_main(FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
+/*
+ * A bash array from command words to options: the flags (each followed
+ * by a space, then --help), or the options that take a value (separated
+ * by spaces).
+ */
+static void
+completion_table(FILE *fp, const char *name, int flags)
+{
+	const struct command *c;
+	const struct opt *o;
+
+	fprintf(fp, "declare -A %s=(\n", name);
+	for (c = commands; c->words != NULL; c++) {
+		fprintf(fp, "\t[\"%s\"]=\"", c->words);
+		for (o = c->opts; o != NULL && o->name != NULL; o++) {
+			if ((o->kind == OPT_FLAG) != flags)
+				continue;
+			if (flags)
+				fprintf(fp, "--%s ", o->name);
+			else
+				fprintf(fp, "%s--%s", o == c->opts ? "" : " ",
+				    o->name);
+		}
+		fputs(flags ? "--help\"\n" : "\"\n", fp);
+	}
+	fputs(")\n", fp);
+}
+
 /* The bash completion: the command words, and per command its flags and
  * the options that take a value (after which files are offered). */
 int
 gendoc_completion(FILE *fp)
 {
 	const struct command *c;
-	const struct opt *o;
 
 	fputs("# bash completion for ucpki; generated by ucpki-gendoc from "
 	    "src/cli/commands.c, do not edit\n", fp);
 	fputs("_ucpki_commands='", fp);
 	for (c = commands; c->words != NULL; c++)
 		fprintf(fp, "%s%s", c == commands ? "" : "\n", c->words);
-	fputs("'\ndeclare -A _ucpki_flags=(\n", fp);
-	for (c = commands; c->words != NULL; c++) {
-		fprintf(fp, "\t[\"%s\"]=\"", c->words);
-		for (o = c->opts; o != NULL && o->name != NULL; o++)
-			if (o->kind == OPT_FLAG)
-				fprintf(fp, "--%s ", o->name);
-		fputs("--help\"\n", fp);
-	}
-	fputs(")\ndeclare -A _ucpki_values=(\n", fp);
-	for (c = commands; c->words != NULL; c++) {
-		fprintf(fp, "\t[\"%s\"]=\"", c->words);
-		for (o = c->opts; o != NULL && o->name != NULL; o++)
-			if (o->kind != OPT_FLAG)
-				fprintf(fp, "%s--%s", o == c->opts ? "" : " ",
-				    o->name);
-		fputs("\"\n", fp);
-	}
-	fputs(")\n"
-	    "_ucpki() {\n"
+	fputs("'\n", fp);
+	completion_table(fp, "_ucpki_flags", 1);
+	completion_table(fp, "_ucpki_values", 0);
+	fputs("_ucpki() {\n"
 	    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	    "\tlocal typed='' cmd='' c w i\n"
 	    "\tCOMPREPLY=()\n"
@@ -404,9 +417,11 @@ gendoc_conf(FILE *fp)
 	return ferror(fp) ? -1 : 0;
 }
 
+/* Writes DIR/name: the page of group when one is given, else what fn
+ * writes. */
 static int
-write_file(const char *dir, const char *name, int (*fn)(FILE *, const char *),
-    const char *arg, struct ucerr *err)
+write_file(const char *dir, const char *name, int (*fn)(FILE *),
+    const char *group, struct ucerr *err)
 {
 	char path[4096];
 	FILE *fp;
@@ -416,31 +431,10 @@ write_file(const char *dir, const char *name, int (*fn)(FILE *, const char *),
 		return -1;
 	if ((fp = fopen(path, "w")) == NULL)
 		return ucerr_set(err, "%s: cannot write", path);
-	rc = fn(fp, arg);
+	rc = group != NULL ? gendoc_man_group(fp, group) : fn(fp);
 	if (fclose(fp) != 0 || rc == -1)
 		return ucerr_set(err, "%s: write failed", path);
 	return 0;
-}
-
-static int
-main_page(FILE *fp, const char *unused)
-{
-	(void)unused;
-	return gendoc_man_main(fp);
-}
-
-static int
-completion(FILE *fp, const char *unused)
-{
-	(void)unused;
-	return gendoc_completion(fp);
-}
-
-static int
-conf(FILE *fp, const char *unused)
-{
-	(void)unused;
-	return gendoc_conf(fp);
 }
 
 static int
@@ -450,7 +444,7 @@ group_page(void *arg, const char *group)
 	char name[96];
 
 	snprintf(name, sizeof(name), "man1/ucpki-%s.1", group);
-	return write_file(g->dir, name, gendoc_man_group, group, g->err);
+	return write_file(g->dir, name, NULL, group, g->err);
 }
 
 int
@@ -462,10 +456,10 @@ gendoc_write_all(const char *dir, struct ucerr *err)
 	if (path_join(man, sizeof(man), dir, "man1", err) == -1 ||
 	    dir_make(man, 0755, err) == -1)
 		return -1;
-	if (write_file(dir, "man1/ucpki.1", main_page, NULL, err) == -1 ||
+	if (write_file(dir, "man1/ucpki.1", gendoc_man_main, NULL, err) == -1 ||
 	    each_group(group_page, &g) == -1 ||
-	    write_file(dir, "ucpki.bash", completion, NULL, err) == -1 ||
-	    write_file(dir, "ucpki.conf", conf, NULL, err) == -1)
+	    write_file(dir, "ucpki.bash", gendoc_completion, NULL, err) == -1 ||
+	    write_file(dir, "ucpki.conf", gendoc_conf, NULL, err) == -1)
 		return -1;
 	return 0;
 }

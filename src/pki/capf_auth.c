@@ -11,71 +11,75 @@
 #define HASH_SHA1	1
 #define HASH_SHA512	3
 
-/* The digest of a | b: what both proofs sign. */
+/* A proof under way: the digest of what it covers, and the key's context. */
+struct proof {
+	EVP_PKEY_CTX	*ctx;		/* NULL when the setup failed */
+	unsigned char	 digest[EVP_MAX_MD_SIZE];
+	unsigned int	 digest_len;
+};
+
+/*
+ * What signing and checking a proof share: the digest of a | b, and a
+ * context for the key set up for one or the other.  No signature digest
+ * is set, so RSA pads the bare digest (PKCS#1 type 1, no DigestInfo);
+ * EC signs it as ECDSA does.
+ */
 static int
-digest_of(const EVP_MD *md, const uint8_t *a, size_t a_len, const uint8_t *b,
-    size_t b_len, unsigned char *out, unsigned int *out_len)
+proof_setup(struct proof *p, EVP_PKEY *key, const EVP_MD *md, int sign,
+    const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
 	EVP_MD_CTX *mdctx = EVP_MD_CTX_new();
-	int rc = -1;
+	int ok;
 
-	if (mdctx != NULL && EVP_DigestInit_ex(mdctx, md, NULL) == 1 &&
+	p->ctx = NULL;
+	p->digest_len = 0;
+	ok = mdctx != NULL && EVP_DigestInit_ex(mdctx, md, NULL) == 1 &&
 	    EVP_DigestUpdate(mdctx, a, a_len) == 1 &&
 	    EVP_DigestUpdate(mdctx, b, b_len) == 1 &&
-	    EVP_DigestFinal_ex(mdctx, out, out_len) == 1)
-		rc = 0;
+	    EVP_DigestFinal_ex(mdctx, p->digest, &p->digest_len) == 1 &&
+	    (p->ctx = EVP_PKEY_CTX_new(key, NULL)) != NULL &&
+	    (sign ? EVP_PKEY_sign_init(p->ctx) :
+	    EVP_PKEY_verify_init(p->ctx)) == 1 &&
+	    (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
+	    EVP_PKEY_CTX_set_rsa_padding(p->ctx, RSA_PKCS1_PADDING) == 1);
 	EVP_MD_CTX_free(mdctx);
-	return rc;
+	if (!ok) {
+		EVP_PKEY_CTX_free(p->ctx);
+		p->ctx = NULL;
+		return -1;
+	}
+	return 0;
 }
 
-/* Signs data's digest: raw PKCS#1 type 1 for RSA, ECDSA for EC. */
+/* Signs the digest of a | b: raw PKCS#1 type 1 for RSA, ECDSA for EC. */
 static int
 proof_sign(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
     const uint8_t *b, size_t b_len, uint8_t *sig, size_t *sig_len)
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int digest_len = 0;
-	EVP_PKEY_CTX *ctx = NULL;
+	struct proof p;
 	int rc = -1;
 
-	if (digest_of(md, a, a_len, b, b_len, digest, &digest_len) == -1)
-		goto out;
-	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
-	    EVP_PKEY_sign_init(ctx) != 1)
-		goto out;
-	/* No signature digest set: RSA pads the bare digest (type 1). */
-	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA &&
-	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1)
-		goto out;
-	if (EVP_PKEY_sign(ctx, sig, sig_len, digest, digest_len) == 1)
+	if (proof_setup(&p, key, md, 1, a, a_len, b, b_len) == 0 &&
+	    EVP_PKEY_sign(p.ctx, sig, sig_len, p.digest, p.digest_len) == 1)
 		rc = 0;
-out:
-	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_CTX_free(p.ctx);
 	return rc;
 }
 
+/* Checks sig over the digest of a | b.  A signature that does not verify
+ * is an answer, not a failure: no OpenSSL error is left behind. */
 static int
 proof_check(EVP_PKEY *key, const EVP_MD *md, const uint8_t *a, size_t a_len,
     const uint8_t *b, size_t b_len, const uint8_t *sig, size_t sig_len)
 {
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int digest_len = 0;
-	EVP_PKEY_CTX *ctx = NULL;
+	struct proof p;
 	int rc = -1;
 
-	if (digest_of(md, a, a_len, b, b_len, digest, &digest_len) == -1)
-		goto out;
-	if ((ctx = EVP_PKEY_CTX_new(key, NULL)) == NULL ||
-	    EVP_PKEY_verify_init(ctx) != 1)
-		goto out;
-	if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA &&
-	    EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) != 1)
-		goto out;
-	if (EVP_PKEY_verify(ctx, sig, sig_len, digest, digest_len) == 1)
+	if (proof_setup(&p, key, md, 0, a, a_len, b, b_len) == 0 &&
+	    EVP_PKEY_verify(p.ctx, sig, sig_len, p.digest, p.digest_len) == 1)
 		rc = 0;
-out:
 	ERR_clear_error();
-	EVP_PKEY_CTX_free(ctx);
+	EVP_PKEY_CTX_free(p.ctx);
 	return rc;
 }
 
