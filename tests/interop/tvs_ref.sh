@@ -13,7 +13,7 @@ PY=/usr/bin/python3
 T=$(mktemp -d)
 export UCPKI_HOME=$T/home
 pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null || true; done; rm -rf "$T"' EXIT
+trap 'for p in $pids; do kill $p 2>/dev/null || true; done; for p in $pids; do wait $p 2>/dev/null || true; done; rm -rf "$T"' EXIT
 passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $1"; printf '%s\n' "$2" | sed 's/^/    /'; }
