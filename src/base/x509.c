@@ -612,6 +612,40 @@ key_load_file(const char *path, EVP_PKEY **out, struct ucerr *err)
 	return 0;
 }
 
+int
+cert_key_load_file(const char *path, X509 **cert, EVP_PKEY **key,
+    struct ucerr *err)
+{
+	STACK_OF(X509) *certs;
+	struct ucerr why;
+
+	*cert = NULL;
+	if (certs_load_file(path, &certs, err) == -1)
+		return -1;
+	*cert = X509_dup(sk_X509_value(certs, 0));
+	sk_X509_pop_free(certs, X509_free);
+	if (*cert == NULL)
+		return ucerr_set(err, "%s: out of memory", path);
+	if (key == NULL)
+		return 0;
+	if (key_load_file(path, key, &why) == -1) {
+		X509_free(*cert);
+		*cert = NULL;
+		/* Keep the reason (encrypted, damaged, absent), add the rule. */
+		return ucerr_set(err, "%s (the certificate's private key "
+		    "must be in the same file)", why.msg);
+	}
+	if (!cert_matches_key(*cert, *key)) {
+		X509_free(*cert);
+		EVP_PKEY_free(*key);
+		*cert = NULL;
+		*key = NULL;
+		return ucerr_set(err, "%s: the certificate does not match "
+		    "the key", path);
+	}
+	return 0;
+}
+
 static int
 bio_take(BIO *bio, char **out, size_t *len)
 {

@@ -80,6 +80,13 @@ int	certs_load_file(const char *path, STACK_OF(X509) **out, struct ucerr *err);
 int	key_load_file(const char *path, EVP_PKEY **out, struct ucerr *err);
 int	key_parse_pem(const uint8_t *data, size_t len, EVP_PKEY **out,
 	    struct ucerr *err);
+/*
+ * The first certificate of a file and, when key != NULL, its private key
+ * from the same file: a signer's PEM.  A key that is not the
+ * certificate's is refused (it would sign files no one can verify).
+ */
+int	cert_key_load_file(const char *path, X509 **cert, EVP_PKEY **key,
+	    struct ucerr *err);
 /* Writes an unencrypted PKCS#8 PEM key file with mode 0600, atomically. */
 int	key_write_file(const char *path, EVP_PKEY *key, struct ucerr *err);
 int	cert_to_pem(X509 *cert, char **pem, size_t *len, struct ucerr *err);

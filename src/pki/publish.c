@@ -160,6 +160,17 @@ tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err)
 	return dir_make(out, 0755, err);
 }
 
+int
+tftp_file_path(struct store *st, const char *name, char *out, size_t outlen,
+    struct ucerr *err)
+{
+	char dir[4096];
+
+	if (tftp_dir(st, dir, sizeof(dir), err) == -1)
+		return -1;
+	return path_join(out, outlen, dir, name, err);
+}
+
 static int
 publish_one(const char *dir, const char *name, const uint8_t *data,
     size_t len, struct ucerr *err)

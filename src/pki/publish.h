@@ -35,6 +35,9 @@ int	ctl_build_from_store(struct store *st, const struct trustlist_options *o,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
 /* The TFTP root: <home>/tftp, created on demand. */
 int	tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err);
+/* <TFTP root>/name (the root created on demand). */
+int	tftp_file_path(struct store *st, const char *name, char *out,
+	    size_t outlen, struct ucerr *err);
 /* Writes ITLFile.tlv (and CTLFile.tlv in mixed mode) into dir (NULL =
  * the TFTP root) atomically. */
 int	tftp_publish(struct store *st, const char *dir, struct ucerr *err);
