@@ -493,11 +493,18 @@ cli_write_output(struct cli *cli, const char *path, const uint8_t *data,
 {
 	if (file_write_atomic(path, data, len, 0644, &cli->err) == -1)
 		return -1;
+	cli_note_written(cli, path, what, len);
+	return 0;
+}
+
+void
+cli_note_written(struct cli *cli, const char *path, const char *what,
+    size_t len)
+{
 	/* With --out - the file is standard output: the note goes aside. */
 	fprintf(path_is_stdio(path) ? stderr : cli->out, "%s: %s written "
 	    "(%zu bytes)\n", path_is_stdio(path) ? "standard output" : path,
 	    what, len);
-	return 0;
 }
 
 int

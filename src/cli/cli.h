@@ -111,6 +111,9 @@ int	cli_signer(struct cli *cli, const struct args *a, X509 **cert,
 /* Writes data atomically and says so ("PATH: WHAT written (N bytes)"). */
 int	cli_write_output(struct cli *cli, const char *path, const uint8_t *data,
 	    size_t len, const char *what);
+/* The note of cli_write_output, for a file a core function wrote. */
+void	cli_note_written(struct cli *cli, const char *path, const char *what,
+	    size_t len);
 /* The default output: path without suffix (fails, asking for --out). */
 int	cli_strip_suffix(struct cli *cli, const char *path, const char *suffix,
 	    char *out, size_t outlen);

@@ -52,13 +52,10 @@ cmd_cnf_encrypt(struct cli *cli, const struct args *a)
 	if (cli_sig_options(cli, a, &p.hash_alg, &signer_version) == -1)
 		return -1;
 	if (device == NULL) {
-		/* SEP<MAC>.cnf.xml is the device's: its LSC, else its MIC. */
-		snprintf(name, sizeof(name), "%.*s",
-		    (int)strcspn(path_base(in), "."), path_base(in));
 		if (cli_store(cli) == NULL)
 			return -1;
-		if (device_encryption_cert(cli->store, name, &device_cert, &kind,
-		    &cli->err) == -1) {
+		if (device_config_cert(cli->store, in, name, sizeof(name),
+		    &device_cert, &kind, &cli->err) == -1) {
 			char why[sizeof(cli->err.msg)];
 
 			snprintf(why, sizeof(why), "%s", cli->err.msg);
@@ -99,7 +96,7 @@ cmd_cnf_decrypt(struct cli *cli, const struct args *a)
 {
 	const char *in = a->positional[0], *out = args_get(a, "out");
 	const char *key_file = args_get(a, "key"), *signer = args_get(a, "signer");
-	char path[4096];
+	char path[4096], db[4096];
 	uint8_t *data = NULL, *xml = NULL;
 	size_t len, xml_len;
 	EVP_PKEY *key = NULL;
@@ -119,19 +116,12 @@ cmd_cnf_decrypt(struct cli *cli, const struct args *a)
 	if (key_load_file(key_file, &key, &cli->err) == -1 ||
 	    file_read(in, FILE_READ_MAX, &data, &len, &cli->err) == -1)
 		goto out;
-	if (signer != NULL) {
-		if (cert_key_load_file(signer, &cert, NULL, &cli->err) == -1)
-			goto out;
-	} else {
-		char db[4096];
-
-		/* Without --signer, the cluster's CallManager if there is one. */
-		if (cli_home_path(cli, db, sizeof(db), "ucpki.db") == 0 &&
-		    path_exists(db) && cli_store(cli) != NULL &&
-		    identity_load(cli->store, "CallManager", &cert, NULL,
-		    &cli->err) == -1)
-			goto out;
-	}
+	/* Without --signer, the cluster's CallManager if there is one. */
+	if ((signer != NULL || (cli_home_path(cli, db, sizeof(db),
+	    "ucpki.db") == 0 && path_exists(db) && cli_store(cli) != NULL)) &&
+	    identity_signer_load(cli->store, signer, &cert, NULL,
+	    &cli->err) == -1)
+		goto out;
 	if (enccnf_decrypt(data, len, key, cert, &xml, &xml_len, &cli->err) == -1) {
 		ucerr_wrap(&cli->err, "%s", in);
 		goto out;

@@ -7,12 +7,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "identity.h"
 #include "itl.h"
 #include "json.h"
 #include "publish.h"
-#include "store.h"
-#include "x509.h"
 
 const struct opt itl_build_opts[] = {
 	{ "out", OPT_VALUE, "FILE", "output file (default $UCPKI_HOME/tftp/ITLFile.tlv)" },
@@ -35,29 +32,19 @@ int
 cmd_itl_build(struct cli *cli, const struct args *a)
 {
 	struct trustlist_options o;
-	const char *out = args_get(a, "out");
 	char path[4096];
-	uint8_t *data;
 	size_t len;
-	struct store *st;
-	int rc;
 
 	memset(&o, 0, sizeof(o));
 	if (cli_sig_options(cli, a, &o.hash_alg, &o.signer_version) == -1 ||
-	    (st = cli_store(cli)) == NULL)
+	    cli_store(cli) == NULL)
 		return -1;
 	o.sign_with = args_get(a, "sign-with");
-	if (out == NULL) {
-		if (tftp_file_path(st, "ITLFile.tlv", path, sizeof(path),
-		    &cli->err) == -1)
-			return -1;
-		out = path;
-	}
-	if (itl_build_from_store(st, &o, &data, &len, &cli->err) == -1)
+	if (itl_write(cli->store, &o, args_get(a, "out"), path, sizeof(path),
+	    &len, &cli->err) == -1)
 		return ucerr_wrap(&cli->err, "itl build");
-	rc = cli_write_output(cli, out, data, len, "ITL");
-	free(data);
-	return rc;
+	cli_note_written(cli, path, "ITL", len);
+	return 0;
 }
 
 int
@@ -92,50 +79,31 @@ cmd_itl_show(struct cli *cli, const struct args *a)
 int
 cmd_itl_reset(struct cli *cli, const struct args *a)
 {
-	struct trustlist_options o;
 	const char *which = a->positional[0];
 	char path[4096];
-	uint8_t *data = NULL;
+	uint8_t hash_alg;
 	size_t len;
-	struct store *st;
-	int signer_version, rc = -1;
+	int signer_version;
 
-	memset(&o, 0, sizeof(o));
-	if (cli_sig_options(cli, a, &o.hash_alg, &signer_version) == -1 ||
-	    (st = cli_store(cli)) == NULL)
+	if (cli_sig_options(cli, a, &hash_alg, &signer_version) == -1)
 		return -1;
 	if (strcmp(which, "localkey") == 0) {
 		if (a->n_positional != 1)
 			return ucerr_set(&cli->err, "itl reset localkey takes no "
 			    "key file");
-		o.sign_with = "itlrecovery";
 	} else if (strcmp(which, "remotekey") == 0) {
 		if (a->n_positional != 2)
 			return ucerr_set(&cli->err, "itl reset remotekey KEYFILE");
-		if (identity_load(st, "ITLRecovery", &o.signer, NULL,
-		    &cli->err) == -1 ||
-		    key_load_file(a->positional[1], &o.signer_key, &cli->err) == -1)
-			goto out;
-		if (!cert_matches_key(o.signer, o.signer_key)) {
-			ucerr_set(&cli->err, "%s: not the ITLRecovery key",
-			    a->positional[1]);
-			goto out;
-		}
 	} else {
-		return ucerr_set(&cli->err, "itl reset: say localkey or remotekey");
+		return ucerr_set(&cli->err, "itl reset: say localkey or "
+		    "remotekey");
 	}
-	if (tftp_file_path(st, "ITLFile.tlv", path, sizeof(path),
-	    &cli->err) == -1 ||
-	    itl_build_from_store(st, &o, &data, &len, &cli->err) == -1)
-		goto out;
-	if (cli_write_output(cli, path, data, len, "ITL signed by ITLRecovery") == -1)
-		goto out;
+	if (cli_store(cli) == NULL || itl_reset(cli->store, hash_alg,
+	    a->n_positional == 2 ? a->positional[1] : NULL, path, sizeof(path),
+	    &len, &cli->err) == -1)
+		return -1;
+	cli_note_written(cli, path, "ITL signed by ITLRecovery", len);
 	fprintf(cli->out, "Reset the phones: they accept it because their "
 	    "current ITL holds ITLRecovery.\n");
-	rc = 0;
-out:
-	X509_free(o.signer);
-	EVP_PKEY_free(o.signer_key);
-	free(data);
-	return rc;
+	return 0;
 }

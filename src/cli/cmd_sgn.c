@@ -36,12 +36,11 @@ cmd_sgn_sign(struct cli *cli, const struct args *a)
 	char out[4096], name[300];
 	uint8_t *data = NULL, *signed_data = NULL;
 	size_t len, signed_len;
-	int rc = -1;
+	int signer_version, rc = -1;
 
 	memset(&p, 0, sizeof(p));
-	if (cli_sig_options(cli, a, &p.hash_alg, &p.signer_version) == -1)
+	if (cli_sig_options(cli, a, &p.hash_alg, &signer_version) == -1)
 		return -1;
-	p.signer_version = 0;	/* .sgn headers carry none */
 	/* From standard input the signed file goes to standard output, and
 	 * only the user knows the name phones will fetch it by. */
 	if (path_is_stdio(in) && args_get(a, "filename") == NULL)
@@ -54,7 +53,6 @@ cmd_sgn_sign(struct cli *cli, const struct args *a)
 	if (file_read(in, FILE_READ_MAX, &data, &len, &cli->err) == -1 ||
 	    cli_signer(cli, a, &p.signer, &p.key) == -1)
 		goto out;
-	p.version_major = 1;
 	p.filename = args_get(a, "filename") ? args_get(a, "filename") : name;
 	if (sgn_sign(data, len, &p, &signed_data, &signed_len, &cli->err) == -1)
 		goto out;
@@ -96,13 +94,9 @@ cmd_sgn_verify(struct cli *cli, const struct args *a)
 			    record + 1, role_name(itl.records[record].role));
 		itl_free(&itl);
 	} else {
-		if (signer != NULL)
-			rc = cert_key_load_file(signer, &cert, NULL,
-			    &cli->err);
-		else if (cli_store(cli) != NULL)
-			rc = identity_load(cli->store, "CallManager", &cert, NULL,
-			    &cli->err);
-		if (rc == 0 || cert != NULL)
+		if ((signer != NULL || cli_store(cli) != NULL) &&
+		    (rc = identity_signer_load(cli->store, signer, &cert, NULL,
+		    &cli->err)) == 0)
 			rc = sgn_verify_cert(data, len, cert, &cli->err);
 		if (rc == 0)
 			fprintf(cli->out, "%s: verified: signed by %s\n",
