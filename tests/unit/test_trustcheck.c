@@ -18,26 +18,7 @@ static X509 *
 make_cert(const char *cn, X509 *issuer, EVP_PKEY *issuer_key, long days,
     EVP_PKEY **key_out)
 {
-	struct cert_template t;
-	struct key_spec spec;
-	struct ucerr err;
-	EVP_PKEY *key;
-	X509 *cert;
-
-	memset(&t, 0, sizeof(t));
-	t.subject.cn = cn;
-	t.profile = PROFILE_CA;
-	t.days = days;
-	assert_int_equal(key_spec_parse("ec256", &spec, &err), 0);
-	assert_int_equal(key_generate(&spec, &key, &err), 0);
-	if (cert_build(&t, key, issuer, issuer ? issuer_key : key, &cert,
-	    &err) == -1)
-		fail_msg("%s", err.msg);
-	if (key_out != NULL)
-		*key_out = key;
-	else
-		EVP_PKEY_free(key);
-	return cert;
+	return test_cert_make(cn, PROFILE_CA, issuer, issuer_key, days, key_out);
 }
 
 static void
