@@ -46,7 +46,8 @@ cmd_tlv_build(struct cli *cli, const struct args *a)
 	if ((recs = calloc((size_t)a->n_items + 1, sizeof(*recs))) == NULL)
 		return ucerr_set(&cli->err, "tlv build: out of memory");
 	for (i = 0; i < a->n_items; i++) {
-		if ((role = role_parse(a->cmd->opts[a->items[i].opt].name)) == -1)
+		role = role_parse(a->cmd->opts[a->items[i].opt].name);
+		if (role == -1)
 			continue;
 		recs[n].role = role;
 		recs[n++].path = a->items[i].value;

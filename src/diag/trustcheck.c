@@ -18,7 +18,8 @@ trust_store_load(struct store *st, const char *store_name, X509_STORE **out,
 	if (!trust_store_valid(store_name))
 		return ucerr_set(err, "%s: unknown trust store", store_name);
 	if (st == NULL)
-		return ucerr_set(err, "%s: no store to read it from", store_name);
+		return ucerr_set(err, "%s: no store to read it from",
+		    store_name);
 	return trust_x509_store(st, store_name, out, err);
 }
 
@@ -86,7 +87,8 @@ trust_store_check(struct store *st, const char *store_name, time_t now,
 	if (!trust_store_valid(store_name))
 		return ucerr_set(err, "%s: unknown trust store", store_name);
 	if (st == NULL)
-		return ucerr_set(err, "%s: no store to read it from", store_name);
+		return ucerr_set(err, "%s: no store to read it from",
+		    store_name);
 	if ((c.certs = sk_X509_new_null()) == NULL)
 		return ucerr_set(err, "trust: out of memory");
 	if (store_trust_each(st, store_name, collect, &c, err) != 0) {

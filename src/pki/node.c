@@ -31,8 +31,8 @@ node_params_check(const struct node_params *np, struct ucerr *err)
 	if (!node_name_valid(np->node))
 		return ucerr_set(err, "'%s' is not a host name", np->node);
 	if (np->country != NULL && strlen(np->country) != 2)
-		return ucerr_set(err, "--country must be a two-letter code, not "
-		    "'%s'", np->country);
+		return ucerr_set(err, "--country must be a two-letter code, "
+		    "not '%s'", np->country);
 	return 0;
 }
 

@@ -198,7 +198,8 @@ ctl_options_load(struct trustlist_options *o, const char *sast_file,
 
 	if (sign_with != NULL && strcmp(sign_with, "itlrecovery") != 0 &&
 	    strcmp(sign_with, "sast") != 0)
-		return ucerr_set(err, "--sign-with must be itlrecovery or sast");
+		return ucerr_set(err, "--sign-with must be itlrecovery or "
+		    "sast");
 	by_sast = sign_with != NULL && strcmp(sign_with, "sast") == 0;
 	if (by_sast && sast_file == NULL)
 		return ucerr_set(err, "--sign-with sast needs --sast PEM");
@@ -206,7 +207,7 @@ ctl_options_load(struct trustlist_options *o, const char *sast_file,
 	    by_sast ? &key : NULL, err) == -1)
 		return -1;
 	if (key != NULL) {
-		/* The second SAST record signs: o owns it once, as extra_sast. */
+		/* The second SAST record signs; o owns it once (extra_sast). */
 		o->signer = o->extra_sast;
 		o->signer_key = key;
 	}
@@ -235,7 +236,8 @@ itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
 	o.hash_alg = hash_alg;
 	o.sign_with = "itlrecovery";
 	if (key_file != NULL) {
-		if (identity_load(st, "ITLRecovery", &o.signer, NULL, err) == -1 ||
+		if (identity_load(st, "ITLRecovery", &o.signer, NULL,
+		    err) == -1 ||
 		    key_load_file(key_file, &o.signer_key, err) == -1)
 			goto out;
 		if (!cert_matches_key(o.signer, o.signer_key)) {

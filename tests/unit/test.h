@@ -85,7 +85,7 @@ test_cert_make(const char *cn, enum cert_profile profile, X509 *issuer,
 	struct cert_template t;
 	struct key_spec spec;
 	struct ucerr err;
-	EVP_PKEY *key;
+	EVP_PKEY *key = NULL;
 	X509 *cert;
 
 	memset(&t, 0, sizeof(t));
