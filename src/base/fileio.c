@@ -295,6 +295,14 @@ path_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+const char *
+path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 int
 path_join(char *out, size_t outlen, const char *dir, const char *name,
     struct ucerr *err)

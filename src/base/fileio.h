@@ -37,6 +37,8 @@ int	file_replace(const char *path, const void *data, size_t len,
 /* mkdir -p; directories it creates get exactly this mode (not umask's). */
 int	dir_make(const char *path, mode_t mode, struct ucerr *err);
 int	path_exists(const char *path);
+/* The last component of path (after its last '/'); points into path. */
+const char *path_base(const char *path);
 /* Joins dir and name into out (fails when it does not fit). */
 int	path_join(char *out, size_t outlen, const char *dir, const char *name,
 	    struct ucerr *err);

@@ -613,6 +613,100 @@ key_load_file(const char *path, EVP_PKEY **out, struct ucerr *err)
 	return 0;
 }
 
+int
+csr_load_file(const char *path, X509_REQ **out, struct ucerr *err)
+{
+	const unsigned char *p;
+	X509_REQ *req = NULL;
+	uint8_t *data;
+	size_t len;
+	BIO *bio;
+
+	*out = NULL;
+	if (file_read(path, FILE_READ_MAX, &data, &len, err) == -1)
+		return -1;
+	if (len <= 0x7fffffff &&
+	    (bio = BIO_new_mem_buf(data, (int)len)) != NULL) {
+		req = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	}
+	if (req == NULL) {
+		p = data;
+		req = d2i_X509_REQ(NULL, &p, (long)len);
+	}
+	free(data);
+	ERR_clear_error();
+	if (req == NULL)
+		return ucerr_set(err, "%s: not a PEM or DER CSR", path);
+	*out = req;
+	return 0;
+}
+
+int
+x509_store_from_certs(STACK_OF(X509) *certs, X509_STORE **out,
+    struct ucerr *err)
+{
+	X509_STORE *xs;
+	int i;
+
+	if ((xs = X509_STORE_new()) == NULL)
+		return ucerr_set(err, "X509_STORE: out of memory");
+	for (i = 0; i < sk_X509_num(certs); i++)
+		X509_STORE_add_cert(xs, sk_X509_value(certs, i));
+	*out = xs;
+	return 0;
+}
+
+int
+ca_file_store(const char *path, X509_STORE **out, int *n, struct ucerr *err)
+{
+	STACK_OF(X509) *cas;
+	int rc;
+
+	*out = NULL;
+	if (certs_load_file(path, &cas, err) == -1)
+		return -1;
+	if (n != NULL)
+		*n = sk_X509_num(cas);
+	rc = x509_store_from_certs(cas, out, err);
+	sk_X509_pop_free(cas, X509_free);
+	return rc;
+}
+
+int
+cert_key_load_file(const char *path, X509 **cert, EVP_PKEY **key,
+    struct ucerr *err)
+{
+	STACK_OF(X509) *certs;
+	struct ucerr why;
+
+	*cert = NULL;
+	if (certs_load_file(path, &certs, err) == -1)
+		return -1;
+	*cert = X509_dup(sk_X509_value(certs, 0));
+	sk_X509_pop_free(certs, X509_free);
+	if (*cert == NULL)
+		return ucerr_set(err, "%s: out of memory", path);
+	if (key == NULL)
+		return 0;
+	if (key_load_file(path, key, &why) == -1) {
+		X509_free(*cert);
+		*cert = NULL;
+		/* Keep the reason (encrypted, damaged, absent), add the rule. */
+		return ucerr_set(err, "%s (the certificate's private key "
+		    "must be in the same file)", why.msg);
+	}
+	if (!cert_matches_key(*cert, *key)) {
+		X509_free(*cert);
+		EVP_PKEY_free(*key);
+		*cert = NULL;
+		*key = NULL;
+		return ucerr_set(err, "%s: the certificate does not match "
+		    "the key", path);
+	}
+	return 0;
+}
+
 static int
 bio_take(BIO *bio, char **out, size_t *len)
 {

@@ -80,6 +80,22 @@ int	certs_load_file(const char *path, STACK_OF(X509) **out, struct ucerr *err);
 int	key_load_file(const char *path, EVP_PKEY **out, struct ucerr *err);
 int	key_parse_pem(const uint8_t *data, size_t len, EVP_PKEY **out,
 	    struct ucerr *err);
+/*
+ * The first certificate of a file and, when key != NULL, its private key
+ * from the same file: a signer's PEM.  A key that is not the
+ * certificate's is refused (it would sign files no one can verify).
+ */
+int	cert_key_load_file(const char *path, X509 **cert, EVP_PKEY **key,
+	    struct ucerr *err);
+/* A CSR file, PEM or DER (caller frees). */
+int	csr_load_file(const char *path, X509_REQ **out, struct ucerr *err);
+/* Every certificate in a file of CAs as an X509_STORE; *n gets how many
+ * (may be NULL). */
+int	ca_file_store(const char *path, X509_STORE **out, int *n,
+	    struct ucerr *err);
+/* Every certificate of a stack in a new X509_STORE. */
+int	x509_store_from_certs(STACK_OF(X509) *certs, X509_STORE **out,
+	    struct ucerr *err);
 /* Writes an unencrypted PKCS#8 PEM key file with mode 0600, atomically. */
 int	key_write_file(const char *path, EVP_PKEY *key, struct ucerr *err);
 int	cert_to_pem(X509 *cert, char **pem, size_t *len, struct ucerr *err);

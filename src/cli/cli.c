@@ -6,7 +6,9 @@
 #include "cli.h"
 #include "device.h"
 #include "fileio.h"
+#include "identity.h"
 #include "paths.h"
+#include "sigfile.h"
 #include "store.h"
 #include "version.h"
 #include "text.h"
@@ -455,4 +457,67 @@ cli_store(struct cli *cli)
 	/* A read-only home still lists and shows; writes say "read-only". */
 	cli->store = store_open(cli->home, STORE_READONLY_OK, &cli->err);
 	return cli->store;
+}
+
+int
+cli_sig_options(struct cli *cli, const struct args *a, uint8_t *hash_alg,
+    int *signer_version)
+{
+	const char *v;
+
+	*hash_alg = SIG_HASH_SHA1;
+	if ((v = args_get(a, "digest")) != NULL &&
+	    sig_hash_parse(v, hash_alg, &cli->err) == -1)
+		return -1;
+	*signer_version = 0;
+	if ((v = args_get(a, "version")) != NULL &&
+	    signer_version_parse(v, signer_version, &cli->err) == -1)
+		return ucerr_set(&cli->err, "--version must be 1.0 or 1.1, "
+		    "not '%s'", v);
+	return 0;
+}
+
+int
+cli_signer(struct cli *cli, const struct args *a, X509 **cert, EVP_PKEY **key)
+{
+	const char *file = args_get(a, "signer");
+
+	if (file == NULL && cli_store(cli) == NULL)
+		return ucerr_wrap(&cli->err, "no --signer given");
+	return identity_signer_load(cli->store, file, cert, key, &cli->err);
+}
+
+int
+cli_write_output(struct cli *cli, const char *path, const uint8_t *data,
+    size_t len, const char *what)
+{
+	if (file_write_atomic(path, data, len, 0644, &cli->err) == -1)
+		return -1;
+	cli_note_written(cli, path, what, len);
+	return 0;
+}
+
+void
+cli_note_written(struct cli *cli, const char *path, const char *what,
+    size_t len)
+{
+	/* With --out - the file is standard output: the note goes aside. */
+	fprintf(path_is_stdio(path) ? stderr : cli->out, "%s: %s written "
+	    "(%zu bytes)\n", path_is_stdio(path) ? "standard output" : path,
+	    what, len);
+}
+
+int
+cli_strip_suffix(struct cli *cli, const char *path, const char *suffix,
+    char *out, size_t outlen)
+{
+	size_t len = strlen(path), slen = strlen(suffix);
+
+	if (len <= slen || strcmp(path + len - slen, suffix) != 0 ||
+	    len - slen >= outlen)
+		return ucerr_set(&cli->err, "%s: name does not end with %s (give "
+		    "--out)", path, suffix);
+	memcpy(out, path, len - slen);
+	out[len - slen] = '\0';
+	return 0;
 }

@@ -10,6 +10,11 @@
 
 #include <stdio.h>
 
+#include <stdint.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
 #include "err.h"
 
 struct store;
@@ -91,6 +96,28 @@ void	cli_print_help(FILE *fp, const struct command *cmd);
 struct store *cli_store(struct cli *cli);
 /* Builds "<home>/<name>" into out. */
 int	cli_home_path(struct cli *cli, char *out, size_t outlen, const char *name);
+/*
+ * Shared by the signed-file commands (itl, tlv, ctl, sgn, cnf): their
+ * --digest and --version options, the signer, and the output.
+ */
+#define CLI_DIGEST_OPT { "digest", OPT_VALUE, "ALG", "sha1 (default) or sha512" }
+#define CLI_VERSION_OPT { "version", OPT_VALUE, "V", "signer version 1.0 or 1.1 (default: 1.1 when a record is EC)" }
+/* --digest (default SHA-1) and --version (0 when absent: automatic). */
+int	cli_sig_options(struct cli *cli, const struct args *a, uint8_t *hash_alg,
+	    int *signer_version);
+/* --signer PEM, else the CallManager identity of the store. */
+int	cli_signer(struct cli *cli, const struct args *a, X509 **cert,
+	    EVP_PKEY **key);
+/* Writes data atomically and says so ("PATH: WHAT written (N bytes)"). */
+int	cli_write_output(struct cli *cli, const char *path, const uint8_t *data,
+	    size_t len, const char *what);
+/* The note of cli_write_output, for a file a core function wrote. */
+void	cli_note_written(struct cli *cli, const char *path, const char *what,
+	    size_t len);
+/* The default output: path without suffix (fails, asking for --out). */
+int	cli_strip_suffix(struct cli *cli, const char *path, const char *suffix,
+	    char *out, size_t outlen);
+
 /*
  * A secret (an authentication string) kept out of ps: the first line of
  * the file `source`, or with "-" of standard input -- typed at a prompt

@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/pem.h>
-
 #include "certcheck.h"
 #include "clock.h"
 #include "commands.h"
@@ -12,7 +10,7 @@
 #include "identity.h"
 #include "json.h"
 #include "store.h"
-#include "trust.h"
+#include "trustcheck.h"
 #include "x509.h"
 
 const struct opt check_cert_opts[] = {
@@ -111,30 +109,14 @@ cmd_check_csr(struct cli *cli, const struct args *a)
 {
 	STACK_OF(X509) *certs;
 	struct findings f;
-	X509_REQ *req = NULL;
-	uint8_t *data;
-	size_t len;
-	BIO *bio;
+	X509_REQ *req;
 	int rc;
 
 	memset(&f, 0, sizeof(f));
 	if (args_get(a, "cert") == NULL)
 		return ucerr_set(&cli->err, "check csr: --cert CERT is required");
-	if (file_read(a->positional[0], FILE_READ_MAX, &data, &len,
-	    &cli->err) == -1)
+	if (csr_load_file(a->positional[0], &req, &cli->err) == -1)
 		return -1;
-	if ((bio = BIO_new_mem_buf(data, (int)len)) != NULL)
-		req = PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL);
-	if (req == NULL) {
-		const unsigned char *p = data;
-
-		req = d2i_X509_REQ(NULL, &p, (long)len);
-	}
-	BIO_free(bio);
-	free(data);
-	if (req == NULL)
-		return ucerr_set(&cli->err, "%s: not a PEM or DER CSR",
-		    a->positional[0]);
 	if (certs_load_file(args_get(a, "cert"), &certs, &cli->err) == -1) {
 		X509_REQ_free(req);
 		return -1;
@@ -150,10 +132,10 @@ int
 cmd_check_chain(struct cli *cli, const struct args *a)
 {
 	const char *store_name = args_get(a, "store"), *ca = args_get(a, "ca");
-	STACK_OF(X509) *certs, *cas = NULL;
+	STACK_OF(X509) *certs;
 	X509_STORE *trusted = NULL;
 	struct findings f;
-	int i, rc = -1;
+	int rc = -1;
 
 	memset(&f, 0, sizeof(f));
 	if ((store_name == NULL) == (ca == NULL))
@@ -161,77 +143,32 @@ cmd_check_chain(struct cli *cli, const struct args *a)
 		    "--ca FILE");
 	if (certs_load_file(a->positional[0], &certs, &cli->err) == -1)
 		return -1;
-	if (store_name != NULL) {
-		if (!trust_store_valid(store_name)) {
-			ucerr_set(&cli->err, "%s: unknown trust store", store_name);
-			goto out;
-		}
-		if (cli_store(cli) == NULL || trust_x509_store(cli->store,
-		    store_name, &trusted, &cli->err) == -1)
-			goto out;
-	} else {
-		if (certs_load_file(ca, &cas, &cli->err) == -1 ||
-		    (trusted = X509_STORE_new()) == NULL)
-			goto out;
-		for (i = 0; i < sk_X509_num(cas); i++)
-			X509_STORE_add_cert(trusted, sk_X509_value(cas, i));
-	}
+	/* The home is opened for a known store name only: an unknown one
+	 * is named as such, initialised home or not. */
+	if (store_name != NULL && trust_store_valid(store_name) &&
+	    cli_store(cli) == NULL)
+		goto out;
+	if ((store_name != NULL ? trust_store_load(cli->store, store_name,
+	    &trusted, &cli->err) : ca_file_store(ca, &trusted, NULL,
+	    &cli->err)) == -1)
+		goto out;
 	chain_check(sk_X509_value(certs, 0), certs, trusted, clock_now(), &f);
 	rc = cli_report_findings(cli, a, a->positional[0], &f);
 out:
 	X509_STORE_free(trusted);
-	sk_X509_pop_free(cas, X509_free);
 	sk_X509_pop_free(certs, X509_free);
 	return rc;
-}
-
-struct trust_collect {
-	STACK_OF(X509)	*certs;
-	char		**names;
-	int		 n;
-};
-
-static int
-collect(void *arg, const struct trust_row *row)
-{
-	struct trust_collect *c = arg;
-	char **grown;
-	X509 *cert;
-
-	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
-		return 0;
-	if ((grown = realloc(c->names, sizeof(char *) * (size_t)(c->n + 1))) == NULL) {
-		X509_free(cert);
-		return -1;
-	}
-	c->names = grown;
-	c->names[c->n] = strdup(row->name);
-	sk_X509_push(c->certs, cert);
-	c->n++;
-	return 0;
 }
 
 int
 cmd_check_trust(struct cli *cli, const struct args *a)
 {
-	struct trust_collect c = { sk_X509_new_null(), NULL, 0 };
 	struct findings f;
-	int i, rc = -1;
 
 	memset(&f, 0, sizeof(f));
-	if (!trust_store_valid(a->positional[0])) {
-		ucerr_set(&cli->err, "%s: unknown trust store", a->positional[0]);
-		goto out;
-	}
-	if (cli_store(cli) == NULL || store_trust_each(cli->store,
-	    a->positional[0], collect, &c, &cli->err) != 0)
-		goto out;
-	trust_check(c.certs, c.names, clock_now(), &f);
-	rc = cli_report_findings(cli, a, a->positional[0], &f);
-out:
-	for (i = 0; i < c.n; i++)
-		free(c.names[i]);
-	free(c.names);
-	sk_X509_pop_free(c.certs, X509_free);
-	return rc;
+	if ((trust_store_valid(a->positional[0]) && cli_store(cli) == NULL) ||
+	    trust_store_check(cli->store, a->positional[0], clock_now(), &f,
+	    &cli->err) == -1)
+		return -1;
+	return cli_report_findings(cli, a, a->positional[0], &f);
 }

@@ -10,15 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/pem.h>
-
 #include "certinfo.h"
 #include "commands.h"
 #include "fileio.h"
 #include "json.h"
 #include "pcap.h"
-#include "store.h"
-#include "trust.h"
 #include "x509.h"
 
 const struct opt pcap_opts[] = {
@@ -26,28 +22,6 @@ const struct opt pcap_opts[] = {
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
-
-/*
- * LSC: issued by a CAPF (CN CAPF-*, or a CA in this home's CAPF-trust
- * that is not a manufacturing CA); MIC: issued by a manufacturing CA.
- */
-static const char *
-classify(X509 *cert, X509_STORE *capf_trust)
-{
-	char issuer[256] = "", subject[256] = "";
-
-	X509_NAME_get_text_by_NID(X509_get_issuer_name(cert), NID_commonName,
-	    issuer, sizeof(issuer));
-	cert_common_name(cert, subject, sizeof(subject));
-	if (strncmp(issuer, "CAPF-", 5) == 0)
-		return "LSC";
-	if (strstr(issuer, "Manufacturing") != NULL ||
-	    strncmp(issuer, "CAP-RTP", 7) == 0 || strstr(issuer, "SUDI") != NULL ||
-	    strncmp(subject, "CP-", 3) == 0)
-		return "MIC";
-	(void)capf_trust;
-	return "unknown (neither a CAPF nor a manufacturing CA issued it)";
-}
 
 static void
 extract(struct cli *cli, const char *dir, int conn, const char *side, int i,
@@ -77,8 +51,8 @@ side_text(struct cli *cli, const struct tls_side *s, const char *label,
 		fprintf(cli->out, "  %s certificate %d: %s (issuer %s, serial %s)%s%s\n",
 		    label, i, info.subject, info.issuer, info.serial,
 		    is_client && i == 0 ? ": the phone presented its " : "",
-		    is_client && i == 0 ? classify(sk_X509_value(s->certs, 0),
-		    NULL) : "");
+		    is_client && i == 0 ? pcap_cert_kind(
+		    sk_X509_value(s->certs, 0)) : "");
 		if (dir != NULL)
 			extract(cli, dir, conn, label, i, sk_X509_value(s->certs, i));
 	}
@@ -112,7 +86,7 @@ side_json(struct json *j, const struct tls_side *s, const char *key,
 	json_array_end(j);
 	if (is_client)
 		json_string(j, "presented", s->certs && sk_X509_num(s->certs) ?
-		    classify(sk_X509_value(s->certs, 0), NULL) : NULL);
+		    pcap_cert_kind(sk_X509_value(s->certs, 0)) : NULL);
 	json_array_begin(j, "alerts");
 	for (i = 0; i < s->n_alerts; i++) {
 		json_object_begin(j, NULL);

@@ -9,7 +9,7 @@
 #include "findings.h"
 #include "identity.h"
 #include "probe.h"
-#include "trust.h"
+#include "trustcheck.h"
 #include "x509.h"
 
 const struct opt probe_opts[] = {
@@ -22,32 +22,6 @@ const struct opt probe_opts[] = {
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
-
-/* --trust: a trust store of the home by its name, else a file of CAs. */
-static X509_STORE *
-load_trust(struct cli *cli, const char *what, char *label, size_t labellen)
-{
-	STACK_OF(X509) *cas;
-	X509_STORE *xs = NULL;
-	int i;
-
-	if (trust_store_valid(what)) {
-		if (cli_store(cli) == NULL ||
-		    trust_x509_store(cli->store, what, &xs, &cli->err) == -1)
-			return NULL;
-		snprintf(label, labellen, "%s of %s", what, cli->home);
-		return xs;
-	}
-	if (certs_load_file(what, &cas, &cli->err) == -1)
-		return NULL;
-	if ((xs = X509_STORE_new()) != NULL)
-		for (i = 0; i < sk_X509_num(cas); i++)
-			X509_STORE_add_cert(xs, sk_X509_value(cas, i));
-	snprintf(label, labellen, "%s (%d certificate%s)", what, sk_X509_num(cas),
-	    sk_X509_num(cas) == 1 ? "" : "s");
-	sk_X509_pop_free(cas, X509_free);
-	return xs;
-}
 
 int
 cmd_probe(struct cli *cli, const struct args *a)
@@ -75,8 +49,10 @@ cmd_probe(struct cli *cli, const struct args *a)
 		o.cert = sk_X509_value(client, 0);
 	}
 	if (args_get(a, "trust") != NULL) {
-		if ((o.trusted = load_trust(cli, args_get(a, "trust"), label,
-		    sizeof(label))) == NULL)
+		if ((trust_store_valid(args_get(a, "trust")) &&
+		    cli_store(cli) == NULL) ||
+		    trust_source_load(cli->store, args_get(a, "trust"),
+		    &o.trusted, label, sizeof(label), &cli->err) == -1)
 			goto out;
 		o.trusted_label = label;
 	}

@@ -105,10 +105,8 @@ cmd_tvs_list(struct cli *cli, const struct args *a)
 	for (i = 0; i < idx.n; i++) {
 		for (k = 0; k < 32; k++)
 			snprintf(sha + 2 * k, 3, "%02x", idx.entries[i].sha256[k]);
-		roles[0] = '\0';
-		for (k = 0; k < idx.entries[i].n_roles; k++)
-			snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles),
-			    "%s%s", k ? "," : "", role_name(idx.entries[i].roles[k]));
+		role_names_join(idx.entries[i].roles, idx.entries[i].n_roles,
+		    roles, sizeof(roles));
 		if (json) {
 			json_object_begin(&j, NULL);
 			json_string(&j, "sha256", sha);
@@ -139,8 +137,7 @@ cmd_tvs_query(struct cli *cli, const struct args *a)
 	struct tvs_answer ans;
 	STACK_OF(X509) *certs;
 	struct json j;
-	char host[256], roles[128] = "";
-	size_t k;
+	char host[256], roles[128];
 	int port, rc = -1;
 
 	if (server == NULL)
@@ -165,9 +162,7 @@ cmd_tvs_query(struct cli *cli, const struct args *a)
 	tvs_client_close(&c);
 	if (rc == -1)
 		goto out;
-	for (k = 0; k < ans.n_roles; k++)
-		snprintf(roles + strlen(roles), sizeof(roles) - strlen(roles),
-		    "%s%s", k ? "," : "", role_name(ans.roles[k]));
+	role_names_join(ans.roles, ans.n_roles, roles, sizeof(roles));
 	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
 		json_object_begin(&j, NULL);

@@ -512,3 +512,20 @@ pcap_result_free(struct pcap_result *res)
 	free(res->conns);
 	memset(res, 0, sizeof(*res));
 }
+
+const char *
+pcap_cert_kind(X509 *cert)
+{
+	char issuer[256] = "", subject[256] = "";
+
+	X509_NAME_get_text_by_NID(X509_get_issuer_name(cert), NID_commonName,
+	    issuer, sizeof(issuer));
+	cert_common_name(cert, subject, sizeof(subject));
+	if (strncmp(issuer, "CAPF-", 5) == 0)
+		return "LSC";
+	if (strstr(issuer, "Manufacturing") != NULL ||
+	    strncmp(issuer, "CAP-RTP", 7) == 0 || strstr(issuer, "SUDI") != NULL ||
+	    strncmp(subject, "CP-", 3) == 0)
+		return "MIC";
+	return "unknown (neither a CAPF nor a manufacturing CA issued it)";
+}

@@ -54,6 +54,12 @@ int	pcap_parse(const uint8_t *data, size_t len, struct pcap_result *res,
 	    struct ucerr *err);
 void	pcap_result_free(struct pcap_result *res);
 const char *tls_version_name(uint16_t version);
+/*
+ * What a phone presented, by its issuer: "LSC" (issued by a CAPF, CN
+ * CAPF-*), "MIC" (a manufacturing or SUDI CA, or a CP-* subject), else
+ * "unknown (...)".
+ */
+const char *pcap_cert_kind(X509 *cert);
 const char *tls_alert_name(uint8_t desc);
 
 #endif

@@ -1,6 +1,10 @@
 /* device_cert.c - a device's certificate for encryption (see device_cert.h). */
+#include <stdio.h>
+#include <string.h>
+
 #include "device.h"
 #include "device_cert.h"
+#include "fileio.h"
 #include "store_device.h"
 #include "x509.h"
 
@@ -31,4 +35,19 @@ device_encryption_cert(struct store *st, const char *name, X509 **cert,
 		    "MIC");
 	device_free(&d);
 	return rc;
+}
+
+int
+device_config_cert(struct store *st, const char *config_file, char *name,
+    size_t namelen, X509 **cert, enum device_cert_kind *kind,
+    struct ucerr *err)
+{
+	const char *base = path_base(config_file);
+
+	*cert = NULL;
+	if ((size_t)snprintf(name, namelen, "%.*s", (int)strcspn(base, "."),
+	    base) >= namelen)
+		return ucerr_set(err, "%s: not a device's configuration file "
+		    "(SEP<MAC>.cnf.xml)", config_file);
+	return device_encryption_cert(st, name, cert, kind, err);
 }

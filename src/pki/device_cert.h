@@ -23,4 +23,12 @@ enum device_cert_kind { DEVICE_CERT_LSC, DEVICE_CERT_MIC };
 int	device_encryption_cert(struct store *st, const char *name, X509 **cert,
 	    enum device_cert_kind *kind, struct ucerr *err);
 
+/*
+ * The same for the device a configuration file is for: SEP<MAC>.cnf.xml
+ * (any directory) is SEP<MAC>'s.  name gets the device's name.
+ */
+int	device_config_cert(struct store *st, const char *config_file,
+	    char *name, size_t namelen, X509 **cert,
+	    enum device_cert_kind *kind, struct ucerr *err);
+
 #endif

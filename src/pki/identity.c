@@ -74,6 +74,17 @@ trust_store_valid(const char *name)
 }
 
 int
+identity_signer_load(struct store *st, const char *file, X509 **cert,
+    EVP_PKEY **key, struct ucerr *err)
+{
+	if (file != NULL)
+		return cert_key_load_file(file, cert, key, err);
+	if (st == NULL)
+		return ucerr_set(err, "no signer given and no store");
+	return identity_load(st, "CallManager", cert, key, err);
+}
+
+int
 identity_load(struct store *st, const char *purpose, X509 **cert,
     EVP_PKEY **key, struct ucerr *err)
 {

@@ -47,6 +47,14 @@ int	trust_store_valid(const char *name);
 int	identity_load(struct store *st, const char *purpose, X509 **cert,
 	    EVP_PKEY **key, struct ucerr *err);
 
+/*
+ * The signer of a signed file (.sgn, .enc.sgn): the certificate and key
+ * in file (one PEM), else the CallManager identity (the TFTP role phones
+ * verify configuration files with).  st may be NULL when file is given.
+ */
+int	identity_signer_load(struct store *st, const char *file, X509 **cert,
+	    EVP_PKEY **key, struct ucerr *err);
+
 /* Node settings saved by init (meta keys node, org, ou, locality, state, country). */
 struct node_info {
 	char	node[256], org[128], ou[128], locality[128], state[128],

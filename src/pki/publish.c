@@ -6,8 +6,8 @@
 #include "fileio.h"
 #include "identity.h"
 #include "itl.h"
-#include "store.h"
 #include "publish.h"
+#include "store.h"
 #include "x509.h"
 
 struct loaded {
@@ -71,17 +71,6 @@ fail:
 }
 
 static int
-any_ec(const struct itl_entry *e, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (EVP_PKEY_get_base_id(X509_get0_pubkey(e[i].cert)) == EVP_PKEY_EC)
-			return 1;
-	return 0;
-}
-
-static int
 build(const struct trustlist_options *o, struct loaded *l,
     const struct itl_entry *e, size_t n, const char *filename,
     uint8_t **out, size_t *out_len, struct ucerr *err)
@@ -92,7 +81,7 @@ build(const struct trustlist_options *o, struct loaded *l,
 	p.version_major = 1;
 	p.version_minor = 2;
 	p.signer_version = o->signer_version ? o->signer_version :
-	    any_ec(e, n) ? 11 : 10;
+	    itl_signer_version_auto(e, n);
 	p.hash_alg = o->hash_alg ? o->hash_alg : SIG_HASH_SHA1;
 	p.filename = o->filename ? o->filename : filename;
 	p.signer = l->signer;
@@ -153,12 +142,132 @@ out:
 	return rc;
 }
 
+/* Builds with build_fn and writes to out or to name in the TFTP root. */
+static int
+write_list(struct store *st, const struct trustlist_options *o,
+    int (*build_fn)(struct store *, const struct trustlist_options *,
+    uint8_t **, size_t *, struct ucerr *), const char *name,
+    const char *out, char *path, size_t pathlen, size_t *len,
+    struct ucerr *err)
+{
+	uint8_t *data;
+	int rc;
+
+	if (out != NULL) {
+		if ((size_t)snprintf(path, pathlen, "%s", out) >= pathlen)
+			return ucerr_set(err, "%s: path too long", out);
+	} else if (tftp_file_path(st, name, path, pathlen, err) == -1) {
+		return -1;
+	}
+	if (build_fn(st, o, &data, len, err) == -1)
+		return -1;
+	rc = file_write_atomic(path, data, *len, 0644, err);
+	free(data);
+	return rc;
+}
+
+int
+itl_write(struct store *st, const struct trustlist_options *o,
+    const char *out, char *path, size_t pathlen, size_t *len,
+    struct ucerr *err)
+{
+	return write_list(st, o, itl_build_from_store, "ITLFile.tlv", out,
+	    path, pathlen, len, err);
+}
+
+int
+ctl_write(struct store *st, const struct trustlist_options *o,
+    const char *out, char *path, size_t pathlen, size_t *len,
+    struct ucerr *err)
+{
+	if (write_list(st, o, ctl_build_from_store, "CTLFile.tlv", out, path,
+	    pathlen, len, err) == -1)
+		return -1;
+	if (out == NULL &&
+	    store_meta_set(st, "cluster.mode", "mixed", err) == -1)
+		return -1;
+	return 0;
+}
+
+int
+ctl_options_load(struct trustlist_options *o, const char *sast_file,
+    const char *sign_with, struct ucerr *err)
+{
+	EVP_PKEY *key = NULL;
+	int by_sast;
+
+	if (sign_with != NULL && strcmp(sign_with, "itlrecovery") != 0 &&
+	    strcmp(sign_with, "sast") != 0)
+		return ucerr_set(err, "--sign-with must be itlrecovery or "
+		    "sast");
+	by_sast = sign_with != NULL && strcmp(sign_with, "sast") == 0;
+	if (by_sast && sast_file == NULL)
+		return ucerr_set(err, "--sign-with sast needs --sast PEM");
+	if (sast_file != NULL && cert_key_load_file(sast_file, &o->extra_sast,
+	    by_sast ? &key : NULL, err) == -1)
+		return -1;
+	if (key != NULL) {
+		/* The second SAST record signs; o owns it once (extra_sast). */
+		o->signer = o->extra_sast;
+		o->signer_key = key;
+	}
+	return 0;
+}
+
+void
+trustlist_options_free(struct trustlist_options *o)
+{
+	if (o->signer != o->extra_sast)
+		X509_free(o->signer);
+	X509_free(o->extra_sast);
+	EVP_PKEY_free(o->signer_key);
+	o->signer = o->extra_sast = NULL;
+	o->signer_key = NULL;
+}
+
+int
+itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
+    char *path, size_t pathlen, size_t *len, struct ucerr *err)
+{
+	struct trustlist_options o;
+	int rc = -1;
+
+	memset(&o, 0, sizeof(o));
+	o.hash_alg = hash_alg;
+	o.sign_with = "itlrecovery";
+	if (key_file != NULL) {
+		if (identity_load(st, "ITLRecovery", &o.signer, NULL,
+		    err) == -1 ||
+		    key_load_file(key_file, &o.signer_key, err) == -1)
+			goto out;
+		if (!cert_matches_key(o.signer, o.signer_key)) {
+			ucerr_set(err, "%s: not the ITLRecovery key", key_file);
+			goto out;
+		}
+	}
+	rc = itl_write(st, &o, NULL, path, pathlen, len, err);
+out:
+	trustlist_options_free(&o);
+	return rc;
+}
+
 int
 tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err)
 {
 	if (path_join(out, outlen, store_home(st), "tftp", err) == -1)
 		return -1;
 	return dir_make(out, 0755, err);
+}
+
+int
+tftp_file_path(struct store *st, const char *name, char *out, size_t outlen,
+    struct ucerr *err)
+{
+	char dir[4096];
+
+	if (tftp_dir(st, dir, sizeof(dir), err) == -1)
+		return -1;
+	return path_join(out, outlen, dir, name, err);
 }
 
 static int

@@ -34,8 +34,42 @@ int	itl_build_from_store(struct store *st, const struct trustlist_options *o,
  * signed by ITLRecovery (or o->signer). */
 int	ctl_build_from_store(struct store *st, const struct trustlist_options *o,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
+/*
+ * Builds the ITL (CTL) and writes it to out, NULL meaning ITLFile.tlv
+ * (CTLFile.tlv) in the TFTP root; path gets where it went, *len its
+ * size.  A CTL written to the TFTP root turns mixed mode on: that is
+ * what mixed mode means to phones.
+ */
+int	itl_write(struct store *st, const struct trustlist_options *o,
+	    const char *out, char *path, size_t pathlen, size_t *len,
+	    struct ucerr *err);
+int	ctl_write(struct store *st, const struct trustlist_options *o,
+	    const char *out, char *path, size_t pathlen, size_t *len,
+	    struct ucerr *err);
+/*
+ * The CTL's signer: sign_with "itlrecovery" (NULL: the default) or
+ * "sast", the certificate and key in sast_file.  A sast_file is the
+ * CTL's second SAST record either way.  Release with
+ * trustlist_options_free.
+ */
+int	ctl_options_load(struct trustlist_options *o, const char *sast_file,
+	    const char *sign_with, struct ucerr *err);
+/* Frees the certificates and keys ctl_options_load or itl_reset put in o. */
+void	trustlist_options_free(struct trustlist_options *o);
+/*
+ * ITL recovery: the cluster's ITL signed by ITLRecovery, which every
+ * phone already trusts, published to the TFTP root.  key_file NULL:
+ * the ITLRecovery key of the home; else a key kept elsewhere, which
+ * must be the ITLRecovery certificate's.
+ */
+int	itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
+	    char *path, size_t pathlen, size_t *len, struct ucerr *err);
+
 /* The TFTP root: <home>/tftp, created on demand. */
 int	tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err);
+/* <TFTP root>/name (the root created on demand). */
+int	tftp_file_path(struct store *st, const char *name, char *out,
+	    size_t outlen, struct ucerr *err);
 /* Writes ITLFile.tlv (and CTLFile.tlv in mixed mode) into dir (NULL =
  * the TFTP root) atomically. */
 int	tftp_publish(struct store *st, const char *dir, struct ucerr *err);

@@ -236,18 +236,11 @@ trust_x509_store(struct store *st, const char *store_name, X509_STORE **out,
     struct ucerr *err)
 {
 	STACK_OF(X509) *certs;
-	X509_STORE *xs;
-	int i;
+	int rc;
 
 	if (trust_certs(st, store_name, &certs, err) == -1)
 		return -1;
-	if ((xs = X509_STORE_new()) == NULL) {
-		sk_X509_pop_free(certs, X509_free);
-		return ucerr_set(err, "trust: out of memory");
-	}
-	for (i = 0; i < sk_X509_num(certs); i++)
-		X509_STORE_add_cert(xs, sk_X509_value(certs, i));
+	rc = x509_store_from_certs(certs, out, err);
 	sk_X509_pop_free(certs, X509_free);
-	*out = xs;
-	return 0;
+	return rc;
 }

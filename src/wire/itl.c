@@ -61,6 +61,25 @@ role_parse(const char *name)
 	return -1;
 }
 
+const char *
+role_names_join(const uint8_t *list, size_t n, char *out, size_t outlen)
+{
+	size_t i, used = 0;
+	int w;
+
+	if (outlen == 0)
+		return out;
+	out[0] = '\0';
+	for (i = 0; i < n && used < outlen; i++) {
+		w = snprintf(out + used, outlen - used, "%s%s", i ? "," : "",
+		    role_name(list[i]));
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return out;
+}
+
 static int
 record_string(const struct reader *v, char *out, size_t outlen,
     const char *what, size_t n, size_t offset, struct ucerr *err)
@@ -420,6 +439,18 @@ itl_build(const struct itl_entry *entries, size_t n,
 out:
 	writer_free(&body);
 	return rc;
+}
+
+int
+itl_signer_version_auto(const struct itl_entry *entries, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (EVP_PKEY_get_base_id(X509_get0_pubkey(entries[i].cert)) ==
+		    EVP_PKEY_EC)
+			return 11;
+	return 10;
 }
 
 int

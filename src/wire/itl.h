@@ -28,6 +28,9 @@ enum {
 
 const char	*role_name(int role);		/* "CCM+TFTP" */
 const char	*role_function(int role);	/* show itl's FUNCTION text */
+/* "CCM+TFTP,TVS": the roles' names joined by commas (truncated to fit). */
+const char	*role_names_join(const uint8_t *list, size_t n, char *out,
+		    size_t outlen);
 /* sast|ccm|ccm-tftp|tftp|capf|app-server|tvs; -1 if unknown. */
 int		 role_parse(const char *name);
 
@@ -86,6 +89,10 @@ struct itl_entry {
 int	itl_build(const struct itl_entry *entries, size_t n,
 	    const struct sigfile_params *p, uint8_t **out, size_t *out_len,
 	    struct ucerr *err);
+
+/* The signer version a file of these records needs: 1.1 (11) when one is
+ * EC (1.0 cannot carry EC keys), else 1.0 (10). */
+int	itl_signer_version_auto(const struct itl_entry *entries, size_t n);
 
 /* Phones refuse ITL and CTL files larger than this (protocols.md). */
 #define ITL_PHONE_MAX_BYTES	65536

@@ -7,7 +7,13 @@ int
 sgn_sign(const uint8_t *data, size_t len, const struct sigfile_params *p,
     uint8_t **out, size_t *out_len, struct ucerr *err)
 {
-	return sigfile_build(p, data, len, out, out_len, err);
+	struct sigfile_params q = *p;
+
+	/* A .sgn header is version 1.0 and carries no signer version. */
+	q.version_major = 1;
+	q.version_minor = 0;
+	q.signer_version = 0;
+	return sigfile_build(&q, data, len, out, out_len, err);
 }
 
 int

@@ -9,6 +9,8 @@
 #include "itl.h"
 #include "sigfile.h"
 
+/* p gives the signer, key, hash and filename; the header's versions are
+ * the format's (1.0, no signer version). */
 int	sgn_sign(const uint8_t *data, size_t len, const struct sigfile_params *p,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
 /* Header and the original bytes (pointing into data). */

@@ -74,6 +74,19 @@ sig_hash_parse(const char *name, uint8_t *hash_alg, struct ucerr *err)
 	return 0;
 }
 
+int
+signer_version_parse(const char *name, int *version, struct ucerr *err)
+{
+	if (strcmp(name, "1.0") == 0)
+		*version = 10;
+	else if (strcmp(name, "1.1") == 0)
+		*version = 11;
+	else
+		return ucerr_set(err, "signer version must be 1.0 or 1.1, not "
+		    "'%s'", name);
+	return 0;
+}
+
 /* A fixed-size value: the element's length must be exactly n. */
 static int
 want_len(const struct reader *v, size_t n, const char *what, size_t offset,

@@ -80,6 +80,8 @@ int	sigfile_header_parse(const uint8_t *data, size_t len,
 const EVP_MD *sig_hash_md(uint8_t hash_alg);
 const char *sig_hash_name(uint8_t hash_alg);
 int	sig_hash_parse(const char *name, uint8_t *hash_alg, struct ucerr *err);
+/* "1.0" or "1.1" as sigfile_params.signer_version (10, 11). */
+int	signer_version_parse(const char *name, int *version, struct ucerr *err);
 
 /* Verifies the file's signature with cert's public key. */
 int	sigfile_verify(const uint8_t *data, size_t len,

@@ -73,6 +73,38 @@ test_vector_key(const char *name)
 	return key;
 }
 
+/*
+ * A certificate made on the spot: an EC P-256 key, valid for days,
+ * signed by issuer (NULL: self-signed).  *key_out gets the key (may be
+ * NULL).
+ */
+static inline X509 *
+test_cert_make(const char *cn, enum cert_profile profile, X509 *issuer,
+    EVP_PKEY *issuer_key, long days, EVP_PKEY **key_out)
+{
+	struct cert_template t;
+	struct key_spec spec;
+	struct ucerr err;
+	EVP_PKEY *key = NULL;
+	X509 *cert;
+
+	memset(&t, 0, sizeof(t));
+	t.subject.cn = cn;
+	t.profile = profile;
+	t.days = days;
+	if (key_spec_parse("ec256", &spec, &err) == -1 ||
+	    key_generate(&spec, &key, &err) == -1)
+		fail_msg("%s", err.msg);
+	if (cert_build(&t, key, issuer, issuer ? issuer_key : key, &cert,
+	    &err) == -1)
+		fail_msg("%s", err.msg);
+	if (key_out != NULL)
+		*key_out = key;
+	else
+		EVP_PKEY_free(key);
+	return cert;
+}
+
 /* A temporary home with an open store. */
 struct test_home {
 	char		 dir[64];

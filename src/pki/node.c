@@ -1,0 +1,118 @@
+/* node.c - a new node and its home (see node.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "identity.h"
+#include "node.h"
+#include "publish.h"
+#include "stage.h"
+#include "store.h"
+
+int
+node_name_valid(const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+node_params_check(const struct node_params *np, struct ucerr *err)
+{
+	if (np->node == NULL)
+		return ucerr_set(err, "the node's name (FQDN) is required");
+	if (!node_name_valid(np->node))
+		return ucerr_set(err, "'%s' is not a host name", np->node);
+	if (np->country != NULL && strlen(np->country) != 2)
+		return ucerr_set(err, "--country must be a two-letter code, "
+		    "not '%s'", np->country);
+	return 0;
+}
+
+static int
+save_params(struct store *st, const struct node_params *np, struct ucerr *err)
+{
+	const struct { const char *key, *value; } fields[] = {
+		{ "node", np->node }, { "org", np->org }, { "ou", np->ou },
+		{ "locality", np->locality }, { "state", np->state },
+		{ "country", np->country },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (store_meta_set(st, fields[i].key, fields[i].value ?
+		    fields[i].value : "", err) == -1)
+			return -1;
+	return 0;
+}
+
+int
+node_create(struct store *st, const struct node_params *np, struct ucerr *err)
+{
+	const struct purpose_info *p;
+	struct identity_params params;
+	char key_file[128];
+	X509 *cert;
+
+	if (node_params_check(np, err) == -1 || store_begin(st, err) == -1)
+		return -1;
+	if (save_params(st, np, err) == -1)
+		goto fail;
+	for (p = purposes; p->name != NULL; p++) {
+		identity_params_default(p, &params);
+		if (identity_create(st, p, &params, &cert, key_file,
+		    sizeof(key_file), err) == -1)
+			goto fail;
+		if (identity_install(st, p, cert, key_file, "self-signed", 1,
+		    err) == -1) {
+			X509_free(cert);
+			goto fail;
+		}
+		X509_free(cert);
+	}
+	if (store_commit(st, err) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
+}
+
+int
+node_init(const char *home, const struct node_params *np, struct ucerr *err)
+{
+	struct stage stage;
+	char path[4096];
+	struct store *st;
+
+	if (node_params_check(np, err) == -1 ||
+	    path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+		return -1;
+	if (path_exists(path))
+		return ucerr_set(err, "%s is already initialised; refusing to "
+		    "overwrite it", home);
+	if (stage_begin(&stage, home, err) == -1)
+		return -1;
+	if ((st = store_open(stage.tmp, STORE_CREATE, err)) == NULL)
+		goto fail;
+	if (node_create(st, np, err) == -1 ||
+	    tftp_publish(st, NULL, err) == -1) {
+		store_close(st);
+		goto fail;
+	}
+	store_close(st);
+	if (stage_commit(&stage, "ucpki.db", err) == -1)
+		goto fail;
+	return 0;
+fail:
+	stage_rename_in(&stage, err);
+	stage_abort(&stage);
+	return -1;
+}
