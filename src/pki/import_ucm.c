@@ -161,6 +161,11 @@ parse_auth(const struct ucm_db *db, const struct ucm_row *row,
 	if (mode == NULL)
 		mode = password != NULL && password[0] ? "password" :
 		    "no password";
+	/* That step double-quotes "password", which SQLite reads as the
+	 * column: the string itself landed in authentication.  Its intent,
+	 * password authentication, is what comes across. */
+	else if (password != NULL && password[0] && strcmp(mode, password) == 0)
+		mode = "password";
 	d->auth_string[0] = '\0';
 	if (strcasecmp(mode, "no password") == 0) {
 		d->auth_mode = CAPF_AUTH_NULL_STRING;
