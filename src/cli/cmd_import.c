@@ -75,7 +75,8 @@ print_text(struct cli *cli, const struct ucm_import_opts *o,
 		t = &r->tvs[i];
 		fprintf(cli->out, "tvs %.16s %s: %s, ttl %u%s\n", t->sha256,
 		    t->subject, t->roles, t->ttl, t->duplicate ?
-		    " (TVS vouches for it already: kept as it is)" : "");
+		    " (already known to TVS: kept as it is)" : t->identity ?
+		    " (a node identity: TVS answers with these)" : "");
 	}
 	time_format(clock_now() + UCM_IMPORT_DEADLINE_S, when, sizeof(when));
 	fprintf(cli->out, "%s: %zu devices (%zu LSCs on record, %zu certificates "
@@ -159,6 +160,7 @@ print_json(struct cli *cli, const struct ucm_import_opts *o,
 		json_string(&j, "roles", t->roles);
 		json_int(&j, "ttl", t->ttl);
 		json_bool(&j, "already_known", t->duplicate);
+		json_bool(&j, "node_identity", t->identity);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -469,19 +469,22 @@ identity_has(void *arg, const struct identity_row *row)
 	return 0;
 }
 
-/* TVS vouches for it already: an entry, or one of the node's own. */
+/* Already an entry of TVS (1), or not (0); *identity: one of the
+ * node's own certificates, whose default roles and TTL an entry
+ * overrides (tvs_index.c). */
 static int
-tvs_known(struct store *st, const char *sha256, struct ucerr *err)
+tvs_known(struct store *st, const char *sha256, int *identity,
+    struct ucerr *err)
 {
 	struct identity_match m = { sha256, 0 };
 	char match[65];
 	int n;
 
-	if ((n = store_tvs_match(st, sha256, match, sizeof(match), err)) != 0)
-		return n > 0 ? 1 : -1;
-	if (store_identity_each(st, identity_has, &m, err) != 0)
+	if ((n = store_tvs_match(st, sha256, match, sizeof(match), err)) == -1 ||
+	    store_identity_each(st, identity_has, &m, err) != 0)
 		return -1;
-	return m.found;
+	*identity = m.found;
+	return n > 0;
 }
 
 static int
@@ -527,7 +530,7 @@ tvs_row(void *arg, const struct ucm_row *row, struct ucerr *err)
 	} else {
 		it->ttl = (uint32_t)ttl->integer;
 	}
-	if ((known = tvs_known(c->st, it->sha256, err)) == -1)
+	if ((known = tvs_known(c->st, it->sha256, &it->identity, err)) == -1)
 		goto out;
 	it->duplicate = known;
 	if (!known && tvs_entry_add(c->st, cert, roles, n_roles, it->ttl,

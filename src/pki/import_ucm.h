@@ -65,7 +65,8 @@ struct ucm_tvs_item {
 	char		 subject[256];		/* the certificate's CN */
 	char		 roles[96];		/* "CCM+TFTP,TVS" */
 	uint32_t	 ttl;
-	int		 duplicate;		/* TVS already vouched for it */
+	int		 duplicate;		/* already an entry: kept as it is */
+	int		 identity;		/* a node identity's certificate */
 };
 
 struct ucm_capf_item {

@@ -120,6 +120,15 @@ for store in CAPF-trust CallManager-trust; do
 	check "$store keeps ucpki's own CAPF too" test "$(grep -c 'BEGIN CERT' "$W/$store.pem")" -ge 2
 done
 
+# TVS's answer for the CAPF's certificate is the one the old TVS gave.
+printf '[{"cert": "%s", "roles": "CAPF", "ttl": 600}]\n' "$W/capf.crt" >"$W/tvs-capf.json"
+$MAKEDB tvs 8c0ed24 "$W/tvs-capf.sqlite3" "$W/tvs-capf.json"
+ok "the old TVS's entry for the CAPF" --home "$H" import usecallmanager --tvs "$W/tvs-capf.sqlite3"
+contains "said to be a node identity" "$OUT" "(a node identity: TVS answers with these)"
+ok "tvs list" --home "$H" tvs list
+check "one answer for the CAPF, with the old TTL" test "$(grep -c "^$(sha "$W/capf.crt") .*CAPF *ttl 600$" <<<"$OUT")" = 1
+check "and no other" test "$(grep -c "^$(sha "$W/capf.crt") " <<<"$OUT")" = 1
+
 # --- TVS: every tvsctl version ------------------------------------------------------
 tvs_rows >"$W/tvs-rows.json"
 for v in 4a372ed c0d3eb8 ec141f0 8c0ed24; do
