@@ -636,28 +636,20 @@ open_db(const char *path, enum ucm_kind kind, struct ucm_db **db,
 	return 0;
 }
 
-static const char *
-base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
-}
-
 /* Everything inside the open transaction. */
 static int
-import_rows(struct import_ctx *c, const struct ucm_import_opts *o,
-    struct ucm_db *capf_db, struct ucm_db *tvs_db, struct ucerr *err)
+import_rows(struct import_ctx *c, struct ucm_db *capf_db,
+    struct ucm_db *tvs_db, struct ucerr *err)
 {
 	if (capf_db != NULL) {
 		if (trust_certs(c->st, "CAPF-trust", &c->issuers, err) == -1)
 			return -1;
 		snprintf(c->source, sizeof(c->source), "imported from %s "
-		    "(capfctl %s)", base_name(o->capf_db),
+		    "(capfctl %s)", ucm_db_label(capf_db),
 		    c->res->capf_schema->commits);
 		c->db = capf_db;
 		if (ucm_db_each(capf_db, device_row, c, err) == -1 ||
-		    check_unique(c->res, base_name(o->capf_db), err) == -1)
+		    check_unique(c->res, ucm_db_label(capf_db), err) == -1)
 			return -1;
 	}
 	if (tvs_db != NULL) {
@@ -699,7 +691,7 @@ ucm_import(struct store *st, const struct ucm_import_opts *o,
 		goto out;
 	if ((cert != NULL && capf_install(st, cert, &res->capf, key_file,
 	    sizeof(key_file), old_key, sizeof(old_key), err) == -1) ||
-	    import_rows(&c, o, capf_db, tvs_db, err) == -1) {
+	    import_rows(&c, capf_db, tvs_db, err) == -1) {
 		store_rollback(st);
 		goto out;
 	}

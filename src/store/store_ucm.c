@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fileio.h"
 #include "store_sqlite.h"
 #include "store_ucm.h"
 
@@ -328,8 +329,10 @@ int
 ucm_db_open(const char *path, enum ucm_kind kind, struct ucm_db **out,
     struct ucerr *err)
 {
+	static const char *const beside[] = { "-journal", "-wal" };
 	struct ucm_db *db;
 	char uri[3 * 4096 + 32];
+	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -339,6 +342,18 @@ ucm_db_open(const char *path, enum ucm_kind kind, struct ucm_db **out,
 		return ucerr_set(err, "import: out of memory");
 	db->t = &tables[kind];
 	snprintf(db->label, sizeof(db->label), "%s", base_name(path));
+	/* Immutable reads ignore a journal or WAL: a tool still writing, or
+	 * one that crashed mid-write, would be read half done. */
+	for (i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		snprintf(uri, sizeof(uri), "%s%s", path, beside[i]);
+		if (path_exists(uri)) {
+			ucerr_set(err, "%s: %s exists beside it: stop %s (and "
+			    "let SQLite finish with it: sqlite3 %s 'PRAGMA "
+			    "quick_check') first", db->label, beside[i] + 1,
+			    kind == UCM_CAPF ? "capfd" : "tvsd", db->label);
+			goto fail;
+		}
+	}
 	/* immutable: SQLite takes no lock and writes no journal, -wal or
 	 * -shm beside a file that is not ours (and would not replay one). */
 	store_uri(path, "immutable=1", uri, sizeof(uri));
@@ -373,6 +388,12 @@ const struct ucm_schema *
 ucm_db_schema(const struct ucm_db *db)
 {
 	return &db->t->schemas[db->schema];
+}
+
+const char *
+ucm_db_label(const struct ucm_db *db)
+{
+	return db->label;
 }
 
 const char *

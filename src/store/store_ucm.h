@@ -75,6 +75,8 @@ int	ucm_db_open(const char *path, enum ucm_kind kind, struct ucm_db **out,
 	    struct ucerr *err);
 void	ucm_db_close(struct ucm_db *db);
 const struct ucm_schema *ucm_db_schema(const struct ucm_db *db);
+/* The file's name without its folders, as messages say it. */
+const char *ucm_db_label(const struct ucm_db *db);
 /* "devices", "certificates". */
 const char *ucm_db_table(const struct ucm_db *db);
 /* A column's name in this kind's table ("curve_name"). */

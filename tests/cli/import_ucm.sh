@@ -70,12 +70,16 @@ tvs_rows() {
 	EOF
 }
 
+# One initialised home, copied for each import (init makes six RSA keys).
+ok "init" --home "$TEST_TMP/template" init --node cucm.example.test
+fresh_home() { cp -a "$TEST_TMP/template" "$1"; }
+
 # --- every capfctl version -----------------------------------------------------------
 for v in c0d3eb8 8c0ed24 8596dd5 c6dedaf; do
 	H=$TEST_TMP/h-$v
 	capf_rows $v >"$W/rows-$v.json"
 	check "$v: database built" $MAKEDB capf $v "$W/capf-$v.sqlite3" "$W/rows-$v.json"
-	ok "$v: init" --home "$H" init --node cucm.example.test
+	check "$v: a fresh home" fresh_home "$H"
 	before=$(home_digest "$H")
 	ok "$v: dry run" --home "$H" import usecallmanager --capf "$W/capf-$v.sqlite3" --capf-cert "$W/capf.pem" --dry-run
 	contains "$v: the schema named" "$OUT" "capfctl's table of $v"
@@ -134,7 +138,7 @@ tvs_rows >"$W/tvs-rows.json"
 for v in 4a372ed c0d3eb8 ec141f0 8c0ed24; do
 	H=$TEST_TMP/t-$v
 	check "$v: tvs database built" $MAKEDB tvs $v "$W/tvs-$v.sqlite3" "$W/tvs-rows.json"
-	ok "$v: init" --home "$H" init --node cucm.example.test
+	check "$v: a fresh home" fresh_home "$H"
 	before=$(home_digest "$H")
 	ok "$v: dry run" --home "$H" import usecallmanager --tvs "$W/tvs-$v.sqlite3" --dry-run --json
 	check "$v: the schema named" grep -qE "\"tvs_schema\":\\{\"commits\":\"[^\"]*$v" <<<"$OUT"
@@ -147,7 +151,7 @@ done
 
 # --- refusals: each names what surprised it, and changes nothing -------------------------
 H=$TEST_TMP/refuse
-ok "init" --home "$H" init --node cucm.example.test
+check "a fresh home" fresh_home "$H"
 before=$(home_digest "$H"); sqlite3 "$H/ucpki.db" .dump >"$W/before.sql"
 python3 - "$W/extra.sqlite3" <<-'EOF'
 	import sqlite3, sys

@@ -207,6 +207,7 @@ not_a_database(void **state)
 {
 	struct ucerr err;
 	uint8_t junk[4096];
+	char journal[160];
 	size_t i;
 
 	(void)state;
@@ -217,6 +218,13 @@ not_a_database(void **state)
 	refused(UCM_CAPF, "db.sqlite3: not a database SQLite can read");
 	unlink(path);
 	refused(UCM_CAPF, "db.sqlite3:");
+	/* A journal beside it: a writer not finished (or crashed). */
+	make_db(capf_tables[3].sql);
+	snprintf(journal, sizeof(journal), "%s-journal", path);
+	assert_int_equal(file_write_atomic(journal, "x", 1, 0600, &err), 0);
+	refused(UCM_CAPF, "db.sqlite3: journal exists beside it: stop capfd");
+	unlink(journal);
+	opens_as(UCM_CAPF, "c6dedaf");
 }
 
 struct collected {
