@@ -84,6 +84,10 @@ int	cmd_capf_report(struct cli *, const struct args *);
 int	cmd_capf_config(struct cli *, const struct args *);
 int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
+/* import */
+extern const struct opt import_usecallmanager_opts[];
+int	cmd_import_usecallmanager(struct cli *, const struct args *);
+
 /* status */
 extern const struct opt status_opts[];
 int	cmd_status(struct cli *, const struct args *);

@@ -130,6 +130,32 @@ add_row(void *arg, const struct tvs_row *row)
 	return 0;
 }
 
+/*
+ * An entry added for a node identity's own certificate (`tvs add`, an
+ * import) says its roles and TTL: the identity's defaults give way, so
+ * the certificate has one answer.  entries[0..n_ids) are the identities.
+ */
+static void
+drop_overridden(struct tvs_index *idx, size_t n_ids)
+{
+	size_t i = 0, j;
+
+	while (i < n_ids) {
+		for (j = n_ids; j < idx->n; j++)
+			if (memcmp(idx->entries[i].sha256, idx->entries[j].sha256,
+			    32) == 0)
+				break;
+		if (j == idx->n) {
+			i++;
+			continue;
+		}
+		idx->entries[i] = idx->entries[n_ids - 1];
+		idx->entries[n_ids - 1] = idx->entries[idx->n - 1];
+		idx->n--;
+		n_ids--;
+	}
+}
+
 int
 tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 {
@@ -140,7 +166,7 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 	};
 	struct added_rows added;
 	struct tvs_entry e;
-	size_t i, cap = 0;
+	size_t i, n_ids, cap = 0;
 	X509 *cert;
 	int rc;
 
@@ -162,6 +188,7 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 		if (append(idx, &cap, &e) == -1)
 			goto oom;
 	}
+	n_ids = idx->n;
 	added.idx = idx;
 	added.cap = &cap;
 	added.oom = 0;
@@ -169,6 +196,7 @@ tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 		goto fail;
 	if (added.oom)
 		goto oom;
+	drop_overridden(idx, n_ids);
 	qsort(idx->entries, idx->n, sizeof(*idx->entries), cmp_entry);
 	if (idx->n > 0) {
 		if ((idx->by_serial = calloc(idx->n, sizeof(*idx->by_serial))) ==

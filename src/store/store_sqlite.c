@@ -254,22 +254,30 @@ migrate(struct store *st, struct ucerr *err)
  * "immutable" (it cannot make the -shm index); with one, it reads the
  * committed WAL through the existing index.
  */
+void
+store_uri(const char *path, const char *query, char *out, size_t outlen)
+{
+	size_t used;
+	const char *p;
+
+	/* The characters that would end the path are %-escaped. */
+	used = (size_t)snprintf(out, outlen, "file:");
+	for (p = path; *p != '\0' && used < outlen; p++)
+		used += (size_t)snprintf(out + used, outlen - used,
+		    strchr("%?#", *p) ? "%%%02X" : "%c", (unsigned char)*p);
+	if (used < outlen)
+		snprintf(out + used, outlen - used, "?%s", query);
+}
+
 static int
 open_readonly(struct store *st)
 {
 	char uri[3 * sizeof(st->path) + 32], wal[sizeof(st->path) + 8];
-	size_t used;
-	const char *p;
 	int rc;
 
 	snprintf(wal, sizeof(wal), "%s-wal", st->path);
-	/* A URI: the characters that would end the path are %-escaped. */
-	used = (size_t)snprintf(uri, sizeof(uri), "file:");
-	for (p = st->path; *p != '\0'; p++)
-		used += (size_t)snprintf(uri + used, sizeof(uri) - used,
-		    strchr("%?#", *p) ? "%%%02X" : "%c", (unsigned char)*p);
-	snprintf(uri + used, sizeof(uri) - used, "?%s", path_exists(wal) ?
-	    "mode=ro" : "immutable=1");
+	store_uri(st->path, path_exists(wal) ? "mode=ro" : "immutable=1", uri,
+	    sizeof(uri));
 	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
 	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	st->readonly = 1;

@@ -22,6 +22,8 @@ struct store {
 /* How long a statement waits for another process's write transaction. */
 #define STORE_BUSY_MS	5000
 
+/* "file:PATH?QUERY" with PATH's %, ? and # escaped (SQLITE_OPEN_URI). */
+void	store_uri(const char *path, const char *query, char *out, size_t outlen);
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);
 /*
  * Sets err from a failed SQLite call (rc its result code) and returns -1.
