@@ -871,6 +871,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	pthread_mutex_unlock(&s->lock);
 	identity_set_release(old);
 	log_info("serve: SIGHUP: identities reloaded");
+	server_refresh_exports(s);
 	server_notify("READY=1");
 	server_status_update(s, "running");
 }

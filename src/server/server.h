@@ -185,6 +185,9 @@ int	server_tvs_refresh(struct server *s, struct store *st, struct ucerr *err);
 /* The certificate monitor on a schedule (server_monitor.c). */
 void	server_monitor_start(struct server *s);
 void	server_monitor_stop(struct server *s);
+/* CAPF's CRL and the exports kept current (at start, each monitor run,
+ * SIGHUP). */
+void	server_refresh_exports(struct server *s);
 
 /* serve.status and sd_notify (server_status.c): start sends READY=1 and
  * schedules the updates; update rewrites the file in the given state. */

@@ -2,9 +2,12 @@
  * server_monitor.c - the certificate monitor on a schedule inside
  * `ucpki serve` (--monitor-interval); alarms go to the log and syslog.
  */
+#include <string.h>
+
 #include <event2/event.h>
 
 #include "clock.h"
+#include "export.h"
 #include "log.h"
 #include "monitor.h"
 #include "server.h"
@@ -28,6 +31,30 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	s->monitor_at = (int64_t)clock_now();
 	s->monitor_alarms = r.n_alarms;
 	monitor_report_free(&r);
+	server_refresh_exports(s);
+}
+
+/* CAPF's CRL re-signed when due (and after LSCs the phones deleted), and
+ * the exports kept current. */
+void
+server_refresh_exports(struct server *s)
+{
+	struct export_refresh x;
+	struct ucerr err;
+	char *line, *save = NULL;
+
+	if (exports_refresh(s->loops[0].store, clock_now(), &x, &err) == -1) {
+		log_error("exports: %s", err.msg);
+		return;
+	}
+	for (line = strtok_r(x.notes, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		log_info("%s", line);
+	if (x.failed > 0)
+		log_error("exports: %d not kept current (%s)", x.failed, x.failure);
+	if (x.reload_run && x.reload_status != 0)
+		log_error("exports: the reload command failed (exit %d)",
+		    x.reload_status);
 }
 
 void
@@ -35,6 +62,7 @@ server_monitor_start(struct server *s)
 {
 	struct timeval tv = { s->cfg.monitor_interval_s, 0 };
 
+	server_refresh_exports(s);
 	if (s->cfg.monitor_interval_s <= 0)
 		return;
 	s->monitor_tick = event_new(s->loops[0].base, -1, EV_PERSIST, on_tick, s);
