@@ -160,7 +160,7 @@ const struct command commands[] = {
 	{ "phone verify-config", "NAME FILE.sgn [--itl FILE] [--tvs HOST:PORT --signer CERT]",
 	    "accept or reject a signed configuration as the phone would",
 	    phone_verify_config_opts, 2, 2, cmd_phone_verify_config, CMD_DEVICE_ARG },
-	{ "phone register", "NAME --server HOST:PORT [--itl FILE] [--tvs HOST:PORT] [--sni NAME]",
+	{ "phone register", "NAME --server HOST:PORT [--itl FILE] [--tvs HOST:PORT] [--sni NAME] [--sip]",
 	    "TLS registration with the phone's LSC (or MIC), with the phone's console lines",
 	    phone_register_opts, 1, 1, cmd_phone_register, CMD_DEVICE_ARG },
 	{ "phone fetch", "NAME --server HOST:PORT [--tftp]",
