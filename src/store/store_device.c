@@ -600,9 +600,7 @@ int
 store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
     struct ucerr *err)
 {
-	struct lsc_row row;
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (store_prepare(st, "SELECT " LSC_COLUMNS
 	    "FROM lsc l "
@@ -611,6 +609,16 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 		return -1;
 	if (device != NULL)
 		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	return store_lsc_rows(st, stmt, cb, ctx, err);
+}
+
+int
+store_lsc_rows(struct store *st, sqlite3_stmt *stmt, lsc_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	struct lsc_row row;
+	int rc;
+
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		store_lsc_row_read(stmt, &row);
 		if ((rc = cb(ctx, &row)) != 0) {

@@ -85,9 +85,7 @@ int
 store_revoked_each(struct store *st, const char *issuer_sha256,
     const char *issuer, lsc_cb cb, void *ctx, struct ucerr *err)
 {
-	struct lsc_row row;
 	sqlite3_stmt *stmt;
-	int rc;
 
 	if (store_prepare(st, "SELECT " LSC_COLUMNS "FROM lsc l LEFT JOIN "
 	    "device d ON d.name = l.device WHERE l.revoked_at <> 0 AND "
@@ -97,15 +95,5 @@ store_revoked_each(struct store *st, const char *issuer_sha256,
 		return -1;
 	sqlite3_bind_text(stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, issuer, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		store_lsc_row_read(stmt, &row);
-		if ((rc = cb(ctx, &row)) != 0) {
-			sqlite3_finalize(stmt);
-			return rc;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		store_fail(st, rc, "lsc", err);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return store_lsc_rows(st, stmt, cb, ctx, err);
 }

@@ -47,5 +47,10 @@ void	store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen);
 	"l.revoke_reason "
 struct lsc_row;
 void	store_lsc_row_read(sqlite3_stmt *stmt, struct lsc_row *row);
+/* Steps stmt (LSC_COLUMNS), a row at a time to cb, and finalizes it;
+ * cb's non-zero return stops and is returned. */
+int	store_lsc_rows(struct store *st, sqlite3_stmt *stmt,
+	    int (*cb)(void *ctx, const struct lsc_row *row), void *ctx,
+	    struct ucerr *err);
 
 #endif

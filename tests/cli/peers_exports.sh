@@ -117,6 +117,7 @@ run_verify() { openssl verify -CApath "$D" -crl_check "$1" 2>&1; }
 contains "openssl now refuses it" "$(run_verify "$LSC")" "certificate revoked"
 ok "again" capf revoke "$s1"
 contains "already" "$OUT" "0 LSC(s) revoked, 1 already were"
+refuses "device revoke reads the same record" "SEP0000000000E1: no unrevoked LSC on record to revoke" device revoke SEP0000000000E1
 refuses "an unknown serial" "abcdef: no LSC with this serial on record" capf revoke abcdef
 refuses "neither" "xyz!: neither a device name nor an LSC serial" capf revoke 'xyz!'
 ok "a device with no LSC" device add SEP0000000000EE
