@@ -7,6 +7,7 @@
 #include "device.h"
 #include "json.h"
 #include "lsc.h"
+#include "revoke.h"
 #include "store.h"
 #include "store_device.h"
 #include "text.h"
@@ -16,6 +17,11 @@
 const struct opt capf_report_opts[] = {
 	{ "csv", OPT_FLAG, NULL, "comma-separated values with a header line" },
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
+	{ NULL, 0, NULL, NULL },
+};
+
+const struct opt capf_revoke_opts[] = {
+	{ "superseded", OPT_FLAG, NULL, "only the device's earlier LSCs, not its current one" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -173,5 +179,36 @@ cmd_capf_config(struct cli *cli, const struct args *a)
 		return 0;
 	}
 	fprintf(cli->out, "lsc-days %ld\n", days);
+	return 0;
+}
+
+void
+cli_revoke_report(struct cli *cli, const struct revoke_result *r)
+{
+	if (r->other_ca > 0)
+		fprintf(stderr, "%d revoked LSC(s) were issued by an earlier CAPF "
+		    "whose key is gone: no CRL can list them; delete that CAPF "
+		    "from CAPF-trust and CallManager-trust to reject them\n",
+		    r->other_ca);
+	cli_exports_report(cli, &r->exports);
+}
+
+int
+cmd_capf_revoke(struct cli *cli, const struct args *a)
+{
+	const char *target = a->positional[0];
+	struct revoke_result r;
+	struct store *st;
+
+	if ((st = cli_store(cli)) == NULL ||
+	    capf_revoke(st, target, NULL, args_has(a, "superseded"), &r,
+	    &cli->err) == -1)
+		return -1;
+	if (r.revoked < r.matched)
+		fprintf(cli->out, "%s: %d LSC(s) revoked, %d already were\n",
+		    target, r.revoked, r.matched - r.revoked);
+	else
+		fprintf(cli->out, "%s: %d LSC(s) revoked\n", target, r.revoked);
+	cli_revoke_report(cli, &r);
 	return 0;
 }

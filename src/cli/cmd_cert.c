@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/sha.h>
@@ -12,6 +13,7 @@
 #include "certmgr.h"
 #include "clock.h"
 #include "commands.h"
+#include "export.h"
 #include "fileio.h"
 #include "identity.h"
 #include "json.h"
@@ -55,7 +57,12 @@ const struct opt cert_upload_opts[] = {
 };
 
 const struct opt cert_export_opts[] = {
-	{ "out", OPT_VALUE, "FILE", "write the PEM here instead of standard output" },
+	{ "out", OPT_VALUE, "FILE|-", "write here (- standard output); required for a key or PKCS#12" },
+	{ "chain", OPT_FLAG, NULL, "the certificate followed by its issuers from the trust stores" },
+	{ "key", OPT_FLAG, NULL, "the private key (PEM; the file is written with mode 0600)" },
+	{ "pkcs12", OPT_FLAG, NULL, "key, certificate and issuers as PKCS#12 (mode 0600)" },
+	{ "password-file", OPT_VALUE, "FILE", "PKCS#12 password: the file's first line (else unencrypted)" },
+	{ "stable", OPT_FLAG, NULL, "keep <home>/export/PURPOSE.pem and .key current (for servers' configurations)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -440,36 +447,104 @@ cli_replace_pending_csr(struct cli *cli, struct store *st,
 	return 0;
 }
 
+/* --stable: the identity at a path that never changes, kept current. */
+static int
+export_stable(struct cli *cli, struct store *st, const struct purpose_info *p)
+{
+	struct export_row row;
+	struct export_counts c;
+	char path[4096];
+
+	export_identity_row(p->name, &row);
+	if (export_path(st, &row, path, sizeof(path), &cli->err) == -1 ||
+	    export_write(st, &row, &c, &cli->err) == -1 ||
+	    store_export_put(st, &row, &cli->err) == -1)
+		return -1;
+	fprintf(cli->out, "%s: certificate and chain %s\n", p->name, path);
+	fprintf(cli->out, "%s: key %.*s.key (mode 0600)\n", p->name,
+	    (int)(strlen(path) - 4), path);
+	fprintf(cli->out, "%s: kept current: rewritten when the identity "
+	    "changes, then the reload command runs\n", p->name);
+	return 0;
+}
+
+/* Which part, or -1 when the options ask for two. */
+static int
+export_part(const struct args *a)
+{
+	int n = args_has(a, "chain") + args_has(a, "key") + args_has(a, "pkcs12");
+
+	if (n > 1)
+		return -1;
+	return args_has(a, "chain") ? EXPORT_CHAIN : args_has(a, "key") ?
+	    EXPORT_KEY : args_has(a, "pkcs12") ? EXPORT_PKCS12 : EXPORT_CERT;
+}
+
 int
 cmd_cert_export(struct cli *cli, const struct args *a)
 {
 	const struct purpose_info *p;
 	const char *out = args_get(a, "out");
+	const char *pwfile = args_get(a, "password-file");
+	char password[EXPORT_PASSWORD_MAX], meta_key[64];
+	uint8_t *data = NULL;
 	struct store *st;
-	X509 *cert;
-	char *pem, meta_key[64];
-	size_t len;
-	int rc;
+	size_t len = 0;
+	int part, secret, rc = -1;
 
-	if ((p = purpose_arg(cli, a->positional[0])) == NULL ||
-	    (st = cli_store(cli)) == NULL ||
-	    identity_load(st, p->name, &cert, NULL, &cli->err) == -1)
+	if ((p = purpose_arg(cli, a->positional[0])) == NULL)
 		return -1;
-	rc = cert_to_pem(cert, &pem, &len, &cli->err);
-	X509_free(cert);
+	if ((part = export_part(a)) == -1)
+		return ucerr_set(&cli->err, "cert export: --chain, --key and "
+		    "--pkcs12 each make their own file: give one");
+	if (pwfile != NULL && part != EXPORT_PKCS12)
+		return ucerr_set(&cli->err, "cert export: --password-file is for "
+		    "--pkcs12");
+	if (args_has(a, "stable") && (out != NULL || args_has(a, "chain") ||
+	    args_has(a, "key") || args_has(a, "pkcs12")))
+		return ucerr_set(&cli->err, "cert export: --stable writes "
+		    "<home>/export/%s.pem and .key; it takes no other option",
+		    p->name);
+	secret = part == EXPORT_KEY || part == EXPORT_PKCS12;
+	/* A private key never lands on a screen or in a scrollback. */
+	if (secret && out == NULL)
+		return ucerr_set(&cli->err, "%s: the export holds the private key: "
+		    "give --out FILE (written with mode 0600), or --out - for a "
+		    "pipe", p->name);
+	if (out != NULL && strcmp(out, "-") == 0 && secret &&
+	    isatty(fileno(cli->out)))
+		return ucerr_set(&cli->err, "%s: will not write the private key "
+		    "to a terminal", p->name);
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (args_has(a, "stable"))
+		return export_stable(cli, st, p);
+	if (pwfile != NULL && export_password_read(pwfile, password,
+	    sizeof(password), &cli->err) == -1)
+		return -1;
+	rc = identity_export(st, p->name, (enum identity_part)part,
+	    pwfile != NULL ? password : NULL, &data, &len, &cli->err);
+	OPENSSL_cleanse(password, sizeof(password));
 	if (rc == -1)
 		return -1;
-	if (out != NULL)
-		rc = file_write_atomic(out, pem, len, 0644, &cli->err);
-	else
-		fwrite(pem, 1, len, cli->out);
-	if (rc == 0 && out != NULL) {
-		fprintf(stderr, "%s: certificate written to %s\n", p->name,
-		    path_is_stdio(out) ? "standard output" : out);
-		/* The ITLRecoveryCertBackup alarm stops once this is done. */
-		snprintf(meta_key, sizeof(meta_key), "exported.%s", p->name);
-		rc = store_meta_set(st, meta_key, "1", &cli->err);
-	}
-	free(pem);
+	if (out == NULL || path_is_stdio(out)) {
+		fwrite(data, 1, len, cli->out);
+		if (out == NULL)
+			goto out;
+	} else if ((rc = file_write_atomic(out, data, len, secret ? 0600 :
+	    0644, &cli->err)) == -1)
+		goto out;
+	fprintf(stderr, "%s: %s written to %s%s\n", p->name,
+	    part == EXPORT_KEY ? "private key" : part == EXPORT_PKCS12 ?
+	    "PKCS#12" : part == EXPORT_CHAIN ? "certificate chain" :
+	    "certificate", path_is_stdio(out) ? "standard output" : out,
+	    secret && !path_is_stdio(out) ? " (mode 0600)" : "");
+	/* The ITLRecoveryCertBackup alarm stops once this is done. */
+	snprintf(meta_key, sizeof(meta_key), "exported.%s", p->name);
+	rc = store_meta_set(st, meta_key, "1", &cli->err);
+out:
+	if (data != NULL)
+		OPENSSL_cleanse(data, len);
+	free(data);
 	return rc;
 }

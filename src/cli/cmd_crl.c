@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "crl.h"
+#include "export.h"
 #include "fileio.h"
 #include "json.h"
 #include "store.h"
@@ -18,6 +19,7 @@ const struct opt crl_list_opts[] = {
 int
 cmd_crl_add(struct cli *cli, const struct args *a)
 {
+	struct export_refresh exports;
 	char issuer[512];
 	uint8_t *data;
 	size_t len;
@@ -28,10 +30,13 @@ cmd_crl_add(struct cli *cli, const struct args *a)
 	    file_read(a->positional[0], FILE_READ_MAX, &data, &len,
 	    &cli->err) == -1)
 		return -1;
-	rc = crl_add(st, data, len, issuer, sizeof(issuer), &cli->err);
+	rc = crl_add(st, data, len, issuer, sizeof(issuer), &exports,
+	    &cli->err);
 	free(data);
-	if (rc == 0)
+	if (rc == 0) {
 		fprintf(cli->out, "CRL from %s added\n", issuer);
+		cli_exports_report(cli, &exports);
+	}
 	return rc;
 }
 

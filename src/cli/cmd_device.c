@@ -15,6 +15,7 @@
 #include "device_rules.h"
 #include "json.h"
 #include "publish.h"
+#include "revoke.h"
 #include "store.h"
 #include "store_device.h"
 #include "text.h"
@@ -689,14 +690,16 @@ cmd_device_list(struct cli *cli, const struct args *a)
 int
 cmd_device_remove(struct cli *cli, const struct args *a)
 {
+	struct revoke_result r;
 	struct store *st;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
-	if (store_device_remove(st, a->positional[0], &cli->err) == -1)
+	if (capf_device_remove(st, a->positional[0], &r, &cli->err) == -1)
 		return -1;
-	fprintf(cli->out, "%s: removed (its issued LSCs stay on record)\n",
-	    a->positional[0]);
+	fprintf(cli->out, "%s: removed (its issued LSCs stay on record; %d "
+	    "revoked)\n", a->positional[0], r.revoked);
+	cli_revoke_report(cli, &r);
 	return 0;
 }
 
@@ -704,20 +707,19 @@ int
 cmd_device_revoke(struct cli *cli, const struct args *a)
 {
 	const char *serial = args_get(a, "serial");
+	struct revoke_result r;
 	struct store *st;
-	int n;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
-	if (store_lsc_revoke(st, a->positional[0], serial, &n, &cli->err) == -1)
+	if (capf_revoke(st, a->positional[0], serial, 0, &r, &cli->err) == -1)
 		return -1;
-	if (n == 0)
+	if (r.revoked == 0)
 		return ucerr_set(&cli->err, "%s: no %s LSC on record to revoke",
 		    a->positional[0], serial ? "such" : "unrevoked");
-	store_device_history_add(st, a->positional[0], CERT_OP_NONE,
-	    CERT_STATUS_NONE, "", serial ? "LSC revoked by administrator" :
-	    "every LSC revoked by administrator", NULL);
 	fprintf(cli->out, "%s: %d LSC%s revoked: no longer accepted for "
-	    "authentication\n", a->positional[0], n, n == 1 ? "" : "s");
+	    "authentication\n", a->positional[0], r.revoked,
+	    r.revoked == 1 ? "" : "s");
+	cli_revoke_report(cli, &r);
 	return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "commands.h"
+#include "export.h"
 #include "json.h"
 #include "log.h"
 #include "monitor.h"
@@ -75,22 +76,41 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 	return rc;
 }
 
+/* CAPF's CRL re-signed when half its period is gone, and the exports
+ * that hold it. */
+static int
+refresh(struct cli *cli, struct store *st)
+{
+	struct export_refresh r;
+
+	if (exports_refresh(st, clock_now(), &r, &cli->err) == -1)
+		return -1;
+	cli_exports_report(cli, &r);
+	return 0;
+}
+
 int
 cmd_monitor(struct cli *cli, const struct args *a)
 {
 	struct monitor_config cfg;
 	struct store *st;
+	int rc;
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
 	log_setup(LOG_LEVEL_WARN, args_has(a, "syslog"));
+	/* Each run also re-signs CAPF's CRL when half its period is gone. */
 	if (args_has(a, "once"))
-		return print_report(cli, a, st) == 0 ? 0 : -1;
+	{
+		rc = print_report(cli, a, st);
+		if (rc != -1 && refresh(cli, st) == -1)
+			return -1;
+		return rc == 0 ? 0 : -1;
+	}
 	for (;;) {
 		/* Undelivered e-mail is retried on the next run, not fatal. */
-		if (print_report(cli, a, st) == -1)
-			return -1;
-		if (monitor_config_load(st, &cfg, &cli->err) == -1)
+		if (print_report(cli, a, st) == -1 || refresh(cli, st) == -1 ||
+		    monitor_config_load(st, &cfg, &cli->err) == -1)
 			return -1;
 		sleep((unsigned)(cfg.frequency_s > 0 ? cfg.frequency_s : 86400));
 	}

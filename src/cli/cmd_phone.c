@@ -62,6 +62,10 @@ cmd_phone_mfg_init(struct cli *cli, const struct args *a)
 	    path);
 	fprintf(cli->out, "To trust its SUDIs: ucpki trust add CAPF-trust "
 	    "%s/phones/mfg/sudi-ca.pem\n", cli->home);
+	if (mfg_crl_path(cli->home, path, sizeof(path), &cli->err) == -1)
+		return -1;
+	fprintf(cli->out, "Its CRL, for servers that check revocation: ucpki "
+	    "crl add %s\n", path);
 	return 0;
 }
 

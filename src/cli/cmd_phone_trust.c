@@ -21,6 +21,7 @@ const struct opt phone_register_opts[] = {
 	{ "tvs", OPT_VALUE, "HOST:PORT", "ask this TVS when the ITL does not hold the server" },
 	{ "sni", OPT_VALUE, "NAME", "server name to send" },
 	{ "tls1", OPT_FLAG, NULL, "speak TLS 1.0" },
+	{ "sip", OPT_FLAG, NULL, "send a SIP REGISTER over the connection; registered on a 2xx" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -96,6 +97,7 @@ cmd_phone_register(struct cli *cli, const struct args *a)
 	o.itl_path = args_get(a, "itl");
 	o.sni = args_get(a, "sni");
 	o.tls1 = args_has(a, "tls1");
+	o.sip = args_has(a, "sip");
 	o.console = cli->out;
 	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
 		return -1;

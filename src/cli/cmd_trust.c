@@ -2,11 +2,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/x509v3.h>
 
 #include "certmgr.h"
 #include "commands.h"
+#include "export.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
@@ -24,7 +26,9 @@ const struct opt trust_delete_opts[] = {
 };
 
 const struct opt trust_export_opts[] = {
-	{ "out", OPT_VALUE, "FILE", "write the PEM bundle here instead of standard output" },
+	{ "out", OPT_VALUE, "FILE|-", "write the PEM bundle here (- standard output, never kept current)" },
+	{ "hashed-dir", OPT_VALUE, "DIR", "write <hash>.0 certificates and <hash>.r0 CRLs (OpenSSL's CApath)" },
+	{ "once", OPT_FLAG, NULL, "write it now only (else it is kept current)" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -42,6 +46,7 @@ cmd_trust_add(struct cli *cli, const struct args *a)
 	const char *store_name = a->positional[0], *file = a->positional[1];
 	STACK_OF(X509) *certs = NULL;
 	struct trust_added *results = NULL;
+	struct export_refresh exports;
 	struct store *st;
 	int i, n, rc = -1;
 
@@ -60,7 +65,7 @@ cmd_trust_add(struct cli *cli, const struct args *a)
 		goto out;
 	}
 	if (trust_add_bundle(st, store_name, certs, args_get(a, "name"),
-	    results, &cli->err) == -1)
+	    results, &exports, &cli->err) == -1)
 		goto out;
 	/* Printed only once committed: every line is true. */
 	for (i = 0; i < n; i++) {
@@ -71,6 +76,7 @@ cmd_trust_add(struct cli *cli, const struct args *a)
 			fprintf(cli->out, "%s/%s.pem: Trust Certificate added\n",
 			    store_name, results[i].name);
 	}
+	cli_exports_report(cli, &exports);
 	rc = 0;
 out:
 	free(results);
@@ -82,6 +88,7 @@ int
 cmd_trust_delete(struct cli *cli, const struct args *a)
 {
 	const char *store_name = a->positional[0];
+	struct export_refresh exports;
 	struct store *st;
 	int64_t holders;
 	char name[256];
@@ -89,73 +96,84 @@ cmd_trust_delete(struct cli *cli, const struct args *a)
 	trust_name_normalize(a->positional[1], name, sizeof(name));
 	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL ||
 	    certmgr_trust_delete(st, store_name, name, args_has(a, "force"),
-	    &holders, &cli->err) == -1)
+	    &holders, &exports, &cli->err) == -1)
 		return -1;
 	if (holders > 0)
 		fprintf(stderr, "%s/%s.pem: deleted although it signs %lld "
 		    "device(s)' LSCs; they will fail with Invalid LSC\n",
 		    store_name, name, (long long)holders);
 	fprintf(cli->out, "%s/%s.pem: deleted\n", store_name, name);
+	cli_exports_report(cli, &exports);
 	return 0;
 }
 
-struct export_ctx {
-	FILE		*fp;
-	int		 count;
-};
-
+/* An export's path made absolute, so it stays the same from anywhere. */
 static int
-export_one(void *arg, const struct trust_row *row)
+absolute(struct cli *cli, const char *path, char *out, size_t outlen)
 {
-	struct export_ctx *ctx = arg;
-	X509 *cert;
-	char *pem;
-	size_t len;
+	char cwd[4096];
 
-	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
-		return 0;
-	if (cert_to_pem(cert, &pem, &len, NULL) == 0) {
-		fprintf(ctx->fp, "# %s/%s.pem\n", row->store, row->name);
-		fwrite(pem, 1, len, ctx->fp);
-		free(pem);
-		ctx->count++;
-	}
-	X509_free(cert);
-	return 0;
+	if (path[0] == '/')
+		return snprintf(out, outlen, "%s", path) < (int)outlen ? 0 :
+		    ucerr_set(&cli->err, "%s: path too long", path);
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return ucerr_set(&cli->err, "%s: cannot resolve", path);
+	return path_join(out, outlen, cwd, path, &cli->err);
 }
 
 int
 cmd_trust_export(struct cli *cli, const struct args *a)
 {
-	const char *store_name = a->positional[0], *out = args_get(a, "out");
-	struct export_ctx ctx = { NULL, 0 };
+	const char *out = args_get(a, "out"), *dir = args_get(a, "hashed-dir");
+	struct export_counts c;
+	struct export_row row;
+	size_t len = 0, used = 0;
 	char *buf = NULL;
-	size_t len = 0;
 	struct store *st;
-	int rc = -1;
+	int i, count, rc = -1;
 
-	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
-		return -1;
-	/* Bundle in memory first so a failure never leaves half a file. */
-	if ((ctx.fp = open_memstream(&buf, &len)) == NULL)
-		return ucerr_set(&cli->err, "export: out of memory");
-	if (store_trust_each(st, store_name, export_one, &ctx, &cli->err) != 0) {
-		fclose(ctx.fp);
-		goto out;
+	memset(&row, 0, sizeof(row));
+	for (i = 0; i < a->n_positional; i++) {
+		if (store_arg(cli, a->positional[i]) == -1)
+			return -1;
+		used += (size_t)snprintf(row.what + used, sizeof(row.what) - used,
+		    "%s%s", i ? " " : "", a->positional[i]);
+		if (used >= sizeof(row.what))
+			return ucerr_set(&cli->err, "trust export: too many stores");
 	}
-	fclose(ctx.fp);
-	if (out != NULL) {
-		if (file_write_atomic(out, buf, len, 0644, &cli->err) == -1)
-			goto out;
-		fprintf(stderr, "%s: %d certificates written to %s\n",
-		    store_name, ctx.count, path_is_stdio(out) ?
-		    "standard output" : out);
-	} else {
+	if (out != NULL && dir != NULL)
+		return ucerr_set(&cli->err, "trust export: --out or --hashed-dir, "
+		    "not both");
+	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (dir == NULL && (out == NULL || path_is_stdio(out))) {
+		if (trust_bundle(st, row.what, &buf, &len, &count, &cli->err) == -1)
+			return -1;
 		fwrite(buf, 1, len, cli->out);
+		free(buf);
+		if (out != NULL)
+			fprintf(stderr, "%s: %d certificates written to standard "
+			    "output\n", row.what, count);
+		return 0;
+	}
+	snprintf(row.kind, sizeof(row.kind), "%s", dir ? "hashed" : "bundle");
+	if (absolute(cli, dir ? dir : out, row.path, sizeof(row.path)) == -1 ||
+	    export_write(st, &row, &c, &cli->err) == -1)
+		goto out;
+	if (dir != NULL)
+		fprintf(stderr, "%s: %d certificate(s) and %d CRL(s) in %s\n",
+		    row.what, c.certs, c.crls, row.path);
+	else
+		fprintf(stderr, "%s: %d certificates written to %s\n", row.what,
+		    c.certs, row.path);
+	if (!args_has(a, "once")) {
+		if (store_export_put(st, &row, &cli->err) == -1)
+			goto out;
+		fprintf(stderr, "%s: kept current (ucpki config lists it; "
+		    "--once for a copy)\n", row.path);
 	}
 	rc = 0;
 out:
-	free(buf);
 	return rc;
 }
 

@@ -72,7 +72,7 @@ int	cmd_itl_reset(struct cli *, const struct args *);
 extern const struct opt device_add_opts[], device_set_opts[],
 	device_show_opts[], device_list_opts[], device_remove_opts[],
 	device_import_opts[], capf_report_opts[], capf_config_opts[],
-	device_revoke_opts[];
+	device_revoke_opts[], capf_revoke_opts[];
 int	cmd_device_add(struct cli *, const struct args *);
 int	cmd_device_set(struct cli *, const struct args *);
 int	cmd_device_show(struct cli *, const struct args *);
@@ -82,6 +82,11 @@ int	cmd_device_revoke(struct cli *, const struct args *);
 int	cmd_device_import(struct cli *, const struct args *);
 int	cmd_capf_report(struct cli *, const struct args *);
 int	cmd_capf_config(struct cli *, const struct args *);
+int	cmd_capf_revoke(struct cli *, const struct args *);
+struct revoke_result;
+/* What a revocation left to say: LSCs of an earlier CAPF (no CRL can list
+ * them), then what the core rewrote after it. */
+void	cli_revoke_report(struct cli *cli, const struct revoke_result *r);
 int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
 /* import */
@@ -142,5 +147,9 @@ int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
 	    const char *key, const char *value, const char *type);
 int	cli_replace_pending_csr(struct cli *cli, struct store *st,
 	    const struct csr_row *row);
+/* What the core rewrote after a change (CAPF's CRL, the exports kept
+ * current, the reload command), on stderr. */
+struct export_refresh;
+void	cli_exports_report(struct cli *cli, const struct export_refresh *r);
 
 #endif

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
 
+#include "crl.h"
 #include "device.h"
 #include "fileio.h"
 #include "phone_state.h"
@@ -90,9 +92,50 @@ make_ca(const char *path, const char *cn, struct ucerr *err)
 	return rc;
 }
 
+/* The stand-in manufacturer's CRL (it revokes nothing): servers that
+ * check revocation (FreeRADIUS's check_crl) need one for every CA. */
+static int
+make_crl(const char *ca_path, const char *path, struct ucerr *err)
+{
+	X509_CRL *crl = NULL;
+	X509 *ca = NULL;
+	EVP_PKEY *key = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+	time_t now = time(NULL);
+	int rc = -1;
+
+	if (read_pair(ca_path, &ca, &key, err) == -1)
+		return -1;
+	if (crl_sign(ca, key, NULL, 0, now, now + (time_t)3650 * 86400, 1, &crl,
+	    err) == -1)
+		goto out;
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		ucerr_set(err, "%s: out of memory", path);
+		goto out;
+	}
+	PEM_write_X509_CRL(fp, crl);
+	fclose(fp);
+	rc = file_write_atomic(path, buf, len, 0644, err);
+out:
+	free(buf);
+	X509_CRL_free(crl);
+	EVP_PKEY_free(key);
+	X509_free(ca);
+	return rc;
+}
+
+int
+mfg_crl_path(const char *home, char *out, size_t outlen, struct ucerr *err)
+{
+	return phones_path(home, "mfg", "mfg-ca.crl", out, outlen, err);
+}
+
 int
 mfg_init(const char *home, int *created, struct ucerr *err)
 {
+	char crl[4096];
 	char dir[4096], path[4096];
 
 	if (created)
@@ -108,6 +151,9 @@ mfg_init(const char *home, int *created, struct ucerr *err)
 		if (created)
 			*created = 1;
 	}
+	if (mfg_crl_path(home, crl, sizeof(crl), err) == -1 ||
+	    (!path_exists(crl) && make_crl(path, crl, err) == -1))
+		return -1;
 	if (phones_path(home, "mfg", "sudi-ca.pem", path, sizeof(path), err) == -1)
 		return -1;
 	if (!path_exists(path) && make_ca(path, SUDI_CA_CN, err) == -1)

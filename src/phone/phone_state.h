@@ -32,6 +32,9 @@ int	mfg_sudi_ca_load(const char *home, X509 **ca, EVP_PKEY **key,
 	    struct ucerr *err);
 int	mfg_ca_path(const char *home, char *out, size_t outlen,
 	    struct ucerr *err);
+/* <home>/phones/mfg/mfg-ca.crl: the stand-in CA's (empty) CRL. */
+int	mfg_crl_path(const char *home, char *out, size_t outlen,
+	    struct ucerr *err);
 
 /* A MIC (CN=CP-<model>-<name>) and SUDI issued by the stand-in CAs. */
 int	mfg_issue(const char *home, const char *name, const char *model,

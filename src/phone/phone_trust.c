@@ -7,6 +7,7 @@
 
 #include "fileio.h"
 #include "itl.h"
+#include "phone_sip.h"
 #include "phone_trust.h"
 #include "sgn.h"
 #include "tls_client.h"
@@ -307,6 +308,11 @@ phone_register(struct phone *ph, const struct register_opts *o,
 		fprintf(o->console, "%s: TLS established: %s, cipher %s\n", ph->name,
 		    SSL_get_version(tls.ssl), SSL_get_cipher_name(tls.ssl));
 	if (check_call_agent(ph, o, &tls, err) == -1) {
+		ucerr_wrap(err, "%s:%d: not registered", o->host, o->port);
+		goto out;
+	}
+	if (o->sip && phone_sip_register(ph, &tls, o->host, o->port, o->console,
+	    line, sizeof(line), err) == -1) {
 		ucerr_wrap(err, "%s:%d: not registered", o->host, o->port);
 		goto out;
 	}

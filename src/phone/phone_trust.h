@@ -31,6 +31,7 @@ struct register_opts {
 	const char	*sni;
 	struct tvs_target tvs;
 	int		 tls1;
+	int		 sip;		/* send REGISTER, want a 2xx */
 	FILE		*console;
 };
 

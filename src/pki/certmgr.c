@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "certmgr.h"
+#include "clock.h"
 #include "publish.h"
 #include "store.h"
 #include "store_device.h"
@@ -154,11 +155,16 @@ certmgr_plan(struct store *st, const struct purpose_info *p,
 }
 
 int
-certmgr_republish(struct store *st, const char *purpose, struct ucerr *err)
+certmgr_republish(struct store *st, const char *purpose,
+    struct export_refresh *exports, struct ucerr *err)
 {
 	if (tftp_publish(st, NULL, err) == -1)
 		return ucerr_wrap(err, "%s changed, but the ITL was not "
 		    "republished", purpose);
+	/* Other servers read the identity, its chain and CAPF's CRL from
+	 * the exports: they change with it, and the reload command runs. */
+	if (exports_refresh(st, clock_now(), exports, err) == -1)
+		return ucerr_wrap(err, "%s changed, but", purpose);
 	return 0;
 }
 
@@ -180,7 +186,7 @@ static int
 after_change(struct store *st, const struct purpose_info *p,
     struct certmgr_outcome *o, struct ucerr *err)
 {
-	if (certmgr_republish(st, p->name, err) == -1)
+	if (certmgr_republish(st, p->name, &o->exports, err) == -1)
 		return -1;
 	o->republished = 1;
 	/* The ITL changed (or LSCs must be re-issued): phones must reset. */
@@ -260,7 +266,8 @@ note_if_signed(void *arg, const struct identity_row *row)
 
 int
 certmgr_trust_delete(struct store *st, const char *store_name,
-    const char *name, int force, int64_t *lsc_holders, struct ucerr *err)
+    const char *name, int force, int64_t *lsc_holders,
+    struct export_refresh *exports, struct ucerr *err)
 {
 	struct signs_ctx ctx;
 	struct trust_row row;
@@ -296,6 +303,10 @@ certmgr_trust_delete(struct store *st, const char *store_name,
 	}
 	if (store_trust_delete(st, store_name, name, err) == -1)
 		goto out;
+	if (exports_refresh(st, clock_now(), exports, err) == -1) {
+		ucerr_wrap(err, "%s/%s.pem deleted, but", store_name, name);
+		goto out;
+	}
 	rc = 0;
 out:
 	X509_free(ctx.ca);

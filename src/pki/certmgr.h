@@ -12,7 +12,8 @@
  *
  * The outcome lists the devices to reset; running the reset hook is the
  * front end's job (a terminal runs it and shows each exit; an API queues
- * it), so the core never forks.
+ * it).  The exports other servers read are the core's: every change
+ * rewrites them and runs their reload command (export.h), whoever asked.
  */
 #ifndef UCPKI_CERTMGR_H
 #define UCPKI_CERTMGR_H
@@ -23,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "err.h"
+#include "export.h"
 #include "identity.h"
 
 struct store;
@@ -50,6 +52,7 @@ struct certmgr_outcome {
 	int		 republished;	/* the ITL (and CTL) were rewritten */
 	char		 (*reset)[64];	/* devices that must reset */
 	size_t		 n_reset;
+	struct export_refresh exports;	/* the exports rewritten after it */
 };
 
 void	certmgr_outcome_free(struct certmgr_outcome *o);
@@ -68,17 +71,19 @@ int	certmgr_generate(struct store *st, const struct purpose_info *p,
 int	certmgr_upload(struct store *st, const struct purpose_info *p,
 	    const char *file, struct certmgr_outcome *o, struct ucerr *err);
 
-/* Rewrites the TFTP files after an identity change. */
+/* Rewrites the TFTP files after an identity change, then the exports kept
+ * current (exports_refresh: CAPF's CRL, the reload command). */
 int	certmgr_republish(struct store *st, const char *purpose,
-	    struct ucerr *err);
+	    struct export_refresh *exports, struct ucerr *err);
 
 /*
  * Deletes store_name/name unless it signs a current identity or devices'
  * current LSCs (the seeds' safe CAPF sequence); force deletes anyway.
  * *lsc_holders: how many current LSCs it signed (non-zero only with force).
+ * The exports kept current are rewritten after it (*exports).
  */
 int	certmgr_trust_delete(struct store *st, const char *store_name,
 	    const char *name, int force, int64_t *lsc_holders,
-	    struct ucerr *err);
+	    struct export_refresh *exports, struct ucerr *err);
 
 #endif

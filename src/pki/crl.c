@@ -3,8 +3,11 @@
 #include <string.h>
 
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
+#include "clock.h"
 #include "crl.h"
+#include "export.h"
 #include "store.h"
 #include "trust.h"
 #include "x509.h"
@@ -51,7 +54,7 @@ try_issuer(void *arg, const struct trust_row *row)
 
 int
 crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
-    size_t issuer_len, struct ucerr *err)
+    size_t issuer_len, struct export_refresh *exports, struct ucerr *err)
 {
 	struct find_issuer f = { NULL, 0 };
 	unsigned char *der = NULL;
@@ -71,7 +74,14 @@ crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
 		ucerr_set(err, "CRL from %s: cannot encode it", issuer);
 		goto out;
 	}
-	rc = store_crl_add(st, issuer, der, (size_t)der_len, err);
+	if (store_crl_add(st, issuer, der, (size_t)der_len, err) == -1)
+		goto out;
+	/* The hashed directories other servers read hold the CRLs. */
+	if (exports_refresh(st, clock_now(), exports, err) == -1) {
+		ucerr_wrap(err, "CRL from %s added, but", issuer);
+		goto out;
+	}
+	rc = 0;
 out:
 	OPENSSL_free(der);
 	X509_CRL_free(f.crl);
@@ -118,4 +128,81 @@ crl_revoked(STACK_OF(X509_CRL) *crls, X509 *cert)
 		    cert) == 1)
 			return 1;
 	return 0;
+}
+
+static int
+add_entry(X509_CRL *crl, const struct crl_entry *e)
+{
+	X509_REVOKED *rev = X509_REVOKED_new();
+	BIGNUM *bn = NULL;
+	ASN1_INTEGER *serial = NULL;
+	ASN1_TIME *when = NULL;
+	ASN1_ENUMERATED *reason = NULL;
+	int ok = 0;
+
+	if (rev == NULL || BN_hex2bn(&bn, e->serial_hex) == 0 ||
+	    (serial = BN_to_ASN1_INTEGER(bn, NULL)) == NULL ||
+	    (when = ASN1_TIME_set(NULL, e->revoked_at)) == NULL ||
+	    !X509_REVOKED_set_serialNumber(rev, serial) ||
+	    !X509_REVOKED_set_revocationDate(rev, when))
+		goto out;
+	if (e->reason != 0 && ((reason = ASN1_ENUMERATED_new()) == NULL ||
+	    !ASN1_ENUMERATED_set(reason, e->reason) ||
+	    !X509_REVOKED_add1_ext_i2d(rev, NID_crl_reason, reason, 0, 0)))
+		goto out;
+	if (X509_CRL_add0_revoked(crl, rev)) {
+		rev = NULL;
+		ok = 1;
+	}
+out:
+	ASN1_ENUMERATED_free(reason);
+	ASN1_TIME_free(when);
+	ASN1_INTEGER_free(serial);
+	BN_free(bn);
+	X509_REVOKED_free(rev);
+	return ok;
+}
+
+int
+crl_sign(X509 *ca, EVP_PKEY *key, const struct crl_entry *entries, size_t n,
+    time_t this_update, time_t next_update, long number, X509_CRL **out,
+    struct ucerr *err)
+{
+	X509_CRL *crl = X509_CRL_new();
+	ASN1_TIME *t1 = ASN1_TIME_set(NULL, this_update);
+	ASN1_TIME *t2 = ASN1_TIME_set(NULL, next_update);
+	ASN1_INTEGER *num = ASN1_INTEGER_new();
+	AUTHORITY_KEYID *akid = AUTHORITY_KEYID_new();
+	const ASN1_OCTET_STRING *ski = X509_get0_subject_key_id(ca);
+	size_t i;
+	int ok = 0;
+
+	*out = NULL;
+	if (crl == NULL || t1 == NULL || t2 == NULL || num == NULL ||
+	    akid == NULL || !X509_CRL_set_version(crl, X509_CRL_VERSION_2) ||
+	    !X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca)) ||
+	    !X509_CRL_set1_lastUpdate(crl, t1) ||
+	    !X509_CRL_set1_nextUpdate(crl, t2) ||
+	    !ASN1_INTEGER_set(num, number) ||
+	    !X509_CRL_add1_ext_i2d(crl, NID_crl_number, num, 0, 0))
+		goto out;
+	if (ski != NULL && ((akid->keyid = ASN1_OCTET_STRING_dup(ski)) == NULL ||
+	    !X509_CRL_add1_ext_i2d(crl, NID_authority_key_identifier, akid, 0,
+	    0)))
+		goto out;
+	for (i = 0; i < n; i++)
+		if (!add_entry(crl, &entries[i]))
+			goto out;
+	if (!X509_CRL_sort(crl) || X509_CRL_sign(crl, key, EVP_sha256()) <= 0)
+		goto out;
+	*out = crl;
+	crl = NULL;
+	ok = 1;
+out:
+	AUTHORITY_KEYID_free(akid);
+	ASN1_INTEGER_free(num);
+	ASN1_TIME_free(t2);
+	ASN1_TIME_free(t1);
+	X509_CRL_free(crl);
+	return ok ? 0 : ucerr_ssl(err, "CRL: cannot sign");
 }

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "export.h"
 #include "store.h"
 #include "trust.h"
 #include "x509.h"
@@ -122,7 +124,7 @@ trust_add_cert(struct store *st, const char *store_name, X509 *cert,
 int
 trust_add_bundle(struct store *st, const char *store_name,
     STACK_OF(X509) *certs, const char *name, struct trust_added *results,
-    struct ucerr *err)
+    struct export_refresh *exports, struct ucerr *err)
 {
 	int i, rc, added = 0, n = sk_X509_num(certs);
 
@@ -152,6 +154,10 @@ trust_add_bundle(struct store *st, const char *store_name,
 		store_rollback(st);
 		return -1;
 	}
+	/* The bundles and hashed directories other servers read hold it. */
+	if (exports_refresh(st, clock_now(), exports, err) == -1)
+		return ucerr_wrap(err, "%s: %d certificate(s) added, but",
+		    store_name, added);
 	return added;
 }
 

@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include "err.h"
+#include "export.h"
 
 struct store;
 
@@ -31,7 +32,8 @@ int	trust_add_cert(struct store *st, const char *store_name, X509 *cert,
  * the store is skipped (results[i].duplicate, under its existing name),
  * the others are added.  results has one entry per certificate.  Returns
  * how many were added; fails, changing nothing, when none was new or any
- * certificate could not be added.
+ * certificate could not be added.  Once committed, the exports kept
+ * current are rewritten (*exports says what changed).
  */
 struct trust_added {
 	char	name[256];
@@ -40,7 +42,7 @@ struct trust_added {
 
 int	trust_add_bundle(struct store *st, const char *store_name,
 	    STACK_OF(X509) *certs, const char *name, struct trust_added *results,
-	    struct ucerr *err);
+	    struct export_refresh *exports, struct ucerr *err);
 
 /*
  * Trusts a node identity in store_name under its CN.  replace: an entry

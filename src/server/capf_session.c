@@ -24,6 +24,7 @@
 #include "device.h"
 #include "log.h"
 #include "lsc.h"
+#include "revoke.h"
 #include "server.h"
 #include "services.h"
 #include "store_device.h"
@@ -184,9 +185,10 @@ job_apply(struct job *job, struct store *st, struct ucerr *err)
 	if (j->operation == CERT_OP_INSTALL && j->der != NULL && !j->is_mic)
 		return store_device_record_lsc(st, j->device, j->der, j->der_len,
 		    &j->facts, j->ca_sha256, j->status, j->peer, err);
+	/* The LSC the phone deleted is revoked with it (the next CRL). */
 	if (j->clear_lsc)
-		return store_device_clear_lsc(st, j->device, j->status, j->peer,
-		    err);
+		return capf_revoke_deleted(st, j->device, err) == -1 ? -1 :
+		    store_device_clear_lsc(st, j->device, j->status, j->peer, err);
 	if (j->fetched_lsc &&
 	    store_device_set_lsc(st, j->device, j->der, j->der_len,
 	    j->fetched_issuer, err) == -1)

@@ -948,6 +948,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	server_notify("RELOADING=1");
 	reload_identities(s, "SIGHUP");
+	server_refresh_exports(s);
 	server_notify("READY=1");
 	server_status_update(s, "running");
 }

@@ -232,6 +232,10 @@ void	tvs_index_ref_release(struct tvs_index_ref *ref);
 void	server_monitor_start(struct server *s);
 void	server_monitor_stop(struct server *s);
 void	server_monitor_free(struct server *s);	/* after the writer stops */
+/* CAPF's CRL and the exports kept current (at start, each monitor run,
+ * SIGHUP). */
+void	server_refresh_exports(struct server *s);
+void	server_refresh_exports_with(struct store *st);	/* any thread */
 
 /* serve.status and sd_notify (server_status.c): start sends READY=1 and
  * schedules the updates; update rewrites the file in the given state. */

@@ -10,10 +10,12 @@
  */
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <event2/event.h>
 
 #include "clock.h"
+#include "export.h"
 #include "log.h"
 #include "monitor.h"
 #include "server.h"
@@ -36,6 +38,35 @@ mark_apply(struct job *job, struct store *st, struct ucerr *err)
 	return monitor_mark_notified(st, &j->r, err);
 }
 
+/* CAPF's CRL re-signed when due (and after LSCs the phones deleted), and
+ * the exports kept current. */
+void
+server_refresh_exports_with(struct store *st)
+{
+	struct export_refresh x;
+	struct ucerr err;
+	char *line, *save = NULL;
+
+	if (exports_refresh(st, clock_now(), &x, &err) == -1) {
+		log_error("exports: %s", err.msg);
+		return;
+	}
+	for (line = strtok_r(x.notes, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		log_info("%s", line);
+	if (x.failed > 0)
+		log_error("exports: %d not kept current (%s)", x.failed, x.failure);
+	if (x.reload_run && x.reload_status != 0)
+		log_error("exports: the reload command failed (exit %d)",
+		    x.reload_status);
+}
+
+void
+server_refresh_exports(struct server *s)
+{
+	server_refresh_exports_with(s->loops[0].store);
+}
+
 static void *
 run_main(void *arg)
 {
@@ -45,6 +76,9 @@ run_main(void *arg)
 
 	if ((st = store_open(s->cfg.home, 0, &j->err)) != NULL) {
 		j->checked = monitor_check(st, clock_now(), &j->r, &j->err) == 0;
+		/* The CRL re-signed when due, the exports kept current: file
+		 * writes and the reload command, off the loops too. */
+		server_refresh_exports_with(st);
 		store_close(st);
 	}
 	if (j->checked) {
@@ -116,6 +150,7 @@ server_monitor_start(struct server *s)
 {
 	struct timeval tv = { s->cfg.monitor_interval_s, 0 };
 
+	server_refresh_exports(s);
 	if (s->cfg.monitor_interval_s <= 0)
 		return;
 	s->monitor_done = event_new(s->loops[0].base, -1, 0, on_done, s);

@@ -164,4 +164,26 @@ int	store_alarm_last(struct store *st, const char *subject,
 int	store_alarm_raised(struct store *st, const char *subject,
 	    const char *alarm, int64_t raised_at, struct ucerr *err);
 
+/*
+ * Files ucpki keeps current for other servers (store_export.c): kind
+ * "identity" (what = purpose), "bundle" or "hashed" (what = the trust
+ * stores, space separated).
+ */
+struct export_row {
+	char		 path[4096];
+	char		 kind[16];
+	char		 what[512];
+	int64_t		 added_at;
+};
+
+/* Replaces the row of the same path. */
+int	store_export_put(struct store *st, const struct export_row *row,
+	    struct ucerr *err);
+/* 1 when it was there, 0 when not. */
+int	store_export_delete(struct store *st, const char *path,
+	    struct ucerr *err);
+typedef int (*export_cb)(void *ctx, const struct export_row *row);
+int	store_export_each(struct store *st, export_cb cb, void *ctx,
+	    struct ucerr *err);
+
 #endif

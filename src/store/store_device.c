@@ -531,8 +531,8 @@ store_device_history_each(struct store *st, const char *name, int limit,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static void
-lsc_row_from_stmt(sqlite3_stmt *stmt, struct lsc_row *row)
+void
+store_lsc_row_read(sqlite3_stmt *stmt, struct lsc_row *row)
 {
 	memset(row, 0, sizeof(*row));
 	row->id = sqlite3_column_int64(stmt, 0);
@@ -546,6 +546,7 @@ lsc_row_from_stmt(sqlite3_stmt *stmt, struct lsc_row *row)
 	row->issued_at = sqlite3_column_int64(stmt, 7);
 	row->current = sqlite3_column_int(stmt, 8);
 	row->revoked_at = sqlite3_column_int64(stmt, 9);
+	row->revoke_reason = sqlite3_column_int(stmt, 10);
 }
 
 int
@@ -557,9 +558,7 @@ store_lsc_find(struct store *st, const uint8_t *der, size_t len,
 
 	/* By serial (indexed), then the whole certificate, byte for byte:
 	 * a serial alone is only what the presenter claims. */
-	if (store_prepare(st, "SELECT l.id, l.device, l.serial, l.issuer, "
-	    "l.issuer_sha256, l.not_before, l.not_after, l.issued_at, "
-	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at "
+	if (store_prepare(st, "SELECT " LSC_COLUMNS
 	    "FROM lsc l LEFT JOIN device d ON d.name = l.device "
 	    "WHERE l.serial = ? AND l.cert_der = ? ORDER BY l.id LIMIT 1",
 	    &stmt, err) == -1)
@@ -568,7 +567,7 @@ store_lsc_find(struct store *st, const uint8_t *der, size_t len,
 	sqlite3_bind_blob(stmt, 2, der, (int)len, SQLITE_STATIC);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
-		lsc_row_from_stmt(stmt, row);
+		store_lsc_row_read(stmt, row);
 		rc = 1;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -598,44 +597,30 @@ store_lsc_issuer_known(struct store *st, const char *issuer_sha256,
 }
 
 int
-store_lsc_revoke(struct store *st, const char *device, const char *serial,
-    int *count, struct ucerr *err)
-{
-	sqlite3_stmt *stmt;
-
-	if (store_prepare(st, "UPDATE lsc SET revoked_at = ?1 WHERE device = ?2 "
-	    "AND revoked_at = 0 AND (?3 IS NULL OR serial = ?3)", &stmt,
-	    err) == -1)
-		return -1;
-	sqlite3_bind_int64(stmt, 1, (int64_t)clock_now());
-	sqlite3_bind_text(stmt, 2, device, -1, SQLITE_STATIC);
-	if (serial != NULL)
-		sqlite3_bind_text(stmt, 3, serial, -1, SQLITE_STATIC);
-	if (store_step_done(st, stmt, "lsc", err) == -1)
-		return -1;
-	*count = sqlite3_changes(st->db);
-	return 0;
-}
-
-int
 store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
     struct ucerr *err)
 {
-	struct lsc_row row;
 	sqlite3_stmt *stmt;
-	int rc;
 
-	if (store_prepare(st, "SELECT l.id, l.device, l.serial, l.issuer, "
-	    "l.issuer_sha256, l.not_before, l.not_after, l.issued_at, "
-	    "d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at "
+	if (store_prepare(st, "SELECT " LSC_COLUMNS
 	    "FROM lsc l "
 	    "LEFT JOIN device d ON d.name = l.device "
 	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
 		return -1;
 	if (device != NULL)
 		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+	return store_lsc_rows(st, stmt, cb, ctx, err);
+}
+
+int
+store_lsc_rows(struct store *st, sqlite3_stmt *stmt, lsc_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	struct lsc_row row;
+	int rc;
+
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		lsc_row_from_stmt(stmt, &row);
+		store_lsc_row_read(stmt, &row);
 		if ((rc = cb(ctx, &row)) != 0) {
 			sqlite3_finalize(stmt);
 			return rc;

@@ -111,6 +111,7 @@ struct lsc_row {
 	int64_t		 not_before, not_after, issued_at;
 	int		 current;		/* still the device's LSC */
 	int64_t		 revoked_at;		/* 0: not revoked */
+	int		 revoke_reason;		/* CRL reason code (crl.h) */
 };
 
 /* The LSC on record with this serial and exactly these bytes (1), or 0. */
@@ -119,13 +120,37 @@ int	store_lsc_find(struct store *st, const uint8_t *der, size_t len,
 /* Has a CA with this SHA-256 issued an LSC on record? (1 yes, 0 no) */
 int	store_lsc_issuer_known(struct store *st, const char *issuer_sha256,
 	    struct ucerr *err);
-/* Revokes a device's LSCs on record (serial NULL: all of them). */
-int	store_lsc_revoke(struct store *st, const char *device,
-	    const char *serial, int *count, struct ucerr *err);
 
 typedef int (*lsc_cb)(void *ctx, const struct lsc_row *row);
 /* Every LSC ever issued (device NULL) or one device's. */
 int	store_lsc_each(struct store *st, const char *device, lsc_cb cb,
 	    void *ctx, struct ucerr *err);
+
+/*
+ * Revocation (store_revoked.c): lsc.revoked_at and lsc.revoke_reason are
+ * the one record of it, what CAPF refuses and what its CRL lists.  The
+ * lsc table keeps every LSC ever issued, so a device's LSCs can be
+ * revoked after it is gone.  One already revoked stays as it was.
+ */
+enum revoke_which {
+	REVOKE_ALL,			/* every LSC selected */
+	REVOKE_CURRENT,			/* the device's current LSC */
+	REVOKE_SUPERSEDED,		/* the device's LSCs but the current */
+};
+
+/*
+ * device and serial (lower-case hex, as the lsc table holds it) narrow
+ * the selection; at least one is given.  *matched: LSCs selected;
+ * *revoked: of those, newly revoked; *other_ca: of those, issued by a CA
+ * other than issuer_sha256 (NULL: not counted).
+ */
+int	store_revoke(struct store *st, enum revoke_which which,
+	    const char *device, const char *serial, int reason, int64_t at,
+	    const char *issuer_sha256, int *matched, int *revoked,
+	    int *other_ca, struct ucerr *err);
+/* Revoked LSCs of one issuer (by SHA-256, or by name where the record has
+ * none), oldest revocation first. */
+int	store_revoked_each(struct store *st, const char *issuer_sha256,
+	    const char *issuer, lsc_cb cb, void *ctx, struct ucerr *err);
 
 #endif

@@ -120,6 +120,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX fetch_pending_at ON fetch_pending (at);"
 	"CREATE TRIGGER device_fetch_d AFTER DELETE ON device BEGIN"
 	"  DELETE FROM device_fetch WHERE device = old.name; END;"),
+
+	/* 8: CAPF as a CA: why each LSC was revoked (its CRL's reason
+	 * code; revoked_at from 6 says when), and the files kept current
+	 * for other servers (ucpki config lists them). */
+	("ALTER TABLE lsc ADD COLUMN revoke_reason INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX lsc_revoked ON lsc (revoked_at) WHERE revoked_at <> 0;"
+	"CREATE TABLE export (path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+	"  what TEXT NOT NULL, added_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

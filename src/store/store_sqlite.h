@@ -42,4 +42,17 @@ int	store_column_blob(sqlite3_stmt *stmt, int col, uint8_t **out,
 	    size_t *len);
 void	store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen);
 
+/* An lsc row as LSC_COLUMNS select it (l: lsc, d: device, LEFT JOIN). */
+#define LSC_COLUMNS	"l.id, l.device, l.serial, l.issuer, " \
+	"l.issuer_sha256, l.not_before, l.not_after, l.issued_at, " \
+	"d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at, " \
+	"l.revoke_reason "
+struct lsc_row;
+void	store_lsc_row_read(sqlite3_stmt *stmt, struct lsc_row *row);
+/* Steps stmt (LSC_COLUMNS), a row at a time to cb, and finalizes it;
+ * cb's non-zero return stops and is returned. */
+int	store_lsc_rows(struct store *st, sqlite3_stmt *stmt,
+	    int (*cb)(void *ctx, const struct lsc_row *row), void *ctx,
+	    struct ucerr *err);
+
 #endif

@@ -126,6 +126,13 @@ cp "$W/b-lsc-1.pem" "$H/phones/$B/lsc.pem"
 enroll "a superseded LSC this cluster issued to B still authenticates B" $B
 ok "revoke B's LSCs" device revoke $B
 contains "revoke says how many" "$OUT" "3 LSCs revoked"
+# One revocation: what device revoke recorded, CAPF's CRL lists and
+# capf revoke finds already done.
+b1_serial=$(openssl x509 -noout -serial -in "$W/b-lsc-1.pem" | cut -d= -f2)
+contains "device revoke: CAPF's CRL lists the LSC" \
+	"$(openssl crl -inform DER -in "$H/tftp/CAPF.crl" -noout -text)" "Serial Number: $b1_serial"
+ok "capf revoke reads the same record" capf revoke $B
+contains "nothing left to revoke" "$OUT" "0 LSC(s) revoked, 3 already were"
 ok "B: install by LSC after the revocation" device set $B --operation install --auth lsc
 enroll_fails "a revoked LSC" $B
 expect_status "revoked LSC: Invalid LSC" $B 9

@@ -205,7 +205,7 @@ trust_delete_keeps_a_capf_that_signs_lscs(void **state)
 	capf_trust_name(h, old, sizeof(old));
 	generate(h, "CAPF", 0, &err);
 	assert_int_equal(certmgr_trust_delete(h->st, "CAPF-trust", old, 0,
-	    &holders, &err), -1);
+	    &holders, NULL, &err), -1);
 	assert_non_null(strstr(err.msg, "signs the current LSC of 1 "
 	    "device(s)"));
 	assert_int_equal(store_trust_get(h->st, "CAPF-trust", old, &row,
@@ -213,7 +213,7 @@ trust_delete_keeps_a_capf_that_signs_lscs(void **state)
 	trust_row_free(&row);
 	/* force deletes it, and says how many LSCs it still signed */
 	assert_int_equal(certmgr_trust_delete(h->st, "CAPF-trust", old, 1,
-	    &holders, &err), 0);
+	    &holders, NULL, &err), 0);
 	assert_int_equal(holders, 1);
 	assert_int_equal(store_trust_get(h->st, "CAPF-trust", old, &row,
 	    &err), 0);

@@ -159,7 +159,7 @@ lsc_record_is_found_by_its_bytes_and_revoked(void **state)
 	size_t len, other_len;
 	X509 *cert, *other;
 	char serial[64];
-	int n;
+	int matched, n, other_ca;
 
 	make_cert(DEV, &cert, &der, &len);
 	make_cert(DEV, &other, &other_der, &other_len);
@@ -175,12 +175,24 @@ lsc_record_is_found_by_its_bytes_and_revoked(void **state)
 	    &row, &err), 0);
 	assert_int_equal(store_lsc_issuer_known(f->st, "ab", &err), 1);
 	assert_int_equal(store_lsc_issuer_known(f->st, "cd", &err), 0);
-	assert_int_equal(store_lsc_revoke(f->st, DEV, "nope", &n, &err), 0);
+	assert_int_equal(store_revoke(f->st, REVOKE_ALL, DEV, "nope", 0, 100,
+	    NULL, &matched, &n, NULL, &err), 0);
 	assert_int_equal(n, 0);
-	assert_int_equal(store_lsc_revoke(f->st, DEV, NULL, &n, &err), 0);
+	assert_int_equal(store_revoke(f->st, REVOKE_ALL, DEV, NULL, 4, 100,
+	    "ab", &matched, &n, &other_ca, &err), 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(other_ca, 0);
 	assert_int_equal(store_lsc_find(f->st, der, len, serial, &row, &err), 1);
 	assert_true(row.revoked_at > 0);
+	assert_int_equal(row.revoke_reason, 4);
+	/* Once revoked it stays as it was. */
+	assert_int_equal(store_revoke(f->st, REVOKE_ALL, NULL, serial, 1, 200,
+	    "cd", &matched, &n, &other_ca, &err), 0);
+	assert_int_equal(matched, 1);
+	assert_int_equal(n, 0);
+	assert_int_equal(other_ca, 1);
+	assert_int_equal(store_lsc_find(f->st, der, len, serial, &row, &err), 1);
+	assert_int_equal(row.revoked_at, 100);
 	X509_free(cert);
 	X509_free(other);
 	OPENSSL_free(der);
