@@ -224,7 +224,7 @@ server_tls_failed(const char *service, struct bufferevent *bev,
 		return;
 	}
 	snprintf(kind, sizeof(kind), "%s: TLS handshakes failed", service);
-	server_peer_net(peer, net, sizeof(net));
+	log_peer_net(peer, net, sizeof(net));
 	if (timed_out)
 		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
 		    "timed out after %d s: %s", service, peer, seconds, offered);
@@ -275,6 +275,14 @@ fail:
 	ucerr_ssl(err, "TLS: cannot set up the server context");
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+SSL_CTX *
+server_tls_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err)
+{
+	/* HTTPS is for phones with an ITL of version 1.1: TLS 1.2 at least,
+	 * whatever --tls1 allows the 7900 series on CAPF and TVS. */
+	return tls_server_ctx(cert, key, 0, err);
 }
 
 static struct identity_set *
@@ -335,34 +343,6 @@ server_capf_trust(struct server *s, struct store *st)
 }
 
 void
-server_peer_net(const char *peer, char *out, size_t outlen)
-{
-	char addr[64], *colon;
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	snprintf(addr, sizeof(addr), "%s", peer);
-	if ((colon = strrchr(addr, ':')) != NULL)
-		*colon = '\0';
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		uint32_t a = ntohl(a4.s_addr);
-
-		/* Loopback is one host whatever the address. */
-		if ((a >> 24) == 127)
-			snprintf(out, outlen, "127.0.0.0/8");
-		else
-			snprintf(out, outlen, "%u.%u.%u.0/24", a >> 24,
-			    (a >> 16) & 0xff, (a >> 8) & 0xff);
-	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
-		memset(a6.s6_addr + 8, 0, 8);
-		inet_ntop(AF_INET6, &a6, addr, sizeof(addr));
-		snprintf(out, outlen, "%s/64", addr);
-	} else {
-		snprintf(out, outlen, "%s", addr);
-	}
-}
-
-void
 server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
     void (*evict)(struct quiet *q))
 {
@@ -415,7 +395,7 @@ evict_quiet(struct loop *loop, const struct service *svc, const char *addr)
 		victim = loop->quiet.next;
 	snprintf(kind, sizeof(kind), "serve: %s connections closed to make room",
 	    svc->name);
-	server_peer_net(victim->peer, net, sizeof(net));
+	log_peer_net(victim->peer, net, sizeof(net));
 	log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: %d connections "
 	    "(limit): closed %s, which had sent nothing, for %s", svc->name,
 	    s->cfg.max_connections, victim->peer, addr);
@@ -436,7 +416,7 @@ connection_admit(struct server *s, const struct service *svc,
 		return 0;
 	snprintf(kind, sizeof(kind), "serve: %s connections refused",
 	    svc->name);
-	server_peer_net(addr, net, sizeof(net));
+	log_peer_net(addr, net, sizeof(net));
 	if (atomic_fetch_add(&s->connections, 1) >= s->cfg.max_connections) {
 		atomic_fetch_sub(&s->connections, 1);
 		if (log_full)
@@ -860,6 +840,7 @@ on_sighup(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	server_notify("RELOADING=1");
+	server_tftp_reload(s);
 	if ((ids = load_identities(s, s->loops[0].store, &err)) == NULL) {
 		log_error("serve: SIGHUP: identities not reloaded: %s", err.msg);
 		server_notify("READY=1");
@@ -930,7 +911,7 @@ setup(struct server *s, struct ucerr *err)
 		s->services[s->n_services++] = (struct service){ "TVS",
 		    s->cfg.tvs_port, tvs_session_accept, tvs_ctx };
 	if (s->n_services == 0 && s->cfg.tftp.http_port == 0 &&
-	    s->cfg.tftp.tftp_port == 0)
+	    s->cfg.tftp.tftp_port == 0 && s->cfg.tftp.https_port == 0)
 		return ucerr_set(err, "serve: no service to run");
 	for (i = 0; i < s->n_services; i++)
 		if (port_lock(s, i, err) == -1)

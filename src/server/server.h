@@ -165,9 +165,6 @@ void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
 void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
-/* The network a peer ("addr:port") is counted under in rate-limited
- * log lines: 127.0.0.0/8, an IPv4 /24, an IPv6 /64. */
-void	server_peer_net(const char *peer, char *out, size_t outlen);
 /* One (rate-limited) line for a TLS handshake that failed or ran out of
  * time: the address, the TLS version the peer offered, the alert. */
 void	server_tls_failed(const char *service, struct bufferevent *bev,
@@ -196,7 +193,11 @@ void	server_notify(const char *msg);
 /* The TFTP service, its fetches recorded by the writer (server_tftp.c). */
 int	server_tftp_start(struct server *s, struct ucerr *err);
 void	server_tftp_log(struct server *s);
+/* SIGHUP: HTTPS takes CallManager-ECDSA afresh. */
+void	server_tftp_reload(struct server *s);
 void	server_tftp_stop(struct server *s);
+/* The TLS context of serve's ports, TLS 1.2 and later (server.c). */
+SSL_CTX	*server_tls_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err);
 
 /* The CAPF service (capf_session.c). */
 void	capf_session_accept(struct loop *loop, struct bufferevent *bev,

@@ -65,9 +65,10 @@ server_tftp_start(struct server *s, struct ucerr *err)
 {
 	struct tftpd_config c = s->cfg.tftp;
 
-	if (c.http_port == 0 && c.tftp_port == 0)
+	if (c.http_port == 0 && c.tftp_port == 0 && c.https_port == 0)
 		return 0;
 	c.listen_addr = s->cfg.listen_addr;
+	c.tls_ctx = server_tls_ctx;
 	/* The configurations name this node's CAPF and TVS. */
 	c.config_dir = s->cfg.config_dir[0] != '\0' ? s->cfg.config_dir : NULL;
 	c.capf_port = s->cfg.capf_port;
@@ -82,6 +83,12 @@ void
 server_tftp_log(struct server *s)
 {
 	tftpd_log_listening(s->tftpd);
+}
+
+void
+server_tftp_reload(struct server *s)
+{
+	tftpd_reload(s->tftpd);
 }
 
 void
