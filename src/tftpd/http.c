@@ -228,16 +228,18 @@ send_busy(struct evhttp_request *req, int close)
 /*
  * On 6971 a phone holding an ITL of version 1.1 asks for its signed
  * configuration and expects the plain one: TLS with CallManager-ECDSA
- * vouches for it instead of the signature.
+ * vouches for it instead of the signature.  1 when name was changed.
  */
-static void
+static int
 https_name(char *name)
 {
 	static const char suffix[] = ".cnf.xml.sgn";
 	size_t len = strlen(name), n = sizeof(suffix) - 1;
 
-	if (len > n && strcmp(name + len - n, suffix) == 0)
-		name[len - 4] = '\0';
+	if (len <= n || strcmp(name + len - n, suffix) != 0)
+		return 0;
+	name[len - 4] = '\0';
+	return 1;
 }
 
 static void
@@ -293,7 +295,7 @@ on_request(struct evhttp_request *req, void *arg)
 	struct ucerr err;
 	char name[TFTP_PATH_MAX + 1], *host = NULL, unknown[] = "?";
 	ev_uint16_t port = 0;
-	int found;
+	int found, mapped;
 
 	evhttp_connection_get_peer(conn, &host, &port);
 	if (host == NULL)
@@ -310,13 +312,21 @@ on_request(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_BADREQUEST, NULL);
 		return;
 	}
-	if (side->tls)
-		https_name(name);
+	mapped = side->tls && https_name(name);
 	if (!tftpd_admit(t, host, side->transport)) {
 		send_busy(req, 0);
 		return;
 	}
 	found = tftp_files_get(t->files, name, &s, &err);
+	/*
+	 * No plain file to give: a configuration set to encrypted is never
+	 * served in the clear (anyone may connect to 6971), so the phone
+	 * gets what it asked for, the signed stub naming the .enc.sgn.
+	 */
+	if (found == 0 && mapped) {
+		strcat(name, ".sgn");
+		found = tftp_files_get(t->files, name, &s, &err);
+	}
 	if (found == 1) {
 		send_served(side, req, name, &s, host, port);
 		tftp_served_release(&s);

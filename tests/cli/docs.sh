@@ -96,7 +96,7 @@ check "ucpki cert <TAB>: the cert commands" test "$got" = "csr export generate l
 got=$(complete_words ucpki "")
 contains "ucpki <TAB>: the groups" "$got" "capf cert check cnf config crl ctl device diagnose init itl monitor pcap phone probe serve sgn status tftp tlv trust tvs "
 got=$(complete_words ucpki --home /x serve --c)
-check "ucpki --home DIR serve --c<TAB>" test "$got" = "--capf-port --check-config --config "
+check "ucpki --home DIR serve --c<TAB>" test "$got" = "--capf-port --check-config --config --config-dir "
 got=$(complete_words ucpki serve --config "")
 check "after an option that takes a value: files" test "$got" = " "
 got=$(complete_words ucpki phone swarm --n 10 --)

@@ -54,6 +54,9 @@ cat >"$H/config/SEP0000000000C1.cnf.xml" <<'XML'
   <sipProfile><phoneLabel>Lobby</phoneLabel></sipProfile>
 </device>
 XML
+ok "device add an encrypted one" device add SEP0000000000C2 --model 8845
+ok "device set encrypted configuration" device set SEP0000000000C2 --security-mode encrypted --encrypted-config on
+cp "$H/config/SEP0000000000C1.cnf.xml" "$H/config/SEP0000000000C2.cnf.xml"
 printf '<softKeyCfg>\n<softKeySets/>\n</softKeyCfg>\n' >"$H/config/SoftKeys.xml"
 echo "secret outside the root" >"$TEST_TMP/secret"
 
@@ -83,6 +86,8 @@ curl -s -o "$W/c1.sgn" "http://127.0.0.1:$HTTP_PORT/SEP0000000000C1.cnf.xml.sgn"
 ok "on 6970 the same name stays signed" sgn verify "$W/c1.sgn" --itl "$ITL"
 ok "sgn strip of it" sgn strip "$W/c1.sgn" --out "$W/c1-stripped.xml"
 check "whose content is what 6971 gave" cmp "$W/c1.xml" "$W/c1-stripped.xml"
+tls --cacert "$W/ec.pem" -o "$W/c2" "$S/SEP0000000000C2.cnf.xml.sgn"
+lacks "an encrypted configuration is never given in the clear on 6971" "$(cat "$W/c2")" "Lobby"
 tls --cacert "$W/ec.pem" -o "$W/sk.sgn" "$S/SoftKeys.xml.sgn"
 ok "other signed files on 6971 stay signed" sgn verify "$W/sk.sgn" --itl "$ITL"
 ok "device show" device show SEP0000000000C1
