@@ -208,4 +208,35 @@ contains "then one line counting the rest" "$(cat "$LOG2")" "more from 127.0.0.0
 n=$(grep -c "connection from 127.0.0.1 refused: 1 from that address (limit)" "$LOG2")
 check "connection refusals are logged (limited)" test "$n" -ge 1 -a "$n" -le 3
 
+# --- a home made before CallManager-ECDSA existed -------------------------
+OLD=$TEST_TMP/old-home
+ok "init another home" --home "$OLD" init --node old.example.test
+sqlite3 "$OLD/ucpki.db" "DELETE FROM identity WHERE purpose = 'CallManager-ECDSA'"
+ok "itl build without CallManager-ECDSA" --home "$OLD" itl build --out "$W/old.tlv"
+ok "itl show it --json" itl show "$W/old.tlv" --json
+check "its ITL: six records, version 1.0" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["signer_version"]=="1.0" and len(d["records"])==6, d' "$OUT"
+HTTPS3=$(free_port)
+LOG3=$TEST_TMP/old.log
+"$UCPKI" --home "$OLD" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --tftp-port 0 \
+	--http-port 0 --https-port "$HTTPS3" >"$LOG3" 2>&1 &
+S3=$!
+on_exit_kill $S3
+check "serve starts without it" wait_port "$HTTPS3" 30
+contains "and says what is missing" "$(cat "$LOG3")" "this home has no CallManager-ECDSA (ucpki cert regenerate CallManager-ECDSA --yes makes one)"
+out=$(curl -sk -o /dev/null "https://127.0.0.1:$HTTPS3/ITLFile.tlv" 2>&1)
+check "handshakes fail: nothing served" test $? -ne 0
+ok "cert regenerate CallManager-ECDSA --yes makes it" --home "$OLD" cert regenerate CallManager-ECDSA --yes
+ok "export it" --home "$OLD" cert export CallManager-ECDSA --out "$W/old-ec.pem"
+for _ in $(seq 100); do
+	code=$(curl -s --cacert "$W/old-ec.pem" --resolve "old.example.test:$HTTPS3:127.0.0.1" \
+		-o "$W/old-itl.tlv" -w '%{http_code}' "https://old.example.test:$HTTPS3/ITLFile.tlv")
+	[ "$code" = 200 ] && break; sleep 0.1
+done
+check "then HTTPS serves, without a restart" test "$code" = 200
+ok "the republished ITL" itl show "$W/old-itl.tlv" --json
+check "is version 1.1 with seven records" python3 -c '
+import json,sys; d=json.loads(sys.argv[1]); assert d["signer_version"]=="1.1" and len(d["records"])==7, d' "$OUT"
+stop_server "serve (old home)" "$S3" "$LOG3"
+
 finish
