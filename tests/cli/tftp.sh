@@ -49,7 +49,7 @@ TVS_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 TFTP_PORT=$(free_udp_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" \
-	--http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --tftp-timeout 1 --tftp-retries 2 \
+	--http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --https-port 0 --tftp-timeout 1 --tftp-retries 2 \
 	--log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
