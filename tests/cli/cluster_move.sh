@@ -33,7 +33,7 @@ ok "B: ITL" --home "$B" itl build --out "$W/b-itl.tlv"
 "$UCPKI" --home "$B" cert show CallManager --pem >"$W/b-cm.pem"
 SIP=$(free_port)
 start_peer() {
-	openssl s_server -accept "$SIP" -cert "$W/b-cm.pem" -key "$(ls "$B"/keys/CallManager-*.key)" \
+	openssl s_server -accept "$SIP" -cert "$W/b-cm.pem" -key "$(ls "$B"/keys/CallManager-[0-9a-f]*.key)" \
 		-Verify 1 -verify_return_error -CAfile "$W/b-bundle.pem" -www -quiet >"$W/s_server.log" 2>&1 &
 	PEER=$!
 	on_exit_kill $PEER

@@ -108,7 +108,7 @@ serve_refuses() { # NAME MESSAGE
 	refuses "$1" "$2" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0
 }
 CAPF_KEY=$(ls "$H"/keys/CAPF-*.key)
-CM_KEY=$(ls "$H"/keys/CallManager-*.key)
+CM_KEY=$(ls "$H"/keys/CallManager-[0-9a-f]*.key)
 chmod 777 "$H"
 serve_refuses "a world-writable home" "$H: the ucpki home is writable by group or others (mode 777); run: chmod go-w $H"
 refuses "every command refuses it" "run: chmod go-w $H" device list
