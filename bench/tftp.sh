@@ -27,7 +27,7 @@ done
 $U device import "$csv" >/dev/null
 HTTP_PORT=$(free_port)
 TFTP_PORT=$(free_port)
-start_server --http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" \
+start_server --http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --https-port 0 \
 	--max-transfers 100000 --max-transfers-per-address 100000
 
 # urls PORT SCHEME: a curl config with every phone's two fetches.

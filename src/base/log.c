@@ -1,4 +1,6 @@
 /* log.c - leveled one-line logging and its rate limiter (see log.h). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -347,4 +349,32 @@ log_limit_flush(int all)
 		    (all || now - slots[i].start >= limit_interval_ms))
 			slot_close(&slots[i], now);
 	pthread_mutex_unlock(&limit_lock);
+}
+
+void
+log_peer_net(const char *peer, char *out, size_t outlen)
+{
+	char addr[64], *colon;
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	snprintf(addr, sizeof(addr), "%s", peer);
+	if ((colon = strrchr(addr, ':')) != NULL)
+		*colon = '\0';
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		uint32_t a = ntohl(a4.s_addr);
+
+		/* Loopback is one host whatever the address. */
+		if ((a >> 24) == 127)
+			snprintf(out, outlen, "127.0.0.0/8");
+		else
+			snprintf(out, outlen, "%u.%u.%u.0/24", a >> 24,
+			    (a >> 16) & 0xff, (a >> 8) & 0xff);
+	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		memset(a6.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a6, addr, sizeof(addr));
+		snprintf(out, outlen, "%s/64", addr);
+	} else {
+		snprintf(out, outlen, "%s", addr);
+	}
 }

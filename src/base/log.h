@@ -52,6 +52,9 @@ void	log_limit_setup(int burst, int interval_s);
  * refused"), net the source network ("127.0.0.0/8", or "" for none). */
 void	log_limited(enum log_level level, const char *kind, const char *net,
 	    const char *fmt, ...) UC_PRINTF(4, 5);
+/* The network a peer ("addr:port" or "addr") is counted under in
+ * log_limited lines: 127.0.0.0/8, an IPv4 /24, an IPv6 /64. */
+void	log_peer_net(const char *peer, char *out, size_t outlen);
 /* At most one line per interval for this kind, whatever the limit. */
 void	log_once(enum log_level level, const char *kind, const char *fmt, ...)
 	    UC_PRINTF(3, 4);

@@ -35,7 +35,7 @@ const struct opt cert_show_opts[] = {
 
 const struct opt cert_generate_opts[] = {
 	{ "cn", OPT_VALUE, "CN", "common name (default: the purpose's usual name)" },
-	{ "key", OPT_VALUE, "TYPE", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521 (default rsa2048)" },
+	{ "key", OPT_VALUE, "TYPE", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521 (default rsa2048; CallManager-ECDSA ec256)" },
 	{ "hash", OPT_VALUE, "HASH", "sha1|sha256|sha384|sha512 (default sha256)" },
 	{ "days", OPT_VALUE, "N", "validity in days (default 1825; ITLRecovery 7300)" },
 	{ "san", OPT_VALUE, "LIST", "subjectAltName, e.g. DNS:cucm.example.com,DNS:cucm" },
@@ -73,7 +73,8 @@ purpose_arg(struct cli *cli, const char *name)
 
 	if (p == NULL)
 		ucerr_set(&cli->err, "%s: unknown certificate purpose (tomcat, "
-		    "ipsec, CallManager, CAPF, TVS, ITLRecovery)", name);
+		    "ipsec, CallManager, CallManager-ECDSA, CAPF, TVS, ITLRecovery)",
+		    name);
 	return p;
 }
 

@@ -131,7 +131,7 @@ const struct command commands[] = {
 	    "when notifications start and how often they repeat",
 	    monitor_config_opts, 0, 0, cmd_monitor_config },
 
-	{ "serve", "[--config FILE] [--check-config] [--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--http-port 6970] [--tftp-port 69] [--tls1] [...]",
+	{ "serve", "[--config FILE] [--check-config] [--listen ADDR] [--capf-port 3804] [--tvs-port 2445] [--http-port 6970] [--tftp-port 69] [--https-port 6971] [--tls1] [...]",
 	    "run the CAPF, TVS and TFTP (HTTP 6970, UDP 69) services in the foreground (settings from ucpki.conf, then the options)",
 	    serve_opts, 0, 0, cmd_serve },
 	{ "status", "[--json]",

@@ -31,6 +31,12 @@ static const struct {
 	    "all phones will be restarted to update it. Unregistered phones "
 	    "will update the ITL and request the new TFTP certificate using the "
 	    "TVS service to validate the configuration file." },
+	{ "CallManager-ECDSA", "The node is the TFTP server: the ITL file "
+	    "changes and all phones will be restarted to update it. Phones "
+	    "holding an ITL of version 1.1 fetch their configuration over HTTPS "
+	    "(6971), which presents the new certificate at once; unregistered "
+	    "phones will update the ITL and validate the new certificate using "
+	    "the TVS service." },
 	{ "TVS", "All the registered phones will be restarted to update the ITL "
 	    "file. Unregistered phones will update the ITL using the TVS "
 	    "service." },
@@ -59,6 +65,7 @@ static int
 changes_itl(const char *purpose)
 {
 	return strcmp(purpose, "CallManager") == 0 ||
+	    strcmp(purpose, "CallManager-ECDSA") == 0 ||
 	    strcmp(purpose, "TVS") == 0 || strcmp(purpose, "ITLRecovery") == 0;
 }
 
@@ -119,15 +126,24 @@ certmgr_plan(struct store *st, const struct purpose_info *p,
     struct certmgr_plan *plan, struct ucerr *err)
 {
 	struct device_filter f;
+	struct identity_row row;
 	X509 *current = NULL;
+	int found;
 
 	memset(plan, 0, sizeof(*plan));
 	plan->p = p;
 	plan->impact = impact_of(p->name);
-	if (identity_load(st, p->name, &current, NULL, err) == -1)
+	/* A home made before CallManager-ECDSA existed has none: making
+	 * one is its first generation. */
+	if ((found = store_identity_get(st, p->name, &row, err)) == -1)
 		return -1;
-	cert_sha256_hex(current, plan->capf_sha256);
-	X509_free(current);
+	if (found) {
+		identity_row_free(&row);
+		if (identity_load(st, p->name, &current, NULL, err) == -1)
+			return -1;
+		cert_sha256_hex(current, plan->capf_sha256);
+		X509_free(current);
+	}
 	device_filter_init(&f);
 	if (store_device_count(st, &f, &plan->devices, err) == -1)
 		return -1;

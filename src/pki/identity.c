@@ -21,6 +21,9 @@
  * The seeds: RSA 2048, SHA-256, 5 years; ITLRecovery 20 years.  Each
  * identity is trusted in its own service's store; CAPF also in
  * CallManager-trust so the call agent trusts the LSCs it issues.
+ * CallManager-ECDSA is CUCM's EC twin of CallManager (EC P-256, trusted
+ * in CallManager-trust): the EC record with the TFTP role that makes the
+ * ITL version 1.1 and that phones check HTTPS on 6971 against.
  */
 const struct purpose_info purposes[] = {
 	{ "tomcat", "tomcat-trust", NULL, PROFILE_SERVER, 1825,
@@ -32,6 +35,10 @@ const struct purpose_info purposes[] = {
 	    "SIP/SCCP TLS and TFTP file signing (CCM+TFTP role)",
 	    KEYS_RSA_FILES, "it signs the ITL, CTL and configuration files, "
 	    "which carry RSA signatures only" },
+	{ "CallManager-ECDSA", "CallManager-trust", NULL, PROFILE_SERVER, 1825,
+	    "SIP/SCCP TLS with EC and the configuration over HTTPS on 6971 "
+	    "(CCM+TFTP role, EC)", KEYS_EC, "phones check HTTPS on 6971 "
+	    "against an EC certificate with the TFTP role" },
 	{ "CAPF", "CAPF-trust", "CallManager-trust", PROFILE_CA, 1825,
 	    "the Certificate Authority Proxy Function that issues LSCs",
 	    KEYS_RSA, "it signs the LSCs, and phones reach it over TLS with "
@@ -127,6 +134,23 @@ identity_load(struct store *st, const char *purpose, X509 **cert,
 	return 0;
 }
 
+int
+identity_load_if_any(struct store *st, const char *purpose, X509 **cert,
+    EVP_PKEY **key, struct ucerr *err)
+{
+	struct identity_row row;
+	int found;
+
+	if (cert)
+		*cert = NULL;
+	if (key)
+		*key = NULL;
+	if ((found = store_identity_get(st, purpose, &row, err)) != 1)
+		return found;
+	identity_row_free(&row);
+	return identity_load(st, purpose, cert, key, err) == -1 ? -1 : 1;
+}
+
 static int
 meta_copy(struct store *st, const char *key, char *out, size_t outlen,
     struct ucerr *err)
@@ -157,8 +181,8 @@ identity_params_default(const struct purpose_info *p,
     struct identity_params *params)
 {
 	memset(params, 0, sizeof(*params));
-	params->key.is_ec = 0;
-	params->key.bits = 2048;
+	params->key.is_ec = p->keys == KEYS_EC;
+	params->key.bits = p->keys == KEYS_EC ? 256 : 2048;
 	params->md = EVP_sha256();
 	params->days = p->default_days;
 }
@@ -173,6 +197,13 @@ identity_key_usable(const struct purpose_info *p, const struct key_spec *key,
 	    key->bits);
 	if (p->keys == KEYS_ANY)
 		return 0;
+	if (p->keys == KEYS_EC) {
+		if (!key->is_ec)
+			return ucerr_set(err, "%s: cannot use an %s key: %s; use "
+			    "ec256 (nothing was changed)", p->name, name,
+			    p->keys_why);
+		return 0;
+	}
 	if (key->is_ec)
 		return ucerr_set(err, "%s: cannot use an %s key: %s; use rsa2048 "
 		    "(nothing was changed)", p->name, name, p->keys_why);
@@ -240,6 +271,10 @@ default_cn(const struct purpose_info *p, const struct node_info *node,
 		    rnd[2], rnd[3]);
 	} else if (strcmp(p->name, "ITLRecovery") == 0) {
 		snprintf(out, outlen, "ITLRECOVERY_%s", node->node);
+	} else if (p->keys == KEYS_EC) {
+		/* CUCM's name: the trust entry must not replace CallManager's,
+		 * which shares CallManager-trust. */
+		snprintf(out, outlen, "%s-EC", node->node);
 	} else {
 		snprintf(out, outlen, "%s", node->node);
 	}
@@ -337,8 +372,11 @@ identity_create(struct store *st, const struct purpose_info *p,
 	memset(&t, 0, sizeof(t));
 	identity_subject(&node, cn, &t.subject);
 	t.profile = p->profile;
-	/* The CN repeated in the SAN: clients that check names need it. */
-	snprintf(san, sizeof(san), "DNS:%s", cn);
+	/* The CN repeated in the SAN: clients that check names need it.
+	 * An EC identity's default CN is the node's with "-EC", which is
+	 * not the name phones connect to: the SAN has the node's, as CUCM's. */
+	snprintf(san, sizeof(san), "DNS:%s", params->cn == NULL &&
+	    p->keys == KEYS_EC ? node.node : cn);
 	t.san = params->san ? params->san :
 	    p->profile == PROFILE_SERVER ? san : NULL;
 	t.days = params->days;

@@ -1,8 +1,8 @@
 /*
  * identity.h - the node's own certificates, one per purpose.
  *
- * Purposes (exact names): tomcat, ipsec, CallManager, CAPF, TVS,
- * ITLRecovery.  Each has a key file in <home>/keys and a certificate row
+ * Purposes (exact names): tomcat, ipsec, CallManager, CallManager-ECDSA,
+ * CAPF, TVS, ITLRecovery.  Each has a key file in <home>/keys and a certificate row
  * in the store; identity_load() gives both to any module that signs.
  */
 #ifndef UCPKI_IDENTITY_H
@@ -21,6 +21,7 @@ enum purpose_keys {
 	KEYS_ANY,		/* RSA or EC: nothing of ours signs with it */
 	KEYS_RSA,		/* RSA: phones reach it with RSA TLS only */
 	KEYS_RSA_FILES,		/* RSA of a size signed files carry */
+	KEYS_EC,		/* EC: phones check it as the EC TFTP role */
 };
 
 struct purpose_info {
@@ -47,6 +48,10 @@ int	trust_store_valid(const char *name);
 int	identity_load(struct store *st, const char *purpose, X509 **cert,
 	    EVP_PKEY **key, struct ucerr *err);
 
+/* The same for an identity a home may lack (CallManager-ECDSA in a home
+ * made before it existed): 1 loaded, 0 none, -1 error. */
+int	identity_load_if_any(struct store *st, const char *purpose, X509 **cert,
+	    EVP_PKEY **key, struct ucerr *err);
 /*
  * The signer of a signed file (.sgn, .enc.sgn): the certificate and key
  * in file (one PEM), else the CallManager identity (the TFTP role phones

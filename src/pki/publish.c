@@ -11,7 +11,8 @@
 #include "x509.h"
 
 struct loaded {
-	X509		*callmanager, *capf, *tvs, *tomcat, *itlrecovery;
+	X509		*callmanager, *callmanager_ec, *capf, *tvs, *tomcat,
+			*itlrecovery;
 	EVP_PKEY	*signer_key;
 	X509		*signer;	/* borrowed or owned (owned_signer) */
 	int		 owned_signer;
@@ -21,6 +22,7 @@ static void
 loaded_free(struct loaded *l)
 {
 	X509_free(l->callmanager);
+	X509_free(l->callmanager_ec);
 	X509_free(l->capf);
 	X509_free(l->tvs);
 	X509_free(l->tomcat);
@@ -43,7 +45,9 @@ load_all(struct store *st, const struct trustlist_options *o,
 	    identity_load(st, "CAPF", &l->capf, NULL, err) == -1 ||
 	    identity_load(st, "TVS", &l->tvs, NULL, err) == -1 ||
 	    identity_load(st, "tomcat", &l->tomcat, NULL, err) == -1 ||
-	    identity_load(st, "ITLRecovery", &l->itlrecovery, NULL, err) == -1)
+	    identity_load(st, "ITLRecovery", &l->itlrecovery, NULL, err) == -1 ||
+	    identity_load_if_any(st, "CallManager-ECDSA", &l->callmanager_ec,
+	    NULL, err) == -1)
 		goto fail;
 	if (o->signer != NULL) {
 		l->signer = o->signer;
@@ -93,7 +97,7 @@ int
 itl_build_from_store(struct store *st, const struct trustlist_options *o,
     uint8_t **out, size_t *out_len, struct ucerr *err)
 {
-	struct itl_entry e[6];
+	struct itl_entry e[7];
 	struct loaded l;
 	size_t n = 0;
 	int rc;
@@ -105,6 +109,10 @@ itl_build_from_store(struct store *st, const struct trustlist_options *o,
 		e[n++] = (struct itl_entry){ l.signer, ROLE_SAST };
 	e[n++] = (struct itl_entry){ l.itlrecovery, ROLE_SAST };
 	e[n++] = (struct itl_entry){ l.callmanager, ROLE_CCM_TFTP };
+	/* EC, so the ITL is version 1.1: phones then fetch their
+	 * configuration over HTTPS on 6971, checked against this record. */
+	if (l.callmanager_ec != NULL)
+		e[n++] = (struct itl_entry){ l.callmanager_ec, ROLE_CCM_TFTP };
 	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
 	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
 	e[n++] = (struct itl_entry){ l.tomcat, ROLE_APP_SERVER };

@@ -27,7 +27,8 @@ struct trustlist_options {
 };
 
 /* ITLFile.tlv as CUCM builds it: SAST (the signer, and ITLRecovery),
- * CCM+TFTP (CallManager), CAPF, TVS, APP-SERVER (tomcat). */
+ * CCM+TFTP (CallManager, and CallManager-ECDSA when the home has it: the
+ * ITL is then version 1.1), CAPF, TVS, APP-SERVER (tomcat). */
 int	itl_build_from_store(struct store *st, const struct trustlist_options *o,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
 /* CTLFile.tlv for mixed mode: at most two SAST records, CCM+TFTP, CAPF;

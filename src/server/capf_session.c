@@ -1151,7 +1151,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->ids = server_identities(loop->server);
 	s->session_id = new_session_id();
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
-	server_peer_net(peer, s->net, sizeof(s->net));
+	log_peer_net(peer, s->net, sizeof(s->net));
 	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	s->done_ev = event_new(loop->base, -1, 0, on_job_done, s);
 	loop->sessions++;

@@ -253,7 +253,7 @@ server_tls_failed(const char *service, struct bufferevent *bev,
 		return;
 	}
 	snprintf(kind, sizeof(kind), "%s: TLS handshakes failed", service);
-	server_peer_net(peer, net, sizeof(net));
+	log_peer_net(peer, net, sizeof(net));
 	if (timed_out)
 		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
 		    "timed out after %d s: %s", service, peer, seconds, offered);
@@ -304,6 +304,14 @@ fail:
 	ucerr_ssl(err, "TLS: cannot set up the server context");
 	SSL_CTX_free(ctx);
 	return NULL;
+}
+
+SSL_CTX *
+server_tls_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err)
+{
+	/* HTTPS is for phones with an ITL of version 1.1: TLS 1.2 at least,
+	 * whatever --tls1 allows the 7900 series on CAPF and TVS. */
+	return tls_server_ctx(cert, key, 0, err);
 }
 
 /* Every listener's identity, from the store as it is now. */
@@ -432,34 +440,6 @@ server_capf_trust(struct server *s, struct store *st)
 }
 
 void
-server_peer_net(const char *peer, char *out, size_t outlen)
-{
-	char addr[64], *colon;
-	struct in6_addr a6;
-	struct in_addr a4;
-
-	snprintf(addr, sizeof(addr), "%s", peer);
-	if ((colon = strrchr(addr, ':')) != NULL)
-		*colon = '\0';
-	if (inet_pton(AF_INET, addr, &a4) == 1) {
-		uint32_t a = ntohl(a4.s_addr);
-
-		/* Loopback is one host whatever the address. */
-		if ((a >> 24) == 127)
-			snprintf(out, outlen, "127.0.0.0/8");
-		else
-			snprintf(out, outlen, "%u.%u.%u.0/24", a >> 24,
-			    (a >> 16) & 0xff, (a >> 8) & 0xff);
-	} else if (inet_pton(AF_INET6, addr, &a6) == 1) {
-		memset(a6.s6_addr + 8, 0, 8);
-		inet_ntop(AF_INET6, &a6, addr, sizeof(addr));
-		snprintf(out, outlen, "%s/64", addr);
-	} else {
-		snprintf(out, outlen, "%s", addr);
-	}
-}
-
-void
 server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
     void (*evict)(struct quiet *q))
 {
@@ -512,7 +492,7 @@ evict_quiet(struct loop *loop, const struct service *svc, const char *addr)
 		victim = loop->quiet.next;
 	snprintf(kind, sizeof(kind), "serve: %s connections closed to make room",
 	    svc->name);
-	server_peer_net(victim->peer, net, sizeof(net));
+	log_peer_net(victim->peer, net, sizeof(net));
 	log_limited(LOG_LEVEL_WARN, kind, net, "serve: %s: %d connections "
 	    "(limit): closed %s, which had sent nothing, for %s", svc->name,
 	    s->cfg.max_connections, victim->peer, addr);
@@ -533,7 +513,7 @@ connection_admit(struct server *s, const struct service *svc,
 		return 0;
 	snprintf(kind, sizeof(kind), "serve: %s connections refused",
 	    svc->name);
-	server_peer_net(addr, net, sizeof(net));
+	log_peer_net(addr, net, sizeof(net));
 	if (atomic_fetch_add(&s->connections, 1) >= s->cfg.max_connections) {
 		atomic_fetch_sub(&s->connections, 1);
 		if (log_full)
@@ -943,12 +923,16 @@ static void
 on_sighup(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *s = arg;
+	int i;
 
 	(void)sig;
 	(void)what;
 	server_notify("RELOADING=1");
 	reload_identities(s, "SIGHUP");
 	server_refresh_exports(s);
+	for (i = 0; i < s->n_defs; i++)
+		if (s->defs[i]->reload != NULL)
+			s->defs[i]->reload(s);
 	server_notify("READY=1");
 	server_status_update(s, "running");
 }

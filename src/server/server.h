@@ -122,6 +122,8 @@ struct service_def {
 	/* On loop 0 after the store changed (its generation moved), within
 	 * a second of the change. */
 	void		(*refresh)(struct server *s, struct store *st);
+	/* SIGHUP, on loop 0: take what can be reloaded by hand afresh. */
+	void		(*reload)(struct server *s);
 	void		(*stop)(struct server *s);
 };
 
@@ -217,9 +219,6 @@ void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
 void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
-/* The network a peer ("addr:port") is counted under in rate-limited
- * log lines: 127.0.0.0/8, an IPv4 /24, an IPv6 /64. */
-void	server_peer_net(const char *peer, char *out, size_t outlen);
 /* One (rate-limited) line for a TLS handshake that failed or ran out of
  * time: the address, the TLS version the peer offered, the alert. */
 void	server_tls_failed(const char *service, struct bufferevent *bev,
@@ -244,6 +243,8 @@ void	server_status_update(struct server *s, const char *state);
 void	server_status_stop(struct server *s);
 /* One sd_notify message ("RELOADING=1"); nothing outside systemd. */
 void	server_notify(const char *msg);
+/* The TLS context of serve's ports, TLS 1.2 and later (server.c). */
+SSL_CTX	*server_tls_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err);
 
 
 #endif

@@ -68,6 +68,7 @@ tftp_bind(struct server *s, struct ucerr *err)
 	struct tftpd_config c = s->cfg.tftp;
 
 	c.listen_addr = s->cfg.listen_addr;
+	c.tls_ctx = server_tls_ctx;
 	/* The configurations name this node's CAPF and TVS. */
 	c.config_dir = s->cfg.config_dir[0] != '\0' ? s->cfg.config_dir : NULL;
 	c.capf_port = s->cfg.capf_port;
@@ -88,6 +89,13 @@ tftp_start(struct server *s, struct ucerr *err)
 	return 0;
 }
 
+/* SIGHUP: HTTPS takes CallManager-ECDSA afresh. */
+static void
+tftp_reload(struct server *s)
+{
+	tftpd_reload(s->tftpd);
+}
+
 static void
 tftp_stop(struct server *s)
 {
@@ -98,8 +106,9 @@ tftp_stop(struct server *s)
 static int
 tftp_port(const struct server_config *cfg)
 {
-	/* On when either transport is. */
+	/* On when any of its transports is. */
 	return cfg->tftp.http_port > 0 ? cfg->tftp.http_port :
+	    cfg->tftp.https_port > 0 ? cfg->tftp.https_port :
 	    cfg->tftp.tftp_port;
 }
 
@@ -108,5 +117,6 @@ const struct service_def tftp_service = {
 	.port = tftp_port,
 	.bind = tftp_bind,
 	.start = tftp_start,
+	.reload = tftp_reload,
 	.stop = tftp_stop,
 };

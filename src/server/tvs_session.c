@@ -374,7 +374,7 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	s->loop = loop;
 	s->bev = bev;
 	snprintf(s->peer, sizeof(s->peer), "%s", peer);
-	server_peer_net(peer, s->net, sizeof(s->net));
+	log_peer_net(peer, s->net, sizeof(s->net));
 	server_quiet_add(loop, &s->quiet, s->peer, evict);
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);

@@ -1,12 +1,20 @@
 /*
- * http.c - the TFTP files over HTTP (port 6970), with libevent's evhttp:
- * GET and HEAD of names inside the root, nothing else.  A transfer holds
- * its slot (tftpd_admit) until its body has left or the connection is
- * gone: the body's cleanup callback releases it either way.
+ * http.c - the TFTP files over HTTP (port 6970) and HTTPS (6971, the TLS
+ * in https.c), with libevent's evhttp: GET and HEAD of names inside the
+ * root, nothing else.  A transfer holds its slot (tftpd_admit) until its
+ * body has left or the connection is gone: the body's cleanup callback
+ * releases it either way.
+ *
+ * Connections are counted too (in total and per address, both ports
+ * together).  libevent 2.1 hands evhttp's accepted sockets to no callback
+ * of ours, so a connection is counted at its first request and released
+ * by its close callback; one that never sends a request is bounded by
+ * the connection timeout (and, on 6971, by the TLS handshake).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,14 @@
 /* Phones send a request line and a handful of headers. */
 #define HTTP_MAX_HEADERS	8192
 #define HTTP_MAX_BODY		1024
+
+/* A connection that has been admitted, by its evhttp_connection. */
+struct http_conn {
+	struct http_conn		*next;
+	struct tftpd			*t;
+	struct evhttp_connection	*evcon;
+	char				 addr[48];
+};
 
 /* A body in flight: what it holds and whose slot it is. */
 struct http_body {
@@ -120,10 +136,117 @@ request_name(struct evhttp_request *req, char *out, size_t outlen)
 	return 0;
 }
 
-static void
-send_served(struct tftpd *t, struct evhttp_request *req, const char *name,
-    struct tftp_served *s, const char *addr, int port)
+static size_t
+conn_bucket(const struct evhttp_connection *evcon)
 {
+	return ((uintptr_t)evcon >> 4) % ADDR_BUCKETS;
+}
+
+static struct http_conn **
+conn_find(struct tftpd *t, const struct evhttp_connection *evcon)
+{
+	struct http_conn **pp = &t->conns[conn_bucket(evcon)];
+
+	while (*pp != NULL && (*pp)->evcon != evcon)
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static void
+conn_forget(struct tftpd *t, struct http_conn **pp)
+{
+	struct http_conn *c = *pp;
+
+	*pp = c->next;
+	tftpd_addr_remove(t->conn_addrs, c->addr);
+	t->connections--;
+	free(c);
+}
+
+static void
+on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_conn *c = arg;
+	struct http_conn **pp = conn_find(c->t, evcon);
+
+	if (*pp == c)
+		conn_forget(c->t, pp);
+}
+
+/* 1: the connection may ask (counted once); 0: a limit says no. */
+static int
+conn_admit(struct http_side *side, struct evhttp_connection *evcon,
+    const char *addr)
+{
+	struct tftpd *t = side->t;
+	struct http_conn *c;
+	int rc;
+
+	if (*conn_find(t, evcon) != NULL)
+		return 1;
+	if (t->connections >= t->cfg.max_connections) {
+		tftpd_log_peer(LOG_LEVEL_WARN, "tftp: connections refused",
+		    addr, "tftp: %s connection from %s refused: %d at once "
+		    "(limit)", side->transport, addr, t->cfg.max_connections);
+		return 0;
+	}
+	if ((rc = tftpd_addr_add(t->conn_addrs, addr,
+	    t->cfg.max_conn_per_address)) != 1) {
+		if (rc == 0)
+			tftpd_log_peer(LOG_LEVEL_WARN, "tftp: connections "
+			    "refused", addr, "tftp: %s connection from %s "
+			    "refused: %d from that address (limit)",
+			    side->transport, addr, t->cfg.max_conn_per_address);
+		return 0;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		tftpd_addr_remove(t->conn_addrs, addr);
+		return 0;
+	}
+	c->t = t;
+	c->evcon = evcon;
+	snprintf(c->addr, sizeof(c->addr), "%s", addr);
+	c->next = t->conns[conn_bucket(evcon)];
+	t->conns[conn_bucket(evcon)] = c;
+	t->connections++;
+	evhttp_connection_set_closecb(evcon, on_conn_close, c);
+	return 1;
+}
+
+/* 503, and the connection closed once it is said. */
+static void
+send_busy(struct evhttp_request *req, int close)
+{
+	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
+
+	evhttp_add_header(headers, "Retry-After", "5");
+	if (close)
+		evhttp_add_header(headers, "Connection", "close");
+	evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
+}
+
+/*
+ * On 6971 a phone holding an ITL of version 1.1 asks for its signed
+ * configuration and expects the plain one: TLS with CallManager-ECDSA
+ * vouches for it instead of the signature.  1 when name was changed.
+ */
+static int
+https_name(char *name)
+{
+	static const char suffix[] = ".cnf.xml.sgn";
+	size_t len = strlen(name), n = sizeof(suffix) - 1;
+
+	if (len <= n || strcmp(name + len - n, suffix) != 0)
+		return 0;
+	name[len - 4] = '\0';
+	return 1;
+}
+
+static void
+send_served(struct http_side *side, struct evhttp_request *req,
+    const char *name, struct tftp_served *s, const char *addr, int port)
+{
+	struct tftpd *t = side->t;
 	struct evkeyvalq *headers = evhttp_request_get_output_headers(req);
 	struct http_body *b;
 	struct evbuffer *buf;
@@ -138,7 +261,7 @@ send_served(struct tftpd *t, struct evhttp_request *req, const char *name,
 		evhttp_send_reply(req, HTTP_OK, "OK", NULL);
 		tftpd_release(t, addr);
 		if (!head)
-			tftpd_record(t, s, name, addr, port, "http");
+			tftpd_record(t, s, name, addr, port, side->transport);
 		return;
 	}
 	if ((buf = evbuffer_new()) == NULL ||
@@ -157,7 +280,7 @@ send_served(struct tftpd *t, struct evhttp_request *req, const char *name,
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 		return;
 	}
-	tftpd_record(t, s, name, addr, port, "http");
+	tftpd_record(t, s, name, addr, port, side->transport);
 	evhttp_send_reply(req, HTTP_OK, "OK", buf);
 	evbuffer_free(buf);
 }
@@ -165,30 +288,47 @@ send_served(struct tftpd *t, struct evhttp_request *req, const char *name,
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
-	struct tftpd *t = arg;
+	struct http_side *side = arg;
+	struct tftpd *t = side->t;
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
 	struct tftp_served s;
 	struct ucerr err;
 	char name[TFTP_PATH_MAX + 1], *host = NULL, unknown[] = "?";
 	ev_uint16_t port = 0;
-	int found;
+	int found, mapped;
 
 	evhttp_connection_get_peer(conn, &host, &port);
 	if (host == NULL)
 		host = unknown;
+	if (!conn_admit(side, conn, host)) {
+		send_busy(req, 1);
+		return;
+	}
 	if (request_name(req, name, sizeof(name)) == -1) {
+		t->refused++;
+		tftpd_log_peer(LOG_LEVEL_WARN, "tftp: requests refused", host,
+		    "tftp: %s from %s: a path that is no file name",
+		    side->transport, host);
 		evhttp_send_error(req, HTTP_BADREQUEST, NULL);
 		return;
 	}
-	if (!tftpd_admit(t, host, "http")) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "Retry-After", "5");
-		evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
+	mapped = side->tls && https_name(name);
+	if (!tftpd_admit(t, host, side->transport)) {
+		send_busy(req, 0);
 		return;
 	}
 	found = tftp_files_get(t->files, name, &s, &err);
+	/*
+	 * No plain file to give: a configuration set to encrypted is never
+	 * served in the clear (anyone may connect to 6971), so the phone
+	 * gets what it asked for, the signed stub naming the .enc.sgn.
+	 */
+	if (found == 0 && mapped) {
+		strcat(name, ".sgn");
+		found = tftp_files_get(t->files, name, &s, &err);
+	}
 	if (found == 1) {
-		send_served(t, req, name, &s, host, port);
+		send_served(side, req, name, &s, host, port);
 		tftp_served_release(&s);
 		return;
 	}
@@ -197,30 +337,35 @@ on_request(struct evhttp_request *req, void *arg)
 		evhttp_send_error(req, HTTP_NOTFOUND, NULL);
 	} else if (s.refused) {
 		t->refused++;
-		log_warn("tftp: http from %s: %s", host, err.msg);
+		tftpd_log_peer(LOG_LEVEL_WARN, "tftp: requests refused", host,
+		    "tftp: %s from %s: %s", side->transport, host, err.msg);
 		evhttp_send_error(req, 403, "Forbidden");
 	} else {
-		log_error("tftp: http from %s: %s", host, err.msg);
+		tftpd_log_peer(LOG_LEVEL_ERROR, "tftp: files not served", host,
+		    "tftp: %s from %s: %s", side->transport, host, err.msg);
 		evhttp_send_error(req, HTTP_INTERNAL, NULL);
 	}
 }
 
 int
-tftpd_http_start(struct tftpd *t, struct ucerr *err)
+tftpd_http_start(struct tftpd *t, struct http_side *side, struct ucerr *err)
 {
 	struct evconnlistener *listener;
 	struct sockaddr_in sin;
+	const char *what = side->tls ? "HTTPS" : "HTTP";
 
-	if ((t->http = evhttp_new(t->base)) == NULL)
-		return ucerr_set(err, "HTTP: cannot set up");
-	evhttp_set_allowed_methods(t->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-	evhttp_set_max_headers_size(t->http, HTTP_MAX_HEADERS);
-	evhttp_set_max_body_size(t->http, HTTP_MAX_BODY);
-	evhttp_set_timeout(t->http, t->cfg.http_timeout_s);
-	evhttp_set_gencb(t->http, on_request, t);
+	if ((side->http = evhttp_new(t->base)) == NULL)
+		return ucerr_set(err, "%s: cannot set up", what);
+	evhttp_set_allowed_methods(side->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_max_headers_size(side->http, HTTP_MAX_HEADERS);
+	evhttp_set_max_body_size(side->http, HTTP_MAX_BODY);
+	evhttp_set_timeout(side->http, t->cfg.http_timeout_s);
+	evhttp_set_gencb(side->http, on_request, side);
+	if (side->tls)
+		evhttp_set_bevcb(side->http, tftpd_https_bev, t);
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)t->cfg.http_port);
+	sin.sin_port = htons((uint16_t)side->port);
 	if (inet_pton(AF_INET, t->cfg.listen_addr, &sin.sin_addr) != 1)
 		return ucerr_set(err, "--listen %s: not an IPv4 address",
 		    t->cfg.listen_addr);
@@ -229,19 +374,26 @@ tftpd_http_start(struct tftpd *t, struct ucerr *err)
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_REUSEABLE_PORT |
 	    LEV_OPT_CLOSE_ON_EXEC, 1024, (struct sockaddr *)&sin, sizeof(sin));
 	if (listener == NULL)
-		return ucerr_set(err, "HTTP: cannot listen on %s:%d: %s",
-		    t->cfg.listen_addr, t->cfg.http_port, strerror(errno));
-	if (evhttp_bind_listener(t->http, listener) == NULL) {
+		return ucerr_set(err, "%s: cannot listen on %s:%d: %s", what,
+		    t->cfg.listen_addr, side->port, strerror(errno));
+	if (evhttp_bind_listener(side->http, listener) == NULL) {
 		evconnlistener_free(listener);
-		return ucerr_set(err, "HTTP: cannot set up the listener");
+		return ucerr_set(err, "%s: cannot set up the listener", what);
 	}
 	return 0;
 }
 
 void
-tftpd_http_stop(struct tftpd *t)
+tftpd_http_stop(struct tftpd *t, struct http_side *side)
 {
-	if (t->http != NULL)
-		evhttp_free(t->http);
-	t->http = NULL;
+	size_t i;
+
+	if (side->http != NULL)
+		evhttp_free(side->http);
+	side->http = NULL;
+	/* Connections evhttp_free closed without their callback. */
+	if (t->http.http == NULL && t->https.http == NULL)
+		for (i = 0; i < ADDR_BUCKETS; i++)
+			while (t->conns[i] != NULL)
+				conn_forget(t, &t->conns[i]);
 }

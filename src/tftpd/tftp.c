@@ -313,11 +313,13 @@ start_transfer(struct tftpd *t, const struct tftp_msg *m,
 			    "File not found");
 		} else if (x->content.refused) {
 			t->refused++;
-			log_warn("tftp: from %s: %s", addr, err.msg);
+			tftpd_log_peer(LOG_LEVEL_WARN, "tftp: requests refused",
+			    addr, "tftp: from %s: %s", addr, err.msg);
 			send_error_to(t->udp_fd, peer, TFTP_ERR_ACCESS,
 			    "Access violation");
 		} else {
-			log_error("tftp: from %s: %s", addr, err.msg);
+			tftpd_log_peer(LOG_LEVEL_ERROR, "tftp: files not served",
+			    addr, "tftp: from %s: %s", addr, err.msg);
 			send_error_to(t->udp_fd, peer, TFTP_ERR_UNDEFINED,
 			    "Cannot serve this file");
 		}
@@ -386,7 +388,8 @@ on_request(evutil_socket_t fd, short what, void *arg)
 	case TFTP_RRQ:
 		if (tftp_name_check(m.filename, &name_err) == -1) {
 			t->refused++;
-			log_warn("tftp: from %s: '%s' refused: %s", addr,
+			tftpd_log_peer(LOG_LEVEL_WARN, "tftp: requests refused",
+			    addr, "tftp: from %s: '%s' refused: %s", addr,
 			    m.filename, name_err.msg);
 			send_error_to(fd, &peer, TFTP_ERR_ACCESS,
 			    "Access violation");
@@ -396,7 +399,8 @@ on_request(evutil_socket_t fd, short what, void *arg)
 		return;
 	case TFTP_WRQ:
 		t->refused++;
-		log_warn("tftp: from %s: write request for '%s' refused", addr,
+		tftpd_log_peer(LOG_LEVEL_WARN, "tftp: requests refused", addr,
+		    "tftp: from %s: write request for '%s' refused", addr,
 		    m.filename);
 		send_error_to(fd, &peer, TFTP_ERR_ACCESS,
 		    "Access violation: read-only server");

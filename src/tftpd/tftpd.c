@@ -1,4 +1,5 @@
-/* tftpd.c - the TFTP service's thread, limits and records (see tftpd.h). */
+/* tftpd.c - the TFTP service's thread: its start, reload and stop (see tftpd.h). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,12 +14,6 @@
 #include "store.h"
 #include "tftpd_int.h"
 
-struct addr_slot {
-	struct addr_slot	*next;
-	char			 addr[48];
-	int			 count;
-};
-
 void
 tftpd_config_defaults(struct tftpd_config *c)
 {
@@ -26,93 +21,14 @@ tftpd_config_defaults(struct tftpd_config *c)
 	c->listen_addr = "0.0.0.0";
 	c->http_port = 6970;
 	c->tftp_port = 69;
+	c->https_port = 6971;
 	c->max_transfers = 2000;
 	c->max_per_address = 20;
+	c->max_connections = 4000;
+	c->max_conn_per_address = 40;
 	c->tftp_timeout_s = 2;
 	c->tftp_retries = 5;
 	c->http_timeout_s = 30;
-}
-
-static size_t
-addr_bucket(const char *addr)
-{
-	size_t h = 5381;
-
-	for (; *addr; addr++)
-		h = h * 33 + (unsigned char)*addr;
-	return h % ADDR_BUCKETS;
-}
-
-int
-tftpd_admit(struct tftpd *t, const char *addr, const char *transport)
-{
-	struct addr_slot **pp = &t->addrs[addr_bucket(addr)], *slot;
-
-	if (t->transfers >= t->cfg.max_transfers) {
-		log_warn("tftp: %s transfer to %s refused: %d at once (limit)",
-		    transport, addr, t->cfg.max_transfers);
-		return 0;
-	}
-	for (slot = *pp; slot != NULL; slot = slot->next)
-		if (strcmp(slot->addr, addr) == 0)
-			break;
-	if (slot == NULL) {
-		if ((slot = calloc(1, sizeof(*slot))) == NULL)
-			return 0;
-		snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
-		slot->next = *pp;
-		*pp = slot;
-	}
-	if (slot->count >= t->cfg.max_per_address) {
-		log_warn("tftp: %s transfer to %s refused: %d from that address "
-		    "(limit)", transport, addr, t->cfg.max_per_address);
-		return 0;
-	}
-	slot->count++;
-	t->transfers++;
-	return 1;
-}
-
-void
-tftpd_release(struct tftpd *t, const char *addr)
-{
-	struct addr_slot **pp = &t->addrs[addr_bucket(addr)], *slot;
-
-	for (; (slot = *pp) != NULL; pp = &slot->next) {
-		if (strcmp(slot->addr, addr) != 0)
-			continue;
-		t->transfers--;
-		/* The table holds only addresses with transfers in flight. */
-		if (--slot->count == 0) {
-			*pp = slot->next;
-			free(slot);
-		}
-		return;
-	}
-}
-
-void
-tftpd_record(struct tftpd *t, const struct tftp_served *s, const char *name,
-    const char *addr, int port, const char *transport)
-{
-	struct fetch_event e;
-
-	t->served++;
-	log_debug("tftp: %s %s to %s:%d (%llu bytes)", transport, name, addr,
-	    port, (unsigned long long)s->size);
-	if (t->record == NULL)
-		return;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.device, sizeof(e.device), "%s", s->device);
-	snprintf(e.file, sizeof(e.file), "%s", name);
-	snprintf(e.kind, sizeof(e.kind), "%s", tftp_kind_name(s->kind));
-	if (s->blob != NULL)
-		memcpy(e.sha256, s->blob->sha256, sizeof(e.sha256));
-	e.at = (int64_t)clock_now();
-	snprintf(e.addr, sizeof(e.addr), "%s", addr);
-	snprintf(e.peer, sizeof(e.peer), "%s:%d", addr, port);
-	snprintf(e.transport, sizeof(e.transport), "%s", transport);
-	t->record(t->record_arg, &e);
 }
 
 static void *
@@ -174,7 +90,17 @@ tftpd_start(const struct tftpd_config *c, const char *home,
 		ucerr_set(err, "tftp: cannot create an event loop");
 		goto fail;
 	}
-	if ((c->http_port > 0 && tftpd_http_start(t, err) == -1) ||
+	t->http.t = t->https.t = t;
+	t->http.port = c->http_port;
+	t->http.transport = "http";
+	t->https.port = c->https_port;
+	t->https.tls = 1;
+	t->https.transport = "https";
+	atomic_init(&t->tls_reload, 0);
+	if (c->https_port > 0)
+		tftpd_https_init(t);
+	if ((c->http_port > 0 && tftpd_http_start(t, &t->http, err) == -1) ||
+	    (c->https_port > 0 && tftpd_http_start(t, &t->https, err) == -1) ||
 	    (c->tftp_port > 0 && tftpd_tftp_start(t, err) == -1))
 		goto fail;
 	if (pthread_create(&t->thread, NULL, tftpd_main, t) != 0) {
@@ -198,6 +124,10 @@ tftpd_log_listening(const struct tftpd *t)
 	if (t->cfg.http_port > 0)
 		log_info("serve: HTTP (TFTP files) listening on %s:%d",
 		    t->cfg.listen_addr, t->cfg.http_port);
+	if (t->cfg.https_port > 0)
+		log_info("serve: HTTPS (configurations, CallManager-ECDSA) "
+		    "listening on %s:%d", t->cfg.listen_addr,
+		    t->cfg.https_port);
 	if (t->cfg.tftp_port > 0)
 		log_info("serve: TFTP listening on %s:%d (udp)",
 		    t->cfg.listen_addr, t->cfg.tftp_port);
@@ -206,25 +136,27 @@ tftpd_log_listening(const struct tftpd *t)
 }
 
 void
+tftpd_reload(struct tftpd *t)
+{
+	if (t != NULL)
+		atomic_store(&t->tls_reload, 1);
+}
+
+void
 tftpd_stop(struct tftpd *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
 	if (t->thread_up) {
 		event_base_loopexit(t->base, NULL);
 		pthread_join(t->thread, NULL);
 	}
-	tftpd_http_stop(t);
+	tftpd_http_stop(t, &t->http);
+	tftpd_http_stop(t, &t->https);
+	tftpd_https_free(t);
 	tftpd_tftp_stop(t);
-	for (i = 0; i < ADDR_BUCKETS; i++)
-		while (t->addrs[i] != NULL) {
-			struct addr_slot *next = t->addrs[i]->next;
-
-			free(t->addrs[i]);
-			t->addrs[i] = next;
-		}
+	tftpd_addr_clear(t->addrs);
+	tftpd_addr_clear(t->conn_addrs);
 	if (t->base != NULL)
 		event_base_free(t->base);
 	tftp_files_close(t->files);

@@ -219,7 +219,7 @@ assert d["model"] == "88\x1b[31m\nucpki: forged", d' "$OUT"
 # with a newline and ESC.
 TVS_PORT=$(free_port)
 CAPF_PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 >"$TEST_TMP/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 >"$TEST_TMP/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill "$SERVER"
 wait_port "$TVS_PORT"
@@ -267,7 +267,7 @@ run_limited 8 --home "$TEST_TMP/empty-home" init --node n.example.test
 check "init in an existing empty home fails under the limit" test "$RC" -ne 0
 check "the existing home is left as it was (there, empty)" test -d "$TEST_TMP/empty-home" -a -z "$(ls -A "$TEST_TMP/empty-home")"
 ok "init runs again once there is room" --home "$TEST_TMP/empty-home" init --node n.example.test
-check "and makes a whole home" test -s "$TEST_TMP/empty-home/ucpki.db" -a -s "$TEST_TMP/empty-home/tftp/ITLFile.tlv" -a "$(ls "$TEST_TMP/empty-home/keys" | wc -l)" -eq 6
+check "and makes a whole home" test -s "$TEST_TMP/empty-home/ucpki.db" -a -s "$TEST_TMP/empty-home/tftp/ITLFile.tlv" -a "$(ls "$TEST_TMP/empty-home/keys" | wc -l)" -eq 7
 check "with no hidden directory left" test -z "$(ls -A "$TEST_TMP/empty-home" | grep stage)"
 # A really full disk (root only: a small tmpfs), at sizes that fail at
 # different points of the build.

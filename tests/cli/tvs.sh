@@ -14,7 +14,7 @@ LOG=$TEST_TMP/serve.log
 RAW="python3 $TESTS_DIR/tvs_rawclient.py $PORT"
 
 ok "init" init --node cucm.example.test
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$PORT" --http-port 0 --tftp-port 0 --idle-timeout 2 --message-timeout 2 --log-level debug >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$PORT" --http-port 0 --tftp-port 0 --https-port 0 --idle-timeout 2 --message-timeout 2 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "TVS listening" wait_port "$PORT"
@@ -140,7 +140,7 @@ contains "registered" "$OUT" "SEP001122334455: Registered"
 contains "with the MIC" "$OUT" "cert [MIC]"
 ok "register to the cluster's own CallManager" itl build --out "$W/ITLFile2.tlv"
 kill $PEER 2>/dev/null; wait $PEER 2>/dev/null
-openssl s_server -accept "$SIP" -cert "$W/CallManager.pem" -key "$(ls "$H"/keys/CallManager-*.key)" -www -quiet >"$W/s_server.log" 2>&1 &
+openssl s_server -accept "$SIP" -cert "$W/CallManager.pem" -key "$(ls "$H"/keys/CallManager-[0-9a-f]*.key)" -www -quiet >"$W/s_server.log" 2>&1 &
 PEER=$!
 on_exit_kill $PEER
 check "own CallManager listening" wait_port "$SIP"

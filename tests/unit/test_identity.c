@@ -1,6 +1,6 @@
 /*
  * test_identity.c - the node's identities and the cluster ITL built from
- * them: init's six purposes with their keys, regeneration replacing the
+ * them: init's seven purposes with their keys, regeneration replacing the
  * certificate and its trust entry, and the ITL naming each in its role.
  */
 #include "test.h"
@@ -26,6 +26,33 @@ every_purpose_has_a_matching_key(void **state)
 	}
 	assert_null(purpose_find("NoSuchPurpose"));
 	assert_non_null(purpose_find("callmanager"));
+}
+
+/* CallManager-ECDSA is EC P-256 by default, and EC only. */
+static void
+ecdsa_identity_is_ec(void **state)
+{
+	const struct purpose_info *p = purpose_find("CallManager-ECDSA");
+	struct identity_params params;
+	struct key_spec rsa = { 0, 2048 }, ec384 = { 1, 384 };
+	struct ucerr err;
+	EVP_PKEY *key;
+	X509 *cert;
+
+	assert_non_null(p);
+	assert_string_equal(p->trust_store, "CallManager-trust");
+	identity_params_default(p, &params);
+	assert_int_equal(params.key.is_ec, 1);
+	assert_int_equal(params.key.bits, 256);
+	assert_int_equal(identity_key_usable(p, &rsa, &err), -1);
+	assert_non_null(strstr(err.msg, "use ec256"));
+	assert_int_equal(identity_key_usable(p, &ec384, &err), 0);
+	assert_int_equal(identity_load(((struct test_home *)*state)->st,
+	    p->name, &cert, &key, &err), 0);
+	assert_int_equal(EVP_PKEY_get_base_id(key), EVP_PKEY_EC);
+	assert_int_equal(EVP_PKEY_get_bits(key), 256);
+	X509_free(cert);
+	EVP_PKEY_free(key);
 }
 
 static void
@@ -60,7 +87,8 @@ static void
 cluster_itl_names_each_identity_in_its_role(void **state)
 {
 	static const struct { const char *purpose; int role; } expect[] = {
-		{ "CallManager", ROLE_CCM_TFTP }, { "CAPF", ROLE_CAPF },
+		{ "CallManager", ROLE_CCM_TFTP },
+		{ "CallManager-ECDSA", ROLE_CCM_TFTP }, { "CAPF", ROLE_CAPF },
 		{ "TVS", ROLE_TVS }, { "tomcat", ROLE_APP_SERVER },
 		{ "ITLRecovery", ROLE_SAST },
 	};
@@ -95,6 +123,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_purpose_has_a_matching_key),
+		cmocka_unit_test(ecdsa_identity_is_ec),
 		cmocka_unit_test(regenerate_replaces_certificate_and_trust),
 		cmocka_unit_test(cluster_itl_names_each_identity_in_its_role),
 	};
