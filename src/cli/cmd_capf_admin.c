@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certmgr.h"
 #include "commands.h"
 #include "device.h"
 #include "json.h"
@@ -183,32 +184,35 @@ cmd_capf_config(struct cli *cli, const struct args *a)
 }
 
 void
-cli_revoke_report(struct cli *cli, const struct revoke_result *r)
+cli_revoke_report(struct cli *cli, const struct certmgr_revocation *v)
 {
+	const struct revoke_result *r = &v->r;
+
 	if (r->other_ca > 0)
 		fprintf(stderr, "%d revoked LSC(s) were issued by an earlier CAPF "
 		    "whose key is gone: no CRL can list them; delete that CAPF "
 		    "from CAPF-trust and CallManager-trust to reject them\n",
 		    r->other_ca);
-	cli_exports_report(cli, &r->exports);
+	cli_exports_report(cli, &v->exports);
 }
 
 int
 cmd_capf_revoke(struct cli *cli, const struct args *a)
 {
 	const char *target = a->positional[0];
-	struct revoke_result r;
+	struct certmgr_revocation v;
+	const struct revoke_result *r = &v.r;
 	struct store *st;
 
 	if ((st = cli_store(cli)) == NULL ||
-	    capf_revoke(st, target, NULL, args_has(a, "superseded"), &r,
+	    certmgr_revoke(st, target, NULL, args_has(a, "superseded"), &v,
 	    &cli->err) == -1)
 		return -1;
-	if (r.revoked < r.matched)
+	if (r->revoked < r->matched)
 		fprintf(cli->out, "%s: %d LSC(s) revoked, %d already were\n",
-		    target, r.revoked, r.matched - r.revoked);
+		    target, r->revoked, r->matched - r->revoked);
 	else
-		fprintf(cli->out, "%s: %d LSC(s) revoked\n", target, r.revoked);
-	cli_revoke_report(cli, &r);
+		fprintf(cli->out, "%s: %d LSC(s) revoked\n", target, r->revoked);
+	cli_revoke_report(cli, &v);
 	return 0;
 }

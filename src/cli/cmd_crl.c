@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "certmgr.h"
 #include "commands.h"
 #include "crl.h"
 #include "export.h"
@@ -30,7 +31,7 @@ cmd_crl_add(struct cli *cli, const struct args *a)
 	    file_read(a->positional[0], FILE_READ_MAX, &data, &len,
 	    &cli->err) == -1)
 		return -1;
-	rc = crl_add(st, data, len, issuer, sizeof(issuer), &exports,
+	rc = certmgr_crl_add(st, data, len, issuer, sizeof(issuer), &exports,
 	    &cli->err);
 	free(data);
 	if (rc == 0) {

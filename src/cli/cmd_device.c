@@ -10,6 +10,7 @@
 
 #include "certinfo.h"
 #include "clock.h"
+#include "certmgr.h"
 #include "commands.h"
 #include "device.h"
 #include "device_rules.h"
@@ -690,16 +691,17 @@ cmd_device_list(struct cli *cli, const struct args *a)
 int
 cmd_device_remove(struct cli *cli, const struct args *a)
 {
-	struct revoke_result r;
+	struct certmgr_revocation v;
+	const struct revoke_result *r = &v.r;
 	struct store *st;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
-	if (capf_device_remove(st, a->positional[0], &r, &cli->err) == -1)
+	if (certmgr_device_remove(st, a->positional[0], &v, &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "%s: removed (its issued LSCs stay on record; %d "
-	    "revoked)\n", a->positional[0], r.revoked);
-	cli_revoke_report(cli, &r);
+	    "revoked)\n", a->positional[0], r->revoked);
+	cli_revoke_report(cli, &v);
 	return 0;
 }
 
@@ -707,19 +709,20 @@ int
 cmd_device_revoke(struct cli *cli, const struct args *a)
 {
 	const char *serial = args_get(a, "serial");
-	struct revoke_result r;
+	struct certmgr_revocation v;
+	const struct revoke_result *r = &v.r;
 	struct store *st;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
-	if (capf_revoke(st, a->positional[0], serial, 0, &r, &cli->err) == -1)
+	if (certmgr_revoke(st, a->positional[0], serial, 0, &v, &cli->err) == -1)
 		return -1;
-	if (r.revoked == 0)
+	if (r->revoked == 0)
 		return ucerr_set(&cli->err, "%s: no %s LSC on record to revoke",
 		    a->positional[0], serial ? "such" : "unrevoked");
 	fprintf(cli->out, "%s: %d LSC%s revoked: no longer accepted for "
-	    "authentication\n", a->positional[0], r.revoked,
-	    r.revoked == 1 ? "" : "s");
-	cli_revoke_report(cli, &r);
+	    "authentication\n", a->positional[0], r->revoked,
+	    r->revoked == 1 ? "" : "s");
+	cli_revoke_report(cli, &v);
 	return 0;
 }

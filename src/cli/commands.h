@@ -86,7 +86,8 @@ int	cmd_capf_revoke(struct cli *, const struct args *);
 struct revoke_result;
 /* What a revocation left to say: LSCs of an earlier CAPF (no CRL can list
  * them), then what the core rewrote after it. */
-void	cli_revoke_report(struct cli *cli, const struct revoke_result *r);
+struct certmgr_revocation;
+void	cli_revoke_report(struct cli *cli, const struct certmgr_revocation *v);
 int	cli_device_deadline_warning(struct cli *cli, const time_t *deadline);
 
 /* import */

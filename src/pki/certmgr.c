@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 
 #include "certmgr.h"
+#include "crl.h"
 #include "clock.h"
 #include "publish.h"
 #include "store.h"
@@ -328,4 +329,49 @@ out:
 	X509_free(ctx.ca);
 	trust_row_free(&row);
 	return rc;
+}
+
+/* After a revocation is committed: the CRL and the exports that hold it. */
+static int
+after_revoke(struct store *st, const char *what, struct certmgr_revocation *v,
+    struct ucerr *err)
+{
+	if (v->r.revoked == 0)
+		return 0;
+	if (exports_refresh(st, clock_now(), &v->exports, err) == -1)
+		return ucerr_wrap(err, "%s revoked, but", what);
+	return 0;
+}
+
+int
+certmgr_revoke(struct store *st, const char *target, const char *serial,
+    int superseded, struct certmgr_revocation *v, struct ucerr *err)
+{
+	memset(v, 0, sizeof(*v));
+	if (capf_revoke(st, target, serial, superseded, &v->r, err) == -1)
+		return -1;
+	return after_revoke(st, target, v, err);
+}
+
+int
+certmgr_device_remove(struct store *st, const char *name,
+    struct certmgr_revocation *v, struct ucerr *err)
+{
+	memset(v, 0, sizeof(*v));
+	if (capf_device_remove(st, name, &v->r, err) == -1)
+		return -1;
+	return after_revoke(st, name, v, err);
+}
+
+int
+certmgr_crl_add(struct store *st, const uint8_t *data, size_t len,
+    char *issuer, size_t issuer_len, struct export_refresh *exports,
+    struct ucerr *err)
+{
+	memset(exports, 0, sizeof(*exports));
+	if (crl_add(st, data, len, issuer, issuer_len, err) == -1)
+		return -1;
+	if (exports_refresh(st, clock_now(), exports, err) == -1)
+		return ucerr_wrap(err, "CRL from %s added, but", issuer);
+	return 0;
 }

@@ -25,6 +25,7 @@
 
 #include "err.h"
 #include "export.h"
+#include "revoke.h"
 #include "identity.h"
 
 struct store;
@@ -85,5 +86,24 @@ int	certmgr_republish(struct store *st, const char *purpose,
 int	certmgr_trust_delete(struct store *st, const char *store_name,
 	    const char *name, int force, int64_t *lsc_holders,
 	    struct export_refresh *exports, struct ucerr *err);
+
+/* A revocation and the exports rewritten after it. */
+struct certmgr_revocation {
+	struct revoke_result	 r;
+	struct export_refresh	 exports;	/* the CRL and exports after it */
+};
+
+/* capf_revoke, then (when anything was revoked) CAPF's CRL re-signed and
+ * the exports kept current rewritten. */
+int	certmgr_revoke(struct store *st, const char *target, const char *serial,
+	    int superseded, struct certmgr_revocation *v, struct ucerr *err);
+/* capf_device_remove, then as certmgr_revoke. */
+int	certmgr_device_remove(struct store *st, const char *name,
+	    struct certmgr_revocation *v, struct ucerr *err);
+/* crl_add, then the hashed directories other servers read, which hold
+ * the CRLs. */
+int	certmgr_crl_add(struct store *st, const uint8_t *data, size_t len,
+	    char *issuer, size_t issuer_len, struct export_refresh *exports,
+	    struct ucerr *err);
 
 #endif

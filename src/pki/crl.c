@@ -7,7 +7,6 @@
 
 #include "clock.h"
 #include "crl.h"
-#include "export.h"
 #include "store.h"
 #include "trust.h"
 #include "x509.h"
@@ -54,7 +53,7 @@ try_issuer(void *arg, const struct trust_row *row)
 
 int
 crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
-    size_t issuer_len, struct export_refresh *exports, struct ucerr *err)
+    size_t issuer_len, struct ucerr *err)
 {
 	struct find_issuer f = { NULL, 0 };
 	unsigned char *der = NULL;
@@ -76,11 +75,6 @@ crl_add(struct store *st, const uint8_t *data, size_t len, char *issuer,
 	}
 	if (store_crl_add(st, issuer, der, (size_t)der_len, err) == -1)
 		goto out;
-	/* The hashed directories other servers read hold the CRLs. */
-	if (exports_refresh(st, clock_now(), exports, err) == -1) {
-		ucerr_wrap(err, "CRL from %s added, but", issuer);
-		goto out;
-	}
 	rc = 0;
 out:
 	OPENSSL_free(der);

@@ -13,17 +13,14 @@
 
 #include "err.h"
 
-struct export_refresh;
-
 struct store;
 
 /* PEM or DER; NULL when neither (caller frees with X509_CRL_free). */
 X509_CRL *crl_parse(const uint8_t *data, size_t len);
-/* Adds a CRL a trusted CA signed; then the exports kept current are
- * rewritten (*exports says what changed). */
+/* Adds a CRL a trusted CA signed (certmgr_crl_add also rewrites the
+ * exports that hold the CRLs: front ends call that). */
 int	crl_add(struct store *st, const uint8_t *data, size_t len,
-	    char *issuer, size_t issuer_len, struct export_refresh *exports,
-	    struct ucerr *err);
+	    char *issuer, size_t issuer_len, struct ucerr *err);
 /* Every CRL (caller frees with sk_X509_CRL_pop_free). */
 int	crl_all(struct store *st, STACK_OF(X509_CRL) **out, struct ucerr *err);
 /* Is cert revoked by one of crls? */

@@ -61,18 +61,6 @@ capf_sha256(struct store *st, char out[65], struct ucerr *err)
 	return 0;
 }
 
-/* After a revocation is committed: the CRL and the exports that hold it. */
-static int
-after_revoke(struct store *st, const char *what, struct revoke_result *r,
-    struct ucerr *err)
-{
-	if (r->revoked == 0)
-		return 0;
-	if (exports_refresh(st, clock_now(), &r->exports, err) == -1)
-		return ucerr_wrap(err, "%s revoked, but", what);
-	return 0;
-}
-
 static int
 revoke_sel(struct store *st, enum revoke_which which, const char *device,
     const char *serial, int reason, struct revoke_result *r,
@@ -142,7 +130,7 @@ capf_revoke(struct store *st, const char *target, const char *serial,
 		    "serial on record", target) : ucerr_set(err, "%s: no %sLSC "
 		    "on record", target, serial ? "such " : superseded ?
 		    "superseded " : "");
-	return after_revoke(st, target, r, err);
+	return 0;
 }
 
 int
@@ -169,7 +157,7 @@ capf_device_remove(struct store *st, const char *name,
 		store_rollback(st);
 		return -1;
 	}
-	return after_revoke(st, name, r, err);
+	return 0;
 }
 
 static int

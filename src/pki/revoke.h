@@ -26,7 +26,6 @@
 #include <openssl/x509v3.h>
 
 #include "err.h"
-#include "export.h"
 
 struct store;
 
@@ -41,7 +40,6 @@ struct revoke_result {
 	int	matched;	/* LSCs selected */
 	int	revoked;	/* of those, newly revoked */
 	int	other_ca;	/* selected ones an earlier CAPF signed */
-	struct export_refresh exports;	/* the CRL and exports after it */
 };
 
 /*
@@ -49,8 +47,8 @@ struct revoke_result {
  * revoke`): target is a device name (every LSC it was issued;
  * superseded: all but its current one) or an LSC serial in hex (colons
  * allowed); serial, with a device name, narrows it to that LSC.  The
- * device's history records it; then the CRL is re-signed and the exports
- * kept current are rewritten (r->exports says what changed).
+ * device's history records it.  certmgr_revoke then re-signs the CRL and
+ * rewrites the exports kept current: front ends call that.
  */
 int	capf_revoke(struct store *st, const char *target, const char *serial,
 	    int superseded, struct revoke_result *r, struct ucerr *err);
@@ -58,8 +56,8 @@ int	capf_revoke(struct store *st, const char *target, const char *serial,
  * the CRL follows on the monitor's next look). */
 int	capf_revoke_deleted(struct store *st, const char *device,
 	    struct ucerr *err);
-/* Removes a device and revokes every LSC it was issued, atomically; then
- * as capf_revoke. */
+/* Removes a device and revokes every LSC it was issued, atomically
+ * (certmgr_device_remove adds the exports). */
 int	capf_device_remove(struct store *st, const char *name,
 	    struct revoke_result *r, struct ucerr *err);
 

@@ -96,7 +96,7 @@ listed_serial_is_revoked(void **state)
 	assert_int_equal(trust_add_cert(h->st, "CallManager-trust", ca.cert, NULL,
 	    NULL, 0, &err), 0);
 	der = crl_make(&ca, bad, &len);
-	if (crl_add(h->st, der, (size_t)len, issuer, sizeof(issuer), NULL, &err) == -1)
+	if (crl_add(h->st, der, (size_t)len, issuer, sizeof(issuer), &err) == -1)
 		fail_msg("%s", err.msg);
 	assert_non_null(strstr(issuer, "Phone Issuing CA"));
 	assert_int_equal(crl_all(h->st, &crls, &err), 0);
@@ -125,13 +125,13 @@ untrusted_or_garbled_crl_refused(void **state)
 	ca_make(&ca, "Unknown CA");
 	der = crl_make(&ca, NULL, &len);
 	assert_int_equal(crl_add(h->st, der, (size_t)len, issuer, sizeof(issuer),
-	    NULL, &err), -1);
+	    &err), -1);
 	assert_non_null(strstr(err.msg, "no CA in the trust stores signed it"));
 	der[len / 2] ^= 0x40;
 	assert_int_equal(crl_add(h->st, der, (size_t)len, issuer, sizeof(issuer),
-	    NULL, &err), -1);
+	    &err), -1);
 	assert_int_equal(crl_add(h->st, (const uint8_t *)"junk", 4, issuer,
-	    sizeof(issuer), NULL, &err), -1);
+	    sizeof(issuer), &err), -1);
 	assert_int_equal(crl_all(h->st, &crls, &err), 0);
 	assert_int_equal(sk_X509_CRL_num(crls), 0);
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);
