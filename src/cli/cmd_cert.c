@@ -270,9 +270,6 @@ params_from_args(struct cli *cli, const struct args *a,
 	if ((v = args_get(a, "key")) != NULL &&
 	    key_spec_parse(v, &params->key, &cli->err) == -1)
 		return -1;
-	if (!params->key.is_ec && params->key.bits < 1024)
-		return ucerr_set(&cli->err, "%s: %s is too weak for a node "
-		    "identity", p->name, v);
 	if (identity_key_usable(p, &params->key, &cli->err) == -1)
 		return -1;
 	if ((v = args_get(a, "hash")) != NULL &&
@@ -334,81 +331,22 @@ cmd_cert_upload(struct cli *cli, const struct args *a)
 	return rc;
 }
 
-/* "DNS:<cn>" first, then the caller's entries, without repeating the CN. */
-static void
-csr_san(const char *cn, const char *extra, char *out, size_t outlen)
-{
-	char want[300];
-
-	snprintf(want, sizeof(want), "DNS:%s", cn);
-	if (extra == NULL || extra[0] == '\0')
-		snprintf(out, outlen, "%s", want);
-	else if (strstr(extra, want) != NULL)
-		snprintf(out, outlen, "%s", extra);
-	else
-		snprintf(out, outlen, "%s,%s", want, extra);
-}
-
 int
 cmd_cert_csr(struct cli *cli, const struct args *a)
 {
 	const struct purpose_info *p;
 	struct identity_params params;
-	struct cert_template t;
-	struct node_info node;
-	struct csr_row row;
-	X509_REQ *req = NULL;
-	EVP_PKEY *key = NULL;
-	X509 *current = NULL;
 	const char *out = args_get(a, "out");
-	char cn[256], san[1024], key_file[128], path[4096];
-	unsigned char digest[SHA256_DIGEST_LENGTH];
 	char *pem = NULL;
-	unsigned char *der = NULL;
 	size_t pem_len;
 	struct store *st;
-	int der_len, rc = -1;
+	int rc = -1;
 
-	memset(&row, 0, sizeof(row));
 	if ((p = purpose_arg(cli, a->positional[0])) == NULL ||
 	    params_from_args(cli, a, p, &params) == -1 ||
 	    (st = cli_store(cli)) == NULL ||
-	    node_info_load(st, &node, &cli->err) == -1 ||
-	    identity_load(st, p->name, &current, NULL, &cli->err) == -1)
+	    certmgr_csr(st, p, &params, &pem, &pem_len, &cli->err) == -1)
 		return -1;
-	if (params.cn != NULL)
-		snprintf(cn, sizeof(cn), "%s", params.cn);
-	else
-		cert_common_name(current, cn, sizeof(cn));
-	csr_san(cn, params.san, san, sizeof(san));
-	memset(&t, 0, sizeof(t));
-	identity_subject(&node, cn, &t.subject);
-	t.profile = p->profile;
-	t.san = san;
-	t.md = params.md;
-	if (key_generate(&params.key, &key, &cli->err) == -1 ||
-	    csr_build(&t, key, &req, &cli->err) == -1 ||
-	    csr_to_pem(req, &pem, &pem_len, &cli->err) == -1)
-		goto out;
-	if ((der_len = i2d_X509_REQ(req, &der)) <= 0) {
-		ucerr_set(&cli->err, "%s: cannot encode CSR", p->name);
-		goto out;
-	}
-	/* The pending key is named by the CSR so a retry never clobbers it. */
-	SHA256(der, (size_t)der_len, digest);
-	snprintf(key_file, sizeof(key_file), "%s-csr-%02x%02x%02x%02x.key",
-	    p->name, digest[0], digest[1], digest[2], digest[3]);
-	if (identity_key_path(st, key_file, path, sizeof(path), &cli->err) == -1 ||
-	    key_write_file(path, key, &cli->err) == -1)
-		goto out;
-	snprintf(row.purpose, sizeof(row.purpose), "%s", p->name);
-	snprintf(row.key_file, sizeof(row.key_file), "%s", key_file);
-	row.csr_der = der;
-	row.csr_len = (size_t)der_len;
-	if (cli_replace_pending_csr(cli, st, &row) == -1) {
-		identity_forget_key(st, key_file, "");
-		goto out;
-	}
 	if (out != NULL) {
 		if (file_write_atomic(out, pem, pem_len, 0644, &cli->err) == -1)
 			goto out;
@@ -419,33 +357,8 @@ cmd_cert_csr(struct cli *cli, const struct args *a)
 	}
 	rc = 0;
 out:
-	OPENSSL_free(der);
 	free(pem);
-	X509_REQ_free(req);
-	EVP_PKEY_free(key);
-	X509_free(current);
 	return rc;
-}
-
-/* Stores row as the one pending CSR and drops the old pending key. */
-int
-cli_replace_pending_csr(struct cli *cli, struct store *st,
-    const struct csr_row *row)
-{
-	struct csr_row old;
-	char old_key[128] = "";
-	int found;
-
-	if ((found = store_csr_get(st, row->purpose, &old, &cli->err)) == -1)
-		return -1;
-	if (found) {
-		snprintf(old_key, sizeof(old_key), "%s", old.key_file);
-		csr_row_free(&old);
-	}
-	if (store_csr_put(st, row, &cli->err) == -1)
-		return -1;
-	identity_forget_key(st, old_key, row->key_file);
-	return 0;
 }
 
 /* --stable: the identity at a path that never changes, kept current. */
@@ -458,8 +371,7 @@ export_stable(struct cli *cli, struct store *st, const struct purpose_info *p)
 
 	export_identity_row(p->name, &row);
 	if (export_path(st, &row, path, sizeof(path), &cli->err) == -1 ||
-	    export_write(st, &row, &c, &cli->err) == -1 ||
-	    store_export_put(st, &row, &cli->err) == -1)
+	    export_add(st, &row, 0, &c, &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "%s: certificate and chain %s\n", p->name, path);
 	fprintf(cli->out, "%s: key %.*s.key (mode 0600)\n", p->name,

@@ -158,7 +158,7 @@ cmd_trust_export(struct cli *cli, const struct args *a)
 	}
 	snprintf(row.kind, sizeof(row.kind), "%s", dir ? "hashed" : "bundle");
 	if (absolute(cli, dir ? dir : out, row.path, sizeof(row.path)) == -1 ||
-	    export_write(st, &row, &c, &cli->err) == -1)
+	    export_add(st, &row, args_has(a, "once"), &c, &cli->err) == -1)
 		goto out;
 	if (dir != NULL)
 		fprintf(stderr, "%s: %d certificate(s) and %d CRL(s) in %s\n",
@@ -166,12 +166,9 @@ cmd_trust_export(struct cli *cli, const struct args *a)
 	else
 		fprintf(stderr, "%s: %d certificates written to %s\n", row.what,
 		    c.certs, row.path);
-	if (!args_has(a, "once")) {
-		if (store_export_put(st, &row, &cli->err) == -1)
-			goto out;
+	if (!args_has(a, "once"))
 		fprintf(stderr, "%s: kept current (ucpki config lists it; "
 		    "--once for a copy)\n", row.path);
-	}
 	rc = 0;
 out:
 	return rc;

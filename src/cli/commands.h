@@ -146,8 +146,6 @@ int	cli_report_findings(struct cli *cli, const struct args *a,
 /* Shared by the handlers. */
 int	cli_show_cert(struct cli *cli, const struct args *a, X509 *cert,
 	    const char *key, const char *value, const char *type);
-int	cli_replace_pending_csr(struct cli *cli, struct store *st,
-	    const struct csr_row *row);
 /* What the core rewrote after a change (CAPF's CRL, the exports kept
  * current, the reload command), on stderr. */
 struct export_refresh;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 
 #include "certmgr.h"
@@ -374,4 +375,108 @@ certmgr_crl_add(struct store *st, const uint8_t *data, size_t len,
 	if (exports_refresh(st, clock_now(), exports, err) == -1)
 		return ucerr_wrap(err, "CRL from %s added, but", issuer);
 	return 0;
+}
+
+/* "DNS:<cn>" first, then the caller's entries, without repeating the CN. */
+static void
+csr_san(const char *cn, const char *extra, char *out, size_t outlen)
+{
+	char want[300];
+
+	snprintf(want, sizeof(want), "DNS:%s", cn);
+	if (extra == NULL || extra[0] == '\0')
+		snprintf(out, outlen, "%s", want);
+	else if (strstr(extra, want) != NULL)
+		snprintf(out, outlen, "%s", extra);
+	else
+		snprintf(out, outlen, "%s,%s", want, extra);
+}
+
+/* Stores row as the one pending CSR and drops the old pending key. */
+static int
+replace_pending_csr(struct store *st, const struct csr_row *row,
+    struct ucerr *err)
+{
+	struct csr_row old;
+	char old_key[128] = "";
+	int found;
+
+	if ((found = store_csr_get(st, row->purpose, &old, err)) == -1)
+		return -1;
+	if (found) {
+		snprintf(old_key, sizeof(old_key), "%s", old.key_file);
+		csr_row_free(&old);
+	}
+	if (store_csr_put(st, row, err) == -1)
+		return -1;
+	identity_forget_key(st, old_key, row->key_file);
+	return 0;
+}
+
+int
+certmgr_csr(struct store *st, const struct purpose_info *p,
+    const struct identity_params *params, char **pem, size_t *pem_len,
+    struct ucerr *err)
+{
+	struct cert_template t;
+	struct node_info node;
+	struct csr_row row;
+	X509_REQ *req = NULL;
+	EVP_PKEY *key = NULL;
+	X509 *current = NULL;
+	char cn[256], san[1024], key_file[128], path[4096];
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	unsigned char *der = NULL;
+	int der_len, rc = -1;
+
+	*pem = NULL;
+	memset(&row, 0, sizeof(row));
+	if (identity_key_usable(p, &params->key, err) == -1 ||
+	    node_info_load(st, &node, err) == -1 ||
+	    identity_load(st, p->name, &current, NULL, err) == -1)
+		return -1;
+	if (params->cn != NULL)
+		snprintf(cn, sizeof(cn), "%s", params->cn);
+	else
+		cert_common_name(current, cn, sizeof(cn));
+	csr_san(cn, params->san, san, sizeof(san));
+	memset(&t, 0, sizeof(t));
+	identity_subject(&node, cn, &t.subject);
+	t.profile = p->profile;
+	t.san = san;
+	t.md = params->md;
+	if (key_generate(&params->key, &key, err) == -1 ||
+	    csr_build(&t, key, &req, err) == -1 ||
+	    csr_to_pem(req, pem, pem_len, err) == -1)
+		goto out;
+	if ((der_len = i2d_X509_REQ(req, &der)) <= 0) {
+		ucerr_set(err, "%s: cannot encode CSR", p->name);
+		goto out;
+	}
+	/* The pending key is named by the CSR so a retry never clobbers it. */
+	SHA256(der, (size_t)der_len, digest);
+	snprintf(key_file, sizeof(key_file), "%s-csr-%02x%02x%02x%02x.key",
+	    p->name, digest[0], digest[1], digest[2], digest[3]);
+	if (identity_key_path(st, key_file, path, sizeof(path), err) == -1 ||
+	    key_write_file(path, key, err) == -1)
+		goto out;
+	snprintf(row.purpose, sizeof(row.purpose), "%s", p->name);
+	snprintf(row.key_file, sizeof(row.key_file), "%s", key_file);
+	row.csr_der = der;
+	row.csr_len = (size_t)der_len;
+	if (replace_pending_csr(st, &row, err) == -1) {
+		identity_forget_key(st, key_file, "");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc == -1) {
+		free(*pem);
+		*pem = NULL;
+	}
+	OPENSSL_free(der);
+	X509_REQ_free(req);
+	EVP_PKEY_free(key);
+	X509_free(current);
+	return rc;
 }

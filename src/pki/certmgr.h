@@ -106,4 +106,16 @@ int	certmgr_crl_add(struct store *st, const uint8_t *data, size_t len,
 	    char *issuer, size_t issuer_len, struct export_refresh *exports,
 	    struct ucerr *err);
 
+/*
+ * A CSR for purpose with a new key (CN: params' or the current
+ * certificate's; the SAN starts with DNS:<CN>).  The key waits in
+ * <home>/keys, named by the CSR so a retry never clobbers it, as the one
+ * pending CSR of that purpose (an older pending key goes) until
+ * `cert upload` brings the signed certificate.  *pem: the CSR (caller
+ * frees).
+ */
+int	certmgr_csr(struct store *st, const struct purpose_info *p,
+	    const struct identity_params *params, char **pem, size_t *pem_len,
+	    struct ucerr *err);
+
 #endif

@@ -678,3 +678,32 @@ exports_refresh(struct store *st, time_t now, struct export_refresh *r,
 	}
 	return 0;
 }
+
+int
+export_add(struct store *st, const struct export_row *row, int once,
+    struct export_counts *c, struct ucerr *err)
+{
+	if (export_write(st, row, c, err) == -1)
+		return -1;
+	return once ? 0 : store_export_put(st, row, err);
+}
+
+int
+export_reload_command_set(struct store *st, const char *command,
+    struct ucerr *err)
+{
+	return store_meta_set(st, "export.reload_command", command, err);
+}
+
+int
+export_forget(struct store *st, const char *path, struct ucerr *err)
+{
+	int n;
+
+	if ((n = store_export_delete(st, path, err)) == -1)
+		return -1;
+	if (n == 0)
+		return ucerr_set(err, "%s: not an export kept current (ucpki "
+		    "config lists them)", path);
+	return 0;
+}

@@ -55,6 +55,15 @@ struct export_counts {
 /* Writes one export as its row says (relative paths: under the home). */
 int	export_write(struct store *st, const struct export_row *row,
 	    struct export_counts *c, struct ucerr *err);
+/* Writes the export and, unless once, records it to be kept current
+ * (rewritten by exports_refresh after every change that touches it). */
+int	export_add(struct store *st, const struct export_row *row, int once,
+	    struct export_counts *c, struct ucerr *err);
+/* The command run after an export kept current changed ("": none). */
+int	export_reload_command_set(struct store *st, const char *command,
+	    struct ucerr *err);
+/* Stops keeping the export at path current (an error when it is not). */
+int	export_forget(struct store *st, const char *path, struct ucerr *err);
 /* The row for an identity kept at <home>/export/<purpose>.pem/.key. */
 void	export_identity_row(const char *purpose, struct export_row *row);
 /* A row's absolute path (relative ones are under the home). */

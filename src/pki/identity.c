@@ -195,6 +195,9 @@ identity_key_usable(const struct purpose_info *p, const struct key_spec *key,
 
 	snprintf(name, sizeof(name), "%s%d", key->is_ec ? "ec" : "rsa",
 	    key->bits);
+	if (!key->is_ec && key->bits < 1024)
+		return ucerr_set(err, "%s: %s is too weak for a node identity",
+		    p->name, name);
 	if (p->keys == KEYS_ANY)
 		return 0;
 	if (p->keys == KEYS_EC) {
