@@ -5,13 +5,16 @@
 # bytes from a copy of the root, in the same run.  Then TFTP: ucpki
 # against tftpd-hpa on the same files.  Prints requests/s and the
 # server's CPU per request.  The client is curl (--parallel).
-#   bash bench/tftp.sh [PHONES] [PARALLEL]
+#   bash bench/tftp.sh [PHONES] [PARALLEL] [TFTP_PHONES]
+# TFTP_PHONES (default PHONES) bounds the TFTP rounds: tftpd-hpa forks a
+# process per transfer and takes half an hour for 40,000 phones.
 # Needs nginx-light and tftpd-hpa (not installed by scripts/setup.sh:
 # apt-get install nginx-light tftpd-hpa).
 . "$(dirname "$0")/lib.sh"
 PHONES=${1:-2000}
 PAR=${2:-50}
-echo "# command: bash bench/tftp.sh $PHONES $PAR"
+TFTP_PHONES=${3:-$PHONES}
+echo "# command: bash bench/tftp.sh $PHONES $PAR $TFTP_PHONES"
 command -v nginx >/dev/null || { echo "nginx missing (apt-get install nginx-light)" >&2; exit 1; }
 command -v in.tftpd >/dev/null || { echo "in.tftpd missing (apt-get install tftpd-hpa)" >&2; exit 1; }
 $U init --node bench.example.test >/dev/null
@@ -30,10 +33,10 @@ TFTP_PORT=$(free_port)
 start_server --http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --https-port 0 \
 	--max-transfers 100000 --max-transfers-per-address 100000
 
-# urls PORT SCHEME: a curl config with every phone's two fetches.
+# urls PORT SCHEME COUNT: a curl config with COUNT phones' two fetches.
 urls() {
 	local i name
-	for i in $(seq 1 "$PHONES"); do
+	for i in $(seq 1 "$3"); do
 		name=$(printf 'SEP%012X' "$i")
 		printf 'url = "%s://127.0.0.1:%s/ITLFile.tlv"\noutput = "/dev/null"\n' "$2" "$1"
 		printf 'url = "%s://127.0.0.1:%s/%s.cnf.xml.sgn"\noutput = "/dev/null"\n' "$2" "$1" "$name"
@@ -44,10 +47,11 @@ proc_cpu() {	# CPU seconds of a process and its waited-for children
 	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.3f\n", ($14 + $15 + $16 + $17) / hz }' "/proc/$1/stat"
 }
 
-# run NAME PID PORT SCHEME: one round of every phone's two fetches.
+# run NAME PID PORT SCHEME [COUNT]: one round of COUNT (default every)
+# phones' two fetches.
 run() {
-	local cfg=$BENCH_TMP/urls-$4.cfg c0 c1 t0 t1
-	[ -e "$cfg" ] || urls "$3" "$4" >"$cfg"
+	local n=${5:-$PHONES} cfg=$BENCH_TMP/urls-$4.cfg c0 c1 t0 t1
+	[ -e "$cfg" ] || urls "$3" "$4" "$n" >"$cfg"
 	sed -i "s|127.0.0.1:[0-9]*/|127.0.0.1:$3/|" "$cfg"
 	c0=$(proc_cpu "$2")
 	t0=$(date +%s.%N)
@@ -55,7 +59,7 @@ run() {
 		echo "$1: a fetch failed" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	c1=$(proc_cpu "$2")
-	awk -v n="$1" -v r=$((PHONES * 2)) -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" 'BEGIN {
+	awk -v n="$1" -v r=$((n * 2)) -v t0="$t0" -v t1="$t1" -v c0="$c0" -v c1="$c1" 'BEGIN {
 		printf "%-28s requests %d  requests/s %.0f  server_cpu_per_request_us %.0f\n",
 		    n, r, r / (t1 - t0), (c1 - c0) * 1e6 / r }'
 }
@@ -94,11 +98,11 @@ NGINX_WORKER=$(pgrep -P "$NGINX_MASTER" | head -1)
 run "nginx http" "$NGINX_WORKER" "$NGINX_PORT" http
 kill "$NGINX_MASTER"; wait "$NGINX_MASTER" 2>/dev/null || true
 
-run "ucpki tftp" "$SERVER_PID" "$TFTP_PORT" tftp
+run "ucpki tftp" "$SERVER_PID" "$TFTP_PORT" tftp "$TFTP_PHONES"
 HPA_PORT=$(free_port)
 in.tftpd -L -s "$ROOT2" -a "127.0.0.1:$HPA_PORT" &
 HPA=$!
 sleep 1
-run "tftpd-hpa tftp" "$HPA" "$HPA_PORT" tftp
+run "tftpd-hpa tftp" "$HPA" "$HPA_PORT" tftp "$TFTP_PHONES"
 kill "$HPA"; wait "$HPA" 2>/dev/null || true
 stop_server
