@@ -120,6 +120,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX fetch_pending_at ON fetch_pending (at);"
 	"CREATE TRIGGER device_fetch_d AFTER DELETE ON device BEGIN"
 	"  DELETE FROM device_fetch WHERE device = old.name; END;"),
+
+	/* 8: the administration API's tokens, by the SHA-256 of the token
+	 * (the token itself is shown once and never stored). */
+	("CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
