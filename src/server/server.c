@@ -73,6 +73,10 @@ server_config_defaults(struct server_config *cfg)
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_limit = 10;
 	tftpd_config_defaults(&cfg->tftp);
+	/* The administration service answers this host only unless told:
+	 * administrators choose who may reach it. */
+	cfg->admin_port = 8443;
+	snprintf(cfg->admin_listen, sizeof(cfg->admin_listen), "127.0.0.1");
 }
 
 void

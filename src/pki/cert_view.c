@@ -1,0 +1,113 @@
+/* cert_view.c - certificates as every front end shows them (see cert_view.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cert_view.h"
+#include "certinfo.h"
+#include "trust.h"
+#include "x509.h"
+
+const struct purpose_info *
+purpose_lookup(const char *name, struct ucerr *err)
+{
+	const struct purpose_info *p = purpose_find(name);
+
+	if (p == NULL)
+		ucerr_set(err, "%s: unknown certificate purpose (tomcat, "
+		    "ipsec, CallManager, CAPF, TVS, ITLRecovery)", name);
+	return p;
+}
+
+int
+trust_store_check(const char *name, struct ucerr *err)
+{
+	if (!trust_store_valid(name))
+		return ucerr_set(err, "%s: unknown trust store", name);
+	return 0;
+}
+
+int
+identity_cert_get(struct store *st, const struct purpose_info *p, X509 **cert,
+    char type[32], struct ucerr *err)
+{
+	struct identity_row row;
+	int found;
+
+	if ((found = store_identity_get(st, p->name, &row, err)) != 1)
+		return found == 0 ? (ucerr_set(err, "%s: no certificate",
+		    p->name), 0) : -1;
+	if (type != NULL)
+		snprintf(type, 32, "%s", row.type);
+	found = cert_from_der(row.cert_der, row.cert_len, cert, err) == 0 ? 1 :
+	    ucerr_wrap(err, "%s/%s.pem in the store", p->name, p->name);
+	identity_row_free(&row);
+	return found;
+}
+
+int
+trust_cert_get(struct store *st, const char *store_name, const char *name,
+    X509 **cert, char *label, size_t labellen, struct ucerr *err)
+{
+	struct trust_row row;
+	char normal[256];
+	int found;
+
+	trust_name_normalize(name, normal, sizeof(normal));
+	snprintf(label, labellen, "%s/%s.pem", store_name, normal);
+	if (trust_store_check(store_name, err) == -1)
+		return 0;
+	if ((found = store_trust_get(st, store_name, normal, &row, err)) != 1)
+		return found == 0 ? (ucerr_set(err, "%s/%s.pem: no such trust "
+		    "certificate", store_name, normal), 0) : -1;
+	found = cert_from_der(row.cert_der, row.cert_len, cert, err) == 0 ? 1 :
+	    ucerr_wrap(err, "%s in the store", label);
+	trust_row_free(&row);
+	return found;
+}
+
+void
+identity_json_item(struct json *j, const struct identity_row *row)
+{
+	struct certinfo info;
+	X509 *cert;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return;
+	certinfo_get(cert, &info);
+	X509_free(cert);
+	json_object_begin(j, NULL);
+	json_string(j, "purpose", row->purpose);
+	json_string(j, "name", row->purpose);
+	snprintf(info.type, sizeof(info.type), "%s", row->type);
+	certinfo_json_fields(j, &info);
+	json_object_end(j);
+}
+
+void
+trust_json_item(struct json *j, const struct trust_row *row)
+{
+	struct certinfo info;
+	X509 *cert;
+
+	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return;
+	certinfo_get(cert, &info);
+	X509_free(cert);
+	json_object_begin(j, NULL);
+	json_string(j, "store", row->store);
+	json_string(j, "name", row->name);
+	certinfo_json_fields(j, &info);
+	json_object_end(j);
+}
+
+void
+cert_json_show(struct json *j, X509 *cert, const char *key, const char *value,
+    const char *type)
+{
+	json_object_begin(j, NULL);
+	json_string(j, key, value);
+	certinfo_print_json(j, cert);
+	if (type != NULL)
+		json_string(j, "type", type);
+	json_object_end(j);
+}
