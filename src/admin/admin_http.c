@@ -315,7 +315,7 @@ run_route(struct admin *a, struct evhttp_request *req,
 	if (status >= 300) {
 		send_error(req, status, r->err.msg);
 	} else {
-		if (r->filename != NULL) {
+		if (r->filename[0] != '\0') {
 			snprintf(disposition, sizeof(disposition),
 			    "attachment; filename=\"%s\"", r->filename);
 			evhttp_add_header(h, "Content-Disposition", disposition);

@@ -35,7 +35,7 @@ struct api_req {
 	 * CLI's one line and the handler returns the HTTP status. */
 	FILE		*out;
 	const char	*content_type;		/* default application/json */
-	const char	*filename;		/* a download's name, or NULL */
+	char		 filename[64];		/* a download's name, or "" */
 	struct ucerr	 err;
 };
 

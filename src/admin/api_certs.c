@@ -72,9 +72,6 @@ api_identity_show(struct api_req *r)
 	return 200;
 }
 
-/* The file names CUCM's Download gives: tomcat.pem, tomcat.der. */
-static char filename[2][64];
-
 static int
 identity_download(struct api_req *r, int der)
 {
@@ -96,10 +93,9 @@ identity_download(struct api_req *r, int der)
 		r->content_type = "application/x-pem-file";
 	}
 	X509_free(cert);
-	/* One thread serves the API: the static buffer is not shared. */
-	snprintf(filename[der], sizeof(filename[der]), "%s.%s", p->name,
+	/* The names CUCM's Download gives: tomcat.pem, tomcat.der. */
+	snprintf(r->filename, sizeof(r->filename), "%s.%s", p->name,
 	    der ? "der" : "pem");
-	r->filename = filename[der];
 	return 200;
 }
 

@@ -65,39 +65,39 @@ trust_cert_get(struct store *st, const char *store_name, const char *name,
 	return found;
 }
 
-void
-identity_json_item(struct json *j, const struct identity_row *row)
+/* A list row: what names it, then the certificate's fields. */
+static void
+cert_item(struct json *j, const uint8_t *der, size_t len, const char *k1,
+    const char *v1, const char *name, const char *type)
 {
 	struct certinfo info;
 	X509 *cert;
 
-	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+	if (cert_from_der(der, len, &cert, NULL) == -1)
 		return;
 	certinfo_get(cert, &info);
 	X509_free(cert);
 	json_object_begin(j, NULL);
-	json_string(j, "purpose", row->purpose);
-	json_string(j, "name", row->purpose);
-	snprintf(info.type, sizeof(info.type), "%s", row->type);
+	json_string(j, k1, v1);
+	json_string(j, "name", name);
+	if (type != NULL)
+		snprintf(info.type, sizeof(info.type), "%s", type);
 	certinfo_json_fields(j, &info);
 	json_object_end(j);
 }
 
 void
+identity_json_item(struct json *j, const struct identity_row *row)
+{
+	cert_item(j, row->cert_der, row->cert_len, "purpose", row->purpose,
+	    row->purpose, row->type);
+}
+
+void
 trust_json_item(struct json *j, const struct trust_row *row)
 {
-	struct certinfo info;
-	X509 *cert;
-
-	if (cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
-		return;
-	certinfo_get(cert, &info);
-	X509_free(cert);
-	json_object_begin(j, NULL);
-	json_string(j, "store", row->store);
-	json_string(j, "name", row->name);
-	certinfo_json_fields(j, &info);
-	json_object_end(j);
+	cert_item(j, row->cert_der, row->cert_len, "store", row->store,
+	    row->name, NULL);
 }
 
 void
