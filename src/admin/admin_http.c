@@ -234,7 +234,7 @@ parse_target(struct evhttp_request *req, struct request_line *rl,
 	}
 	/* A NUL or a control character in a path names nothing here. */
 	if (len != strlen(decoded) || len >= sizeof(rl->path) ||
-	    strpbrk(decoded, "\r\n\t") != NULL) {
+	    text_find_control(decoded) != -1) {
 		free(decoded);
 		send_error(req, 400, "bad request path");
 		return 0;
@@ -250,6 +250,22 @@ parse_target(struct evhttp_request *req, struct request_line *rl,
 	return 1;
 }
 
+/*
+ * Values end up in the store, the log and other people's terminals:
+ * control characters are refused, as the CLI refuses them in arguments.
+ */
+static int
+value_clean(struct api_req *r, const char *key, const char *value)
+{
+	char shown[256];
+
+	if (value == NULL || text_find_control(value) == -1)
+		return 0;
+	text_escape(value, shown, sizeof(shown));
+	return ucerr_set(&r->err, "%s '%s': control characters are not "
+	    "allowed", key, shown);
+}
+
 static int
 fill_query(struct api_req *r, struct evkeyvalq *query)
 {
@@ -258,6 +274,9 @@ fill_query(struct api_req *r, struct evkeyvalq *query)
 	TAILQ_FOREACH(kv, query, next) {
 		if (r->n_query == API_MAX_QUERY)
 			return ucerr_set(&r->err, "too many query parameters");
+		if (value_clean(r, kv->key, kv->key) == -1 ||
+		    value_clean(r, kv->key, kv->value) == -1)
+			return -1;
 		r->query_keys[r->n_query] = kv->key;
 		r->query_values[r->n_query++] = kv->value;
 	}
@@ -272,7 +291,7 @@ read_body(struct evhttp_request *req, struct api_req *r)
 	const char *type = evhttp_find_header(
 	    evhttp_request_get_input_headers(req), "Content-Type");
 	char *data;
-	int rc;
+	int i, rc;
 
 	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
 		return ucerr_set(&r->err, "the body must be JSON "
@@ -286,6 +305,10 @@ read_body(struct evhttp_request *req, struct api_req *r)
 	data[len] = '\0';
 	rc = json_flat_parse(data, len, &r->body, &r->err);
 	free(data);
+	for (i = 0; rc == 0 && i < r->body.n; i++)
+		if (value_clean(r, r->body.m[i].key, r->body.m[i].key) == -1 ||
+		    value_clean(r, r->body.m[i].key, r->body.m[i].value) == -1)
+			rc = -1;
 	return rc;
 }
 

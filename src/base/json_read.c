@@ -4,6 +4,18 @@
 #include <string.h>
 
 #include "json_read.h"
+#include "text.h"
+
+/* utf8_char on at most avail bytes (the body is not NUL-terminated). */
+static size_t
+utf8_char_n(const char *s, size_t avail)
+{
+	char tmp[5] = { 0 };
+	uint32_t cp;
+
+	memcpy(tmp, s, avail < 4 ? avail : 4);
+	return utf8_char(tmp, &cp);
+}
 
 struct cursor {
 	const char	*p, *end, *start;
@@ -121,7 +133,7 @@ static int
 string(struct cursor *c, char **out)
 {
 	char buf[JSON_FLAT_TEXT_MAX];
-	size_t n = 0;
+	size_t n = 0, len;
 
 	if (c->p == c->end || *c->p != '"')
 		return fail(c, "expected a string");
@@ -137,6 +149,18 @@ string(struct cursor *c, char **out)
 			c->p++;
 			if (escape(c, buf, &n) == -1)
 				return -1;
+			continue;
+		}
+		if ((unsigned char)*c->p >= 0x80) {
+			/* Raw UTF-8 must be well-formed, up to the end. */
+			if ((len = utf8_char_n(c->p, (size_t)(c->end - c->p)))
+			    == 0)
+				return fail(c, "not UTF-8");
+			if (n + len >= sizeof(buf))
+				return fail(c, "string too long");
+			memcpy(buf + n, c->p, len);
+			n += len;
+			c->p += len;
 			continue;
 		}
 		if (n + 1 >= sizeof(buf))

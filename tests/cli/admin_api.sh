@@ -146,6 +146,15 @@ check "bad JSON: 400" test "$CODE" = 400
 contains "says where" "$BODY" "JSON body: byte"
 as_admin -H 'Content-Type: application/json' -d '{"operation":{"x":1}}' /api/v1/devices/$D
 check "nested JSON: 400" test "$CODE" = 400
+as_admin -H 'Content-Type: application/json' -d '{"model":"88\u001b[2J45"}' /api/v1/devices/$D
+check "a control character in a value: 400" test "$CODE" = 400
+contains "as the CLI refuses it" "$BODY" "control characters are not allowed"
+printf '{"model":"\xff\xfe"}' >"$TEST_TMP/latin"
+as_admin -H 'Content-Type: application/json' --data-binary @"$TEST_TMP/latin" /api/v1/devices/$D
+check "a value that is not UTF-8: 400" test "$CODE" = 400
+as_admin "/api/v1/devices?model=%0a"
+check "a control character in a query: 400" test "$CODE" = 400
+contains "model unchanged" "$("$UCPKI" device show $D)" "Model:                         8845"
 as_admin -H 'Content-Type: text/plain' -d 'operation=install' /api/v1/devices/$D
 check "not JSON: 400" test "$CODE" = 400
 head -c 200000 /dev/zero | tr '\0' 'a' >"$TEST_TMP/huge"

@@ -94,7 +94,8 @@ bodies_are_flat_objects(void **state)
 		"{\"a\":1,}", "{\"a\":{\"b\":1}}", "{\"a\":[1]}", "{\"a\":1}x",
 		"{\"a\":\"\\x\"}", "{\"a\":\"\\u00\"}", "{\"a\":\"\\u0000\"}",
 		"{\"a\":\"\\ud800\"}", "{\"a\":1,\"a\":2}", "{\"a\":\"\x01\"}",
-		"{a:1}", "{\"a\":tru}", NULL };
+		"{a:1}", "{\"a\":tru}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc3\"}",
+		"{\"a\":\"\xed\xa0\x80\"}", NULL };
 	static const char good[] = " { \"operation\" : \"install\", "
 	    "\"n\": -1.5e3, \"t\": true, \"z\": null, \"u\": \"\\u00e9\\n\" } ";
 	struct json_flat f;
