@@ -37,6 +37,9 @@
 #define ADMIN_TIMEOUT_S		30
 /* A path, as far as the router looks. */
 #define ADMIN_PATH_MAX		1024
+/* Connections at once: past this a new one fails its handshake at once,
+ * so a flood cannot take every descriptor serve has. */
+#define ADMIN_CONNECTIONS_MAX	256
 
 struct admin {
 	struct admin_config	 cfg;
@@ -46,22 +49,68 @@ struct admin {
 	struct store		*st;
 	struct admin_tls	 tls;
 	struct auth_limit	 limit;
+	int			 connections;	/* open ones (admin thread) */
+	SSL_CTX			*refuse_ctx;	/* no certificate: no handshake */
 	pthread_t		 thread;
 	int			 running;
 };
 
-/* A new connection: TLS with the tomcat identity as the store has it now. */
+/* Each counted connection's SSL holds its counter; freeing the SSL
+ * (when evhttp frees the connection) gives the slot back. */
+static int conn_index = -1;
+static pthread_once_t conn_index_once = PTHREAD_ONCE_INIT;
+
+static void
+conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+    void *argp)
+{
+	int *connections = ptr;
+
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	if (connections != NULL)
+		(*connections)--;
+}
+
+static void
+conn_index_init(void)
+{
+	conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
+}
+
+/*
+ * A new connection: TLS with the tomcat identity as the store has it now.
+ * evhttp takes what this returns as the connection, so it is always a TLS
+ * bufferevent: one over the limit gets a context with no certificate,
+ * whose handshake fails at once.
+ */
 static struct bufferevent *
 on_connection(struct event_base *base, void *arg)
 {
 	struct admin *a = arg;
+	struct bufferevent *bev;
+	int counted = a->connections < ADMIN_CONNECTIONS_MAX;
 	SSL *ssl;
 
-	admin_tls_refresh(&a->tls, a->st);
-	if ((ssl = SSL_new(a->tls.ctx)) == NULL)
-		return NULL;
-	return bufferevent_openssl_socket_new(base, -1, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (counted)
+		admin_tls_refresh(&a->tls, a->st);
+	else
+		log_limited(LOG_LEVEL_WARN, "admin: connections refused", "",
+		    "admin: %d connections at once (the limit): a new one is "
+		    "refused", a->connections);
+	if ((ssl = SSL_new(counted ? a->tls.ctx : a->refuse_ctx)) == NULL)
+		abort();	/* evhttp would fall back to plain HTTP */
+	if (counted) {
+		SSL_set_ex_data(ssl, conn_index, &a->connections);
+		a->connections++;
+	}
+	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL)
+		abort();
+	return bev;
 }
 
 static const char *
@@ -420,6 +469,12 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 	snprintf(a->listen_addr, sizeof(a->listen_addr), "%s",
 	    cfg->listen_addr != NULL ? cfg->listen_addr : "127.0.0.1");
 	a->cfg.listen_addr = a->listen_addr;
+	pthread_once(&conn_index_once, conn_index_init);
+	if (conn_index == -1 ||
+	    (a->refuse_ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+		ucerr_ssl(err, "admin: cannot set up TLS");
+		goto fail;
+	}
 	if ((a->st = store_open(cfg->home, 0, err)) == NULL ||
 	    admin_tls_load(&a->tls, a->st, err) == -1)
 		goto fail;
@@ -483,6 +538,7 @@ admin_stop(struct admin *a)
 	if (a->base != NULL)
 		event_base_free(a->base);
 	admin_tls_free(&a->tls);
+	SSL_CTX_free(a->refuse_ctx);
 	store_close(a->st);
 	OPENSSL_cleanse(&a->limit, sizeof(a->limit));
 	free(a);

@@ -202,6 +202,26 @@ check "the next connection presents the new one" test "$(presented)" = "$new"
 as_viewer /api/v1/identities/tomcat
 same_json "and the API answers over it" "$BODY" "$("$UCPKI" cert show tomcat --json)"
 
+# --- connections at once: 256, then new ones fail their handshake --------------------------
+python3 - "$PORT" "$TEST_TMP/held" <<'PY' &
+import socket, sys, time, os
+held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(256)]
+open(sys.argv[2], "w").close()
+while os.path.exists(sys.argv[2]):
+    time.sleep(0.05)
+PY
+HOLDER=$!
+on_exit_kill $HOLDER
+check "256 silent connections are held" wait_file "$TEST_TMP/held"
+as_viewer /api/v1/devices
+check "the next one is refused" test "$CODE" = 000
+contains "and it is logged" "$(cat "$LOG")" "256 connections at once (the limit)"
+rm -f "$TEST_TMP/held"
+wait $HOLDER
+tries=50
+while [ $tries -gt 0 ]; do as_viewer /api/v1/devices; [ "$CODE" = 200 ] && break; sleep 0.1; tries=$((tries - 1)); done
+check "once they close, connections are served again" test "$CODE" = 200
+
 # --- revoked tokens, then the limit on failures --------------------------------------------
 ok "admin token remove" admin token remove viewer
 as_viewer /api/v1/devices
