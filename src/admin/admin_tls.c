@@ -25,9 +25,7 @@ make_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err)
 		goto fail;
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1)
+	if (tls_ctx_use_identity(ctx, cert, key) == -1)
 		goto fail;
 	return ctx;
 fail:

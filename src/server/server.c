@@ -299,9 +299,7 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	/* A failed handshake gets a line: what was offered, what was said. */
 	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, NULL);
 	SSL_CTX_set_info_callback(ctx, on_tls_info);
-	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1)
+	if (tls_ctx_use_identity(ctx, cert, key) == -1)
 		goto fail;
 	return ctx;
 fail:
