@@ -18,7 +18,7 @@ free_port() {
 start_server() {
 	CAPF_PORT=$(free_port)
 	TVS_PORT=$(free_port)
-	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 \
+	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
 		--max-per-address 100000 --max-connections 100000 --log-level warn "$@" \
 		>"$BENCH_TMP/serve.log" 2>&1 &
 	SERVER_PID=$!

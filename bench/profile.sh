@@ -30,7 +30,7 @@ $U init --node bench.example.test >/dev/null
 CAPF_PORT=$(free_port)
 TVS_PORT=$(free_port)
 valgrind --tool=callgrind --callgrind-out-file="$BENCH_TMP/cg.out" --dump-instr=no \
-	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 \
+	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
 	--loops 1 --workers 1 --max-per-address 100000 --monitor-interval 0 --log-level warn \
 	>"$BENCH_TMP/serve.log" 2>&1 &
 SERVER_PID=$!

@@ -74,7 +74,7 @@ enroll() {
 		    --operation install --auth null
 	done
 	"$UCPKI" --home "$home" serve --listen 127.0.0.1 --capf-port "$port" \
-	    --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$home.serve.log" 2>&1 &
+	    --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$home.serve.log" 2>&1 &
 	pid=$!
 	on_exit_kill $pid
 	check "serve on $home" wait_port "$port"

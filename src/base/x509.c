@@ -929,3 +929,11 @@ cert_key_bits(X509 *cert)
 
 	return pub ? EVP_PKEY_get_bits(pub) : 0;
 }
+
+int
+tls_ctx_use_identity(SSL_CTX *ctx, X509 *cert, EVP_PKEY *key)
+{
+	return SSL_CTX_use_certificate(ctx, cert) == 1 &&
+	    SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
+	    SSL_CTX_check_private_key(ctx) == 1 ? 0 : -1;
+}

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "clock.h"
@@ -103,6 +104,8 @@ int	csr_to_pem(X509_REQ *req, char **pem, size_t *len, struct ucerr *err);
 
 /* Printable facts.  Buffers: fingerprints 65, serial 2*20+1 hex. */
 void	cert_sha256_hex(X509 *cert, char out[65]);
+/* A server context presents cert with key (checked to match): 0 or -1. */
+int	tls_ctx_use_identity(SSL_CTX *ctx, X509 *cert, EVP_PKEY *key);
 void	sha256_hex(const void *data, size_t len, char out[65]);
 void	cert_sha1_hex(X509 *cert, char out[41]);
 void	cert_serial_hex(X509 *cert, char *out, size_t outlen);

@@ -6,6 +6,7 @@
 #include "certmgr.h"
 #include "commands.h"
 #include "device.h"
+#include "device_view.h"
 #include "json.h"
 #include "lsc.h"
 #include "revoke.h"
@@ -57,49 +58,21 @@ csv_field(FILE *fp, const char *s, int last)
 	fprintf(fp, "\"%s", last ? "\n" : ",");
 }
 
-static void
-report_json(struct json *j, const struct device *d, const char *issuer,
-    const char *serial, time_t not_after)
-{
-	json_object_begin(j, NULL);
-	json_string(j, "device", d->name);
-	json_string(j, "model", d->model);
-	json_int(j, "status", d->status);
-	json_string(j, "status_text", cert_status_text(d->status));
-	json_string(j, "auth_mode", capf_auth_mode_name(d->auth_mode));
-	json_string(j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
-	json_string(j, "lsc_issuer", issuer[0] ? issuer : NULL);
-	json_string(j, "lsc_serial", serial[0] ? serial : NULL);
-	if (not_after != 0)
-		json_time(j, "lsc_expiry", not_after);
-	else
-		json_null(j, "lsc_expiry");
-	json_object_end(j);
-}
-
 static int
 report_one(void *arg, const struct device *d)
 {
 	struct report_ctx *r = arg;
-	char issuer[256] = "", serial[64] = "", expiry[TIME_TEXT_MAX] = "";
-	char status[8], model[4 * sizeof(d->model)];
-	time_t not_after = 0;
-	X509 *lsc;
+	struct capf_report_row row;
+	char expiry[TIME_TEXT_MAX] = "", *issuer = row.issuer;
+	char status[8], model[4 * sizeof(d->model)], *serial = row.serial;
 
-	if (d->lsc_der != NULL &&
-	    cert_from_der(d->lsc_der, d->lsc_len, &lsc, NULL) == 0) {
-		X509_NAME_get_text_by_NID(X509_get_issuer_name(lsc),
-		    NID_commonName, issuer, sizeof(issuer));
-		cert_serial_hex(lsc, serial, sizeof(serial));
-		not_after = asn1_time_to_unix(X509_get0_notAfter(lsc));
-		time_format(not_after, expiry, sizeof(expiry));
-		X509_free(lsc);
-	}
-	/* The issuer is a certificate's bytes, the model an old row's. */
-	text_escape_inplace(issuer, sizeof(issuer));
+	capf_report_row_get(d, &row);
+	if (row.not_after != 0)
+		time_format(row.not_after, expiry, sizeof(expiry));
+	/* The model may be an old row's. */
 	text_escape(d->model, model, sizeof(model));
 	if (r->json != NULL) {
-		report_json(r->json, d, issuer, serial, not_after);
+		capf_report_json(r->json, d, &row);
 	} else if (r->csv) {
 		snprintf(status, sizeof(status), "%d", d->status);
 		csv_field(r->fp, d->name, 0);

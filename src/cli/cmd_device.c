@@ -14,6 +14,8 @@
 #include "commands.h"
 #include "device.h"
 #include "device_rules.h"
+#include "device_settings.h"
+#include "device_view.h"
 #include "json.h"
 #include "publish.h"
 #include "revoke.h"
@@ -79,11 +81,7 @@ const struct opt device_import_opts[] = {
 static int
 name_arg(struct cli *cli, const char *name)
 {
-	if (!device_name_valid(name))
-		return ucerr_set(&cli->err, "%s: not a device name (phones: SEP "
-		    "+ 12 upper-case hex digits; clients: CSF, BOT, TCT or TAB + "
-		    "user id)", name);
-	return 0;
+	return device_name_check(name, &cli->err);
 }
 
 int
@@ -106,121 +104,57 @@ cmd_device_add(struct cli *cli, const struct args *a)
 	return 0;
 }
 
-/* Settings from the options, checked before anything is written. */
-struct settings {
-	int		 operation, auth_mode, key_order;	/* -1: unchanged */
-	int		 security_mode, encrypted_config;	/* -1: unchanged */
-	const char	*auth_string, *key_type, *model;
-	int		 generate_string;
-	time_t		 deadline;				/* 0: default */
-	char		 auth_buf[64];		/* --auth-string-file's */
-};
+/* device set's options, in the order they are checked (the core checks
+ * and applies them: device_settings.c). */
+static const char *const set_options[] = { "security-mode",
+	"encrypted-config", "operation", "auth", "key-order", "key", NULL };
 
 static int
-settings_parse(struct cli *cli, const struct args *a, struct settings *s)
+settings_parse(struct cli *cli, const struct args *a,
+    struct device_settings *s)
 {
-	struct key_spec spec;
+	char buf[64];
 	const char *v;
+	int i, rc;
 
-	memset(s, 0, sizeof(*s));
-	s->operation = s->auth_mode = s->key_order = -1;
-	s->security_mode = s->encrypted_config = -1;
-	if ((v = args_get(a, "security-mode")) != NULL &&
-	    (s->security_mode = security_mode_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--security-mode must be non-secure, "
-		    "authenticated or encrypted, not '%s'", v);
-	if ((v = args_get(a, "encrypted-config")) != NULL) {
-		if (strcmp(v, "on") == 0)
-			s->encrypted_config = 1;
-		else if (strcmp(v, "off") == 0)
-			s->encrypted_config = 0;
-		else
-			return ucerr_set(&cli->err, "--encrypted-config must be on "
-			    "or off, not '%s'", v);
-	}
-	if ((v = args_get(a, "operation")) != NULL &&
-	    (s->operation = cert_operation_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--operation must be install, delete, "
-		    "troubleshoot or none, not '%s'", v);
-	if ((v = args_get(a, "auth")) != NULL &&
-	    (s->auth_mode = capf_auth_mode_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--auth must be null, string, lsc or "
-		    "mic, not '%s'", v);
-	if ((v = args_get(a, "key-order")) != NULL &&
-	    (s->key_order = key_order_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--key-order must be rsa, ec or "
-		    "ec-then-rsa, not '%s'", v);
-	if ((v = args_get(a, "key")) != NULL &&
-	    key_spec_parse(v, &spec, &cli->err) == -1)
-		return -1;
-	if (v != NULL && !spec.is_ec && spec.bits < 1024)
+	device_settings_init(s);
+	for (i = 0; set_options[i] != NULL; i++)
+		if ((v = args_get(a, set_options[i])) != NULL &&
+		    device_settings_option(s, set_options[i], v, &cli->err) == -1)
+			return -1;
+	if (s->weak_key)
 		fprintf(stderr, "warning: %s is insecure; the server issues it only "
-		    "when started with --allow-rsa512\n", v);
-	s->key_type = v;
+		    "when started with --allow-rsa512\n", s->key_type);
 	v = args_get(a, "auth-string");
 	if (v != NULL && args_has(a, "auth-string-file"))
 		return ucerr_set(&cli->err, "give --auth-string or "
 		    "--auth-string-file, not both");
 	if (args_has(a, "auth-string-file")) {
 		if (cli_read_secret(cli, args_get(a, "auth-string-file"),
-		    "Authentication string", s->auth_buf,
-		    sizeof(s->auth_buf)) == -1)
+		    "Authentication string", buf, sizeof(buf)) == -1)
 			return -1;
-		v = s->auth_buf;
-	}
-	if (v != NULL && !auth_string_valid(v))
-		/* Not echoed: it is a secret even when malformed. */
-		return ucerr_set(&cli->err, "%s must be 4 to 10 digits",
-		    v == s->auth_buf ? "the authentication string" :
-		    "--auth-string");
-	s->auth_string = v;
-	s->generate_string = args_has(a, "generate-string");
-	if (s->generate_string && s->auth_string != NULL)
-		return ucerr_set(&cli->err, "give an authentication string or "
-		    "--generate-string, not both");
-	if ((v = args_get(a, "by")) != NULL &&
-	    (s->deadline = clock_parse_local(v)) == -1)
-		return ucerr_set(&cli->err, "--by must be \"YYYY-MM-DD HH:MM\", "
-		    "not '%s'", v);
-	return 0;
-}
-
-/* Applies settings to one device; prints a generated string. */
-static int
-settings_apply(struct cli *cli, const struct settings *s, struct device *d)
-{
-	struct ucerr why;
-
-	if (s->model != NULL)
-		snprintf(d->model, sizeof(d->model), "%s", s->model);
-	if (s->auth_mode >= 0)
-		d->auth_mode = s->auth_mode;
-	if (device_key_settings(d, s->key_type, s->key_order, &cli->err) == -1)
+		rc = device_settings_option(s, "auth-string-file", buf,
+		    &cli->err);
+		OPENSSL_cleanse(buf, sizeof(buf));
+		if (rc == -1)
+			return -1;
+	} else if (v != NULL &&
+	    device_settings_option(s, "auth-string", v, &cli->err) == -1)
 		return -1;
-	if (s->security_mode >= 0)
-		d->security_mode = s->security_mode;
-	if (s->encrypted_config >= 0)
-		d->encrypted_config = s->encrypted_config;
-	if (s->auth_string != NULL)
-		snprintf(d->auth_string, sizeof(d->auth_string), "%s",
-		    s->auth_string);
-	if (s->generate_string) {
-		if (auth_string_generate(d->auth_string, sizeof(d->auth_string),
-		    8) == -1)
-			return ucerr_set(&cli->err, "cannot generate a string");
-		fprintf(cli->out, "%s: authentication string %s\n", d->name,
-		    d->auth_string);
-	}
-	if (device_schedule(d, s->operation, s->deadline, &why) == -1)
-		return ucerr_set(&cli->err, "%s: give --auth-string-file FILE, "
-		    "--auth-string DIGITS or --generate-string", why.msg);
+	if (args_has(a, "generate-string"))
+		device_settings_option(s, "generate-string", "yes", NULL);
+	if (device_settings_check(s, &cli->err) == -1)
+		return -1;
+	if ((v = args_get(a, "by")) != NULL &&
+	    device_settings_option(s, "by", v, &cli->err) == -1)
+		return -1;
 	return 0;
 }
 
 struct bulk_ctx {
 	struct cli		*cli;
 	struct store		*st;
-	const struct settings	*s;
+	const struct device_settings *s;
 	int64_t			 done, total;
 	int			 failed;
 };
@@ -249,24 +183,13 @@ collect_name(void *arg, const struct device *d)
 
 static int
 set_one(struct cli *cli, struct store *st, const char *name,
-    const struct settings *s)
+    struct device_settings *s)
 {
-	struct device d;
-	int found;
-
-	if ((found = store_device_get(st, name, &d, &cli->err)) != 1)
-		return found == 0 ? ucerr_set(&cli->err, "%s: no such device",
-		    name) : -1;
-	if (settings_apply(cli, s, &d) == -1 ||
-	    store_device_update(st, &d, &cli->err) == -1) {
-		device_free(&d);
+	if (device_settings_apply(st, name, s, &cli->err) == -1)
 		return -1;
-	}
-	if (s->operation > 0)
-		store_device_history_add(st, name, s->operation,
-		    CERT_STATUS_SCHEDULE, "", "operation set by administrator",
-		    NULL);
-	device_free(&d);
+	if (s->generate_string)
+		fprintf(cli->out, "%s: authentication string %s\n", name,
+		    s->generated);
 	return 0;
 }
 
@@ -291,7 +214,7 @@ cmd_device_set(struct cli *cli, const struct args *a)
 {
 	struct device_filter f;
 	struct name_list names = { NULL, 0, 0 };
-	struct settings s = { 0 };
+	struct device_settings s;
 	struct store *st;
 	char sha[65];
 	const char *v;
@@ -308,10 +231,12 @@ cmd_device_set(struct cli *cli, const struct args *a)
 		    "selection, not both");
 	if (a->n_positional == 1 && name_arg(cli, a->positional[0]) == -1)
 		return -1;
+	device_settings_init(&s);
 	if (settings_parse(cli, a, &s) == -1 || (st = cli_store(cli)) == NULL)
 		goto out;
 	if (!bulk) {
-		s.model = args_get(a, "model");
+		if ((v = args_get(a, "model")) != NULL)
+			device_settings_option(&s, "model", v, NULL);
 		if (set_one(cli, st, a->positional[0], &s) == -1)
 			goto out;
 		fprintf(cli->out, "%s: updated\n", a->positional[0]);
@@ -351,7 +276,7 @@ cmd_device_set(struct cli *cli, const struct args *a)
 	fprintf(cli->out, "%zu devices updated\n", names.n);
 	rc = cli_device_deadline_warning(cli, &s.deadline);
 out:
-	OPENSSL_cleanse(s.auth_buf, sizeof(s.auth_buf));
+	device_settings_clear(&s);
 	free(names.names);
 	return rc;
 }
@@ -389,26 +314,8 @@ print_cert_line(FILE *fp, const char *label, const uint8_t *der, size_t len)
 	fprintf(fp, "%-30s %s to %s (%s)\n", "  Valid:", nb, na, left);
 }
 
-static void
-json_cert(struct json *j, const char *key, const uint8_t *der, size_t len)
-{
-	struct certinfo info;
-	X509 *cert;
-
-	if (der == NULL || cert_from_der(der, len, &cert, NULL) == -1) {
-		json_null(j, key);
-		return;
-	}
-	certinfo_get(cert, &info);
-	X509_free(cert);
-	json_object_begin(j, key);
-	certinfo_json_fields(j, &info);
-	json_object_end(j);
-}
-
 struct history_ctx {
 	FILE		*fp;
-	struct json	*json;
 };
 
 static int
@@ -418,16 +325,7 @@ print_event(void *arg, const struct device_event *e)
 	char when[TIME_TEXT_MAX], peer[4 * sizeof(e->peer)], detail[4 * sizeof(e->detail)];
 
 	time_format((time_t)e->at, when, sizeof(when));
-	if (h->json != NULL) {
-		json_object_begin(h->json, NULL);
-		json_time(h->json, "at", (time_t)e->at);
-		json_string(h->json, "operation", cert_operation_name(e->operation));
-		json_int(h->json, "status", e->status);
-		json_string(h->json, "status_text", cert_status_text(e->status));
-		json_string(h->json, "peer", e->peer);
-		json_string(h->json, "detail", e->detail);
-		json_object_end(h->json);
-	} else {
+	{
 		/* The detail may quote what a phone sent: escaped. */
 		text_escape(e->peer, peer, sizeof(peer));
 		text_escape(e->detail, detail, sizeof(detail));
@@ -437,30 +335,6 @@ print_event(void *arg, const struct device_event *e)
 		    "?", peer, detail);
 	}
 	return 0;
-}
-
-static void
-json_fetch(struct json *j, struct store *st, const char *device,
-    const char *kind, const char *key)
-{
-	struct tftp_last_fetch l;
-	char when[32];
-
-	tftp_last_fetch(st, device, kind, &l);
-	if (!l.found) {
-		json_null(j, key);
-		return;
-	}
-	json_object_begin(j, key);
-	json_string(j, "file", l.e.file);
-	json_string(j, "sha256", l.e.sha256);
-	time_format((time_t)l.e.at, when, sizeof(when));
-	json_string(j, "at", when);
-	json_string(j, "from", l.e.peer);
-	json_string(j, "transport", l.e.transport);
-	if (l.current >= 0)
-		json_bool(j, "current", l.current);
-	json_object_end(j);
 }
 
 static void
@@ -490,49 +364,10 @@ static void
 device_show_json(struct cli *cli, struct store *st, const struct device *d,
     int show_secrets)
 {
-	struct key_spec first, fallback;
-	struct history_ctx h;
 	struct json j;
-	char key[16];
-	int has_fallback = device_key_plan(d, &first, &fallback);
 
 	json_init(&j, cli->out);
-	json_object_begin(&j, NULL);
-	json_string(&j, "name", d->name);
-	json_string(&j, "model", d->model);
-	json_string(&j, "operation", cert_operation_name(d->operation));
-	json_string(&j, "auth_mode", capf_auth_mode_name(d->auth_mode));
-	json_string(&j, "auth_mode_text", capf_auth_mode_text(d->auth_mode));
-	json_bool(&j, "auth_string_set", d->auth_string[0] != '\0');
-	if (show_secrets)
-		json_string(&j, "auth_string", d->auth_string);
-	/* What CAPF will ask for: the first key, then the backup. */
-	key_spec_name(&first, key, sizeof(key));
-	json_string(&j, "key", key);
-	key_spec_name(&fallback, key, sizeof(key));
-	json_string(&j, "backup_key", has_fallback ? key : NULL);
-	json_string(&j, "key_order", key_order_name(device_key_order(d)));
-	json_string(&j, "key_order_text", key_order_text(device_key_order(d)));
-	if (d->deadline)
-		json_time(&j, "operation_completes_by", (time_t)d->deadline);
-	else
-		json_null(&j, "operation_completes_by");
-	json_int(&j, "status", d->status);
-	json_string(&j, "status_text", cert_status_text(d->status));
-	json_int(&j, "auth_failures", d->auth_failures);
-	json_cert(&j, "lsc", d->lsc_der, d->lsc_len);
-	json_cert(&j, "mic", d->mic_der, d->mic_len);
-	json_cert(&j, "fetched", d->fetched_der, d->fetched_len);
-	json_string(&j, "security_mode", security_mode_name(d->security_mode));
-	json_bool(&j, "encrypted_config", d->encrypted_config);
-	json_fetch(&j, st, d->name, "itl", "last_itl");
-	json_fetch(&j, st, d->name, "config", "last_config");
-	json_array_begin(&j, "history");
-	h.fp = NULL;
-	h.json = &j;
-	store_device_history_each(st, d->name, 50, print_event, &h, NULL);
-	json_array_end(&j);
-	json_object_end(&j);
+	device_json_show(&j, st, d, show_secrets);
 	json_finish(&j);
 }
 
@@ -556,7 +391,7 @@ print_keys(FILE *fp, const struct device *d)
 int
 cmd_device_show(struct cli *cli, const struct args *a)
 {
-	struct history_ctx h = { cli->out, NULL };
+	struct history_ctx h = { cli->out };
 	struct device d;
 	struct store *st;
 	char when[TIME_TEXT_MAX], model[4 * sizeof(d.model)];
@@ -628,19 +463,7 @@ list_one(void *arg, const struct device *d)
 		    cert_status_text(d->status), d->lsc_der ? expiry : "none");
 		return 0;
 	}
-	json_object_begin(l->json, NULL);
-	json_string(l->json, "name", d->name);
-	json_string(l->json, "model", d->model);
-	json_int(l->json, "status", d->status);
-	json_string(l->json, "status_text", cert_status_text(d->status));
-	json_string(l->json, "operation", cert_operation_name(d->operation));
-	json_string(l->json, "auth_mode", capf_auth_mode_name(d->auth_mode));
-	json_bool(l->json, "lsc", d->lsc_der != NULL);
-	if (d->lsc_der != NULL)
-		json_time(l->json, "lsc_not_after", (time_t)d->lsc_not_after);
-	else
-		json_null(l->json, "lsc_not_after");
-	json_object_end(l->json);
+	device_json_item(l->json, d);
 	return 0;
 }
 
@@ -650,29 +473,17 @@ cmd_device_list(struct cli *cli, const struct args *a)
 	struct device_filter f;
 	struct list_ctx l = { cli, NULL, 0 };
 	struct json j;
+	static const char *const filters[] = { "status", "lsc", "model",
+	    "expiring", NULL };
 	struct store *st;
 	const char *v;
-	long days;
-	int rc;
+	int i, rc;
 
 	device_filter_init(&f);
-	if ((v = args_get(a, "status")) != NULL &&
-	    (f.status = cert_status_parse(v)) == -1)
-		return ucerr_set(&cli->err, "--status: unknown status '%s'", v);
-	if ((v = args_get(a, "lsc")) != NULL) {
-		if (strcmp(v, "installed") == 0)
-			f.lsc = 1;
-		else if (strcmp(v, "none") == 0)
-			f.lsc = 0;
-		else
-			return ucerr_set(&cli->err, "--lsc must be installed or "
-			    "none, not '%s'", v);
-	}
-	f.model = args_get(a, "model");
-	if (args_int(cli, a, "expiring", 0, 0, 36500, &days) == -1)
-		return -1;
-	if (args_has(a, "expiring"))
-		f.expiring_before = (int64_t)clock_now() + days * 86400;
+	for (i = 0; filters[i] != NULL; i++)
+		if ((v = args_get(a, filters[i])) != NULL &&
+		    device_filter_option(&f, filters[i], v, &cli->err) == -1)
+			return -1;
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
 	if (args_has(a, "json")) {

@@ -1,4 +1,5 @@
-/* cmd_serve.c - `ucpki serve`: CAPF, TVS and the TFTP service. */
+/* cmd_serve.c - `ucpki serve`: CAPF, TVS, the TFTP service and the
+ * administration service. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -48,6 +49,8 @@ const struct opt serve_opts[] = {
 	{ "max-http-connections-per-address", OPT_VALUE, "N", "HTTP and HTTPS connections at once from one address (default 40)" },
 	{ "tftp-timeout", OPT_VALUE, "S", "seconds before a TFTP block is sent again (default 2)" },
 	{ "tftp-retries", OPT_VALUE, "N", "times a TFTP block is sent again before the transfer is dropped (default 5)" },
+	{ "admin-port", OPT_VALUE, "PORT", "HTTPS administration and REST API with the tomcat identity (default 8443; 0 turns it off)" },
+	{ "admin-listen", OPT_VALUE, "ADDR", "IPv4 address of the administration service (default 127.0.0.1: this host only)" },
 	{ NULL, 0, NULL, NULL },
 };
 

@@ -7,6 +7,7 @@
 #include <openssl/x509v3.h>
 
 #include "certmgr.h"
+#include "cert_view.h"
 #include "commands.h"
 #include "export.h"
 #include "fileio.h"
@@ -35,9 +36,7 @@ const struct opt trust_export_opts[] = {
 static int
 store_arg(struct cli *cli, const char *name)
 {
-	if (!trust_store_valid(name))
-		return ucerr_set(&cli->err, "%s: unknown trust store", name);
-	return 0;
+	return trust_store_name_check(name, &cli->err);
 }
 
 int
@@ -178,27 +177,17 @@ int
 cmd_trust_show(struct cli *cli, const struct args *a)
 {
 	const char *store_name = a->positional[0];
-	struct trust_row row;
-	char name[256], label[300];
+	char label[300];
 	struct store *st;
 	X509 *cert;
-	int found, rc;
+	int rc;
 
-	trust_name_normalize(a->positional[1], name, sizeof(name));
 	if (store_arg(cli, store_name) == -1 || (st = cli_store(cli)) == NULL)
 		return -1;
-	if ((found = store_trust_get(st, store_name, name, &row,
-	    &cli->err)) != 1)
-		return found == 0 ? ucerr_set(&cli->err, "%s/%s.pem: no such "
-		    "trust certificate", store_name, name) : -1;
-	snprintf(label, sizeof(label), "%s/%s.pem", store_name, name);
-	rc = cert_from_der(row.cert_der, row.cert_len, &cert, &cli->err);
-	if (rc == 0) {
-		rc = cli_show_cert(cli, a, cert, "name", label, NULL);
-		X509_free(cert);
-	} else {
-		ucerr_wrap(&cli->err, "%s in the store", label);
-	}
-	trust_row_free(&row);
+	if (trust_cert_get(st, store_name, a->positional[1], &cert, label,
+	    sizeof(label), &cli->err) != 1)
+		return -1;
+	rc = cli_show_cert(cli, a, cert, "name", label, NULL);
+	X509_free(cert);
 	return rc;
 }

@@ -183,6 +183,16 @@ const struct command commands[] = {
 	    "ask a TVS server about a certificate, as a phone does",
 	    tvs_query_opts, 1, 1, cmd_tvs_query },
 
+	{ "admin token add", "NAME [--role admin|read-only]",
+	    "make a token for the administration API (printed once, stored hashed)",
+	    admin_token_add_opts, 1, 1, cmd_admin_token_add },
+	{ "admin token list", "[--json]",
+	    "the administration API's tokens and their roles",
+	    admin_token_list_opts, 0, 0, cmd_admin_token_list },
+	{ "admin token remove", "NAME",
+	    "revoke a token of the administration API",
+	    admin_token_remove_opts, 1, 1, cmd_admin_token_remove },
+
 	{ "check cert", "FILE [--key KEYFILE] [--role ROLE] [--require-san NAME,…] [--json]",
 	    "the seeds' certificate mistakes: usages, names, sizes, dates, SHA-1, key file",
 	    check_cert_opts, 1, 1, cmd_check_cert },

@@ -110,6 +110,13 @@ int	cmd_phone_lsc(struct cli *, const struct args *);
 int	cli_host_port(struct cli *cli, const char *arg, char *host,
 	    size_t hostlen, int *port);
 
+/* admin */
+extern const struct opt admin_token_add_opts[], admin_token_list_opts[],
+	admin_token_remove_opts[];
+int	cmd_admin_token_add(struct cli *, const struct args *);
+int	cmd_admin_token_list(struct cli *, const struct args *);
+int	cmd_admin_token_remove(struct cli *, const struct args *);
+
 /* tvs, phone trust */
 extern const struct opt tvs_add_opts[], tvs_remove_opts[], tvs_list_opts[],
 	tvs_query_opts[], phone_itl_opts[], phone_verify_config_opts[],

@@ -73,6 +73,10 @@ server_config_defaults(struct server_config *cfg)
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_limit = 10;
 	tftpd_config_defaults(&cfg->tftp);
+	/* The administration service answers this host only unless told:
+	 * administrators choose who may reach it. */
+	cfg->admin_port = 8443;
+	snprintf(cfg->admin_listen, sizeof(cfg->admin_listen), "127.0.0.1");
 }
 
 void
@@ -295,9 +299,7 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	/* A failed handshake gets a line: what was offered, what was said. */
 	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, NULL);
 	SSL_CTX_set_info_callback(ctx, on_tls_info);
-	if (SSL_CTX_use_certificate(ctx, cert) != 1 ||
-	    SSL_CTX_use_PrivateKey(ctx, key) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1)
+	if (tls_ctx_use_identity(ctx, cert, key) == -1)
 		goto fail;
 	return ctx;
 fail:

@@ -26,6 +26,7 @@ struct event_base;
 struct evconnlistener;
 struct bufferevent;
 struct store;
+struct admin;
 
 struct server_config {
 	const char	*home;
@@ -49,6 +50,8 @@ struct server_config {
 	char		 user[33];		/* drop privileges to this user */
 	struct tftpd_config tftp;		/* HTTP 6970 and TFTP 69 */
 	char		 config_dir[256];	/* "": <home>/config */
+	int		 admin_port;		/* HTTPS administration; 0: off */
+	char		 admin_listen[64];	/* default 127.0.0.1 */
 };
 
 void	server_config_defaults(struct server_config *cfg);
@@ -195,6 +198,8 @@ struct server {
 	/* the TFTP service (server_tftp.c) */
 	struct tftpd		*tftpd;
 	atomic_int		 fetch_queue;	/* fetch records not yet written */
+	/* the administration service (server_admin.c) */
+	struct admin		*admin;
 };
 
 /* Runs the services of defs (NULL-terminated; services.c has them all)

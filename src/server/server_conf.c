@@ -60,6 +60,8 @@ static const struct conf_key keys[] = {
 	    AT(tftp.max_conn_per_address), 1, 1000000 },
 	{ "tftp-timeout", CONF_INT, AT(tftp.tftp_timeout_s), 1, 255 },
 	{ "tftp-retries", CONF_INT, AT(tftp.tftp_retries), 0, 100 },
+	{ "admin-port", CONF_INT, AT(admin_port), 0, 65535 },
+	{ "admin-listen", CONF_IPV4, AT(admin_listen), 0, 0 },
 };
 
 #define N_KEYS	((int)(sizeof(keys) / sizeof(keys[0])))
@@ -155,10 +157,11 @@ server_config_set(struct server_config *cfg, const char *key,
 		*(int *)(void *)field = f;
 		return 0;
 	case CONF_IPV4:
+		/* Every address field is as large as listen's. */
 		if (strlen(value) >= sizeof(cfg->listen_addr) ||
 		    inet_pton(AF_INET, value, &in) != 1)
 			return ucerr_set(err, "'%s' is not an IPv4 address", value);
-		snprintf(cfg->listen_addr, sizeof(cfg->listen_addr), "%s", value);
+		snprintf(field, sizeof(cfg->listen_addr), "%s", value);
 		return 0;
 	case CONF_USER:
 		/* Empty: no privilege drop (systemd's User= does it). */

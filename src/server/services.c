@@ -7,5 +7,6 @@ const struct service_def *const serve_services[] = {
 	&capf_service,
 	&tvs_service,
 	&tftp_service,
+	&admin_service,
 	NULL,
 };

@@ -128,6 +128,11 @@ static const char *const migrations[] = {
 	"CREATE INDEX lsc_revoked ON lsc (revoked_at) WHERE revoked_at <> 0;"
 	"CREATE TABLE export (path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
 	"  what TEXT NOT NULL, added_at INTEGER NOT NULL);"),
+
+	/* 9: the administration API's tokens, by the SHA-256 of the token
+	 * (the token itself is shown once and never stored). */
+	("CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

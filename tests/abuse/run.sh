@@ -33,7 +33,7 @@ start() {
 	CAPF=$(free_port)
 	TVS=$(free_port)
 	LOG=$T/serve-$CAPF.log
-	bash -c "[ $lim = - ] || ulimit -n $lim; exec $U serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 $*" >"$LOG" 2>&1 &
+	bash -c "[ $lim = - ] || ulimit -n $lim; exec $U serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 $*" >"$LOG" 2>&1 &
 	SERVER=$!
 	for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$CAPF) 2>/dev/null && break; sleep 0.1; done
 	sleep 0.5
@@ -141,4 +141,4 @@ abuse "TVS requests never read, reconnecting" - "" \
 abuse "failed TLS handshakes (TLS 1.0), back to back, 2 clients" - "" \
 	'{ $A tls1-loop $CAPF $SECS & $A tls1-loop $TVS $SECS; wait; }'
 abuse "a second ucpki serve (another home) on the same ports, 20 times" - "" \
-	'for i in $(seq 20); do $U --home $T/home2 serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 2>&1 | tail -1; done | sort | uniq -c | sed "s/^ *//"'
+	'for i in $(seq 20); do $U --home $T/home2 serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 2>&1 | tail -1; done | sort | uniq -c | sed "s/^ *//"'

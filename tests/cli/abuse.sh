@@ -14,7 +14,7 @@ ok "schedule with a string" device set SEP0000000000D1 --operation install --aut
 PORT=$(free_port)
 TVS=$(free_port)
 LOG=$TEST_TMP/serve.log
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --handshake-timeout 2 --max-per-address 100 --log-level debug >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --handshake-timeout 2 --max-per-address 100 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening" wait_port "$PORT"
@@ -39,7 +39,7 @@ check "AES-CBC-SHA1 refused without --tls1" bash -c "! (echo | openssl s_client 
 stop_server "server" $SERVER "$LOG"
 
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --tls1 --max-connections 20 --handshake-timeout 3 >"$TEST_TMP/tls1.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --tls1 --max-connections 20 --handshake-timeout 3 >"$TEST_TMP/tls1.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening with --tls1" wait_port "$PORT"
@@ -52,13 +52,13 @@ stop_server "tls1 server" $SERVER "$TEST_TMP/tls1.log"
 
 # --- keys readable by others are refused at start-up ----------------------------------
 chmod 640 "$H"/keys/CAPF-*.key
-refuses "a group-readable CAPF key" "private key is readable by group or others" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0
+refuses "a group-readable CAPF key" "private key is readable by group or others" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
 chmod 600 "$H"/keys/CAPF-*.key
 
 # --- --user drops privileges after binding ----------------------------------------------
 if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	PORT=$(free_port)
-	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --user nobody >"$TEST_TMP/user.log" 2>&1 &
+	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --user nobody >"$TEST_TMP/user.log" 2>&1 &
 	SERVER=$!
 	on_exit_kill $SERVER
 	check "listening as nobody" wait_port "$PORT"
@@ -69,7 +69,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 else
 	pass "--user: skipped (not root or no user nobody)"
 fi
-refuses "an unknown user" "no such user" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --user no-such-user-here
+refuses "an unknown user" "no such user" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --user no-such-user-here
 
 # --- no secret in any log -----------------------------------------------------------------
 keyline=$(sed -n 2p "$H"/keys/CAPF-*.key)

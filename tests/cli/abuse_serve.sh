@@ -24,7 +24,7 @@ openssl x509 -in "$W/cm.pem" -outform DER -out "$W/cm.der"
 CAPF=$(free_port)
 TVS=$(free_port)
 LOG=$TEST_TMP/serve.log
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --handshake-timeout 2 --idle-timeout 60 --message-timeout 2 --keygen-timeout 3 >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --handshake-timeout 2 --idle-timeout 60 --message-timeout 2 --keygen-timeout 3 >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening" wait_port "$CAPF"
@@ -117,9 +117,9 @@ served "after failed handshakes"
 
 # --- 5. a second instance on the same ports refuses to start ---------------------------------
 ok "another home" --home "$TEST_TMP/home2" init --node other.example.test
-refuses "a second ucpki serve on the CAPF port" "port $CAPF is already served by another ucpki serve (pid $SERVER)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$(free_port)" --http-port 0 --tftp-port 0 --https-port 0
-refuses "on the TVS port" "port $TVS is already served by another ucpki serve (pid $SERVER)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port 0 --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0
-refuses "on another address, the same port" "already served by another ucpki serve" --home "$TEST_TMP/home2" serve --listen 127.0.0.2 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0
+refuses "a second ucpki serve on the CAPF port" "port $CAPF is already served by another ucpki serve (pid $SERVER)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$(free_port)" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
+refuses "on the TVS port" "port $TVS is already served by another ucpki serve (pid $SERVER)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port 0 --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
+refuses "on another address, the same port" "already served by another ucpki serve" --home "$TEST_TMP/home2" serve --listen 127.0.0.2 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
 OTHER=$(free_port)
 python3 -c '
 import socket, sys, time
@@ -132,7 +132,7 @@ time.sleep(30)' "$OTHER" >"$W/other.out" &
 HOLDER=$!
 on_exit_kill $HOLDER
 for _ in $(seq 50); do grep -q up "$W/other.out" && break; sleep 0.1; done
-refuses "a port another program serves (with SO_REUSEPORT)" "cannot listen on 127.0.0.1:$OTHER: Address already in use (another program serves it)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port "$OTHER" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0
+refuses "a port another program serves (with SO_REUSEPORT)" "cannot listen on 127.0.0.1:$OTHER: Address already in use (another program serves it)" --home "$TEST_TMP/home2" serve --listen 127.0.0.1 --capf-port "$OTHER" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
 kill $HOLDER
 for i in 1 2 3 4 5; do
 	ok "enrollment $i" device set SEP0000000000E1 --operation install --auth null
@@ -146,7 +146,7 @@ check "the refusal count is written at exit" grep -q "serve: CAPF connections re
 CAPF=$(free_port)
 TVS=$(free_port)
 LOG=$TEST_TMP/fd.log
-bash -c "ulimit -Sn 200; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --loops 2" >"$LOG" 2>&1 &
+bash -c "ulimit -Sn 200; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 2" >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening (soft limit 200)" wait_port "$CAPF"
@@ -154,7 +154,7 @@ check "the soft limit is raised to the hard one, and said" grep -q "serve: $(uli
 stop_server "soft-limit server" $SERVER "$LOG"
 
 LOG=$TEST_TMP/fd2.log
-bash -c "ulimit -n 160; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --loops 2 --handshake-timeout 2 --max-per-address 1000" >"$LOG" 2>&1 &
+bash -c "ulimit -n 160; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 2 --handshake-timeout 2 --max-per-address 1000" >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening (160 descriptors)" wait_port "$CAPF"
@@ -172,7 +172,7 @@ served "after the connection limit"
 stop_server "160-descriptor server" $SERVER "$LOG"
 
 LOG=$TEST_TMP/fd3.log
-bash -c "ulimit -n 128; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --loops 2 --handshake-timeout 2 --max-per-address 1000 --max-connections 1000" >"$LOG" 2>&1 &
+bash -c "ulimit -n 128; exec \"$UCPKI\" serve --listen 127.0.0.1 --capf-port $CAPF --tvs-port $TVS --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 2 --handshake-timeout 2 --max-per-address 1000 --max-connections 1000" >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening (128 descriptors, --max-connections 1000)" wait_port "$CAPF"

@@ -17,7 +17,7 @@ for p in SEP0000000000A1 SEP0000000000A2 SEP0000000000A3 SEP0000000000B1; do
 	ok "device add $p" device add $p --model 8845
 done
 
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --log-level debug >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "server listening" wait_port "$PORT"
@@ -118,7 +118,7 @@ mkdir -p "$B/phones" && cp -r "$H/phones/SEP0000000000B1" "$H/phones/mfg" "$B/ph
 ok "B knows the phone" --home "$B" device add SEP0000000000B1
 ok "B schedules it" --home "$B" device set SEP0000000000B1 --operation install --auth null
 PORT_B=$(free_port)
-"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PORT_B" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$TEST_TMP/b.log" 2>&1 &
+"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PORT_B" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$TEST_TMP/b.log" 2>&1 &
 SERVER_B=$!
 on_exit_kill $SERVER_B
 check "cluster B listening" wait_port "$PORT_B"

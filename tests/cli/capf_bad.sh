@@ -16,7 +16,7 @@ ok "phone" phone make SEP0000000000C1
 schedule() { "$UCPKI" device set SEP0000000000C1 --operation install --auth null >/dev/null; }
 status() { "$UCPKI" device show SEP0000000000C1 --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
 schedule
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --keygen-timeout 2 --idle-timeout 2 --log-level debug >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --keygen-timeout 2 --idle-timeout 2 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "server listening" wait_port "$PORT"

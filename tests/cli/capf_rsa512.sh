@@ -16,10 +16,10 @@ ok "cluster B" --home "$B" init --node cucm-b.example.test
 ok "the phone" --home "$P" phone make $PHONE --model 7945
 PA=$(free_port)
 PB=$(free_port)
-"$UCPKI" --home "$A" serve --listen 127.0.0.1 --capf-port "$PA" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --allow-rsa512 >"$W/a.log" 2>&1 &
+"$UCPKI" --home "$A" serve --listen 127.0.0.1 --capf-port "$PA" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --allow-rsa512 >"$W/a.log" 2>&1 &
 SA=$!
 on_exit_kill $SA
-"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PB" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/b.log" 2>&1 &
+"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PB" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/b.log" 2>&1 &
 SB=$!
 on_exit_kill $SB
 check "A listening" wait_port "$PA"

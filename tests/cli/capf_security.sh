@@ -29,7 +29,7 @@ done
 
 start_server() {
 	PORT=$(free_port)
-	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 \
+	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 \
 	    --loops 2 --workers 2 >>"$LOG" 2>&1 &
 	SERVER=$!
 	on_exit_kill $SERVER
@@ -198,7 +198,7 @@ now=$(date +%s)
 for when in future past; do
 	P2=$(free_port)
 	if [ $when = future ]; then at=$((now + 3 * 86400)); else at=$((now - 2 * 86400)); fi
-	UCPKI_NOW=$at "$UCPKI" serve --listen 127.0.0.1 --capf-port "$P2" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 \
+	UCPKI_NOW=$at "$UCPKI" serve --listen 127.0.0.1 --capf-port "$P2" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 \
 	    >"$W/$when.log" 2>&1 &
 	S2=$!
 	on_exit_kill $S2

@@ -19,7 +19,7 @@ ok "trust the manufacturing CA" trust add CAPF-trust "$H/phones/mfg/mfg-ca.pem" 
 ok "trust the SUDI CA" trust add CAPF-trust "$H/phones/mfg/sudi-ca.pem" --name sudi-ca
 
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
     --monitor-interval 0 --idle-timeout 3 --keygen-timeout 3 --handshake-timeout 2 --loops 2 --workers 2 \
     >"$W/serve.log" 2>&1 &
 SERVER=$!
@@ -258,7 +258,7 @@ if wait $SERVER; then pass "SIGTERM: clean exit"; else fail "SIGTERM: exit statu
 
 # --- a TLS 1.0 listener for 7900-series phones, and the per-address limit -------------
 PORT2=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT2" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --tls1 \
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT2" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --tls1 \
     --monitor-interval 0 --max-per-address 1 --loops 1 >"$W/serve2.log" 2>&1 &
 SERVER2=$!
 on_exit_kill $SERVER2

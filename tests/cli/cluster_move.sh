@@ -20,7 +20,7 @@ ok "the phone" --home "$P" phone make $PHONE --model 8845
 ok "A: device" --home "$A" device add $PHONE
 ok "A: schedule install" --home "$A" device set $PHONE --operation install --auth null
 PORT_A=$(free_port)
-"$UCPKI" --home "$A" serve --listen 127.0.0.1 --capf-port "$PORT_A" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/a.log" 2>&1 &
+"$UCPKI" --home "$A" serve --listen 127.0.0.1 --capf-port "$PORT_A" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/a.log" 2>&1 &
 SERVER_A=$!
 on_exit_kill $SERVER_A
 check "A listening" wait_port "$PORT_A"
@@ -75,7 +75,7 @@ ok "B: schedule install by MIC" --home "$B" device set $PHONE --operation instal
 ok "B trusts the manufacturing CA for CAPF" --home "$B" trust add CAPF-trust "$P/phones/mfg/mfg-ca.pem"
 ok "B trusts the SUDI CA" --home "$B" trust add CAPF-trust "$P/phones/mfg/sudi-ca.pem"
 PORT_B=$(free_port)
-"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PORT_B" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/b.log" 2>&1 &
+"$UCPKI" --home "$B" serve --listen 127.0.0.1 --capf-port "$PORT_B" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/b.log" 2>&1 &
 SERVER_B=$!
 on_exit_kill $SERVER_B
 check "B's CAPF listening" wait_port "$PORT_B"

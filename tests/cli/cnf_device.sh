@@ -15,7 +15,7 @@ ok "CAPF trusts the SUDI CA" trust add CAPF-trust "$MFG/sudi-ca.pem"
 ok "device" device add $PHONE --model 8845
 ok "install, By Existing Certificate (MIC)" device set $PHONE --operation install --auth mic
 CAPF=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve listening" wait_port "$CAPF"
@@ -32,7 +32,7 @@ refuses "not for the MIC's key" "cannot unwrap the key" cnf decrypt "$W/$PHONE.c
 
 # The LSC deleted (the store keeps the MIC it saw): the MIC is used.
 ok "schedule a delete" device set $PHONE --operation delete
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/serve2.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/serve2.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve listening again" wait_port "$CAPF"

@@ -86,7 +86,7 @@ if [ -z "$out" ]; then pass "systemd-analyze verify on the installed unit (man p
 # The installed service, as the unit would run it (ucpki user, defaults).
 CP=$(free_port)
 (cd / && exec env -u UCPKI_HOME setpriv --reuid ucpki --regid ucpki --init-groups /usr/bin/ucpki \
-	serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0) >"$TEST_TMP/serve.log" 2>&1 &
+	serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0) >"$TEST_TMP/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "the installed service listens" wait_port "$CP"

@@ -43,7 +43,7 @@ contains "imported ec384: EC Only" "$OUT" "Key Order:                     EC Onl
 
 # --- enrol: CAPF asks for what device show says ------------------------------------
 ok "EC only, P-256" device set SEP001122334455 --operation install --auth null --key ec256
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >serve.log 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >serve.log 2>&1 &
 on_exit_kill $!
 check "serve listening" wait_port "$PORT"
 ok "phone make" phone make SEP001122334455

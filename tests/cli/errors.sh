@@ -219,7 +219,7 @@ assert d["model"] == "88\x1b[31m\nucpki: forged", d' "$OUT"
 # with a newline and ESC.
 TVS_PORT=$(free_port)
 CAPF_PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 >"$TEST_TMP/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$TEST_TMP/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill "$SERVER"
 wait_port "$TVS_PORT"

@@ -257,7 +257,7 @@ ok "the phone" --home "$P" phone make $PHONE --model 8845
 ok "the phone's SUDI CA in CAPF-trust (as cluster_move.sh)" --home "$H" trust add CAPF-trust "$P/phones/mfg/sudi-ca.pem"
 (umask 077; cat "$W/lsc.pem" "$W/lsc.key" >"$P/phones/$PHONE/lsc.pem")
 PORT=$(free_port)
-"$UCPKI" --home "$H" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$W/serve.log" 2>&1 &
+"$UCPKI" --home "$H" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$W/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "CAPF listening" wait_port "$PORT"

@@ -10,7 +10,7 @@ ok "phone" phone make SEP0000000000E1
 ok "device" device add SEP0000000000E1
 ok "schedule" device set SEP0000000000E1 --operation install --auth null
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 >"$TEST_TMP/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 >"$TEST_TMP/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "listening" wait_port "$PORT"
@@ -133,7 +133,7 @@ refuses "garbage CRL" "neither PEM nor DER" --home "$M" crl add "$TEST_TMP/ca/ca
 
 # --- the same check on a schedule inside serve ----------------------------------------
 SP=$(free_port)
-UCPKI_NOW=$(( now + (1825 - 20) * day )) "$UCPKI" --home "$M" serve --listen 127.0.0.1 --capf-port "$SP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 1 >"$TEST_TMP/mon-serve.log" 2>&1 &
+UCPKI_NOW=$(( now + (1825 - 20) * day )) "$UCPKI" --home "$M" serve --listen 127.0.0.1 --capf-port "$SP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 1 >"$TEST_TMP/mon-serve.log" 2>&1 &
 MSERVER=$!
 on_exit_kill $MSERVER
 check "serve with the monitor" wait_port "$SP"

@@ -34,7 +34,7 @@ on_exit_kill $SINK
 check "the silent SMTP server listens" wait_port "$SMTP"
 
 UCPKI_NOW=$LATE "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 \
-	--http-port 0 --tftp-port 0 --https-port 0 --loops 1 --workers 1 --monitor-interval 1 >"$LOG" 2>&1 &
+	--http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 1 --workers 1 --monitor-interval 1 >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve listening" wait_port "$CAPF"

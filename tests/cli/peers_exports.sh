@@ -127,7 +127,7 @@ refuses "has none to revoke" "SEP0000000000EE: no LSC on record" capf revoke SEP
 s2_old=$(serial SEP0000000000E2)
 ok "re-enroll E2" device set SEP0000000000E2 --operation install --auth null
 port=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$port" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 >"$TEST_TMP/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$port" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 >"$TEST_TMP/serve.log" 2>&1 &
 SRV=$!
 on_exit_kill $SRV
 check "serve" wait_port "$port"

@@ -50,7 +50,7 @@ HTTPS_PORT=$(free_port)
 TFTP_PORT=$(free_udp_port)
 cd "$T" || exit 1
 setsid make -s -C "$ROOT" -o build run BUILD="$T/build" HOME_DIR="$T/var" NODE=cucm.example.test \
-	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT --http-port $HTTP_PORT --tftp-port $TFTP_PORT --https-port $HTTPS_PORT" \
+	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT --http-port $HTTP_PORT --tftp-port $TFTP_PORT --https-port $HTTPS_PORT" --admin-port 0 \
 	>"$TEST_TMP/run.log" 2>&1 &
 RUN=$!
 # make runs the server as its child: stop the whole group it started.

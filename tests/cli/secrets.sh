@@ -29,7 +29,7 @@ ok "phone mfg init" phone mfg init
 ok "phone make" phone make $D
 ok "device add" device add $D
 PORT=$(free_port)
-(umask 000; exec "$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
+(umask 000; exec "$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
     --monitor-interval 0 >"$W/serve.log" 2>&1) &
 SERVER=$!
 on_exit_kill $SERVER
@@ -105,7 +105,7 @@ stop_server "server" $SERVER "$W/serve.log"
 
 # --- 3. an unsafe home is refused, as ssh refuses unsafe keys -------------------------------
 serve_refuses() { # NAME MESSAGE
-	refuses "$1" "$2" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0
+	refuses "$1" "$2" serve --listen 127.0.0.1 --capf-port "$(free_port)" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0
 }
 CAPF_KEY=$(ls "$H"/keys/CAPF-*.key)
 CM_KEY=$(ls "$H"/keys/CallManager-[0-9a-f]*.key)
@@ -144,7 +144,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
 	chown -R nobody "$H"
 	refuses "root refuses a home nobody owns" "owned by uid $NOBODY" device list
 	PORT=$(free_port)
-	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 \
+	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 \
 	    --user nobody >"$W/nobody.log" 2>&1 &
 	SERVER=$!
 	on_exit_kill $SERVER
@@ -192,7 +192,7 @@ check "no temporary file is left behind" test "$(ls -A "$W" | grep -c '^\.')" -e
 
 # --- a legitimate enrolment after all of it ---------------------------------------------------
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 >"$W/serve2.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 >"$W/serve2.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve starts once the home is safe again" wait_port "$PORT" 30

@@ -18,7 +18,7 @@ for p in SEP0000000000A1 SEP0000000000A2; do
 	ok "device set $p install" device set $p --operation install --auth null
 done
 
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 \
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
 	--monitor-interval 0 >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER

@@ -92,7 +92,7 @@ tries=300
 while [ ! -S "$SOCK" ] && [ $tries -gt 0 ]; do sleep 0.1; tries=$((tries - 1)); done
 CP=$(free_port)
 TP=$(free_port)
-printf 'listen = 127.0.0.1\ncapf-port = %s\ntvs-port = %s\nhttp-port = 0\ntftp-port = 0\nhttps-port = 0\nmonitor-interval = 0\nloops = 2\nworkers = 1\n' \
+printf 'listen = 127.0.0.1\ncapf-port = %s\ntvs-port = %s\nhttp-port = 0\ntftp-port = 0\nhttps-port = 0\nadmin-port = 0\nmonitor-interval = 0\nloops = 2\nworkers = 1\n' \
     "$CP" "$TP" >"$W/serve.conf"
 NOTIFY_SOCKET=$SOCK WATCHDOG_USEC=1000000 "$UCPKI" serve --config "$W/serve.conf" >"$W/serve.log" 2>&1 &
 SERVER=$!
@@ -154,7 +154,7 @@ contains "says stopped" "$OUT" "ucpki serve: stopped"
 
 # A service that dies without stopping leaves a status nobody believes.
 CP=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 >"$W/serve2.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 >"$W/serve2.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve again" wait_port "$CP"
@@ -169,7 +169,7 @@ contains "says not running" "$OUT" "ucpki serve: not running (state running, pid
 J=$W/journal.log
 : >"$J"
 CP=$(free_port)
-JOURNAL_STREAM=$(stat -c '%d:%i' "$J") "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
+JOURNAL_STREAM=$(stat -c '%d:%i' "$J") "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
     --monitor-interval 0 2>>"$J" &
 SERVER=$!
 on_exit_kill $SERVER
@@ -186,7 +186,7 @@ check "every line carries a priority" bash -c "! grep -qv '^<[0-7]>' '$J'"
 # $JOURNAL_STREAM that is not stderr (redirected): lines as before.
 CP=$(free_port)
 # (No --listen: the default, every address, which serve points out.)
-JOURNAL_STREAM=1:1 "$UCPKI" serve --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
+JOURNAL_STREAM=1:1 "$UCPKI" serve --capf-port "$CP" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
     --monitor-interval 0 >"$W/plain.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER

@@ -11,7 +11,7 @@ ok "init" init --node cucm.swarm.test
 
 CAPF=$(free_port)
 TVS=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --loops 1 --workers 1 >"$W/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port "$TVS" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 1 --workers 1 >"$W/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve listening" wait_port "$CAPF"
@@ -30,7 +30,7 @@ contains "the reason counted" "$OUT" "       3  CAPF: no operation pending"
 stop_server "serve" $SERVER "$W/serve.log"
 
 # --- a server that refuses most connections (limit per address) -------------------------------
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --loops 1 --workers 1 --max-per-address 1 >"$W/limited.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --loops 1 --workers 1 --max-per-address 1 >"$W/limited.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "serve (one connection per address) listening" wait_port "$CAPF"

@@ -49,7 +49,7 @@ TVS_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 TFTP_PORT=$(free_udp_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" \
-	--http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --https-port 0 --tftp-timeout 1 --tftp-retries 2 \
+	--http-port "$HTTP_PORT" --tftp-port "$TFTP_PORT" --https-port 0 --admin-port 0 --tftp-timeout 1 --tftp-retries 2 \
 	--log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
@@ -230,7 +230,7 @@ lacks "no request crashed a transfer" "$(cat "$LOG")" "runtime error"
 HTTP2=$(free_port)
 TFTP2=$(free_udp_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --http-port "$HTTP2" \
-	--tftp-port "$TFTP2" --https-port 0 --max-transfers-per-address 1 >"$TEST_TMP/limits.log" 2>&1 &
+	--tftp-port "$TFTP2" --https-port 0 --admin-port 0 --max-transfers-per-address 1 >"$TEST_TMP/limits.log" 2>&1 &
 S2=$!
 on_exit_kill $S2
 check "HTTP and TFTP alone" wait_port "$HTTP2"
@@ -240,6 +240,6 @@ contains "with TFTP's error" "$out" "second transfer: error 0 Too many transfers
 check "the slot comes back: TFTP again" cmp <(curl -s "tftp://127.0.0.1:$TFTP2/ITLFile.tlv") "$ITL"
 check "HTTP after the transfer ended" cmp <(curl -s "http://127.0.0.1:$HTTP2/ITLFile.tlv") "$ITL"
 stop_server "serve (limits)" "$S2" "$TEST_TMP/limits.log"
-refuses "no service at all" "no service to run" serve --capf-port 0 --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0
+refuses "no service at all" "no service to run" serve --capf-port 0 --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0
 
 finish

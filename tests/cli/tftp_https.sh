@@ -63,7 +63,7 @@ echo "secret outside the root" >"$TEST_TMP/secret"
 HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --tftp-port 0 \
-	--http-port "$HTTP_PORT" --https-port "$HTTPS_PORT" --log-level debug >"$LOG" 2>&1 &
+	--http-port "$HTTP_PORT" --https-port "$HTTPS_PORT" --admin-port 0 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 if wait_port "$HTTPS_PORT" 30; then pass "HTTPS listening"; else fail "HTTPS listening" "$(cat "$LOG")"; finish; fi
@@ -153,7 +153,7 @@ HTTP2=$(free_port)
 HTTPS2=$(free_port)
 LOG2=$TEST_TMP/limits.log
 "$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --tftp-port 0 \
-	--http-port "$HTTP2" --https-port "$HTTPS2" --max-http-connections 2 \
+	--http-port "$HTTP2" --https-port "$HTTPS2" --admin-port 0 --max-http-connections 2 \
 	--max-http-connections-per-address 1 --log-limit 3 >"$LOG2" 2>&1 &
 S2=$!
 on_exit_kill $S2
@@ -219,7 +219,7 @@ import json,sys; d=json.loads(sys.argv[1]); assert d["signer_version"]=="1.0" an
 HTTPS3=$(free_port)
 LOG3=$TEST_TMP/old.log
 "$UCPKI" --home "$OLD" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --tftp-port 0 \
-	--http-port 0 --https-port "$HTTPS3" >"$LOG3" 2>&1 &
+	--http-port 0 --https-port "$HTTPS3" --admin-port 0 >"$LOG3" 2>&1 &
 S3=$!
 on_exit_kill $S3
 check "serve starts without it" wait_port "$HTTPS3" 30

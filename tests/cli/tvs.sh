@@ -14,7 +14,7 @@ LOG=$TEST_TMP/serve.log
 RAW="python3 $TESTS_DIR/tvs_rawclient.py $PORT"
 
 ok "init" init --node cucm.example.test
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$PORT" --http-port 0 --tftp-port 0 --https-port 0 --idle-timeout 2 --message-timeout 2 --log-level debug >"$LOG" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --idle-timeout 2 --message-timeout 2 --log-level debug >"$LOG" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 check "TVS listening" wait_port "$PORT"

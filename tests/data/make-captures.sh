@@ -49,7 +49,7 @@ capture register-mic "$T/bundle.pem" reg
 cp=$(port)
 "$U" --home "$T/c" device add SEP0000000CAF01 >/dev/null
 "$U" --home "$T/c" device set SEP0000000CAF01 --operation install --auth null >/dev/null
-"$U" --home "$T/c" serve --listen 127.0.0.1 --capf-port "$cp" --tvs-port 0 >/dev/null 2>&1 &
+"$U" --home "$T/c" serve --listen 127.0.0.1 --capf-port "$cp" --tvs-port 0 --admin-port 0 >/dev/null 2>&1 &
 sleep 1
 "$U" --home "$T/c" phone capf SEP0000000CAF01 --server "127.0.0.1:$cp" >/dev/null
 kill %?serve 2>/dev/null || true

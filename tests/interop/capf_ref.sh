@@ -30,7 +30,7 @@ expect() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1 (expected $3, got $
 "$UCPKI" trust add CAPF-trust "$UCPKI_HOME/phones/mfg/sudi-ca.pem" >/dev/null
 "$UCPKI" cert show CAPF --pem >"$T/capf.pem"
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 >"$T/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 >"$T/serve.log" 2>&1 &
 pids="$pids $!"
 wait_port "$PORT"
 cd "$T"

@@ -107,7 +107,7 @@ out=$("$UCPKI" import usecallmanager --capf capf-move.sqlite3 --tvs tvs-move.sql
 printf '%s\n' "$out" | sed 's/^/    /'
 "$UCPKI" cert show TVS --pem >ucpki-tvs.pem
 SPORT=$(free_port) VPORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$SPORT" --tvs-port "$VPORT" --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 >serve.log 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$SPORT" --tvs-port "$VPORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 >serve.log 2>&1 &
 spid=$!; pids="$pids $spid"
 wait_port "$SPORT"; wait_port "$VPORT"
 ask 127.0.0.1:$SPORT 127.0.0.1:$VPORT ucpki-tvs.pem >answers-ucpki.txt

@@ -27,7 +27,7 @@ has() { if [[ "$2" == *"$3"* ]]; then pass "$1"; else fail "$1" "$2"; fi; }
 "$UCPKI" tvs add "$V/certs/tftp-ec.pem" --role tftp --ttl 600 >/dev/null
 "$UCPKI" itl build --out "$T/ITLFile.tlv" >/dev/null
 PORT=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port "$PORT" --http-port 0 --tftp-port 0 --https-port 0 --monitor-interval 0 --log-level debug >"$T/serve.log" 2>&1 &
+"$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port "$PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 --log-level debug >"$T/serve.log" 2>&1 &
 pids="$pids $!"
 wait_port "$PORT"
 tvsc() { $PY "$REF/tvsc" -T "$T/tvs.pem" -h "127.0.0.1:$PORT" "$@" 2>&1; }

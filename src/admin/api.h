@@ -1,0 +1,91 @@
+/*
+ * api.h - the REST API's routes (api_routes.c): one table from which the
+ * router and the OpenAPI document are both made.  A handler parses the
+ * request, calls the core (the same functions as the CLI) and writes the
+ * same JSON as the CLI's --json; it never writes SQL.
+ */
+#ifndef UCPKI_API_H
+#define UCPKI_API_H
+
+#include <stdio.h>
+
+#include "admin_token.h"
+#include "err.h"
+#include "json_read.h"
+
+struct store;
+
+#define API_MAX_PARAMS	4
+#define API_MAX_QUERY	8
+
+/* What a handler gets and gives. */
+struct api_req {
+	struct store	*st;			/* the service's read connection */
+	const char	*params[API_MAX_PARAMS];	/* {name} in the path */
+	const char	*query_keys[API_MAX_QUERY];
+	const char	*query_values[API_MAX_QUERY];
+	int		 n_query;
+	struct json_flat body;			/* POST: the parsed object */
+	/* Serve's writer (admin.h). */
+	int		(*write)(void *ctx, int (*apply)(struct store *,
+			    void *, struct ucerr *), void *arg,
+			    struct ucerr *err);
+	void		*write_ctx;
+	/* The reply: the body in out, its type; on failure err holds the
+	 * CLI's one line and the handler returns the HTTP status. */
+	FILE		*out;
+	const char	*content_type;		/* default application/json */
+	char		 filename[64];		/* a download's name, or "" */
+	struct ucerr	 err;
+};
+
+/* A query parameter, or NULL. */
+const char *api_query(const struct api_req *r, const char *key);
+
+/* An API parameter as OpenAPI describes it. */
+struct api_param {
+	const char	*name;
+	const char	*in;			/* "path", "query", "body" */
+	const char	*description;
+};
+
+struct api_route {
+	const char	*method;		/* "GET", "POST" */
+	const char	*path;			/* "/api/v1/devices/{name}" */
+	int		 writes;		/* read-only tokens get 403 */
+	const char	*summary;
+	const char	*cli;			/* the CLI command it matches */
+	const struct api_param *params;		/* NULL-terminated, or NULL */
+	/* 200 (or 201) with r->out written, or an error status with r->err. */
+	int		(*run)(struct api_req *r);
+};
+
+/* Every route, terminated by a row with method NULL. */
+extern const struct api_route api_routes[];
+
+/*
+ * The route for method and path ("/api/v1/devices/SEP..."): params get
+ * the path's {name} parts (pointers into buf, which holds a copy of the
+ * path).  NULL and *status 404 (no such path) or 405 (not that method).
+ */
+const struct api_route *api_match(const char *method, const char *path,
+	    char *buf, size_t buflen, const char *params[API_MAX_PARAMS],
+	    int *status);
+
+/* The OpenAPI 3 document, from the table. */
+void	api_openapi(FILE *out);
+
+/* Handlers (api_certs.c, api_devices.c). */
+int	api_identity_list(struct api_req *r);
+int	api_identity_show(struct api_req *r);
+int	api_identity_pem(struct api_req *r);
+int	api_identity_der(struct api_req *r);
+int	api_trust_list(struct api_req *r);
+int	api_trust_show(struct api_req *r);
+int	api_device_list(struct api_req *r);
+int	api_device_show(struct api_req *r);
+int	api_device_set(struct api_req *r);
+int	api_capf_report(struct api_req *r);
+int	api_openapi_doc(struct api_req *r);
+
+#endif

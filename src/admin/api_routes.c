@@ -1,0 +1,294 @@
+/*
+ * api_routes.c - the REST API as rows: the router (api_match) and the
+ * OpenAPI 3 document (api_openapi) are both made from this table, so the
+ * description cannot leave a route out.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "json.h"
+
+static const struct api_param p_purpose[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_store[] = {
+	{ "store", "path", "a trust store, e.g. CallManager-trust" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_trust[] = {
+	{ "store", "path", "a trust store, e.g. CallManager-trust" },
+	{ "name", "path", "the certificate's name in the store" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_devices[] = {
+	{ "status", "query", "only this status (number or text)" },
+	{ "lsc", "query", "installed|none" },
+	{ "model", "query", "only this model" },
+	{ "expiring", "query", "only LSCs that expire within DAYS" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_device[] = {
+	{ "name", "path", "SEP + 12 hex digits, or a client name" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_device_set[] = {
+	{ "name", "path", "SEP + 12 hex digits, or a client name" },
+	{ "operation", "body", "install|delete|troubleshoot|none" },
+	{ "auth", "body", "null|string|lsc|mic" },
+	{ "auth-string", "body", "the authentication string (4-10 digits)" },
+	{ "key", "body", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521" },
+	{ "key-order", "body", "rsa|ec|ec-then-rsa" },
+	{ "by", "body", "Operation Completes By, \"YYYY-MM-DD HH:MM\"" },
+	{ "model", "body", "the device's model" },
+	{ "security-mode", "body", "non-secure|authenticated|encrypted" },
+	{ "encrypted-config", "body", "on|off" },
+	{ NULL, NULL, NULL },
+};
+
+const struct api_route api_routes[] = {
+	{ "GET", "/api/v1/identities", 0, "the node's own certificates",
+	    "cert list own --json", NULL, api_identity_list },
+	{ "GET", "/api/v1/identities/{purpose}", 0, "one of the node's certificates",
+	    "cert show PURPOSE --json", p_purpose, api_identity_show },
+	{ "GET", "/api/v1/identities/{purpose}/pem", 0, "download as PEM",
+	    "cert show PURPOSE --pem", p_purpose, api_identity_pem },
+	{ "GET", "/api/v1/identities/{purpose}/der", 0, "download as DER",
+	    "cert export PURPOSE (DER)", p_purpose, api_identity_der },
+	{ "GET", "/api/v1/trust", 0, "every trust store's certificates",
+	    "cert list trust --json", NULL, api_trust_list },
+	{ "GET", "/api/v1/trust/{store}", 0, "one trust store's certificates",
+	    "cert list trust STORE --json", p_store, api_trust_list },
+	{ "GET", "/api/v1/trust/{store}/{name}", 0, "one trust certificate",
+	    "trust show STORE NAME --json", p_trust, api_trust_show },
+	{ "GET", "/api/v1/devices", 0, "Find and List Phones (by LSC status)",
+	    "device list --json", p_devices, api_device_list },
+	{ "GET", "/api/v1/devices/{name}", 0, "a phone's CAPF Information",
+	    "device show NAME --json", p_device, api_device_show },
+	{ "POST", "/api/v1/devices/{name}", 1, "set a phone's CAPF operation "
+	    "and authentication (a JSON object of device set's options)",
+	    "device set NAME", p_device_set, api_device_set },
+	{ "GET", "/api/v1/capf/report", 0, "the CAPF report",
+	    "capf report --json", NULL, api_capf_report },
+	{ "GET", "/api/v1/openapi.json", 0, "this API's OpenAPI 3 description",
+	    NULL, NULL, api_openapi_doc },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL },
+};
+
+const char *
+api_query(const struct api_req *r, const char *key)
+{
+	int i;
+
+	for (i = 0; i < r->n_query; i++)
+		if (strcmp(r->query_keys[i], key) == 0)
+			return r->query_values[i];
+	return NULL;
+}
+
+/* Does path (split into segs) fit the pattern?  Fills params. */
+static int
+fits(const char *pattern, char **segs, int n, const char *params[])
+{
+	char pat[256], *save = NULL, *p;
+	int i = 0, k = 0;
+
+	snprintf(pat, sizeof(pat), "%s", pattern);
+	for (p = strtok_r(pat, "/", &save); p != NULL;
+	    p = strtok_r(NULL, "/", &save), i++) {
+		if (i == n)
+			return 0;
+		if (p[0] == '{') {
+			if (k < API_MAX_PARAMS)
+				params[k++] = segs[i];
+		} else if (strcmp(p, segs[i]) != 0)
+			return 0;
+	}
+	return i == n;
+}
+
+const struct api_route *
+api_match(const char *method, const char *path, char *buf, size_t buflen,
+    const char *params[API_MAX_PARAMS], int *status)
+{
+	char *segs[16], *p;
+	int n = 0, i, path_known = 0;
+
+	*status = 404;
+	if (strlen(path) >= buflen || path[0] != '/')
+		return NULL;
+	memcpy(buf, path, strlen(path) + 1);
+	/* Segments between single slashes; "//", "/." and "/.." name
+	 * nothing, and a trailing slash is not the same path. */
+	for (p = buf + 1;; ) {
+		char *slash = strchr(p, '/');
+
+		if (*p == '\0' || n == 16 || strcmp(p, ".") == 0 ||
+		    strcmp(p, "..") == 0 || (slash != NULL && (slash == p ||
+		    (slash - p == 1 && p[0] == '.') ||
+		    (slash - p == 2 && p[0] == '.' && p[1] == '.'))))
+			return NULL;
+		segs[n++] = p;
+		if (slash == NULL)
+			break;
+		*slash = '\0';
+		p = slash + 1;
+	}
+	for (i = 0; api_routes[i].method != NULL; i++) {
+		if (!fits(api_routes[i].path, segs, n, params))
+			continue;
+		path_known = 1;
+		if (strcmp(api_routes[i].method, method) == 0)
+			return &api_routes[i];
+	}
+	if (path_known)
+		*status = 405;
+	return NULL;
+}
+
+static void
+param_json(struct json *j, const struct api_param *p)
+{
+	json_object_begin(j, NULL);
+	json_string(j, "name", p->name);
+	json_string(j, "in", p->in);
+	json_bool(j, "required", strcmp(p->in, "path") == 0);
+	json_string(j, "description", p->description);
+	json_object_begin(j, "schema");
+	json_string(j, "type", "string");
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void
+body_json(struct json *j, const struct api_param *params)
+{
+	const struct api_param *p;
+
+	json_object_begin(j, "requestBody");
+	json_bool(j, "required", 1);
+	json_object_begin(j, "content");
+	json_object_begin(j, "application/json");
+	json_object_begin(j, "schema");
+	json_string(j, "type", "object");
+	json_bool(j, "additionalProperties", 0);
+	json_object_begin(j, "properties");
+	for (p = params; p->name != NULL; p++) {
+		if (strcmp(p->in, "body") != 0)
+			continue;
+		json_object_begin(j, p->name);
+		json_string(j, "type", "string");
+		json_string(j, "description", p->description);
+		json_object_end(j);
+	}
+	json_object_end(j);
+	json_object_end(j);
+	json_object_end(j);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void
+responses_json(struct json *j, const struct api_route *r)
+{
+	static const struct { const char *code, *text; } errors[] = {
+		{ "400", "the request is malformed (the CLI's message)" },
+		{ "401", "no token, or not a valid one" },
+		{ "403", "a read-only token on a route that changes the system" },
+		{ "404", "no such object (the CLI's message)" },
+		{ "429", "too many failed authentications from this address" },
+	};
+	size_t i;
+
+	json_object_begin(j, "responses");
+	json_object_begin(j, "200");
+	json_string(j, "description", r->cli != NULL ? r->cli : r->summary);
+	json_object_end(j);
+	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		if (strcmp(errors[i].code, "403") == 0 && !r->writes)
+			continue;
+		json_object_begin(j, errors[i].code);
+		json_string(j, "description", errors[i].text);
+		json_object_end(j);
+	}
+	json_object_end(j);
+}
+
+static void
+operation_json(struct json *j, const struct api_route *r)
+{
+	const struct api_param *p;
+	char method[8];
+	size_t i;
+
+	for (i = 0; r->method[i] != '\0' && i < sizeof(method) - 1; i++)
+		method[i] = (char)(r->method[i] | 0x20);
+	method[i] = '\0';
+	json_object_begin(j, method);
+	json_string(j, "summary", r->summary);
+	if (r->cli != NULL)
+		json_string(j, "x-ucpki-cli", r->cli);
+	json_array_begin(j, "parameters");
+	for (p = r->params; p != NULL && p->name != NULL; p++)
+		if (strcmp(p->in, "body") != 0)
+			param_json(j, p);
+	json_array_end(j);
+	if (r->params != NULL && strcmp(r->method, "POST") == 0)
+		body_json(j, r->params);
+	responses_json(j, r);
+	json_object_end(j);
+}
+
+void
+api_openapi(FILE *out)
+{
+	struct json j;
+	int i, k;
+
+	json_init(&j, out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "openapi", "3.0.3");
+	json_object_begin(&j, "info");
+	json_string(&j, "title", "ucpki administration API");
+	json_string(&j, "version", "1");
+	json_object_end(&j);
+	json_object_begin(&j, "components");
+	json_object_begin(&j, "securitySchemes");
+	json_object_begin(&j, "bearer");
+	json_string(&j, "type", "http");
+	json_string(&j, "scheme", "bearer");
+	json_object_end(&j);
+	json_object_end(&j);
+	json_object_end(&j);
+	json_array_begin(&j, "security");
+	json_object_begin(&j, NULL);
+	json_array_begin(&j, "bearer");
+	json_array_end(&j);
+	json_object_end(&j);
+	json_array_end(&j);
+	json_object_begin(&j, "paths");
+	/* One entry per path, with every method of it. */
+	for (i = 0; api_routes[i].method != NULL; i++) {
+		for (k = 0; k < i; k++)
+			if (strcmp(api_routes[k].path, api_routes[i].path) == 0)
+				break;
+		if (k < i)
+			continue;
+		json_object_begin(&j, api_routes[i].path);
+		for (k = i; api_routes[k].method != NULL; k++)
+			if (strcmp(api_routes[k].path, api_routes[i].path) == 0)
+				operation_json(&j, &api_routes[k]);
+		json_object_end(&j);
+	}
+	json_object_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+int
+api_openapi_doc(struct api_req *r)
+{
+	api_openapi(r->out);
+	return 200;
+}

@@ -1,0 +1,104 @@
+/*
+ * test_device_settings.c - device set's settings (device_settings.c),
+ * which the CLI and the API both give by option name: the same checks
+ * and messages, nothing written when one is refused, and the change
+ * with its history when applied.
+ */
+#include "test.h"
+#include "device_settings.h"
+#include "device_view.h"
+#include "store_device.h"
+
+static void
+add_device(struct store *st, const char *name)
+{
+	struct device d;
+	struct ucerr err;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "%s", name);
+	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
+	d.status = CERT_STATUS_NONE;
+	if (store_device_add(st, &d, &err) == -1)
+		fail_msg("%s", err.msg);
+}
+
+static void
+options_are_checked_with_the_cli_messages(void **state)
+{
+	struct device_settings s;
+	struct ucerr err;
+
+	(void)state;
+	device_settings_init(&s);
+	assert_int_equal(device_settings_option(&s, "operation", "sometimes",
+	    &err), -1);
+	assert_string_equal(err.msg, "--operation must be install, delete, "
+	    "troubleshoot or none, not 'sometimes'");
+	assert_int_equal(device_settings_option(&s, "auth", "pin", &err), -1);
+	assert_int_equal(device_settings_option(&s, "auth-string", "12", &err),
+	    -1);
+	/* A secret is not echoed, even malformed. */
+	assert_null(strstr(err.msg, "12"));
+	assert_int_equal(device_settings_option(&s, "by", "tomorrow", &err), -1);
+	assert_int_equal(device_settings_option(&s, "colour", "red", &err), -1);
+	assert_string_equal(err.msg, "device set: unknown setting 'colour'");
+	assert_int_equal(device_settings_option(&s, "key", "rsa512", &err), 0);
+	assert_true(s.weak_key);
+	assert_int_equal(device_settings_option(&s, "auth-string", "1234", &err),
+	    0);
+	assert_int_equal(device_settings_option(&s, "generate-string", "yes",
+	    &err), 0);
+	assert_int_equal(device_settings_check(&s, &err), -1);
+	device_settings_clear(&s);
+}
+
+static void
+applied_with_history(void **state)
+{
+	struct test_home *h = *state;
+	struct device_settings s;
+	struct device d;
+	struct ucerr err;
+
+	add_device(h->st, "SEP001122334455");
+	device_settings_init(&s);
+	assert_int_equal(device_settings_option(&s, "operation", "install",
+	    &err), 0);
+	assert_int_equal(device_settings_option(&s, "auth", "string", &err), 0);
+	/* By Authentication String without a string: refused, unwritten. */
+	assert_int_equal(device_settings_apply(h->st, "SEP001122334455", &s,
+	    &err), -1);
+	assert_non_null(strstr(err.msg, "By Authentication String needs"));
+	assert_int_equal(device_lookup(h->st, "SEP001122334455", &d, &err), 1);
+	assert_int_equal(d.operation, CERT_OP_NONE);
+	device_free(&d);
+	assert_int_equal(device_settings_option(&s, "generate-string", "yes",
+	    &err), 0);
+	assert_int_equal(device_settings_apply(h->st, "SEP001122334455", &s,
+	    &err), 0);
+	assert_int_equal(strlen(s.generated), 8);
+	assert_int_equal(device_lookup(h->st, "SEP001122334455", &d, &err), 1);
+	assert_int_equal(d.operation, CERT_OP_INSTALL);
+	assert_int_equal(d.status, CERT_STATUS_SCHEDULE);
+	assert_string_equal(d.auth_string, s.generated);
+	device_free(&d);
+	assert_int_equal(device_settings_apply(h->st, "SEP0011223344FF", &s,
+	    &err), -1);
+	assert_string_equal(err.msg, "SEP0011223344FF: no such device");
+	assert_int_equal(device_lookup(h->st, "nonsense", &d, &err), 0);
+	assert_non_null(strstr(err.msg, "not a device name"));
+	device_settings_clear(&s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(options_are_checked_with_the_cli_messages),
+		cmocka_unit_test_setup_teardown(applied_with_history,
+		    test_setup_home, test_teardown_home),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
