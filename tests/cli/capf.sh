@@ -26,7 +26,7 @@ S=127.0.0.1:$PORT
 # status NAME: the device's status number
 status() { "$UCPKI" device show "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])'; }
 lsc_serial() { "$UCPKI" device show "$1" --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["lsc"]["serial"] if d["lsc"] else "")'; }
-phone_serial() { openssl x509 -in "$H/phones/$1/lsc.pem" -noout -serial 2>/dev/null | cut -d= -f2 | tr A-F a-f | sed 's/^0*//'; }
+phone_serial() { openssl x509 -in "$H/phones/$1/lsc.pem" -noout -serial 2>/dev/null | cut -d= -f2 | tr A-F a-f; }
 
 # --- no operation, unknown device ------------------------------------------------
 ok "no operation pending" phone capf SEP0000000000A1 --server $S

@@ -159,11 +159,13 @@ eap_rejects "a MIC is rejected" CP-8845-SEP0000000000B1 "unable to get local iss
 
 # --- the administrator trusts the manufacturing CA -----------------------------------------
 ok "trust the manufacturing CA" trust add CallManager-trust "$H/phones/mfg/mfg-ca.pem"
-contains "the hashed directory is rewritten" "$ERR" "export: $H/export/phones-ca rewritten (3 certificate(s), 1 CRL(s))"
+# CallManager-trust: the node's CallManager and CallManager-ECDSA, CAPF,
+# and now the manufacturing CA.
+contains "the hashed directory is rewritten" "$ERR" "export: $H/export/phones-ca rewritten (4 certificate(s), 1 CRL(s))"
 contains "FreeRADIUS restarted" "$ERR" "reload command: exit 0"
 eap_rejects "with check_crl, not without the manufacturer's CRL" CP-8845-SEP0000000000B1 "unable to get certificate CRL"
 ok "add the manufacturer's CRL" crl add "$H/phones/mfg/mfg-ca.crl"
-contains "the CRL joins the directory" "$ERR" "rewritten (3 certificate(s), 2 CRL(s))"
+contains "the CRL joins the directory" "$ERR" "rewritten (4 certificate(s), 2 CRL(s))"
 eap_accepts "now the MIC is accepted" CP-8845-SEP0000000000B1
 eap_accepts "and the LSCs still are" SEP0000000000A1
 

@@ -67,7 +67,8 @@ check "Kamailio logs the failed verification" grep -q "certificate verify failed
 peer_refuses "a MIC, manufacturing CA not trusted" "$K/log" "rejected the phone's MIC (unknown CA)" \
 	phone register SEP0000000000B1 --server "$S" --sip
 ok "trust the manufacturing CA" trust add CallManager-trust "$H/phones/mfg/mfg-ca.pem"
-contains "the bundle is rewritten" "$ERR" "export: $H/export/CallManager-trust.pem rewritten (3 certificate(s)"
+# CallManager and CallManager-ECDSA, CAPF, the manufacturing CA.
+contains "the bundle is rewritten" "$ERR" "export: $H/export/CallManager-trust.pem rewritten (4 certificate(s)"
 contains "the reload command runs" "$ERR" "reload command: exit 0"
 contains "and Kamailio reloads" "$OUT" "TLS configuration reloaded"
 peer_ok "the MIC registers" "$K/log" phone register SEP0000000000B1 --server "$S" --sip
