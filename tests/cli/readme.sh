@@ -47,10 +47,11 @@ CAPF_PORT=$(free_port)
 TVS_PORT=$(free_port)
 HTTP_PORT=$(free_port)
 HTTPS_PORT=$(free_port)
+ADMIN_PORT=$(free_port)
 TFTP_PORT=$(free_udp_port)
 cd "$T" || exit 1
 setsid make -s -C "$ROOT" -o build run BUILD="$T/build" HOME_DIR="$T/var" NODE=cucm.example.test \
-	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT --http-port $HTTP_PORT --tftp-port $TFTP_PORT --https-port $HTTPS_PORT" --admin-port 0 \
+	SERVE_ARGS="--listen 127.0.0.1 --capf-port $CAPF_PORT --tvs-port $TVS_PORT --http-port $HTTP_PORT --tftp-port $TFTP_PORT --https-port $HTTPS_PORT --admin-port $ADMIN_PORT" \
 	>"$TEST_TMP/run.log" 2>&1 &
 RUN=$!
 # make runs the server as its child: stop the whole group it started.
@@ -59,6 +60,7 @@ trap 'stop_run; cleanup' EXIT
 check "make run serves CAPF" wait_port "$CAPF_PORT" 120
 check "make run serves TVS" wait_port "$TVS_PORT" 20
 check "make run serves the phones' files over HTTP" wait_port "$HTTP_PORT" 20
+check "make run serves administration on loopback" wait_port "$ADMIN_PORT" 20
 check "make run serves the configurations over HTTPS" wait_port "$HTTPS_PORT" 20
 log=$(cat "$TEST_TMP/run.log")
 contains "make run says which node name it used" "$log" "initialising $T/var for node cucm.example.test"
