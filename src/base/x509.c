@@ -937,3 +937,17 @@ tls_ctx_use_identity(SSL_CTX *ctx, X509 *cert, EVP_PKEY *key)
 	    SSL_CTX_use_PrivateKey(ctx, key) == 1 &&
 	    SSL_CTX_check_private_key(ctx) == 1 ? 0 : -1;
 }
+
+void
+cert_md5_hex(X509 *cert, char out[33])
+{
+	unsigned char md[16];
+	unsigned int n = 0;
+	int i;
+
+	out[0] = '\0';
+	if (!X509_digest(cert, EVP_md5(), md, &n) || n != 16)
+		return;
+	for (i = 0; i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+}

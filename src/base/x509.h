@@ -104,6 +104,9 @@ int	csr_to_pem(X509_REQ *req, char **pem, size_t *len, struct ucerr *err);
 
 /* Printable facts.  Buffers: fingerprints 65, serial 2*20+1 hex. */
 void	cert_sha256_hex(X509 *cert, char out[65]);
+/* MD5 of the DER, lower-case hex ("" on failure): the certHash phones
+ * compare in an encrypted configuration's stub. */
+void	cert_md5_hex(X509 *cert, char out[33]);
 /* A server context presents cert with key (checked to match): 0 or -1. */
 int	tls_ctx_use_identity(SSL_CTX *ctx, X509 *cert, EVP_PKEY *key);
 void	sha256_hex(const void *data, size_t len, char out[65]);

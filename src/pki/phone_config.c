@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "phone_config.h"
+#include "x509.h"
 
 int
 phone_capf_auth_mode(int auth_mode)
@@ -20,20 +21,6 @@ phone_capf_auth_mode(int auth_mode)
 	case CAPF_AUTH_MIC:		return 4;
 	default:			return 0;
 	}
-}
-
-static void
-md5_hex(X509 *cert, char out[33])
-{
-	unsigned char md[16];
-	unsigned int n = 0;
-	int i;
-
-	out[0] = '\0';
-	if (!X509_digest(cert, EVP_md5(), md, &n) || n != 16)
-		return;
-	for (i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 void
@@ -60,7 +47,7 @@ phone_security_for(const struct device *d, X509 *cert, const char *node,
 	}
 	sec->encr_config = d != NULL && d->encrypted_config && cert != NULL;
 	if (sec->encr_config)
-		md5_hex(cert, sec->cert_hash);
+		cert_md5_hex(cert, sec->cert_hash);
 }
 
 static int

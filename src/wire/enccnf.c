@@ -11,6 +11,7 @@
 #include <openssl/rsa.h>
 
 #include "enccnf.h"
+#include "x509.h"
 
 #define AES_KEY_LEN	16
 #define AES_BLOCK	16
@@ -108,21 +109,6 @@ encryption_header(struct writer *w, const uint8_t iv[16], uint16_t padding,
 	writer_free(&key_info);
 	writer_free(&info);
 	return rc;
-}
-
-/* MD5 of the phone certificate's DER, lower-case hex (the stub's certHash). */
-static void
-cert_md5_hex(X509 *cert, char out[33])
-{
-	unsigned char md[16];
-	unsigned int n = 0;
-	int i;
-
-	out[0] = '\0';
-	if (!X509_digest(cert, EVP_md5(), md, &n) || n != 16)
-		return;
-	for (i = 0; i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
 static int
