@@ -105,7 +105,7 @@ const struct command commands[] = {
 	{ "capf report", "[--csv | --json]",
 	    "the CAPF report: device, model, status, authentication mode, LSC issuer, serial, expiry",
 	    capf_report_opts, 0, 0, cmd_capf_report },
-	{ "capf config", "[--lsc-days N] [--json]",
+	{ "capf config", "[--lsc-days N] [--renew-at FRACTION|off] [--renew-within PERIOD] [--json]",
 	    "show or change the CAPF settings",
 	    capf_config_opts, 0, 0, cmd_capf_config },
 

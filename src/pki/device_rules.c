@@ -23,3 +23,11 @@ device_schedule(struct device *d, int operation, time_t deadline,
 		    "authentication string", d->name);
 	return 0;
 }
+
+int
+device_schedule_renewal(struct device *d, time_t deadline, struct ucerr *err)
+{
+	if (!device_is_softphone(d->name))
+		d->auth_mode = CAPF_AUTH_LSC;
+	return device_schedule(d, CERT_OP_INSTALL, deadline, err);
+}

@@ -24,4 +24,13 @@
 int	device_schedule(struct device *d, int operation, time_t deadline,
 	    struct ucerr *err);
 
+/*
+ * The monitor's renewal of a current LSC: an install by the existing
+ * certificate (precedence to LSC) to be done by deadline.  A softphone
+ * keeps its mode: protocol version 2 carries no certificate, so it
+ * renews the way it enrolled.
+ */
+int	device_schedule_renewal(struct device *d, time_t deadline,
+	    struct ucerr *err);
+
 #endif
