@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "capf_msg.h"
 #include "certinfo.h"
 #include "clock.h"
 #include "commands.h"
@@ -523,6 +524,11 @@ device_show_json(struct cli *cli, struct store *st, const struct device *d,
 	json_cert(&j, "fetched", d->fetched_der, d->fetched_len);
 	json_string(&j, "security_mode", security_mode_name(d->security_mode));
 	json_bool(&j, "encrypted_config", d->encrypted_config);
+	json_bool(&j, "softphone", device_is_softphone(d->name));
+	if (device_is_softphone(d->name)) {
+		json_int(&j, "capf_protocol_version", CAPF_VERSION_SOFTPHONE);
+		json_bool(&j, "second_lsc_refused", device_softphone_refused(d));
+	}
 	json_fetch(&j, st, d->name, "itl", "last_itl");
 	json_fetch(&j, st, d->name, "config", "last_config");
 	json_array_begin(&j, "history");
@@ -596,6 +602,11 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	    security_mode_name(d.security_mode));
 	fprintf(cli->out, "%-30s %s\n", "Encrypted Configuration:",
 	    d.encrypted_config ? "on" : "off");
+	if (device_is_softphone(d.name))
+		fprintf(cli->out, "%-30s CAPF protocol version %d; %s%s\n",
+		    "Softphone:", CAPF_VERSION_SOFTPHONE, DEVICE_SOFTPHONE_RULE,
+		    device_softphone_refused(&d) ? " (an LSC is issued: a "
+		    "request now is refused)" : "");
 	print_fetch(cli->out, st, d.name, "itl", "Last ITL fetched:");
 	print_fetch(cli->out, st, d.name, "config", "Last configuration fetched:");
 	fprintf(cli->out, "History:\n");

@@ -31,3 +31,10 @@ device_schedule_renewal(struct device *d, time_t deadline, struct ucerr *err)
 		d->auth_mode = CAPF_AUTH_LSC;
 	return device_schedule(d, CERT_OP_INSTALL, deadline, err);
 }
+
+int
+device_softphone_refused(const struct device *d)
+{
+	return device_is_softphone(d->name) && d->lsc_der != NULL &&
+	    d->operation == CERT_OP_NONE;
+}
