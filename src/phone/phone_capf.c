@@ -242,8 +242,15 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 		break;
 	default:
 		*status = LSC_STATUS_FAILED;
-		ucerr_set(err, "%s: the CAPF server ended the session (reason %d)",
-		    ph->name, c.end_reason);
+		/* What a Jabber client makes of reason 7 before any key. */
+		if (o->softphone && c.end_reason == CAPF_REASON_INVALID_ELEMENT &&
+		    c.operation == 0)
+			ucerr_set(err, "%s: the CAPF server refused: a certificate "
+			    "was already issued to this softphone, or it failed "
+			    "to authenticate (reason 7)", ph->name);
+		else
+			ucerr_set(err, "%s: the CAPF server ended the session "
+			    "(reason %d)", ph->name, c.end_reason);
 	}
 out:
 	capf_client_free(&c);
