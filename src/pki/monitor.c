@@ -428,6 +428,29 @@ monitor_report_free(struct monitor_report *r)
 	memset(r, 0, sizeof(*r));
 }
 
+static void
+renewal_json(struct json *j, const struct monitor_report *r,
+    const struct monitor_renewal *n)
+{
+	char text[400];
+
+	json_object_begin(j, NULL);
+	json_string(j, "device", n->device);
+	json_string(j, "lsc_serial", n->serial);
+	json_time(j, "lsc_not_before", n->not_before);
+	json_time(j, "lsc_not_after", n->not_after);
+	json_time(j, "due_at", n->due_at);
+	json_string(j, "operation", "install");
+	/* A softphone renews the way it enrolled (device_rules.h). */
+	json_string(j, "auth_mode", device_is_softphone(n->device) ? NULL :
+	    "lsc");
+	json_time(j, "operation_completes_by", n->deadline);
+	json_bool(j, "scheduled", n->scheduled);
+	monitor_renewal_text(r, n, text, sizeof(text));
+	json_string(j, "text", text);
+	json_object_end(j);
+}
+
 void
 monitor_report_json(struct json *j, const struct monitor_report *r)
 {
@@ -452,23 +475,8 @@ monitor_report_json(struct json *j, const struct monitor_report *r)
 	json_array_end(j);
 	json_string(j, "renew_at", r->renew_at);
 	json_array_begin(j, "renewals");
-	for (i = 0; i < r->n_renewals; i++) {
-		json_object_begin(j, NULL);
-		json_string(j, "device", r->renewals[i].device);
-		json_string(j, "lsc_serial", r->renewals[i].serial);
-		json_time(j, "lsc_not_before", r->renewals[i].not_before);
-		json_time(j, "lsc_not_after", r->renewals[i].not_after);
-		json_time(j, "due_at", r->renewals[i].due_at);
-		json_string(j, "operation", "install");
-		/* A softphone renews the way it enrolled (device_rules.h). */
-		json_string(j, "auth_mode", device_is_softphone(
-		    r->renewals[i].device) ? NULL : "lsc");
-		json_time(j, "operation_completes_by", r->renewals[i].deadline);
-		json_bool(j, "scheduled", r->renewals[i].scheduled);
-		monitor_renewal_text(r, &r->renewals[i], text, sizeof(text));
-		json_string(j, "text", text);
-		json_object_end(j);
-	}
+	for (i = 0; i < r->n_renewals; i++)
+		renewal_json(j, r, &r->renewals[i]);
 	json_array_end(j);
 	if (r->mail_tried) {
 		json_object_begin(j, "email");

@@ -15,14 +15,7 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 JABBER="$PY $TESTS_DIR/cli/capf_jabber.py"
 
-field() {
-	"$UCPKI" device show "$1" --json | $PY -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
-print("null" if v is None else v)' "$2"
-}
+field() { device_field "$@"; }
 lsc_sha() {
 	openssl x509 -in "$H/phones/$1/lsc.pem" -noout -fingerprint -sha256 2>/dev/null |
 	    sed 's/.*=//; s/://g' | tr 'A-F' 'a-f'

@@ -16,13 +16,17 @@ PY=/usr/bin/python3
 day=86400
 now=$(date +%s)
 
-field() {
-	"$UCPKI" device show "$1" --json | $PY -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
-print("null" if v is None else v)' "$2"
+field() { device_field "$@"; }
+# start_serve LOG [ARGS]: serve on a new CAPF port ($CAPF), in $SERVER.
+start_serve() {
+	local log=$1
+	shift
+	CAPF=$(free_port)
+	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 \
+	    --http-port 0 --tftp-port 0 "$@" >"$W/$log" 2>&1 &
+	SERVER=$!
+	on_exit_kill $SERVER
+	wait_port "$CAPF" 30
 }
 phone_lsc() {
 	openssl x509 -in "$H/phones/$1/lsc.pem" -noout -serial 2>/dev/null || echo none
@@ -41,12 +45,7 @@ refuses "a malformed period is refused" "--renew-within" capf config --renew-wit
 
 # A (30-day LSC) and B (90-day LSC) enroll now; C has none; D enrolls
 # with a 30-day LSC but then has an operation pending.
-CAPF=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 \
-    --tftp-port 0 --monitor-interval 0 >"$W/serve1.log" 2>&1 &
-SERVER=$!
-on_exit_kill $SERVER
-check "serve listens" wait_port "$CAPF" 30
+check "serve listens" start_serve serve1.log --monitor-interval 0
 for dev in SEP0000000000A1 SEP0000000000B2 SEP0000000000C3 SEP0000000000D4; do
 	ok "phone make $dev" phone make $dev --model 8845
 	ok "device add $dev" device add $dev --model 8845
@@ -99,12 +98,7 @@ contains "the text report" "$OUT" "renewals scheduled: 0 (renew-at 2/3)"
 lacks "a scheduled renewal is not scheduled again" "$OUT" "LSCRenewalScheduled"
 
 # The phone renews with the LSC it holds (valid until stored anew).
-CAPF=$(free_port)
-"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 \
-    --tftp-port 0 --monitor-interval 0 >"$W/serve2.log" 2>&1 &
-SERVER=$!
-on_exit_kill $SERVER
-check "serve listens again" wait_port "$CAPF" 30
+check "serve listens again" start_serve serve2.log --monitor-interval 0
 ok "A renews" phone capf SEP0000000000A1 --server 127.0.0.1:$CAPF
 contains "by its LSC" "$OUT" "mode:[3]([LSC])"
 A_NEW=$(phone_lsc SEP0000000000A1)
@@ -121,12 +115,8 @@ check "serve exits 0" test $? -eq 0
 # LSC (90 days, now too); serve's clock is fixed.
 ok "e-mail off: renewals still scheduled" monitor config --frequency 1d
 LATEST=$(( now + 70 * day ))
-CAPF=$(free_port)
-UCPKI_NOW=$LATEST "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 \
-    --http-port 0 --tftp-port 0 --monitor-interval 1 --loops 1 >"$W/serve3.log" 2>&1 &
-SERVER=$!
-on_exit_kill $SERVER
-check "serve with its monitor listens" wait_port "$CAPF" 30
+UCPKI_NOW=$LATEST check "serve with its monitor listens" start_serve serve3.log \
+    --monitor-interval 1 --loops 1
 tries=300
 while ! grep -q 'renewal(s) scheduled' "$W/serve3.log" && [ $tries -gt 0 ]; do sleep 0.1; tries=$((tries - 1)); done
 contains "serve's run scheduled A and B" "$(cat "$W/serve3.log")" "2 renewal(s) scheduled"
