@@ -48,6 +48,17 @@ enum capf_state {
 	S_CLOSING,		/* final message queued */
 };
 
+/*
+ * What became of a session after a step that may end it.  GONE: it was
+ * freed, or only its connection was (a job it waits for still runs and
+ * frees it when done); either way the caller returns at once and reads
+ * nothing of it, so no field is ever read after a free.
+ */
+enum session_fate {
+	SESSION_ALIVE,
+	SESSION_GONE,
+};
+
 struct capf_session;
 
 /* A write (and for LSCs, a signature first) done off the loop. */
@@ -107,11 +118,11 @@ struct capf_session {
 	char			 password[64];	/* while S_COUNTING */
 };
 
-static void	session_free(struct capf_session *s);
-static void	send_end(struct capf_session *s, uint8_t reason);
+static enum session_fate session_free(struct capf_session *s);
+static enum session_fate send_end(struct capf_session *s, uint8_t reason);
 static void	save_then_reply(struct capf_session *s, struct capf_job *j,
 		    uint8_t end_reason);
-static void	claim_and_start(struct capf_session *s);
+static enum session_fate claim_and_start(struct capf_session *s);
 
 static uint32_t
 new_session_id(void)
@@ -283,19 +294,24 @@ record_failure(struct capf_session *s, enum capf_failure cause,
  * the device is known, END_SESSION leaves only once its failure status
  * is durable, so whoever looks after the phone gives up sees the reason.
  */
-static void
+static enum session_fate
 fail(struct capf_session *s, enum capf_failure cause, const char *why)
 {
 	struct capf_job *j;
 
-	if (s->bev == NULL || s->state == S_CLOSING) {
+	/* Without its connection the session only waits for its job. */
+	if (s->closed) {
 		record_failure(s, cause, why);
-		return;
+		return SESSION_GONE;
+	}
+	/* The last message is queued: only the failure is left to record. */
+	if (s->state == S_CLOSING) {
+		record_failure(s, cause, why);
+		return SESSION_ALIVE;
 	}
 	if (!s->have_device || (j = job_new(s)) == NULL) {
 		record_failure(s, cause, why);
-		send_end(s, CAPF_REASON_INVALID_ELEMENT);
-		return;
+		return send_end(s, CAPF_REASON_INVALID_ELEMENT);
 	}
 	s->final_status = cert_status_failure(s->dev.operation, cause);
 	j->status = s->final_status;
@@ -303,6 +319,7 @@ fail(struct capf_session *s, enum capf_failure cause, const char *why)
 	snprintf(j->detail, sizeof(j->detail), "%s", why);
 	log_outcome(s, why);
 	save_then_reply(s, j, CAPF_REASON_INVALID_ELEMENT);
+	return SESSION_ALIVE;
 }
 
 static int
@@ -327,40 +344,42 @@ close_when_flushed(struct bufferevent *bev, void *arg)
 	session_free(s);
 }
 
-/* The session's last message; the connection closes once it is sent. */
-static void
+/*
+ * The session's last message; the connection closes once it is sent.
+ * ALIVE until then: reading stops, and nothing more is sent.
+ */
+static enum session_fate
 send_final(struct capf_session *s, struct writer *w)
 {
 	s->state = S_CLOSING;
 	/* A peer that does not read its last message does not hold on. */
 	deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
-	if (send_msg(s, w) == -1) {
-		session_free(s);
-		return;
-	}
+	if (send_msg(s, w) == -1)
+		return session_free(s);
 	bufferevent_disable(s->bev, EV_READ);
 	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
+	return SESSION_ALIVE;
 }
 
-static void
+static enum session_fate
 send_end(struct capf_session *s, uint8_t reason)
 {
 	struct writer w;
 
 	capf_msg_begin(&w, CAPF_END_SESSION, s->session_id);
 	writer_tlv_u8(&w, CAPF_EL_REASON, reason);
-	send_final(s, &w);
+	return send_final(s, &w);
 }
 
 /* Another session is working on this device: the protocol's "busy". */
-static void
+static enum session_fate
 send_retry_later(struct capf_session *s)
 {
 	struct writer w;
 
 	capf_msg_begin(&w, CAPF_RETRY_LATER, s->session_id);
 	writer_tlv_u16(&w, CAPF_EL_RETRY_DELAY, RETRY_DELAY_S);
-	send_final(s, &w);
+	return send_final(s, &w);
 }
 
 /* The phase's deadline: absolute, however slowly the bytes come. */
@@ -370,7 +389,7 @@ set_timeout(struct capf_session *s, int seconds)
 	deadline_phase(&s->deadline, seconds);
 }
 
-static void
+static enum session_fate
 send_auth_request(struct capf_session *s)
 {
 	struct writer w;
@@ -387,7 +406,8 @@ send_auth_request(struct capf_session *s)
 	s->state = S_WAIT_AUTH;
 	set_timeout(s, s->loop->server->cfg.idle_timeout_s);
 	if (send_msg(s, &w) == -1)
-		session_free(s);
+		return session_free(s);
+	return SESSION_ALIVE;
 }
 
 /* Constant-time comparison of authentication strings (4..10 digits). */
@@ -458,7 +478,7 @@ auth_certificate(struct capf_session *s, const struct capf_msg *m,
  * ever compared until the operation is set again.  The comparison runs
  * in on_counted().
  */
-static void
+static enum session_fate
 count_attempt(struct capf_session *s, const struct capf_msg *m)
 {
 	struct capf_job *j;
@@ -468,8 +488,7 @@ count_attempt(struct capf_session *s, const struct capf_msg *m)
 		s->password[0] = '\0';
 	if ((j = job_new(s)) == NULL) {
 		OPENSSL_cleanse(s->password, sizeof(s->password));
-		fail(s, FAIL_GENERIC, "out of memory");
-		return;
+		return fail(s, FAIL_GENERIC, "out of memory");
 	}
 	j->reserve_attempt = 1;
 	j->session = s;
@@ -479,6 +498,7 @@ count_attempt(struct capf_session *s, const struct capf_msg *m)
 	s->state = S_COUNTING;
 	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->writer.q, &j->base);
+	return SESSION_ALIVE;
 }
 
 /* Gives a counted attempt back (fire-and-forget). */
@@ -494,7 +514,7 @@ release_attempt(struct capf_session *s)
 }
 
 /* The attempt is counted (or the device is locked out): now compare. */
-static void
+static enum session_fate
 on_counted(struct capf_session *s, struct capf_job *j)
 {
 	char reason[96];
@@ -503,45 +523,46 @@ on_counted(struct capf_session *s, struct capf_job *j)
 	if (j->base.rc != 0) {
 		OPENSSL_cleanse(s->password, sizeof(s->password));
 		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
-		fail(s, FAIL_GENERIC, "the attempt could not be counted");
-		return;
+		return fail(s, FAIL_GENERIC,
+		    "the attempt could not be counted");
 	}
 	if (!j->reserved) {
 		OPENSSL_cleanse(s->password, sizeof(s->password));
-		fail(s, FAIL_INVALID_AUTH_STR,
+		return fail(s, FAIL_INVALID_AUTH_STR,
 		    "locked out after 5 wrong authentication strings");
-		return;
 	}
 	right = auth_string_equal(s->password, s->dev.auth_string);
 	OPENSSL_cleanse(s->password, sizeof(s->password));
 	if (!right) {
 		snprintf(reason, sizeof(reason), "wrong authentication string "
 		    "(%d of %d)", j->attempts, AUTH_FAILURES_MAX);
-		fail(s, FAIL_INVALID_AUTH_STR, reason);
-		return;
+		return fail(s, FAIL_INVALID_AUTH_STR, reason);
 	}
 	/* A right string is not a failure: its attempt is given back. */
 	release_attempt(s);
-	claim_and_start(s);
+	return claim_and_start(s);
 }
 
-/* 0: authenticated; 1: counting an attempt first; -1: refused. */
-static int
-authenticate(struct capf_session *s, const struct capf_msg *m,
-    enum capf_failure *cause, char *why, size_t whylen)
+/* Authenticated, the operation starts; by string, on_counted() does. */
+static enum session_fate
+authenticate(struct capf_session *s, const struct capf_msg *m)
 {
+	enum capf_failure cause = FAIL_GENERIC;
+	char why[256] = "";
+
 	switch (s->dev.auth_mode) {
 	case CAPF_AUTH_NULL_STRING:
-		return 0;
+		return claim_and_start(s);
 	case CAPF_AUTH_STRING:
-		count_attempt(s, m);
-		return 1;
+		return count_attempt(s, m);
 	default:
-		return auth_certificate(s, m, cause, why, whylen);
+		if (auth_certificate(s, m, &cause, why, sizeof(why)) == -1)
+			return fail(s, cause, why);
+		return claim_and_start(s);
 	}
 }
 
-static void
+static enum session_fate
 send_key_request(struct capf_session *s, const struct key_spec *spec)
 {
 	struct writer w;
@@ -562,7 +583,9 @@ send_key_request(struct capf_session *s, const struct key_spec *spec)
 	/* A phone may take minutes to make its key: that costs memory only. */
 	set_timeout(s, s->loop->server->cfg.keygen_timeout_s);
 	if (send_msg(s, &w) == -1)
-		fail(s, FAIL_PHONE_COMM, "cannot send KEY_GENERATE_REQUEST");
+		return fail(s, FAIL_PHONE_COMM,
+		    "cannot send KEY_GENERATE_REQUEST");
+	return SESSION_ALIVE;
 }
 
 /* The key to ask for, honouring Key Order (the plan device show shows). */
@@ -572,7 +595,7 @@ choose_keys(struct capf_session *s, struct key_spec *first)
 	s->has_fallback = device_key_plan(&s->dev, first, &s->fallback);
 }
 
-static void
+static enum session_fate
 start_operation(struct capf_session *s)
 {
 	struct key_spec first;
@@ -581,8 +604,7 @@ start_operation(struct capf_session *s)
 	switch (s->dev.operation) {
 	case CERT_OP_INSTALL:
 		choose_keys(s, &first);
-		send_key_request(s, &first);
-		return;
+		return send_key_request(s, &first);
 	case CERT_OP_DELETE:
 		capf_msg_begin(&w, CAPF_DELETE_CERTIFICATE_REQUEST, s->session_id);
 		s->state = S_WAIT_DELETE;
@@ -593,7 +615,8 @@ start_operation(struct capf_session *s)
 		break;
 	}
 	if (send_msg(s, &w) == -1)
-		fail(s, FAIL_PHONE_COMM, "cannot send the request");
+		return fail(s, FAIL_PHONE_COMM, "cannot send the request");
+	return SESSION_ALIVE;
 }
 
 /*
@@ -603,7 +626,7 @@ start_operation(struct capf_session *s)
  * left it: an install another session just completed is not done twice.
  * Only authenticated sessions claim, so guesses never hold a device up.
  */
-static void
+static enum session_fate
 claim_and_start(struct capf_session *s)
 {
 	struct device fresh;
@@ -614,15 +637,13 @@ claim_and_start(struct capf_session *s)
 		log_outcome(s, rc == 0 ? "another session for this device is "
 		    "in progress: told to retry later" : "out of memory: told "
 		    "to retry later");
-		send_retry_later(s);
-		return;
+		return send_retry_later(s);
 	}
 	snprintf(s->claimed, sizeof(s->claimed), "%s", s->dev.name);
 	if ((rc = store_device_get(s->loop->store, s->dev.name, &fresh,
 	    &err)) != 1) {
 		log_outcome(s, rc == 0 ? "the device was removed" : err.msg);
-		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
-		return;
+		return send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
 	}
 	OPENSSL_cleanse(s->dev.auth_string, sizeof(s->dev.auth_string));
 	device_free(&s->dev);
@@ -630,25 +651,21 @@ claim_and_start(struct capf_session *s)
 	if (s->dev.operation == CERT_OP_NONE) {
 		log_outcome(s, "no operation pending (another session "
 		    "completed it)");
-		send_end(s, CAPF_REASON_NO_ACTION);
-		return;
+		return send_end(s, CAPF_REASON_NO_ACTION);
 	}
-	start_operation(s);
+	return start_operation(s);
 }
 
-static void
+static enum session_fate
 on_auth_response(struct capf_session *s, const struct capf_msg *m)
 {
-	enum capf_failure cause = FAIL_GENERIC;
 	struct ucerr err;
-	char name[64], why[256] = "";
+	char name[64];
 	uint8_t version;
 	int found;
 
-	if (m->command != CAPF_AUTH_RESPONSE) {
-		fail(s, FAIL_GENERIC, "expected AUTH_RESPONSE");
-		return;
-	}
+	if (m->command != CAPF_AUTH_RESPONSE)
+		return fail(s, FAIL_GENERIC, "expected AUTH_RESPONSE");
 	if (capf_msg_u8(m, CAPF_EL_VERSION, &version, &err) == -1 ||
 	    version != CAPF_VERSION ||
 	    capf_msg_string(m, CAPF_EL_DEVICE_NAME, name, sizeof(name),
@@ -656,8 +673,7 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		log_limited(LOG_LEVEL_WARN, "capf: protocol errors", s->net,
 		    "capf: %s: %s", s->peer, version != CAPF_VERSION ?
 		    "unsupported protocol version" : err.msg);
-		send_end(s, CAPF_REASON_INVALID_ELEMENT);
-		return;
+		return send_end(s, CAPF_REASON_INVALID_ELEMENT);
 	}
 	/* Validated before it touches the store or a path. */
 	if (!device_name_valid(name) ||
@@ -666,29 +682,16 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		log_limited(LOG_LEVEL_INFO, "capf: unknown devices", s->net,
 		    "capf: %s from %s: unknown device", device_name_valid(
 		    name) ? name : "(invalid name)", s->peer);
-		send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
-		return;
+		return send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
 	}
 	s->have_device = 1;
 	if (s->dev.operation == CERT_OP_NONE) {
 		log_outcome(s, "no operation pending");
-		send_end(s, CAPF_REASON_NO_ACTION);
-		return;
+		return send_end(s, CAPF_REASON_NO_ACTION);
 	}
-	if (s->dev.deadline != 0 && clock_now() > s->dev.deadline) {
-		fail(s, FAIL_LATE, "after Operation Completes By");
-		return;
-	}
-	switch (authenticate(s, m, &cause, why, sizeof(why))) {
-	case -1:
-		fail(s, cause, why);
-		return;
-	case 0:
-		claim_and_start(s);
-		return;
-	default:
-		return;		/* on_counted() continues */
-	}
+	if (s->dev.deadline != 0 && clock_now() > s->dev.deadline)
+		return fail(s, FAIL_LATE, "after Operation Completes By");
+	return authenticate(s, m);
 }
 
 static void
@@ -707,7 +710,7 @@ lsc_work(struct job *job)
 	X509_free(lsc);
 }
 
-static void
+static enum session_fate
 on_key(struct capf_session *s, const struct capf_msg *m)
 {
 	const struct service_tls *ca;
@@ -719,32 +722,25 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	long days;
 
 	if (m->command == CAPF_REQUEST_IN_PROGRESS)
-		return;		/* the phone is working on it */
-	if (m->command != CAPF_KEY_GENERATE_RESPONSE) {
-		fail(s, FAIL_GENERIC, "expected KEY_GENERATE_RESPONSE");
-		return;
-	}
+		return SESSION_ALIVE;	/* the phone is working on it */
+	if (m->command != CAPF_KEY_GENERATE_RESPONSE)
+		return fail(s, FAIL_GENERIC, "expected KEY_GENERATE_RESPONSE");
 	if (capf_msg_bytes(m, CAPF_EL_PUBLIC_KEY, &der, &len, NULL) == -1) {
 		if (s->has_fallback) {
 			s->has_fallback = 0;
-			send_key_request(s, &s->fallback);
-			return;
+			return send_key_request(s, &s->fallback);
 		}
-		fail(s, FAIL_KEY_GEN, "no PUBLIC_KEY from the phone");
-		return;
+		return fail(s, FAIL_KEY_GEN, "no PUBLIC_KEY from the phone");
 	}
 	if (lsc_public_key(&s->loop->spki_decoder, der, len, &s->asked,
-	    s->loop->server->cfg.allow_rsa512, &key, &err) == -1) {
-		fail(s, FAIL_KEY_GEN, err.msg);
-		return;
-	}
+	    s->loop->server->cfg.allow_rsa512, &key, &err) == -1)
+		return fail(s, FAIL_KEY_GEN, err.msg);
 	EVP_PKEY_free(key);
 	if ((j = job_new(s)) == NULL || (j->spki = malloc(len)) == NULL ||
 	    lsc_days(s->loop->store, &days, &err) == -1) {
 		if (j != NULL)
 			job_free(j);
-		fail(s, FAIL_CA_COMM, "out of memory");
-		return;
+		return fail(s, FAIL_CA_COMM, "out of memory");
 	}
 	memcpy(j->spki, der, len);
 	j->spki_len = len;
@@ -766,48 +762,39 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	deadline_stop(&s->deadline);	/* the server is the one working */
 	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->workers.q, &j->base);
+	return SESSION_ALIVE;
 }
 
-/* A job the session waited for is finished (runs on the loop). */
-static void
-on_job_done(evutil_socket_t fd, short what, void *arg)
+/*
+ * A job the session waited for is finished (runs on the loop).  The job
+ * is the caller's to free: the session no longer points at it, and may
+ * be gone when this returns.
+ */
+static enum session_fate
+job_done(struct capf_session *s, struct capf_job *j)
 {
-	struct capf_session *s = arg;
-	struct capf_job *j = s->job;
 	struct writer w;
-	int rc = j->base.rc;
 
-	(void)fd;
-	(void)what;
-	s->job = NULL;
 	if (s->closed) {
 		/* The LSC is on record, but the phone never received it. */
 		if (s->state == S_SIGNING)
 			record_failure(s, FAIL_PHONE_COMM, "the connection was "
 			    "lost before the LSC was sent");
 		/* Counted but never compared: nothing was learnt from it. */
-		if (s->state == S_COUNTING && rc == 0 && j->reserved)
+		if (s->state == S_COUNTING && j->base.rc == 0 && j->reserved)
 			release_attempt(s);
-		job_free(j);
-		session_free(s);
-		return;
+		return session_free(s);
 	}
 	bufferevent_enable(s->bev, EV_READ);
-	if (s->state == S_COUNTING) {
-		on_counted(s, j);
-		job_free(j);
-		return;
-	}
-	if (rc != 0) {
+	if (s->state == S_COUNTING)
+		return on_counted(s, j);
+	if (j->base.rc != 0) {
 		log_error("capf: %s: %s", s->dev.name, j->base.err.msg);
-		job_free(j);
-		if (s->state == S_SAVING) {
-			/* The store refused; saying so again would loop. */
-			send_end(s, CAPF_REASON_INVALID_ELEMENT);
-			return;
-		}
-		fail(s, FAIL_CA_COMM, "the LSC could not be issued or stored");
-		return;
+		/* The store refused; saying so again would loop. */
+		if (s->state == S_SAVING)
+			return send_end(s, CAPF_REASON_INVALID_ELEMENT);
+		return fail(s, FAIL_CA_COMM,
+		    "the LSC could not be issued or stored");
 	}
 	if (s->state == S_SIGNING) {
 		capf_msg_begin(&w, CAPF_STORE_CERTIFICATE_REQUEST, s->session_id);
@@ -816,10 +803,9 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 		s->final_status = CERT_STATUS_UPGRADE_SUCCESS;
 		s->state = S_WAIT_STORE;
 		set_timeout(s, s->loop->server->cfg.idle_timeout_s);
-		job_free(j);
 		if (send_msg(s, &w) == -1)
-			fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
-		return;
+			return fail(s, FAIL_PHONE_COMM, "cannot send the LSC");
+		return SESSION_ALIVE;
 	}
 	/* S_SAVING: a confirmation, delete, troubleshoot or failure is on
 	 * record. */
@@ -828,7 +814,20 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 			s->final_status = j->status;
 		log_outcome(s, j->fetched ? j->detail : NULL);
 	}
-	send_end(s, s->end_reason);
+	return send_end(s, s->end_reason);
+}
+
+static void
+on_job_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct capf_session *s = arg;
+	struct capf_job *j = s->job;
+
+	(void)fd;
+	(void)what;
+	s->job = NULL;
+	/* Whatever became of the session, j is no longer its own. */
+	job_done(s, j);
 	job_free(j);
 }
 
@@ -848,52 +847,45 @@ save_then_reply(struct capf_session *s, struct capf_job *j,
 	jobq_push(&s->loop->server->writer.q, &j->base);
 }
 
-static void
+static enum session_fate
 on_store_response(struct capf_session *s, const struct capf_msg *m)
 {
 	struct capf_job *j;
 	uint8_t reason = 0xff;
 
-	if (m->command != CAPF_STORE_CERTIFICATE_RESPONSE) {
-		fail(s, FAIL_GENERIC, "expected STORE_CERTIFICATE_RESPONSE");
-		return;
-	}
+	if (m->command != CAPF_STORE_CERTIFICATE_RESPONSE)
+		return fail(s, FAIL_GENERIC,
+		    "expected STORE_CERTIFICATE_RESPONSE");
 	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
-	if (reason != CAPF_REASON_UPDATE_CERTIFICATE) {
-		fail(s, FAIL_GENERIC, "the phone did not store the LSC");
-		return;
-	}
-	if ((j = job_new(s)) == NULL) {
-		fail(s, FAIL_GENERIC, "out of memory");
-		return;
-	}
+	if (reason != CAPF_REASON_UPDATE_CERTIFICATE)
+		return fail(s, FAIL_GENERIC, "the phone did not store the LSC");
+	if ((j = job_new(s)) == NULL)
+		return fail(s, FAIL_GENERIC, "out of memory");
 	j->confirmed = 1;
 	j->status = 0;
 	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
+	return SESSION_ALIVE;
 }
 
-static void
+static enum session_fate
 on_delete_response(struct capf_session *s, const struct capf_msg *m)
 {
 	struct capf_job *j;
 	uint8_t reason = 0xff;
 
-	if (m->command != CAPF_DELETE_CERTIFICATE_RESPONSE) {
-		fail(s, FAIL_GENERIC, "expected DELETE_CERTIFICATE_RESPONSE");
-		return;
-	}
+	if (m->command != CAPF_DELETE_CERTIFICATE_RESPONSE)
+		return fail(s, FAIL_GENERIC,
+		    "expected DELETE_CERTIFICATE_RESPONSE");
 	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
-	if (reason != CAPF_REASON_UPDATE_CERTIFICATE) {
-		fail(s, FAIL_GENERIC, "the phone did not delete its LSC");
-		return;
-	}
-	if ((j = job_new(s)) == NULL) {
-		fail(s, FAIL_GENERIC, "out of memory");
-		return;
-	}
+	if (reason != CAPF_REASON_UPDATE_CERTIFICATE)
+		return fail(s, FAIL_GENERIC,
+		    "the phone did not delete its LSC");
+	if ((j = job_new(s)) == NULL)
+		return fail(s, FAIL_GENERIC, "out of memory");
 	j->clear_lsc = 1;
 	j->status = CERT_STATUS_DELETE_SUCCESS;
 	save_then_reply(s, j, CAPF_REASON_UPDATE_CERTIFICATE);
+	return SESSION_ALIVE;
 }
 
 /*
@@ -936,7 +928,7 @@ judge_fetched(struct capf_session *s, struct capf_job *j, X509 *cert)
 	X509_STORE_free(c.trust);
 }
 
-static void
+static enum session_fate
 on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 {
 	const uint8_t *der;
@@ -945,22 +937,19 @@ on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 	X509 *cert;
 	uint8_t reason = 0xff, type;
 
-	if (m->command != CAPF_FETCH_CERTIFICATE_RESPONSE) {
-		fail(s, FAIL_GENERIC, "expected FETCH_CERTIFICATE_RESPONSE");
-		return;
-	}
+	if (m->command != CAPF_FETCH_CERTIFICATE_RESPONSE)
+		return fail(s, FAIL_GENERIC,
+		    "expected FETCH_CERTIFICATE_RESPONSE");
 	capf_msg_u8(m, CAPF_EL_REASON, &reason, NULL);
 	if (reason != CAPF_REASON_UPDATE_CERTIFICATE ||
 	    capf_msg_certificate(m, &der, &len, &type, NULL) == -1 ||
-	    cert_from_der(der, len, &cert, NULL) == -1) {
-		fail(s, FAIL_GENERIC, "the phone returned no certificate");
-		return;
-	}
+	    cert_from_der(der, len, &cert, NULL) == -1)
+		return fail(s, FAIL_GENERIC,
+		    "the phone returned no certificate");
 	if ((j = job_new(s)) == NULL || (j->der = malloc(len)) == NULL) {
 		X509_free(cert);
 		free(j);
-		fail(s, FAIL_GENERIC, "out of memory");
-		return;
+		return fail(s, FAIL_GENERIC, "out of memory");
 	}
 	memcpy(j->der, der, len);
 	j->der_len = len;
@@ -969,48 +958,39 @@ on_fetch_response(struct capf_session *s, const struct capf_msg *m)
 	X509_free(cert);
 	j->status = CERT_STATUS_TROUBLESHOOT_SUCCESS;
 	save_then_reply(s, j, CAPF_REASON_NO_ACTION);
+	return SESSION_ALIVE;
 }
 
-static void
+static enum session_fate
 on_message(struct capf_session *s, const uint8_t *data, size_t len)
 {
 	struct capf_msg m;
 	struct ucerr err;
 
 	/* fail() writes the session's one outcome line, naming the error. */
-	if (capf_msg_decode(data, len, &m, &err) == -1) {
-		fail(s, FAIL_GENERIC, err.msg);
-		return;
-	}
-	if (m.session_id != s->session_id) {
-		fail(s, FAIL_GENERIC, "wrong session id");
-		return;
-	}
+	if (capf_msg_decode(data, len, &m, &err) == -1)
+		return fail(s, FAIL_GENERIC, err.msg);
+	if (m.session_id != s->session_id)
+		return fail(s, FAIL_GENERIC, "wrong session id");
 	if (m.unknown_tag != 0) {
 		snprintf(err.msg, sizeof(err.msg), "CAPF: %s: unknown element %u",
 		    capf_command_name(m.command), m.unknown_tag);
-		fail(s, FAIL_GENERIC, err.msg);
-		return;
+		return fail(s, FAIL_GENERIC, err.msg);
 	}
 	switch (s->state) {
 	case S_WAIT_AUTH:
-		on_auth_response(s, &m);
-		break;
+		return on_auth_response(s, &m);
 	case S_WAIT_KEY:
-		on_key(s, &m);
-		break;
+		return on_key(s, &m);
 	case S_WAIT_STORE:
-		on_store_response(s, &m);
-		break;
+		return on_store_response(s, &m);
 	case S_WAIT_DELETE:
-		on_delete_response(s, &m);
-		break;
+		return on_delete_response(s, &m);
 	case S_WAIT_FETCH:
-		on_fetch_response(s, &m);
-		break;
+		return on_fetch_response(s, &m);
 	default:
 		/* Messages while signing or saving wait in the buffer. */
-		break;
+		return SESSION_ALIVE;
 	}
 }
 
@@ -1036,9 +1016,8 @@ on_read(struct bufferevent *bev, void *arg)
 			return;
 		data = evbuffer_pullup(in, (ssize_t)need);
 		server_quiet_remove(&s->quiet);
-		on_message(s, data, need);
-		if (s->bev == NULL)
-			return;		/* freed */
+		if (on_message(s, data, need) == SESSION_GONE)
+			return;		/* and in with it */
 		evbuffer_drain(in, need);
 		deadline_message_done(&s->deadline);
 	}
@@ -1065,10 +1044,8 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (s->job != NULL) {
-		/* The job finishes first; then the session goes. */
-		s->closed = 1;
-		bufferevent_free(s->bev);
-		s->bev = NULL;
+		/* The job finishes first; session_free() lets it. */
+		session_free(s);
 		return;
 	}
 	if (s->state == S_WAIT_KEY && (what & BEV_EVENT_TIMEOUT))
@@ -1094,17 +1071,23 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	on_event(s->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, s);
 }
 
-static void
+/*
+ * Always GONE for the caller.  With a job in flight only the connection
+ * goes (and its deadline: nothing is left to time out); on_job_done()
+ * frees the rest when the job is finished.
+ */
+static enum session_fate
 session_free(struct capf_session *s)
 {
 	server_quiet_remove(&s->quiet);
 	if (s->job != NULL) {
 		s->closed = 1;
+		deadline_stop(&s->deadline);
 		if (s->bev != NULL) {
 			bufferevent_free(s->bev);
 			s->bev = NULL;
 		}
-		return;
+		return SESSION_GONE;
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
@@ -1121,6 +1104,7 @@ session_free(struct capf_session *s)
 	atomic_fetch_add(&s->loop->server->sessions_done, 1);
 	server_connection_closed(s->loop->server, s->peer);
 	free(s);
+	return SESSION_GONE;
 }
 
 /* The server is full and this connection has said nothing: it goes. */

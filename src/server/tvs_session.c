@@ -136,7 +136,8 @@ close_on_event(struct bufferevent *bev, short what, void *arg)
 	session_free(arg);
 }
 
-/* Ends the session after what is queued has been sent. */
+/* Ends the session after what is queued has been sent; s may be freed
+ * at once, so callers return and read nothing of it. */
 static void
 finish(struct tvs_session *s)
 {
