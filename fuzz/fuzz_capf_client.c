@@ -59,7 +59,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mic == NULL)
 		init();
 	capf_client_init(&c);
-	c.device_name = "SEP001122334455";
+	/* A session whose last byte is odd is a softphone's (version 2). */
+	c.softphone = size > 0 && (data[size - 1] & 1);
+	c.device_name = c.softphone ? "CSFJDOE" : "SEP001122334455";
 	c.password = "123456";
 	c.auth_cert = mic;
 	c.auth_key = ec_key;

@@ -2,7 +2,9 @@
  * fuzz_capf_msg.c - CAPF messages as the server decodes them (the header
  * check the loop does first, the decoder, every element accessor, the
  * CERTIFICATE layout, the PUBLIC_KEY check, the SIGNED_DATA and SUDI_DATA
- * verifiers), and the phone simulator's state machine fed the same bytes.
+ * verifiers, the version 2 VERSION and SubjectPublicKeyInfo checks), and
+ * the phone simulator's state machine, a phone's and a softphone's, fed
+ * the same bytes.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +29,10 @@ server_checks(const struct capf_msg *m)
 	X509 *cert, *sudi;
 	uint8_t type;
 
+	(void)capf_msg_version(m, &type, &err);
+	if (capf_msg_spki(m, &p, &len, &err) == 0 &&
+	    lsc_public_key(NULL, p, len, &rsa2048, 0, &key, &err) == 0)
+		EVP_PKEY_free(key);
 	if (capf_msg_bytes(m, CAPF_EL_PUBLIC_KEY, &p, &len, NULL) == 0) {
 		if (lsc_public_key(NULL, p, len, &rsa2048, 0, &key, &err) == 0)
 			EVP_PKEY_free(key);
@@ -74,6 +80,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The phone side parses whatever a server sends it. */
 	capf_client_init(&client);
 	client.device_name = "SEP001122334455";
+	writer_init(&out, CAPF_MESSAGE_MAX);
+	(void)capf_client_handle(&client, data, size, &out);
+	writer_free(&out);
+	capf_client_free(&client);
+	/* And a softphone, which speaks version 2. */
+	capf_client_init(&client);
+	client.device_name = "CSFJDOE";
+	client.softphone = 1;
 	writer_init(&out, CAPF_MESSAGE_MAX);
 	(void)capf_client_handle(&client, data, size, &out);
 	writer_free(&out);

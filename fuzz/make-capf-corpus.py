@@ -53,6 +53,22 @@ seeds = {
     'fetch-response': msg(12, el(1, b'\x01') + cert),
     'delete-response': msg(14, el(1, b'\x01')),
     'end-session': msg(15, el(1, b'\x07')),
+    # Protocol version 2 (Jabber clients): the server's greeting carries
+    # only VERSION; the client names itself with no credentials; the key
+    # request is a bare KEY_SIZE; the refusals of a second LSC and of an
+    # unknown client are END_SESSION 7 and 9.
+    'v2-auth-request': msg(1, el(7, b'\x03')),
+    'v2-auth-response': msg(2, el(7, b'\x02') + el(13, b'CSFJDOE\x00') + el(1, b'\x01')),
+    'v2-auth-response-string': msg(2, el(7, b'\x02') + el(13, b'CSFJDOE\x00') + el(11, b'123456\x00') +
+                                   el(1, b'\x01')),
+    'v2-key-request': msg(3, el(10, b'\x08\x00')),
+    'v2-key-response': msg(4, el(9, spki)),
+    'v2-key-response-trailing': msg(4, el(9, spki + b'\x00')),
+    'v2-store-request': msg(9, el(3, b'\x01') + cert),
+    'v2-ack': msg(10, el(1, b'\x01')),
+    'v2-already-issued': msg(15, el(1, b'\x07')),
+    'v2-unknown': msg(15, el(1, b'\x09')),
+    'v2-version-4': msg(2, el(7, b'\x04') + el(13, b'CSFJDOE\x00') + el(1, b'\x01')),
 }
 for n, data in seeds.items():
     with open(f'{out}/{n}', 'wb') as f:
@@ -69,6 +85,8 @@ if len(sys.argv) > 3:
         'delete': [auth_request, msg(13, b''), end_ok],
         'no-action': [auth_request, msg(15, el(1, b'\x00'))],
         'unknown-device': [auth_request, msg(15, el(1, b'\x09'))],
+        'v2-install': [msg(1, el(7, b'\x03')), msg(3, el(10, b'\x08\x00')), seeds['store-request'], end_ok],
+        'v2-already-issued': [msg(1, el(7, b'\x03')), msg(15, el(1, b'\x07'))],
     }
     for n, parts in sessions.items():
         with open(f'{sys.argv[3]}/{n}', 'wb') as f:

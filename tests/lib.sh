@@ -148,3 +148,14 @@ finish() {
 	[ "$failed" -eq 0 ]
 	exit $?
 }
+
+# device_field NAME KEY: one field of `device show NAME --json`, a dotted
+# path for nested objects (lsc.sha256); "null" when absent.
+device_field() {
+	"$UCPKI" device show "$1" --json | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    v = v.get(k) if isinstance(v, dict) else None
+print("null" if v is None else v)' "$2"
+}

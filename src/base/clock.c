@@ -1,4 +1,5 @@
 /* clock.c - injectable time (see clock.h). */
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +67,24 @@ clock_parse_local(const char *s)
 		return -1;
 	tm.tm_isdst = -1;
 	return mktime(&tm);
+}
+
+int
+clock_parse_period(const char *s, long *seconds)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || v <= 0)
+		return -1;
+	if (strcmp(end, "h") == 0 && v <= LONG_MAX / 3600)
+		v *= 3600;
+	else if (strcmp(end, "d") == 0 && v <= LONG_MAX / 86400)
+		v *= 86400;
+	else if (*end != '\0')
+		return -1;
+	*seconds = v;
+	return 0;
 }
 
 void

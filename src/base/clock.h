@@ -14,6 +14,8 @@ time_t	clock_now(void);
  * -1 when malformed.
  */
 time_t	clock_parse_local(const char *s);
+/* A period: "24h", "7d" or plain seconds, above zero; -1 when not. */
+int	clock_parse_period(const char *s, long *seconds);
 
 /*
  * Every time ucpki shows is UTC and says so: these two are the only

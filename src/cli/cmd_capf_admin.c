@@ -8,8 +8,10 @@
 #include "device.h"
 #include "device_view.h"
 #include "json.h"
+#include "clock.h"
 #include "lsc.h"
 #include "revoke.h"
+#include "renew.h"
 #include "store.h"
 #include "store_device.h"
 #include "text.h"
@@ -29,6 +31,8 @@ const struct opt capf_revoke_opts[] = {
 
 const struct opt capf_config_opts[] = {
 	{ "lsc-days", OPT_VALUE, "N", "validity of issued LSCs in days (default 1825)" },
+	{ "renew-at", OPT_VALUE, "FRACTION", "the monitor schedules an install by existing certificate (precedence LSC) for every device whose LSC has passed this fraction of its lifetime: 2/3, 0.75, 75% or off (the default)" },
+	{ "renew-within", OPT_VALUE, "PERIOD", "Operation Completes By of such a renewal, from when the monitor schedules it: 24h, 7d or seconds (default 7d)" },
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -127,12 +131,20 @@ cmd_capf_report(struct cli *cli, const struct args *a)
 int
 cmd_capf_config(struct cli *cli, const struct args *a)
 {
+	struct renew_config renew;
 	struct store *st;
 	struct json j;
-	char value[32];
-	long days;
+	char value[32], fraction[32];
+	long days, within = 0;
 
+	if (args_get(a, "renew-within") != NULL &&
+	    clock_parse_period(args_get(a, "renew-within"), &within) == -1)
+		return ucerr_set(&cli->err, "--renew-within: say 24h, 7d or "
+		    "seconds, not '%s'", args_get(a, "renew-within"));
 	if ((st = cli_store(cli)) == NULL)
+		return -1;
+	if (renew_config_save(st, args_get(a, "renew-at"), within,
+	    &cli->err) == -1)
 		return -1;
 	if (args_has(a, "lsc-days")) {
 		if (args_int(cli, a, "lsc-days", LSC_DAYS_DEFAULT, 1, 36500,
@@ -142,17 +154,22 @@ cmd_capf_config(struct cli *cli, const struct args *a)
 		if (store_meta_set(st, "capf.lsc_days", value, &cli->err) == -1)
 			return -1;
 	}
-	if (lsc_days(st, &days, &cli->err) == -1)
+	if (lsc_days(st, &days, &cli->err) == -1 ||
+	    renew_config_load(st, &renew, &cli->err) == -1)
 		return -1;
+	renew_fraction_text(&renew, fraction, sizeof(fraction));
 	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
 		json_object_begin(&j, NULL);
 		json_int(&j, "lsc_days", days);
+		json_string(&j, "renew_at", fraction);
+		json_int(&j, "renew_within_s", renew.within_s);
 		json_object_end(&j);
 		json_finish(&j);
 		return 0;
 	}
-	fprintf(cli->out, "lsc-days %ld\n", days);
+	fprintf(cli->out, "lsc-days %ld\nrenew-at %s\nrenew-within %lds\n",
+	    days, fraction, renew.within_s);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <openssl/crypto.h>
 
+#include "capf_msg.h"
 #include "certinfo.h"
 #include "clock.h"
 #include "certmgr.h"
@@ -433,6 +434,11 @@ cmd_device_show(struct cli *cli, const struct args *a)
 	    security_mode_name(d.security_mode));
 	fprintf(cli->out, "%-30s %s\n", "Encrypted Configuration:",
 	    d.encrypted_config ? "on" : "off");
+	if (device_is_softphone(d.name))
+		fprintf(cli->out, "%-30s CAPF protocol version %d; %s%s\n",
+		    "Softphone:", CAPF_VERSION_SOFTPHONE, DEVICE_SOFTPHONE_RULE,
+		    device_softphone_refused(&d) ? " (an LSC is issued: a "
+		    "request now is refused)" : "");
 	print_fetch(cli->out, st, d.name, "itl", "Last ITL fetched:");
 	print_fetch(cli->out, st, d.name, "config", "Last configuration fetched:");
 	fprintf(cli->out, "History:\n");

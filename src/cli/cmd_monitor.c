@@ -56,10 +56,19 @@ print_report(struct cli *cli, const struct args *a, struct store *st)
 			    text, r.alarms[i].repeated ?
 			    " (already notified this period)" : "");
 		}
+		for (i = 0; i < r.n_renewals; i++) {
+			monitor_renewal_text(&r, &r.renewals[i], text,
+			    sizeof(text));
+			fprintf(cli->out, "%-24s %s/LSC: %s%s\n",
+			    MONITOR_RENEWAL_NAME, r.renewals[i].device, text,
+			    r.renewals[i].scheduled ? "" :
+			    " (not scheduled: the device changed meanwhile)");
+		}
 		fprintf(cli->out, "%ld certificates checked, %d alarm(s); LSCs "
-		    "expiring within 30/60/90 days: %ld/%ld/%ld\n", r.checked,
+		    "expiring within 30/60/90 days: %ld/%ld/%ld; renewals "
+		    "scheduled: %d (renew-at %s)\n", r.checked,
 		    r.n_alarms, r.lsc_expiring[0], r.lsc_expiring[1],
-		    r.lsc_expiring[2]);
+		    r.lsc_expiring[2], monitor_renewals_scheduled(&r), r.renew_at);
 		if (r.mail_tried && r.mail_delivered)
 			fprintf(cli->out, "e-mail delivered\n");
 		else if (r.mail_tried)
@@ -116,24 +125,6 @@ cmd_monitor(struct cli *cli, const struct args *a)
 	}
 }
 
-static int
-parse_period(const char *s, long *out)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (end == s || v <= 0)
-		return -1;
-	if (strcmp(end, "h") == 0)
-		v *= 3600;
-	else if (strcmp(end, "d") == 0)
-		v *= 86400;
-	else if (*end != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 cmd_monitor_config(struct cli *cli, const struct args *a)
 {
@@ -154,7 +145,7 @@ cmd_monitor_config(struct cli *cli, const struct args *a)
 			return -1;
 	}
 	if (args_get(a, "frequency") != NULL) {
-		if (parse_period(args_get(a, "frequency"), &n) == -1)
+		if (clock_parse_period(args_get(a, "frequency"), &n) == -1)
 			return ucerr_set(&cli->err, "--frequency: say 24h, 7d or "
 			    "seconds, not '%s'", args_get(a, "frequency"));
 		snprintf(v, sizeof(v), "%ld", n);

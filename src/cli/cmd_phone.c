@@ -38,6 +38,7 @@ const struct opt phone_capf_opts[] = {
 	{ "itl", OPT_VALUE, "FILE", "authenticate the server with this ITL instead of the installed one" },
 	{ "tls1", OPT_FLAG, NULL, "speak TLS 1.0 (a 7900-series phone)" },
 	{ "mic", OPT_FLAG, NULL, "present the MIC even when an LSC is installed (capfAuthMode: precedence to MIC)" },
+	{ "softphone", OPT_FLAG, NULL, "a Jabber client (CSF, BOT, TCT or TAB name; no phone make needed): speak CAPF protocol version 2, no certificate" },
 	{ "timeout", OPT_VALUE, "S", "seconds per step (default 30)" },
 	{ NULL, 0, NULL, NULL },
 };
@@ -199,6 +200,13 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 			return -1;
 		o.auth_string = secret;
 	}
+	o.softphone = args_has(a, "softphone");
+	if (o.softphone && !device_is_softphone(a->positional[0]))
+		return ucerr_set(&cli->err, "%s: --softphone needs a CSF, BOT, "
+		    "TCT or TAB device name", a->positional[0]);
+	if (o.softphone && args_has(a, "mic"))
+		return ucerr_set(&cli->err, "--softphone: a softphone has no "
+		    "MIC");
 	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
 		goto out;
 	o.host = host;

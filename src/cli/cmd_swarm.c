@@ -19,6 +19,7 @@ const struct opt phone_swarm_opts[] = {
 	{ "n", OPT_VALUE, "DEVICES", "phones SEP000000000001.. (default 100)" },
 	{ "c", OPT_VALUE, "CONCURRENCY", "phones at once (default 50)" },
 	{ "auth", OPT_VALUE, "MODE", "null (default), string or mic" },
+	{ "softphone", OPT_FLAG, NULL, "Jabber clients CSF000000000001.. speaking CAPF protocol version 2 (--auth null or string)" },
 	{ "key", OPT_VALUE, "TYPE", "rsa2048 (default) or ec256" },
 	{ "key-delay", OPT_VALUE, "MS", "hold each connection this long in key generation" },
 	{ "requests", OPT_VALUE, "N", "TVS requests per TLS session (default 1)" },
@@ -46,8 +47,9 @@ provision(struct cli *cli, const struct swarm_opts *o, const char *auth,
 		return -1;
 	for (i = 1; i <= o->devices; i++) {
 		memset(&d, 0, sizeof(d));
-		swarm_device_name(i, d.name);
-		snprintf(d.model, sizeof(d.model), "8845");
+		swarm_device_name(i, o->softphone, d.name);
+		snprintf(d.model, sizeof(d.model), "%s", o->softphone ? "CSF" :
+		    "8845");
 		d.operation = CERT_OP_INSTALL;
 		d.auth_mode = capf_auth_mode_parse(auth);
 		snprintf(d.auth_string, sizeof(d.auth_string), "%s",
@@ -181,6 +183,10 @@ cmd_phone_swarm(struct cli *cli, const struct args *a)
 	o.devices = n;
 	o.concurrency = (int)c;
 	o.auth_mic = strcmp(auth, "mic") == 0;
+	o.softphone = args_has(a, "softphone");
+	if (o.softphone && (o.auth_mic || tvs != NULL))
+		return ucerr_set(&cli->err, "--softphone: CAPF only, with --auth "
+		    "null or string (a softphone has no MIC)");
 	o.auth_string = strcmp(auth, "string") == 0 ? SWARM_AUTH_STRING : NULL;
 	o.key_delay_ms = (int)delay;
 	o.requests_per_session = (int)requests;

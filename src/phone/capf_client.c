@@ -75,6 +75,26 @@ out:
 	return rc;
 }
 
+/*
+ * Version 2 (Jabber): the name and an update request; the
+ * authentication string only when one was keyed in.  No certificate:
+ * a softphone has no MIC and v2 carries no proof.
+ */
+static enum capf_client_action
+send_softphone_response(struct capf_client *c, struct writer *out)
+{
+	capf_msg_begin(out, CAPF_AUTH_RESPONSE, c->session_id);
+	writer_tlv_u8(out, CAPF_EL_VERSION, CAPF_VERSION_SOFTPHONE);
+	writer_tlv_string(out, CAPF_EL_DEVICE_NAME, c->device_name);
+	if (c->password != NULL && c->password[0] != '\0')
+		writer_tlv_string(out, CAPF_EL_PASSWORD, c->password);
+	writer_tlv_u8(out, CAPF_EL_REASON, CAPF_REASON_UPDATE_CERTIFICATE);
+	if (capf_msg_end(out) == -1)
+		return fail(c, "", "AUTH_RESPONSE too large");
+	c->state = ST_WAIT_OPERATION;
+	return CLIENT_SEND;
+}
+
 static enum capf_client_action
 send_auth_response(struct capf_client *c, struct writer *out)
 {
@@ -147,8 +167,12 @@ on_operation(struct capf_client *c, const struct capf_msg *m,
 		if (asked_key(m, &c->asked) == -1)
 			return fail(c, "", "KEY_GENERATE_REQUEST asks for an "
 			    "unsupported key");
-		capf_msg_begin(out, CAPF_REQUEST_IN_PROGRESS, c->session_id);
-		capf_msg_end(out);
+		/* Version 2 has no REQUEST_IN_PROGRESS: the key is the reply. */
+		if (!c->softphone) {
+			capf_msg_begin(out, CAPF_REQUEST_IN_PROGRESS,
+			    c->session_id);
+			capf_msg_end(out);
+		}
 		return CLIENT_KEYGEN;
 	case CAPF_DELETE_CERTIFICATE_REQUEST:
 		c->operation = CERT_OP_DELETE;
@@ -304,11 +328,13 @@ capf_client_handle(struct capf_client *c, const uint8_t *msg, size_t len,
 		if (m.command != CAPF_AUTH_REQUEST)
 			return fail(c, "expected AUTH_REQUEST, got ",
 			    capf_command_name(m.command));
-		if (capf_msg_u8(&m, CAPF_EL_VERSION, &version, &err) == -1 ||
-		    version != CAPF_VERSION)
+		/* A softphone answers a version 3 server in version 2. */
+		if (capf_msg_version(&m, &version, &err) == -1 ||
+		    (!c->softphone && version != CAPF_VERSION))
 			return fail(c, "", "unsupported protocol version");
 		c->session_id = m.session_id;
-		return send_auth_response(c, out);
+		return c->softphone ? send_softphone_response(c, out) :
+		    send_auth_response(c, out);
 	case ST_WAIT_OPERATION:
 		return on_operation(c, &m, out);
 	case ST_WAIT_STORE:

@@ -17,7 +17,8 @@
 
 enum capf_client_action {
 	CLIENT_SEND,		/* send the writer's bytes, then wait */
-	CLIENT_KEYGEN,		/* send, then (after any delay) call _keygen */
+	CLIENT_KEYGEN,		/* send (a softphone: nothing), then (after
+				 * any delay) call _keygen */
 	CLIENT_STORE,		/* keep client->new_lsc, then call _stored */
 	CLIENT_DONE,		/* session over: see outcome */
 	CLIENT_ERROR,		/* protocol error: see message */
@@ -41,6 +42,7 @@ typedef EVP_PKEY *(*capf_keygen_fn)(void *ctx, const struct key_spec *spec);
 struct capf_client {
 	/* set by the driver */
 	const char	*device_name;
+	int		 softphone;	/* speak version 2, as Jabber does */
 	const char	*password;	/* "" when none */
 	X509		*auth_cert;	/* LSC if installed, else MIC */
 	EVP_PKEY	*auth_key;

@@ -102,6 +102,8 @@ mode_text(const struct phone *ph, const struct phone_capf_opts *o)
 {
 	if (o->auth_string != NULL && o->auth_string[0] != '\0')
 		return "[1]([AUTH_STR])";
+	if (o->softphone)
+		return "[2]([NULL_STR]) protocol version 2";
 	if (o->prefer_mic)
 		return "[4]([MIC])";
 	return ph->lsc ? "[3]([LSC])" : "[1]([NULL_STR])";
@@ -136,7 +138,9 @@ session(struct phone *ph, const struct phone_capf_opts *o,
 			rc = 0;
 			goto out;
 		}
-		if (tls_client_write(tls, out.data, out.len, err) == -1)
+		/* Nothing to send: a softphone's key is its next message. */
+		if (out.len > 0 &&
+		    tls_client_write(tls, out.data, out.len, err) == -1)
 			goto out;
 		if (action == CLIENT_KEYGEN) {
 			console(o, "NOT", "SECUREAPP-CAPF_KEYGEN: generating "
@@ -190,12 +194,13 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	}
 	capf_client_init(&c);
 	c.device_name = ph->name;
+	c.softphone = o->softphone;
 	c.password = o->auth_string ? o->auth_string : "";
 	/*
 	 * Precedence to LSC: the LSC when installed, else the MIC; with
 	 * precedence to MIC the phone presents its MIC regardless.
 	 */
-	c.auth_is_lsc = ph->lsc != NULL && !o->prefer_mic;
+	c.auth_is_lsc = ph->lsc != NULL && !o->prefer_mic && !o->softphone;
 	c.auth_cert = c.auth_is_lsc ? ph->lsc : ph->mic;
 	c.auth_key = c.auth_is_lsc ? ph->lsc_key : ph->mic_key;
 	if (c.auth_is_lsc) {
@@ -237,8 +242,15 @@ phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 		break;
 	default:
 		*status = LSC_STATUS_FAILED;
-		ucerr_set(err, "%s: the CAPF server ended the session (reason %d)",
-		    ph->name, c.end_reason);
+		/* What a Jabber client makes of reason 7 before any key. */
+		if (o->softphone && c.end_reason == CAPF_REASON_INVALID_ELEMENT &&
+		    c.operation == 0)
+			ucerr_set(err, "%s: the CAPF server refused: a certificate "
+			    "was already issued to this softphone, or it failed "
+			    "to authenticate (reason 7)", ph->name);
+		else
+			ucerr_set(err, "%s: the CAPF server ended the session "
+			    "(reason %d)", ph->name, c.end_reason);
 	}
 out:
 	capf_client_free(&c);

@@ -18,6 +18,7 @@ struct phone_capf_opts {
 	int		 timeout_ms;
 	int		 tls1;
 	int		 prefer_mic;	/* present the MIC even with an LSC */
+	int		 softphone;	/* a Jabber client: protocol version 2 */
 	FILE		*console;	/* SECD-style lines and status messages */
 };
 

@@ -292,10 +292,11 @@ phone_load(const char *home, const char *name, struct phone *ph,
 		return -1;
 	if (phones_path(home, name, "mic.pem", path, sizeof(path), err) == -1)
 		return -1;
-	if (!path_exists(path))
+	if (!path_exists(path) && !device_is_softphone(name))
 		return ucerr_set(err, "%s: no such phone (run ucpki phone make %s)",
 		    name, name);
-	if (read_pair(path, &ph->mic, &ph->mic_key, err) == -1)
+	if (path_exists(path) && read_pair(path, &ph->mic, &ph->mic_key,
+	    err) == -1)
 		goto fail;
 	if (phones_path(home, name, "sudi.pem", path, sizeof(path), err) == -1 ||
 	    (path_exists(path) &&
@@ -333,7 +334,8 @@ phone_store_lsc(struct phone *ph, X509 *lsc, EVP_PKEY *key, struct ucerr *err)
 {
 	char path[4096];
 
-	if (path_join(path, sizeof(path), ph->dir, "lsc.pem", err) == -1 ||
+	if (dir_make(ph->dir, 0700, err) == -1 ||
+	    path_join(path, sizeof(path), ph->dir, "lsc.pem", err) == -1 ||
 	    write_pair(path, lsc, key, err) == -1)
 		return -1;
 	X509_free(ph->lsc);

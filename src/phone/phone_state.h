@@ -44,6 +44,10 @@ int	mfg_issue(const char *home, const char *name, const char *model,
 /* Gives a phone a MIC: made here, or imported (cert + key in mic_pem). */
 int	phone_make(const char *home, const char *name, const char *model,
 	    const char *mic_pem, struct ucerr *err);
+/*
+ * A softphone (CSF, BOT, TCT, TAB) has no MIC and needs no phone make:
+ * it loads with none, and its folder is made when it stores an LSC.
+ */
 int	phone_load(const char *home, const char *name, struct phone *ph,
 	    struct ucerr *err);
 void	phone_free(struct phone *ph);

@@ -77,9 +77,9 @@ now_s(void)
 }
 
 void
-swarm_device_name(long index, char out[16])
+swarm_device_name(long index, int softphone, char out[16])
 {
-	snprintf(out, 16, "SEP%012lX", index);
+	snprintf(out, 16, "%s%012lX", softphone ? "CSF" : "SEP", index);
 }
 
 static EVP_PKEY *
@@ -190,6 +190,9 @@ capf_reason(struct sim_phone *p)
 static int
 send_writer(struct sim_phone *p, struct writer *w)
 {
+	/* Nothing to send: a softphone's key is its next message. */
+	if (w->len == 0)
+		return 0;
 	return bufferevent_write(p->bev, w->data, w->len);
 }
 
@@ -450,9 +453,10 @@ start_phone(struct swarm *sw, long index)
 		return;
 	p->swarm = sw;
 	p->started = now_s();
-	swarm_device_name(index, p->name);
+	swarm_device_name(index, sw->o->softphone, p->name);
 	capf_client_init(&p->client);
 	p->client.device_name = p->name;
+	p->client.softphone = sw->o->softphone;
 	p->client.password = sw->o->auth_string ? sw->o->auth_string : "";
 	p->client.keygen = pool_key;
 	p->client.keygen_ctx = sw;

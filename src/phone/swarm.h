@@ -19,6 +19,7 @@ struct swarm_opts {
 	long		 devices;		/* -n */
 	int		 concurrency;		/* -c */
 	int		 auth_mic;		/* present MICs (else null/string) */
+	int		 softphone;		/* Jabber clients: version 2 */
 	const char	*auth_string;		/* NULL: none */
 	struct key_spec	 key;			/* what the pool holds */
 	int		 key_delay_ms;		/* a slow phone's key generation */
@@ -55,7 +56,8 @@ struct swarm_result {
 
 int	swarm_run(const struct swarm_opts *o, struct swarm_result *r,
 	    struct ucerr *err);
-/* SEP + the 12-digit zero-padded hex index (1-based). */
-void	swarm_device_name(long index, char out[16]);
+/* SEP (CSF for softphones) + the 12-digit zero-padded hex index
+ * (1-based). */
+void	swarm_device_name(long index, int softphone, char out[16]);
 
 #endif

@@ -23,3 +23,18 @@ device_schedule(struct device *d, int operation, time_t deadline,
 		    "authentication string", d->name);
 	return 0;
 }
+
+int
+device_schedule_renewal(struct device *d, time_t deadline, struct ucerr *err)
+{
+	if (!device_is_softphone(d->name))
+		d->auth_mode = CAPF_AUTH_LSC;
+	return device_schedule(d, CERT_OP_INSTALL, deadline, err);
+}
+
+int
+device_softphone_refused(const struct device *d)
+{
+	return device_is_softphone(d->name) && d->lsc_der != NULL &&
+	    d->operation == CERT_OP_NONE;
+}

@@ -6,6 +6,8 @@
 
 #include "certinfo.h"
 #include "clock.h"
+#include "capf_msg.h"
+#include "device_rules.h"
 #include "device_view.h"
 #include "publish.h"
 #include "store.h"
@@ -164,6 +166,11 @@ device_json_show(struct json *j, struct store *st, const struct device *d,
 	json_cert(j, "fetched", d->fetched_der, d->fetched_len);
 	json_string(j, "security_mode", security_mode_name(d->security_mode));
 	json_bool(j, "encrypted_config", d->encrypted_config);
+	json_bool(j, "softphone", device_is_softphone(d->name));
+	if (device_is_softphone(d->name)) {
+		json_int(j, "capf_protocol_version", CAPF_VERSION_SOFTPHONE);
+		json_bool(j, "second_lsc_refused", device_softphone_refused(d));
+	}
 	json_fetch(j, st, d->name, "itl", "last_itl");
 	json_fetch(j, st, d->name, "config", "last_config");
 	json_array_begin(j, "history");

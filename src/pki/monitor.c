@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mail.h"
 #include "monitor.h"
+#include "renew.h"
 #include "store.h"
 #include "store_device.h"
 #include "x509.h"
@@ -51,6 +52,7 @@ struct ctx {
 	STACK_OF(X509_CRL)	*crls;
 	struct store		*st;
 	const struct monitor_config *cfg;
+	const struct renew_config *renew;
 	time_t			 now;
 	struct monitor_report	*r;
 	struct ucerr		*err;
@@ -169,6 +171,36 @@ on_trust(void *arg, const struct trust_row *row)
 	return 0;
 }
 
+/* An LSC past renew_at, with no operation pending: to be renewed. */
+static void
+check_renewal(struct ctx *c, const struct device *d, X509 *cert)
+{
+	struct monitor_renewal *grown, *n;
+	time_t not_before, not_after, due;
+
+	if (!c->renew->enabled || d->operation != CERT_OP_NONE)
+		return;
+	not_before = asn1_time_to_unix(X509_get0_notBefore(cert));
+	not_after = asn1_time_to_unix(X509_get0_notAfter(cert));
+	if ((due = renew_due_at(c->renew, not_before, not_after)) > c->now)
+		return;
+	if ((grown = realloc(c->r->renewals, sizeof(*grown) *
+	    (size_t)(c->r->n_renewals + 1))) == NULL)
+		return;
+	c->r->renewals = grown;
+	n = &c->r->renewals[c->r->n_renewals++];
+	memset(n, 0, sizeof(*n));
+	snprintf(n->device, sizeof(n->device), "%s", d->name);
+	cert_serial_hex(cert, n->serial, sizeof(n->serial));
+	sha256_hex(d->lsc_der, d->lsc_len, n->lsc_sha256);
+	n->not_before = not_before;
+	n->not_after = not_after;
+	n->due_at = due;
+	n->deadline = c->now + c->renew->within_s;
+	log_info("monitor: %s: LSC %s past %s of its lifetime: renewal due",
+	    d->name, n->serial, c->r->renew_at);
+}
+
 static int
 on_device(void *arg, const struct device *d)
 {
@@ -187,6 +219,7 @@ on_device(void *arg, const struct device *d)
 		c->r->lsc_expiring[2]++;
 	if (cert_from_der(d->lsc_der, d->lsc_len, &cert, NULL) == 0) {
 		check_cert(c, cert, d->name, "LSC");
+		check_renewal(c, d, cert);
 		X509_free(cert);
 	}
 	return 0;
@@ -222,14 +255,18 @@ monitor_check(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
 	struct monitor_config cfg;
-	struct ctx c = { NULL, st, &cfg, now, r, err };
+	struct renew_config renew;
+	struct ctx c = { NULL, st, &cfg, &renew, now, r, err };
 	char exported[8];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->now = now;
 	if (monitor_config_load(st, &cfg, err) == -1 ||
-	    crl_all(st, &c.crls, err) == -1)
+	    renew_config_load(st, &renew, err) == -1)
+		return -1;
+	renew_fraction_text(&renew, r->renew_at, sizeof(r->renew_at));
+	if (crl_all(st, &c.crls, err) == -1)
 		return -1;
 	rc = store_identity_each(st, on_identity, &c, err) != 0 ||
 	    store_trust_each(st, NULL, on_trust, &c, err) != 0 ||
@@ -258,7 +295,8 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 		return -1;
 	if (store_begin(st, err) == -1)
 		goto fail;
-	if (monitor_mark_notified(st, r, err) == -1) {
+	if (monitor_mark_notified(st, r, err) == -1 ||
+	    monitor_schedule_renewals(st, r, err) == -1) {
 		store_rollback(st);
 		goto fail;
 	}
@@ -267,6 +305,51 @@ monitor_run(struct store *st, time_t now, struct monitor_report *r,
 fail:
 	monitor_report_free(r);
 	return -1;
+}
+
+int
+monitor_schedule_renewals(struct store *st, struct monitor_report *r,
+    struct ucerr *err)
+{
+	struct renew_config renew;
+	int i, rc;
+
+	if (r->n_renewals == 0)
+		return 0;
+	if (renew_config_load(st, &renew, err) == -1)
+		return -1;
+	for (i = 0; i < r->n_renewals; i++) {
+		if ((rc = renew_schedule(st, &renew, r->renewals[i].device,
+		    r->renewals[i].lsc_sha256, r->now, &r->renewals[i].deadline,
+		    err)) == -1)
+			return -1;
+		r->renewals[i].scheduled = rc;
+	}
+	return 0;
+}
+
+int
+monitor_renewals_scheduled(const struct monitor_report *r)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->n_renewals; i++)
+		n += r->renewals[i].scheduled;
+	return n;
+}
+
+void
+monitor_renewal_text(const struct monitor_report *r,
+    const struct monitor_renewal *n, char *out, size_t outlen)
+{
+	char due[TIME_TEXT_MAX], until[TIME_TEXT_MAX], by[TIME_TEXT_MAX];
+
+	time_format(n->due_at, due, sizeof(due));
+	time_format(n->not_after, until, sizeof(until));
+	time_format(n->deadline, by, sizeof(by));
+	snprintf(out, outlen, "LSC %s past %s of its lifetime since %s (valid "
+	    "until %s): install by existing certificate, Operation Completes "
+	    "By %s", n->serial, r->renew_at, due, until, by);
 }
 
 /*
@@ -290,14 +373,25 @@ notify(struct store *st, struct monitor_report *r, struct ucerr *err)
 	if ((body = malloc(cap)) == NULL)
 		return ucerr_set(err, "monitor: out of memory");
 	body[0] = '\0';
-	for (i = 0; i < r->n_alarms; i++) {
-		if (r->alarms[i].repeated)
+	for (i = 0; i < r->n_alarms + r->n_renewals; i++) {
+		if (i < r->n_alarms && r->alarms[i].repeated)
 			continue;
 		fresh++;
-		monitor_alarm_text(r, &r->alarms[i], text, sizeof(text));
-		len = (size_t)snprintf(line, sizeof(line), "%s: %s/%s: %s\r\n",
-		    r->alarms[i].alarm, r->alarms[i].where, r->alarms[i].name,
-		    text);
+		if (i < r->n_alarms) {
+			monitor_alarm_text(r, &r->alarms[i], text, sizeof(text));
+			len = (size_t)snprintf(line, sizeof(line), "%s: %s/%s: "
+			    "%s\r\n", r->alarms[i].alarm, r->alarms[i].where,
+			    r->alarms[i].name, text);
+		} else {
+			/* A renewal is scheduled once: no period to repeat. */
+			monitor_renewal_text(r, &r->renewals[i - r->n_alarms],
+			    text, sizeof(text));
+			len = (size_t)snprintf(line, sizeof(line), "%s: %s/LSC: "
+			    "%s\r\n", MONITOR_RENEWAL_NAME,
+			    r->renewals[i - r->n_alarms].device, text);
+		}
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
 		if (strlen(body) + len + 1 > cap) {
 			char *grown = realloc(body, cap * 2);
 
@@ -311,7 +405,7 @@ notify(struct store *st, struct monitor_report *r, struct ucerr *err)
 	if (fresh > 0) {
 		snprintf(from, sizeof(from), "ucpki@%s", node[0] ? node : "localhost");
 		snprintf(subject, sizeof(subject), "ucpki certificate monitor on "
-		    "%s: %d alarm(s)", node, fresh);
+		    "%s: %d alarm(s) and renewal(s)", node, fresh);
 		r->mail_tried = 1;
 		if (mail_send(url, from, to, subject, body, &why) == 0) {
 			r->mail_delivered = 1;
@@ -330,7 +424,31 @@ void
 monitor_report_free(struct monitor_report *r)
 {
 	free(r->alarms);
+	free(r->renewals);
 	memset(r, 0, sizeof(*r));
+}
+
+static void
+renewal_json(struct json *j, const struct monitor_report *r,
+    const struct monitor_renewal *n)
+{
+	char text[400];
+
+	json_object_begin(j, NULL);
+	json_string(j, "device", n->device);
+	json_string(j, "lsc_serial", n->serial);
+	json_time(j, "lsc_not_before", n->not_before);
+	json_time(j, "lsc_not_after", n->not_after);
+	json_time(j, "due_at", n->due_at);
+	json_string(j, "operation", "install");
+	/* A softphone renews the way it enrolled (device_rules.h). */
+	json_string(j, "auth_mode", device_is_softphone(n->device) ? NULL :
+	    "lsc");
+	json_time(j, "operation_completes_by", n->deadline);
+	json_bool(j, "scheduled", n->scheduled);
+	monitor_renewal_text(r, n, text, sizeof(text));
+	json_string(j, "text", text);
+	json_object_end(j);
 }
 
 void
@@ -354,6 +472,11 @@ monitor_report_json(struct json *j, const struct monitor_report *r)
 		json_bool(j, "repeated", r->alarms[i].repeated);
 		json_object_end(j);
 	}
+	json_array_end(j);
+	json_string(j, "renew_at", r->renew_at);
+	json_array_begin(j, "renewals");
+	for (i = 0; i < r->n_renewals; i++)
+		renewal_json(j, r, &r->renewals[i]);
 	json_array_end(j);
 	if (r->mail_tried) {
 		json_object_begin(j, "email");

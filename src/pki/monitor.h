@@ -34,9 +34,26 @@ struct monitor_alarm {
 	char	 key[200];		/* what de-duplication knows it by */
 };
 
+/* The report's name for a renewal, as an alarm's name is. */
+#define MONITOR_RENEWAL_NAME	"LSCRenewalScheduled"
+
+/* A current LSC past capf.renew_at of its lifetime (renew.h). */
+struct monitor_renewal {
+	char	 device[64];
+	char	 serial[64];
+	char	 lsc_sha256[65];
+	time_t	 not_before, not_after;
+	time_t	 due_at;		/* when it passed renew_at */
+	time_t	 deadline;		/* Operation Completes By */
+	int	 scheduled;		/* 1 once written, 0 if it changed */
+};
+
 struct monitor_report {
 	struct monitor_alarm	*alarms;
 	int			 n_alarms;
+	struct monitor_renewal	*renewals;
+	int			 n_renewals;
+	char			 renew_at[32];	/* "2/3" or "off" */
 	long			 lsc_expiring[3];	/* within 30/60/90 days */
 	long			 checked;
 	time_t			 now;		/* when the run looked */
@@ -66,6 +83,19 @@ int	monitor_check(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
 int	monitor_mark_notified(struct store *st, const struct monitor_report *r,
 	    struct ucerr *err);
+/*
+ * Schedules the renewals monitor_check found (inside the caller's
+ * transaction, like monitor_mark_notified): an install by the existing
+ * certificate, audited in each device's history.  A device that
+ * changed since the check is left be (its renewal scheduled 0).
+ */
+int	monitor_schedule_renewals(struct store *st, struct monitor_report *r,
+	    struct ucerr *err);
+int	monitor_renewals_scheduled(const struct monitor_report *r);
+/* "past 2/3 of its lifetime on ... (valid until ...); install by
+ * existing certificate by ..." */
+void	monitor_renewal_text(const struct monitor_report *r,
+	    const struct monitor_renewal *n, char *out, size_t outlen);
 void	monitor_report_free(struct monitor_report *r);
 void	monitor_report_json(struct json *j, const struct monitor_report *r);
 /* "expires in 12 days (2026-12-13 10:00:00 UTC)", "expired 3 days ago

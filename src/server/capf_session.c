@@ -3,6 +3,12 @@
  * its event loop.  The LSC and its status are durable in the store
  * before STORE_CERTIFICATE_REQUEST leaves, so a crash can never leave a
  * phone holding a certificate the cluster does not know.
+ *
+ * Phones speak protocol version 3; Jabber clients (CSF, BOT, TCT, TAB)
+ * version 2, which the session follows when the AUTH_RESPONSE says so:
+ * no certificate to authenticate with (null or authentication string
+ * only), a key request with only a KEY_SIZE (RSA), and one LSC per
+ * softphone (device_softphone_refused).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -22,6 +28,7 @@
 #include "clock.h"
 #include "deadline.h"
 #include "device.h"
+#include "device_rules.h"
 #include "log.h"
 #include "lsc.h"
 #include "revoke.h"
@@ -107,6 +114,7 @@ struct capf_session {
 	char			 net[48];	/* for rate-limited lines */
 	enum capf_state		 state;
 	uint32_t		 session_id;
+	uint8_t			 version;	/* the client's: 2 or 3 */
 	struct device		 dev;
 	int			 have_device;
 	struct key_spec		 asked;
@@ -124,6 +132,7 @@ static enum session_fate send_end(struct capf_session *s, uint8_t reason);
 static void	save_then_reply(struct capf_session *s, struct capf_job *j,
 		    uint8_t end_reason);
 static enum session_fate claim_and_start(struct capf_session *s);
+static enum session_fate refuse_second_lsc(struct capf_session *s);
 
 static uint32_t
 new_session_id(void)
@@ -252,8 +261,9 @@ log_outcome(struct capf_session *s, const char *why)
 	const char *text = cert_status_text(s->final_status);
 	char line[512];
 
-	snprintf(line, sizeof(line), "capf: %s from %s: %s, %s: %s%s%s",
+	snprintf(line, sizeof(line), "capf: %s from %s%s: %s, %s: %s%s%s",
 	    s->have_device ? s->dev.name : "(unknown)", s->peer,
+	    s->version == CAPF_VERSION_SOFTPHONE ? " (protocol version 2)" : "",
 	    s->have_device ? cert_operation_text(s->dev.operation) : "-",
 	    s->have_device ? capf_auth_mode_text(s->dev.auth_mode) : "-",
 	    text ? text : "no change", why ? ": " : "", why ? why : "");
@@ -558,6 +568,10 @@ authenticate(struct capf_session *s, const struct capf_msg *m)
 	case CAPF_AUTH_STRING:
 		return count_attempt(s, m);
 	default:
+		if (s->version == CAPF_VERSION_SOFTPHONE)
+			return fail(s, FAIL_INVALID_CREDENTIALS, "protocol "
+			    "version 2 carries no certificate: By Existing "
+			    "Certificate cannot authenticate a softphone");
 		if (auth_certificate(s, m, &cause, why, sizeof(why)) == -1)
 			return fail(s, cause, why);
 		return claim_and_start(s);
@@ -572,7 +586,10 @@ send_key_request(struct capf_session *s, const struct key_spec *spec)
 
 	s->asked = *spec;
 	capf_msg_begin(&w, CAPF_KEY_GENERATE_REQUEST, s->session_id);
-	if (spec->is_ec) {
+	if (s->version == CAPF_VERSION_SOFTPHONE) {
+		/* Version 2: the size alone, and the key is RSA. */
+		writer_tlv_u16(&w, CAPF_EL_KEY_SIZE, (uint16_t)spec->bits);
+	} else if (spec->is_ec) {
 		curve = spec->bits == 256 ? CAPF_CURVE_P256 :
 		    spec->bits == 384 ? CAPF_CURVE_P384 : CAPF_CURVE_P521;
 		writer_tlv_u8(&w, CAPF_EL_KEY_TYPE, CAPF_KEY_EC);
@@ -591,10 +608,17 @@ send_key_request(struct capf_session *s, const struct key_spec *spec)
 }
 
 /* The key to ask for, honouring Key Order (the plan device show shows). */
-static void
+static int
 choose_keys(struct capf_session *s, struct key_spec *first)
 {
 	s->has_fallback = device_key_plan(&s->dev, first, &s->fallback);
+	if (s->version != CAPF_VERSION_SOFTPHONE)
+		return 0;
+	/* Version 2 asks only for a size: the RSA key of the plan. */
+	if (first->is_ec && s->has_fallback && !s->fallback.is_ec)
+		*first = s->fallback;
+	s->has_fallback = 0;
+	return first->is_ec ? -1 : 0;
 }
 
 static enum session_fate
@@ -605,7 +629,9 @@ start_operation(struct capf_session *s)
 
 	switch (s->dev.operation) {
 	case CERT_OP_INSTALL:
-		choose_keys(s, &first);
+		if (choose_keys(s, &first) == -1)
+			return fail(s, FAIL_KEY_GEN, "EC Only, but protocol "
+			    "version 2 makes RSA keys only");
 		return send_key_request(s, &first);
 	case CERT_OP_DELETE:
 		capf_msg_begin(&w, CAPF_DELETE_CERTIFICATE_REQUEST, s->session_id);
@@ -650,6 +676,8 @@ claim_and_start(struct capf_session *s)
 	OPENSSL_cleanse(s->dev.auth_string, sizeof(s->dev.auth_string));
 	device_free(&s->dev);
 	s->dev = fresh;
+	if (device_softphone_refused(&s->dev))
+		return refuse_second_lsc(s);
 	if (s->dev.operation == CERT_OP_NONE) {
 		log_outcome(s, "no operation pending (another session "
 		    "completed it)");
@@ -658,25 +686,41 @@ claim_and_start(struct capf_session *s)
 	return start_operation(s);
 }
 
+/*
+ * A softphone that holds its LSC asks again: CUCM's one LSC per
+ * softphone.  END_SESSION 7 (what Jabber reads as "already issued").
+ * Refused before any authentication (version 2 has none to offer), so
+ * only the rate-limited log line says it: a row per request would let
+ * anyone grow a device's history; device show states the rule.
+ */
+static enum session_fate
+refuse_second_lsc(struct capf_session *s)
+{
+	log_outcome(s, "refused: an LSC was already issued to this "
+	    "softphone; an administrator sets the install again to allow "
+	    "another");
+	return send_end(s, CAPF_REASON_INVALID_ELEMENT);
+}
+
 static enum session_fate
 on_auth_response(struct capf_session *s, const struct capf_msg *m)
 {
 	struct ucerr err;
 	char name[64];
-	uint8_t version;
+	uint8_t version = 0;
 	int found;
 
 	if (m->command != CAPF_AUTH_RESPONSE)
 		return fail(s, FAIL_GENERIC, "expected AUTH_RESPONSE");
-	if (capf_msg_u8(m, CAPF_EL_VERSION, &version, &err) == -1 ||
-	    version != CAPF_VERSION ||
+	/* Version 2 (Jabber) or 3 (phones): the session follows it. */
+	if (capf_msg_version(m, &version, &err) == -1 ||
 	    capf_msg_string(m, CAPF_EL_DEVICE_NAME, name, sizeof(name),
 	    &err) == -1) {
 		log_limited(LOG_LEVEL_WARN, "capf: protocol errors", s->net,
-		    "capf: %s: %s", s->peer, version != CAPF_VERSION ?
-		    "unsupported protocol version" : err.msg);
+		    "capf: %s: %s", s->peer, err.msg);
 		return send_end(s, CAPF_REASON_INVALID_ELEMENT);
 	}
+	s->version = version;
 	/* Validated before it touches the store or a path. */
 	if (!device_name_valid(name) ||
 	    (found = store_device_get(s->loop->store, name, &s->dev,
@@ -687,6 +731,8 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		return send_end(s, CAPF_REASON_UNKNOWN_DEVICE);
 	}
 	s->have_device = 1;
+	if (device_softphone_refused(&s->dev))
+		return refuse_second_lsc(s);
 	if (s->dev.operation == CERT_OP_NONE) {
 		log_outcome(s, "no operation pending");
 		return send_end(s, CAPF_REASON_NO_ACTION);
@@ -734,7 +780,8 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 		}
 		return fail(s, FAIL_KEY_GEN, "no PUBLIC_KEY from the phone");
 	}
-	if (lsc_public_key(&s->loop->spki_decoder, der, len, &s->asked,
+	if (capf_msg_spki(m, &der, &len, &err) == -1 ||
+	    lsc_public_key(&s->loop->spki_decoder, der, len, &s->asked,
 	    s->loop->server->cfg.allow_rsa512, &key, &err) == -1)
 		return fail(s, FAIL_KEY_GEN, err.msg);
 	EVP_PKEY_free(key);

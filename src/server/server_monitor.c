@@ -4,7 +4,8 @@
  *
  * A run reads every certificate and may wait up to 30 s on SMTP, so it
  * runs on a thread of its own with its own store connection, never on a
- * loop; the alarms it records go through the writer like every other
+ * loop; the alarms it records and the renewals it schedules go through
+ * the writer like every other
  * write, and loop 0 logs the outcome when the writer is done.  One run
  * at a time: a tick that finds one still going is skipped.
  */
@@ -35,7 +36,9 @@ mark_apply(struct job *job, struct store *st, struct ucerr *err)
 {
 	struct monitor_job *j = (struct monitor_job *)(void *)job;
 
-	return monitor_mark_notified(st, &j->r, err);
+	if (monitor_mark_notified(st, &j->r, err) == -1)
+		return -1;
+	return monitor_schedule_renewals(st, &j->r, err);
 }
 
 /* CAPF's CRL re-signed when due (and after LSCs the phones deleted), and
@@ -106,8 +109,9 @@ on_done(evutil_socket_t fd, short what, void *arg)
 	else if (j->base.rc != 0)
 		log_error("monitor: alarms not recorded: %s", j->base.err.msg);
 	else {
-		log_info("monitor: %ld certificates checked, %d alarm(s)%s",
-		    j->r.checked, j->r.n_alarms, j->r.mail_tried &&
+		log_info("monitor: %ld certificates checked, %d alarm(s), %d "
+		    "renewal(s) scheduled%s", j->r.checked, j->r.n_alarms,
+		    monitor_renewals_scheduled(&j->r), j->r.mail_tried &&
 		    !j->r.mail_delivered ? "; e-mail not delivered, will retry "
 		    "on the next run" : "");
 		s->monitor_at = (int64_t)clock_now();

@@ -267,6 +267,12 @@ security_mode_parse(const char *s)
 }
 
 int
+device_is_softphone(const char *name)
+{
+	return device_name_valid(name) && strncmp(name, "SEP", 3) != 0;
+}
+
+int
 device_name_valid(const char *name)
 {
 	static const char *const client_prefixes[] = { "CSF", "BOT", "TCT",

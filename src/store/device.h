@@ -117,6 +117,8 @@ int		 auth_string_generate(char *out, size_t outlen, int digits);
 
 /* SEP + 12 upper-case hex, or CSF/BOT/TCT/TAB + user id ([A-Za-z0-9._-], 1..60). */
 int	device_name_valid(const char *name);
+/* A Jabber client (CSF, BOT, TCT, TAB): speaks CAPF version 2. */
+int	device_is_softphone(const char *name);
 /*
  * A phone's name as users write it: sep001122aabbcc, 00:11:22:AA:BB:CC,
  * 00-11-22-aa-bb-cc, 0011.22aa.bbcc or 001122aabbcc all become

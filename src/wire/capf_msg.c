@@ -217,6 +217,69 @@ capf_msg_certificate(const struct capf_msg *m, const uint8_t **der,
 	return reader_bytes(&r, *der_len, der);
 }
 
+int
+capf_msg_version(const struct capf_msg *m, uint8_t *version,
+    struct ucerr *err)
+{
+	if (capf_msg_u8(m, CAPF_EL_VERSION, version, err) == -1)
+		return -1;
+	if (*version != CAPF_VERSION && *version != CAPF_VERSION_SOFTPHONE)
+		return ucerr_set(err, "CAPF: %s: unsupported protocol version %u "
+		    "(2 or 3)", capf_command_name(m->command), *version);
+	return 0;
+}
+
+/* A DER length: short form, or long form of 1 or 2 bytes. */
+static int
+der_length(struct reader *r, size_t *len)
+{
+	uint8_t first, b;
+	uint16_t two;
+
+	GUARD(reader_u8(r, &first));
+	if (first < 0x80) {
+		*len = first;
+		return 0;
+	}
+	if (first == 0x81) {
+		GUARD(reader_u8(r, &b));
+		*len = b;
+		return b < 0x80 ? -1 : 0;	/* DER: the shortest form */
+	}
+	if (first == 0x82) {
+		GUARD(reader_u16(r, &two));
+		*len = two;
+		return two < 0x100 ? -1 : 0;
+	}
+	return -1;
+}
+
+int
+capf_msg_spki(const struct capf_msg *m, const uint8_t **der, size_t *len,
+    struct ucerr *err)
+{
+	struct reader r;
+	uint8_t tag;
+	size_t inner;
+
+	if (!m->el[CAPF_EL_PUBLIC_KEY].present)
+		return missing(m, CAPF_EL_PUBLIC_KEY, err);
+	reader_init(&r, m->el[CAPF_EL_PUBLIC_KEY].value,
+	    m->el[CAPF_EL_PUBLIC_KEY].len);
+	if (reader_u8(&r, &tag) == -1 || tag != 0x30 ||
+	    der_length(&r, &inner) == -1)
+		return ucerr_set(err, "CAPF: %s: PUBLIC_KEY is not a DER "
+		    "SEQUENCE (SubjectPublicKeyInfo)",
+		    capf_command_name(m->command));
+	if (inner != reader_left(&r))
+		return ucerr_set(err, "CAPF: %s: PUBLIC_KEY SEQUENCE of %zu "
+		    "bytes in an element of %zu", capf_command_name(m->command),
+		    inner, reader_left(&r));
+	*der = m->el[CAPF_EL_PUBLIC_KEY].value;
+	*len = m->el[CAPF_EL_PUBLIC_KEY].len;
+	return 0;
+}
+
 void
 capf_msg_begin(struct writer *w, uint8_t command, uint32_t session_id)
 {

@@ -18,6 +18,12 @@
 
 #define CAPF_PROTOCOL_ID	85
 #define CAPF_VERSION		3
+/*
+ * Jabber clients (CSF, BOT, TCT, TAB) speak version 2: AUTH_RESPONSE
+ * carries VERSION 2, DEVICE_NAME and REASON, no certificate;
+ * KEY_GENERATE_REQUEST only a KEY_SIZE (RSA); no REQUEST_IN_PROGRESS.
+ */
+#define CAPF_VERSION_SOFTPHONE	2
 #define CAPF_HEADER_LEN		8
 /* Larger than any real message (a 4096-bit chain and signatures). */
 #define CAPF_MESSAGE_MAX	16384
@@ -101,6 +107,17 @@ int	capf_msg_bytes(const struct capf_msg *m, int tag, const uint8_t **out,
 /* CERTIFICATE: u8 1 | u16 der_len + 2 | u8 0 | u8 cert_type | DER. */
 int	capf_msg_certificate(const struct capf_msg *m, const uint8_t **der,
 	    size_t *der_len, uint8_t *cert_type, struct ucerr *err);
+
+/* VERSION: 2 (softphones) or 3 (phones); anything else is refused. */
+int	capf_msg_version(const struct capf_msg *m, uint8_t *version,
+	    struct ucerr *err);
+/*
+ * PUBLIC_KEY as both versions send it, a DER SubjectPublicKeyInfo: the
+ * outer SEQUENCE's length must cover the element exactly (what the key
+ * is, is lsc_public_key's to judge).
+ */
+int	capf_msg_spki(const struct capf_msg *m, const uint8_t **der,
+	    size_t *len, struct ucerr *err);
 
 /* Building: begin, add elements, end (patches the length). */
 void	capf_msg_begin(struct writer *w, uint8_t command, uint32_t session_id);

@@ -29,14 +29,7 @@ if wait_port "$PORT" 30; then pass "serve listens on 127.0.0.1:$PORT"; else
 SRV=127.0.0.1:$PORT
 
 # field NAME KEY: one field of `device show --json` (lsc.sha256 style paths).
-field() {
-	"$UCPKI" device show "$1" --json | $PY -c '
-import json, sys
-v = json.load(sys.stdin)
-for k in sys.argv[1].split("."):
-    v = v.get(k) if isinstance(v, dict) else None
-print("null" if v is None else v)' "$2"
-}
+field() { device_field "$@"; }
 # The SHA-256 of the LSC the simulated phone holds, or "none".
 phone_lsc() {
 	local f=$H/phones/$1/lsc.pem

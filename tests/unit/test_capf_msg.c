@@ -558,6 +558,84 @@ lsc_profile(void **state)
 	EVP_PKEY_free(phone_key);
 }
 
+/* Version 2 (Jabber): its AUTH_RESPONSE and a SubjectPublicKeyInfo. */
+static void
+version_2_messages(void **state)
+{
+	const uint8_t hello[] = {
+		7, 0x00, 0x01, 2,
+		13, 0x00, 0x08, 'C', 'S', 'F', 'J', 'D', 'O', 'E', 0,
+		1, 0x00, 0x01, 1,
+	};
+	const uint8_t v4[] = { 7, 0x00, 0x01, 4 };
+	const struct key_spec rsa = { 0, 2048 };
+	uint8_t buf[1024], *spki = NULL, *bad;
+	const uint8_t *der;
+	size_t n, len;
+	struct capf_msg m;
+	struct ucerr err;
+	struct writer w;
+	EVP_PKEY *key;
+	char name[64];
+	uint8_t version;
+	int spki_len;
+
+	(void)state;
+	n = frame(buf, CAPF_AUTH_RESPONSE, 7, hello, sizeof(hello));
+	assert_int_equal(capf_msg_decode(buf, n, &m, &err), 0);
+	assert_int_equal(capf_msg_version(&m, &version, &err), 0);
+	assert_int_equal(version, CAPF_VERSION_SOFTPHONE);
+	assert_int_equal(capf_msg_string(&m, CAPF_EL_DEVICE_NAME, name,
+	    sizeof(name), &err), 0);
+	assert_string_equal(name, "CSFJDOE");
+	assert_false(m.el[CAPF_EL_PASSWORD].present);
+	n = frame(buf, CAPF_AUTH_RESPONSE, 7, v4, sizeof(v4));
+	assert_int_equal(capf_msg_decode(buf, n, &m, &err), 0);
+	assert_int_equal(capf_msg_version(&m, &version, &err), -1);
+	assert_non_null(strstr(err.msg, "unsupported protocol version 4"));
+
+	/* The key a softphone sends: exactly one DER SEQUENCE. */
+	assert_int_equal(key_generate(&rsa, &key, &err), 0);
+	spki_len = i2d_PUBKEY(key, &spki);
+	assert_true(spki_len > 0);
+	capf_msg_begin(&w, CAPF_KEY_GENERATE_RESPONSE, 7);
+	writer_tlv(&w, CAPF_EL_PUBLIC_KEY, spki, (size_t)spki_len);
+	assert_int_equal(capf_msg_end(&w), 0);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_spki(&m, &der, &len, &err), 0);
+	assert_int_equal(len, (size_t)spki_len);
+	writer_free(&w);
+	/* A byte past the SEQUENCE, or a SEQUENCE longer than the element. */
+	bad = malloc((size_t)spki_len + 1);
+	assert_non_null(bad);
+	memcpy(bad, spki, (size_t)spki_len);
+	bad[spki_len] = 0;
+	capf_msg_begin(&w, CAPF_KEY_GENERATE_RESPONSE, 7);
+	writer_tlv(&w, CAPF_EL_PUBLIC_KEY, bad, (size_t)spki_len + 1);
+	capf_msg_end(&w);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_spki(&m, &der, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "PUBLIC_KEY SEQUENCE"));
+	writer_free(&w);
+	capf_msg_begin(&w, CAPF_KEY_GENERATE_RESPONSE, 7);
+	writer_tlv(&w, CAPF_EL_PUBLIC_KEY, spki, (size_t)spki_len - 1);
+	capf_msg_end(&w);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_spki(&m, &der, &len, &err), -1);
+	writer_free(&w);
+	bad[0] = 0x31;		/* a SET is no SubjectPublicKeyInfo */
+	capf_msg_begin(&w, CAPF_KEY_GENERATE_RESPONSE, 7);
+	writer_tlv(&w, CAPF_EL_PUBLIC_KEY, bad, (size_t)spki_len);
+	capf_msg_end(&w);
+	assert_int_equal(capf_msg_decode(w.data, w.len, &m, &err), 0);
+	assert_int_equal(capf_msg_spki(&m, &der, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "not a DER SEQUENCE"));
+	writer_free(&w);
+	free(bad);
+	OPENSSL_free(spki);
+	EVP_PKEY_free(key);
+}
+
 int
 main(void)
 {
@@ -572,6 +650,7 @@ main(void)
 		cmocka_unit_test(proofs_rsa512_sign_what_they_can),
 		cmocka_unit_test(sudi_round_trip),
 		cmocka_unit_test(lsc_profile),
+		cmocka_unit_test(version_2_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

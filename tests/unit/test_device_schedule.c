@@ -50,12 +50,47 @@ string_authentication_needs_a_string(void **state)
 	assert_int_equal(device_schedule(&d, CERT_OP_INSTALL, 0, &err), 0);
 }
 
+static void
+renewals_and_softphones(void **state)
+{
+	struct device d;
+	struct ucerr err;
+	uint8_t lsc = 0x30;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "SEP001122334455");
+	d.auth_mode = CAPF_AUTH_NULL_STRING;
+	d.status = CERT_STATUS_UPGRADE_SUCCESS;
+	assert_int_equal(device_schedule_renewal(&d, 5000, &err), 0);
+	assert_int_equal(d.operation, CERT_OP_INSTALL);
+	assert_int_equal(d.auth_mode, CAPF_AUTH_LSC);
+	assert_int_equal(d.status, CERT_STATUS_SCHEDULE);
+	assert_int_equal(d.deadline, 5000);
+	/* A softphone renews as it enrolled: v2 carries no certificate. */
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "CSFJDOE");
+	d.auth_mode = CAPF_AUTH_NULL_STRING;
+	assert_int_equal(device_schedule_renewal(&d, 5000, &err), 0);
+	assert_int_equal(d.auth_mode, CAPF_AUTH_NULL_STRING);
+	/* One LSC per softphone, until an install is set again. */
+	assert_int_equal(device_softphone_refused(&d), 0);
+	d.lsc_der = &lsc;
+	d.lsc_len = 1;
+	assert_int_equal(device_softphone_refused(&d), 0);
+	d.operation = CERT_OP_NONE;
+	assert_int_equal(device_softphone_refused(&d), 1);
+	snprintf(d.name, sizeof(d.name), "SEP001122334455");
+	assert_int_equal(device_softphone_refused(&d), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(new_operation_starts_a_new_attempt),
 		cmocka_unit_test(string_authentication_needs_a_string),
+		cmocka_unit_test(renewals_and_softphones),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
