@@ -12,7 +12,7 @@ import struct
 import sys
 
 sys.path.insert(0, sys.path[0] + '/..')
-import capf_raw as raw  # noqa: E402
+import ucpki_peer as raw  # noqa: E402
 
 port, name, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 
@@ -23,9 +23,9 @@ def fail(why):
 
 
 def v2_hello(version=2):
-    return (raw.element(raw.EL_VERSION, bytes([version])) +
-            raw.element(raw.EL_DEVICE_NAME, name.encode() + b'\x00') +
-            raw.element(raw.EL_REASON, b'\x01'))
+    return (raw.tlv(raw.EL_VERSION, bytes([version])) +
+            raw.tlv(raw.EL_DEVICE_NAME, name.encode() + b'\x00') +
+            raw.tlv(raw.EL_REASON, b'\x01'))
 
 
 s = raw.Session(port)
@@ -41,7 +41,7 @@ if set(m[2]) != {raw.EL_KEY_SIZE}:
     fail('KEY_GENERATE_REQUEST elements %r' % sorted(m[2]))
 bits = struct.unpack('>H', m[2][raw.EL_KEY_SIZE])[0]
 # No REQUEST_IN_PROGRESS: the key is the answer.
-s.send(raw.KEY_GENERATE_RESPONSE, raw.element(raw.EL_PUBLIC_KEY, raw.rsa_spki(bits)))
+s.send(raw.KEY_GENERATE_RESPONSE, raw.tlv(raw.EL_PUBLIC_KEY, raw.rsa_spki(bits)))
 m = s.recv()
 if m is None or m[0] != raw.STORE_CERTIFICATE_REQUEST:
     fail('expected STORE_CERTIFICATE_REQUEST, got ' + raw.describe(m))
@@ -50,7 +50,7 @@ cert = m[2][raw.EL_CERTIFICATE]
 if cert[0] != 1 or cert[3:5] != b'\x00\x01':
     fail('CERTIFICATE prefix %s' % cert[:5].hex())
 der = raw.certificate_der(m[2])
-s.send(raw.STORE_CERTIFICATE_RESPONSE, raw.element(raw.EL_REASON, b'\x01'))
+s.send(raw.STORE_CERTIFICATE_RESPONSE, raw.tlv(raw.EL_REASON, b'\x01'))
 m = s.recv()
 if raw.describe(m) != 'end 1':
     fail('expected END_SESSION 1, got ' + raw.describe(m))
