@@ -1,121 +1,19 @@
 /*
  * cmd_device_import.c - `ucpki device import FILE.csv`: many devices at
- * once, all or nothing.
- *
- * Columns: name, model, operation, auth mode, string, key, deadline
- * ("YYYY-MM-DD HH:MM"), RFC 4180 quoting allowed.  Empty fields take the
- * defaults; a first line starting with "name" is a header; a name written
- * as a MAC becomes SEP<MAC>.  Existing devices are updated.
+ * once, all or nothing (the rules: src/pki/device_import.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
 
-#include "clock.h"
 #include "commands.h"
-#include "csv.h"
-#include "device.h"
-#include "device_rules.h"
+#include "device_import.h"
 #include "fileio.h"
-#include "store.h"
-#include "store_device.h"
-#include "text.h"
-#include "x509.h"
-
-#define CSV_FIELDS	7
-
-/* One CSV record into a device; the message names the problem. */
-static int
-csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
-    size_t whylen)
-{
-	struct ucerr err;
-	time_t deadline;
-	int operation;
-
-	memset(d, 0, sizeof(*d));
-	if (!device_name_valid(fields[0])) {
-		snprintf(why, whylen, "'%.64s' is not a device name", fields[0]);
-		return -1;
-	}
-	if (text_find_control(fields[1]) != -1) {
-		snprintf(why, whylen, "the model has a control character");
-		return -1;
-	}
-	snprintf(d->name, sizeof(d->name), "%s", fields[0]);
-	snprintf(d->model, sizeof(d->model), "%.31s", fields[1]);
-	d->operation = fields[2][0] ? cert_operation_parse(fields[2]) : 0;
-	d->auth_mode = fields[3][0] ? capf_auth_mode_parse(fields[3]) : 0;
-	if (d->operation < 0 || d->auth_mode < 0) {
-		snprintf(why, whylen, "bad %s '%.32s'", d->operation < 0 ?
-		    "operation" : "auth mode", d->operation < 0 ? fields[2] :
-		    fields[3]);
-		return -1;
-	}
-	if (fields[4][0] && !auth_string_valid(fields[4])) {
-		snprintf(why, whylen, "authentication string must be 4 to 10 "
-		    "digits");
-		return -1;
-	}
-	snprintf(d->auth_string, sizeof(d->auth_string), "%s", fields[4]);
-	/* Key Order follows the key's family (ec256: EC Only). */
-	if (device_key_settings(d, fields[5][0] ? fields[5] : "rsa2048", -1,
-	    NULL) == -1) {
-		snprintf(why, whylen, "bad key type '%.16s'", fields[5]);
-		return -1;
-	}
-	deadline = fields[6][0] ? clock_parse_local(fields[6]) : 0;
-	if (deadline == -1) {
-		snprintf(why, whylen, "deadline must be \"YYYY-MM-DD HH:MM\"");
-		return -1;
-	}
-	/* The same rules as device set: status, lockout, default deadline. */
-	operation = d->operation;
-	d->operation = CERT_OP_NONE;
-	if (device_schedule(d, operation, deadline, &err) == -1) {
-		snprintf(why, whylen, "%s", err.msg);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-upsert(struct store *st, struct device *d, struct ucerr *err)
-{
-	struct device old;
-	int found;
-
-	if ((found = store_device_get(st, d->name, &old, err)) == -1)
-		return -1;
-	if (found == 0)
-		return store_device_add(st, d, err);
-	/* The CSV has no security profile: the device keeps its own. */
-	d->security_mode = old.security_mode;
-	d->encrypted_config = old.encrypted_config;
-	device_free(&old);
-	return store_device_update(st, d, err);
-}
-
-/* Says once that names were written as MACs, with the first example. */
-struct renamed {
-	size_t	 n, line;
-	char	 from[CSV_FIELD_MAX], to[64];
-};
 
 static void
-normalise_name(char *field, size_t line, struct renamed *r)
+progress(void *arg, size_t n)
 {
-	char name[64];
-
-	if (device_name_normalise(field, name, sizeof(name)) != 1)
-		return;
-	if (r->n++ == 0) {
-		r->line = line;
-		snprintf(r->from, sizeof(r->from), "%s", field);
-		snprintf(r->to, sizeof(r->to), "%s", name);
-	}
-	snprintf(field, CSV_FIELD_MAX, "%s", name);
+	(void)arg;
+	fprintf(stderr, "device import: %zu\r", n);
 }
 
 int
@@ -123,87 +21,26 @@ cmd_device_import(struct cli *cli, const struct args *a)
 {
 	const char *path = a->positional[0];
 	const char *label = path_is_stdio(path) ? "standard input" : path;
-	struct csv_record *rec = NULL;
-	struct renamed renamed;
-	struct csv csv;
-	struct ucerr perr;
-	char why[160], first[300] = "";
-	struct device d;
+	struct device_import_report r;
 	struct store *st;
 	uint8_t *data;
-	size_t len, done = 0, bad = 0;
-	int got, rc = -1;
+	size_t len;
+	int rc;
 
-	memset(&renamed, 0, sizeof(renamed));
-	if ((st = cli_store(cli)) == NULL)
+	if ((st = cli_store(cli)) == NULL ||
+	    file_read(path, FILE_READ_MAX, &data, &len, &cli->err) == -1)
 		return -1;
-	if (file_read(path, FILE_READ_MAX, &data, &len, &cli->err) == -1)
-		return -1;
-	if (memchr(data, '\0', len) != NULL) {
-		free(data);
-		return ucerr_set(&cli->err, "%s: not a text file", label);
-	}
-	if ((rec = malloc(sizeof(*rec))) == NULL) {
-		free(data);
-		return ucerr_set(&cli->err, "device import: out of memory");
-	}
-	if (store_begin(st, &cli->err) == -1)
-		goto out;
-	csv_init(&csv, data, len);
-	while ((got = csv_next(&csv, rec, &perr)) == 1) {
-		if (rec->n_fields == 1 && rec->fields[0][0] == '\0')
-			continue;			/* blank line */
-		if (rec->fields[0][0] == '#')
-			continue;			/* comment */
-		if (rec->line == 1 && strcasecmp(rec->fields[0], "name") == 0)
-			continue;			/* header */
-		if (rec->n_fields > CSV_FIELDS) {
-			snprintf(why, sizeof(why), "%d columns, at most %d (name, "
-			    "model, operation, auth, string, key, deadline)",
-			    rec->n_fields, CSV_FIELDS);
-		} else {
-			for (; rec->n_fields < CSV_FIELDS; rec->n_fields++)
-				rec->fields[rec->n_fields][0] = '\0';
-			normalise_name(rec->fields[0], rec->line, &renamed);
-			if (csv_device(rec->fields, &d, why, sizeof(why)) == 0) {
-				if (upsert(st, &d, &cli->err) == -1) {
-					store_rollback(st);
-					ucerr_wrap(&cli->err, "%s:%zu", label,
-					    rec->line);
-					goto out;
-				}
-				if (++done % 1000 == 0)
-					fprintf(stderr, "device import: %zu\r", done);
-				continue;
-			}
-		}
-		if (bad++ == 0)
-			snprintf(first, sizeof(first), "%s:%zu: %s", label,
-			    rec->line, why);
-	}
-	if (got == -1 && bad++ == 0)
-		snprintf(first, sizeof(first), "%s:%zu: %s", label,
-		    csv.err_line, perr.msg);
-	if (bad > 0) {
-		store_rollback(st);
-		ucerr_set(&cli->err, "%s%s; nothing imported", first, bad > 1 ?
-		    " (and more bad lines)" : "");
-		goto out;
-	}
-	if (store_commit(st, &cli->err) == -1) {
-		store_rollback(st);
-		goto out;
-	}
-	if (done >= 1000)
-		fprintf(stderr, "\n");
-	if (renamed.n > 0)
-		fprintf(stderr, "device: %s read as %s (line %zu%s)\n",
-		    renamed.from, renamed.to, renamed.line, renamed.n > 1 ?
-		    ", and more names written as MACs" : "");
-	fprintf(cli->out, "%zu devices imported\n", done);
-	rc = 0;
-out:
-	free(rec);
+	rc = device_import_csv(st, label, data, len, &r, progress, NULL,
+	    &cli->err);
 	free(data);
-	return rc;
+	if (rc == -1)
+		return -1;
+	if (r.imported >= 1000)
+		fprintf(stderr, "\n");
+	if (r.renamed > 0)
+		fprintf(stderr, "device: %s read as %s (line %zu%s)\n",
+		    r.renamed_from, r.renamed_to, r.renamed_line, r.renamed > 1 ?
+		    ", and more names written as MACs" : "");
+	fprintf(cli->out, "%zu devices imported\n", r.imported);
+	return 0;
 }
