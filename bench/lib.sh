@@ -15,10 +15,14 @@ free_port() {
 }
 
 # start_server ARGS...: ucpki serve on loopback ports CAPF_PORT and TVS_PORT.
+# The phones' file and administration services are off unless SERVE_PORTS
+# says otherwise (a script that measures them sets it).
+SERVE_PORTS=${SERVE_PORTS:---http-port 0 --tftp-port 0 --https-port 0 --admin-port 0}
 start_server() {
 	CAPF_PORT=$(free_port)
 	TVS_PORT=$(free_port)
-	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
+	# shellcheck disable=SC2086
+	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" $SERVE_PORTS \
 		--max-per-address 100000 --max-connections 100000 --log-level warn "$@" \
 		>"$BENCH_TMP/serve.log" 2>&1 &
 	SERVER_PID=$!
