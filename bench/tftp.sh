@@ -32,7 +32,8 @@ HTTP_PORT=$(free_port)
 TFTP_PORT=$(free_port)
 SERVE_PORTS="--http-port $HTTP_PORT --tftp-port $TFTP_PORT --https-port 0 --admin-port 0"
 start_server \
-	--max-transfers 100000 --max-transfers-per-address 100000
+	--max-transfers 100000 --max-transfers-per-address 100000 \
+	--max-http-connections 100000 --max-http-connections-per-address 100000
 
 # urls PORT SCHEME COUNT: a curl config with COUNT phones' two fetches.
 urls() {
