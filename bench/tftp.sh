@@ -22,7 +22,7 @@ mkdir -p "$UCPKI_HOME/config"
 csv=$BENCH_TMP/devices.csv
 echo "name,model" >"$csv"
 for i in $(seq 1 "$PHONES"); do
-	name=$(printf 'SEP%012X' "$i")
+	printf -v name 'SEP%012X' "$i"
 	echo "$name,8845" >>"$csv"
 	printf '<device><fullConfig>true</fullConfig><deviceProtocol>SIP</deviceProtocol><userLocale>English_United_States</userLocale><phoneLabel>%s</phoneLabel></device>\n' \
 		"$name" >"$UCPKI_HOME/config/$name.cnf.xml"
@@ -39,7 +39,7 @@ start_server \
 urls() {
 	local i name
 	for i in $(seq 1 "$3"); do
-		name=$(printf 'SEP%012X' "$i")
+		printf -v name 'SEP%012X' "$i"
 		printf 'url = "%s://127.0.0.1:%s/ITLFile.tlv"\noutput = "/dev/null"\n' "$2" "$1"
 		printf 'url = "%s://127.0.0.1:%s/%s.cnf.xml.sgn"\noutput = "/dev/null"\n' "$2" "$1" "$name"
 	done
@@ -76,7 +76,7 @@ mkdir -p "$ROOT2"
 cp "$UCPKI_HOME/tftp/ITLFile.tlv" "$ROOT2/"
 # One curl for every file (a process per phone took minutes at 40,000).
 for i in $(seq 1 "$PHONES"); do
-	name=$(printf 'SEP%012X' "$i")
+	printf -v name 'SEP%012X' "$i"
 	printf 'url = "http://127.0.0.1:%s/%s.cnf.xml.sgn"\noutput = "%s/%s.cnf.xml.sgn"\n' \
 		"$HTTP_PORT" "$name" "$ROOT2" "$name"
 done >"$BENCH_TMP/copy.cfg"
