@@ -80,7 +80,7 @@ for i in $(seq 1 "$PHONES"); do
 	printf 'url = "http://127.0.0.1:%s/%s.cnf.xml.sgn"\noutput = "%s/%s.cnf.xml.sgn"\n' \
 		"$HTTP_PORT" "$name" "$ROOT2" "$name"
 done >"$BENCH_TMP/copy.cfg"
-curl -s --fail --parallel --parallel-max "$PAR" -K "$BENCH_TMP/copy.cfg"
+curl -s --no-progress-meter --fail --parallel --parallel-max "$PAR" -K "$BENCH_TMP/copy.cfg"
 # nginx's worker drops to nobody: the copy must be readable.
 chmod 755 "$BENCH_TMP"
 chmod -R a+rX "$ROOT2"
