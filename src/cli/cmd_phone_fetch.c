@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "commands.h"
+#include "hostport.h"
 #include "phone_fetch.h"
 
 const struct opt phone_fetch_opts[] = {
@@ -22,7 +23,8 @@ cmd_phone_fetch(struct cli *cli, const struct args *a)
 	if (server == NULL)
 		return ucerr_set(&cli->err, "phone fetch: --server HOST:PORT is "
 		    "required");
-	if (cli_host_port(cli, server, host, sizeof(host), &o.port) == -1)
+	if (hostport_parse(server, 0, host, sizeof(host), &o.port,
+	    &cli->err) == -1)
 		return -1;
 	o.host = host;
 	o.tftp = args_has(a, "tftp");

@@ -208,9 +208,8 @@ config_file_names_its_device(void **state)
 	    name, sizeof(name), &cert, &kind, &err), -1);
 	assert_string_equal(name, "SEP001122334455");
 	assert_non_null(strstr(err.msg, "no such device"));
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "SEP001122334455");
-	assert_int_equal(store_device_add(h->st, &d, &err), 0);
+	test_device_init(&d, "SEP001122334455");
+	test_device_add(h->st, &d);
 	assert_int_equal(cert_to_der(mic, &der, &len, &err), 0);
 	assert_int_equal(store_device_record_mic(h->st, d.name, der, len,
 	    &err), 0);
