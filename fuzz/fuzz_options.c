@@ -2,7 +2,8 @@
  * fuzz_options.c - the configuration ucpki reads: a phone configuration
  * file (SEP<MAC>.cnf.xml, parsed by libxml2 to build the encrypted
  * configuration's stub), the values of configuration options (key types,
- * digests, deadlines, operations, modes, roles, statuses, levels, names)
+ * digests, deadlines, operations, modes, roles, statuses, levels, names,
+ * servers)
  * and command lines against every command's option table, with each
  * option read as an integer as the commands do.  The first byte picks.
  */
@@ -15,6 +16,7 @@
 #include "clock.h"
 #include "device.h"
 #include "enccnf.h"
+#include "hostport.h"
 #include "itl.h"
 #include "log.h"
 #include "sigfile.h"
@@ -42,6 +44,18 @@ device_cert(void)
 	return cert;
 }
 
+/* A server's HOST:PORT: the host fits, and is NUL-terminated. */
+static void
+servers(const char *s)
+{
+	char host[16];
+	int port;
+
+	if (hostport_parse(s, 3804, host, sizeof(host), &port, NULL) == 0 &&
+	    (strlen(host) >= sizeof(host) || port < 1 || port > 65535))
+		abort();
+}
+
 static void
 values(const char *s)
 {
@@ -62,6 +76,7 @@ values(const char *s)
 	(void)device_name_valid(s);
 	(void)auth_string_valid(s);
 	(void)tvs_device_name_valid(s);
+	servers(s);
 }
 
 /* NUL-separated words: the first picks the command by index. */

@@ -11,6 +11,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "device.h"
+#include "hostport.h"
 #include "json.h"
 #include "phone_capf.h"
 #include "phone_state.h"
@@ -144,36 +145,9 @@ cmd_phone_show(struct cli *cli, const struct args *a)
 	return 0;
 }
 
-/* HOST:PORT into host and port. */
-int
-cli_host_port(struct cli *cli, const char *arg, char *host, size_t hostlen,
-    int *port)
-{
-	const char *colon = strrchr(arg, ':');
-	char *end;
-	long p;
-
-	if (colon == NULL || colon == arg || (size_t)(colon - arg) >= hostlen)
-		return ucerr_set(&cli->err, "%s: expected HOST:PORT", arg);
-	p = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || p < 1 || p > 65535)
-		return ucerr_set(&cli->err, "%s: bad port", arg);
-	memcpy(host, arg, (size_t)(colon - arg));
-	host[colon - arg] = '\0';
-	*port = (int)p;
-	return 0;
-}
-
 int
 cmd_phone_capf(struct cli *cli, const struct args *a)
 {
-	static const char *const messages[] = {
-		[LSC_STATUS_INSTALLED] = "LSC: Installed",
-		[LSC_STATUS_PENDING] = "LSC: Pending",
-		[LSC_STATUS_FAILED] = "LSC: Failed",
-		[LSC_STATUS_CONNECTION_FAILED] = "LSC: Connection Failed",
-		[LSC_STATUS_NO_CAPF] = "No valid CAPF server",
-	};
 	struct phone_capf_opts o;
 	enum capf_client_outcome outcome;
 	enum phone_lsc_status status;
@@ -187,7 +161,8 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	if (server == NULL)
 		return ucerr_set(&cli->err, "phone capf: --server HOST:PORT is "
 		    "required");
-	if (cli_host_port(cli, server, host, sizeof(host), &o.port) == -1 ||
+	if (hostport_parse(server, 0, host, sizeof(host), &o.port,
+	    &cli->err) == -1 ||
 	    args_int(cli, a, "timeout", 30, 1, 3600, &timeout) == -1)
 		return -1;
 	o.auth_string = args_get(a, "auth-string");
@@ -218,10 +193,7 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 	/* A server that hangs up is a failure to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	rc = phone_capf_run(&ph, &o, &outcome, &status, &cli->err);
-	if (rc == 0 && outcome == OUTCOME_DELETED)
-		fprintf(cli->out, "LSC: Deleted\n");
-	else
-		fprintf(cli->out, "%s\n", messages[status]);
+	fprintf(cli->out, "%s\n", phone_capf_message(rc, outcome, status));
 	if (rc == 0 && outcome == OUTCOME_INSTALLED)
 		show_cert(cli, NULL, "LSC:", ph.lsc);
 	phone_free(&ph);

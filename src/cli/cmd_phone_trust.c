@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "hostport.h"
 #include "phone_trust.h"
 #include "x509.h"
 
@@ -34,7 +35,7 @@ tvs_arg(struct cli *cli, const struct args *a, struct tvs_target *t,
 	t->host = NULL;
 	if (v == NULL)
 		return 0;
-	if (cli_host_port(cli, v, host, hostlen, &t->port) == -1)
+	if (hostport_parse(v, 0, host, hostlen, &t->port, &cli->err) == -1)
 		return -1;
 	t->host = host;
 	return 0;
@@ -90,7 +91,8 @@ cmd_phone_register(struct cli *cli, const struct args *a)
 	if (server == NULL)
 		return ucerr_set(&cli->err, "phone register: --server HOST:PORT "
 		    "is required");
-	if (cli_host_port(cli, server, host, sizeof(host), &o.port) == -1 ||
+	if (hostport_parse(server, 0, host, sizeof(host), &o.port,
+	    &cli->err) == -1 ||
 	    tvs_arg(cli, a, &o.tvs, tvs_host, sizeof(tvs_host)) == -1)
 		return -1;
 	o.host = host;

@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "findings.h"
+#include "hostport.h"
 #include "identity.h"
 #include "probe.h"
 #include "trustcheck.h"
@@ -35,7 +36,8 @@ cmd_probe(struct cli *cli, const struct args *a)
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
-	if (cli_host_port(cli, a->positional[0], host, sizeof(host), &o.port) == -1)
+	if (hostport_parse(a->positional[0], 0, host, sizeof(host), &o.port,
+	    &cli->err) == -1)
 		return -1;
 	o.host = host;
 	o.name = name ? name : host;

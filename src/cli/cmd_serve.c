@@ -1,17 +1,16 @@
 /* cmd_serve.c - `ucpki serve`: CAPF, TVS, the TFTP service and the
  * administration service. */
-#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "commands.h"
 #include "fileio.h"
 #include "log.h"
 #include "paths.h"
 #include "server.h"
+#include "server_conf.h"
 #include "services.h"
 #include "store.h"
 
@@ -54,37 +53,26 @@ const struct opt serve_opts[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
-/* The file's settings, then the command line's on top. */
-static int
-load_settings(struct cli *cli, const struct args *a, struct server_config *cfg,
-    const char **source)
+#define SERVE_OPTS_MAX	64
+
+/* The command line's settings, in serve_opts' order, for the core to lay
+ * over the file's. */
+static size_t
+command_line_settings(const struct args *a, struct server_config_arg *out)
 {
 	const struct opt *o;
-	const char *path = args_get(a, "config"), *v;
-	struct stat sb;
+	const char *v;
+	size_t n = 0;
 
-	server_config_defaults(cfg);
-	*source = "built-in defaults";
-	/* Installed without a file: the defaults (but a file that cannot be
-	 * read is refused, below). */
-	if (path == NULL && (path = paths_default_config()) != NULL &&
-	    stat(path, &sb) == -1 && errno == ENOENT)
-		path = NULL;
-	if (path != NULL) {
-		if (server_config_load(cfg, path, &cli->err) == -1)
-			return -1;
-		*source = path;
-	}
-	for (o = serve_opts; o->name != NULL; o++) {
+	for (o = serve_opts; o->name != NULL && n < SERVE_OPTS_MAX; o++) {
 		if (strcmp(o->name, "config") == 0 ||
 		    strcmp(o->name, "check-config") == 0 ||
 		    (v = args_get(a, o->name)) == NULL)
 			continue;
-		if (server_config_set(cfg, o->name, o->kind == OPT_FLAG ? "yes" :
-		    v, &cli->err) == -1)
-			return ucerr_wrap(&cli->err, "serve: --%s", o->name);
+		out[n].key = o->name;
+		out[n++].value = o->kind == OPT_FLAG ? "yes" : v;
 	}
-	return 0;
+	return n;
 }
 
 static int
@@ -107,10 +95,13 @@ int
 cmd_serve(struct cli *cli, const struct args *a)
 {
 	struct server_config cfg;
+	struct server_config_arg settings[SERVE_OPTS_MAX];
+	size_t n = command_line_settings(a, settings);
 	const char *source;
 	struct passwd *pw;
 
-	if (load_settings(cli, a, &cfg, &source) == -1)
+	if (server_config_resolve(&cfg, args_get(a, "config"), settings, n,
+	    &source, &cli->err) == -1)
 		return -1;
 	if (args_has(a, "check-config"))
 		return print_settings(cli, &cfg, source);

@@ -3,14 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
 #include "commands.h"
 #include "device.h"
+#include "hostport.h"
 #include "identity.h"
 #include "itl.h"
 #include "json.h"
 #include "store.h"
-#include "store_device.h"
 #include "swarm.h"
 
 const struct opt phone_swarm_opts[] = {
@@ -30,55 +29,6 @@ const struct opt phone_swarm_opts[] = {
 	{ "json", OPT_FLAG, NULL, "machine-readable result" },
 	{ NULL, 0, NULL, NULL },
 };
-
-/* The authentication string every swarm phone keys in. */
-#define SWARM_AUTH_STRING	"24681357"
-
-static int
-provision(struct cli *cli, const struct swarm_opts *o, const char *auth,
-    const char *key)
-{
-	struct store *st = cli_store(cli);
-	struct device d, old;
-	long i;
-	int found;
-
-	if (st == NULL || store_begin(st, &cli->err) == -1)
-		return -1;
-	for (i = 1; i <= o->devices; i++) {
-		memset(&d, 0, sizeof(d));
-		swarm_device_name(i, o->softphone, d.name);
-		snprintf(d.model, sizeof(d.model), "%s", o->softphone ? "CSF" :
-		    "8845");
-		d.operation = CERT_OP_INSTALL;
-		d.auth_mode = capf_auth_mode_parse(auth);
-		snprintf(d.auth_string, sizeof(d.auth_string), "%s",
-		    d.auth_mode == CAPF_AUTH_STRING ? SWARM_AUTH_STRING : "");
-		snprintf(d.key_type, sizeof(d.key_type), "%s", key);
-		d.deadline = clock_now() + 86400;
-		d.status = CERT_STATUS_SCHEDULE;
-		if ((found = store_device_get(st, d.name, &old, &cli->err)) == -1)
-			goto fail;
-		if (found) {
-			d.security_mode = old.security_mode;
-			d.encrypted_config = old.encrypted_config;
-			device_free(&old);
-		}
-		if ((found ? store_device_update(st, &d, &cli->err) :
-		    store_device_add(st, &d, &cli->err)) == -1)
-			goto fail;
-		if (i % 10000 == 0)
-			fprintf(stderr, "swarm: provisioned %ld/%ld\n", i, o->devices);
-	}
-	if (store_commit(st, &cli->err) == -1)
-		goto fail;
-	fprintf(stderr, "swarm: %ld devices provisioned (install, %s, %s)\n",
-	    o->devices, auth, key);
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
-}
 
 static void
 print_result(struct cli *cli, const struct swarm_opts *o,
@@ -162,32 +112,21 @@ cmd_phone_swarm(struct cli *cli, const struct args *a)
 	if ((capf == NULL) == (tvs == NULL))
 		return ucerr_set(&cli->err, "phone swarm: give --capf HOST:PORT or "
 		    "--tvs HOST:PORT");
-	if (cli_host_port(cli, capf ? capf : tvs, host, sizeof(host),
-	    &o.port) == -1 ||
+	if (hostport_parse(capf ? capf : tvs, 0, host, sizeof(host), &o.port,
+	    &cli->err) == -1 ||
 	    args_int(cli, a, "n", 100, 1, 1000000, &n) == -1 ||
 	    args_int(cli, a, "c", 50, 1, 100000, &c) == -1 ||
 	    args_int(cli, a, "key-delay", 0, 0, 3600000, &delay) == -1 ||
 	    args_int(cli, a, "requests", 1, 1, 100000, &requests) == -1 ||
 	    args_int(cli, a, "timeout", 120, 1, 86400, &timeout) == -1)
 		return -1;
-	auth = auth ? auth : "null";
-	key = key ? key : "rsa2048";
-	if (strcmp(auth, "null") != 0 && strcmp(auth, "string") != 0 &&
-	    strcmp(auth, "mic") != 0)
-		return ucerr_set(&cli->err, "--auth must be null, string or mic");
-	if (strcmp(key, "rsa2048") != 0 && strcmp(key, "ec256") != 0)
-		return ucerr_set(&cli->err, "--key must be rsa2048 or ec256");
-	key_spec_parse(key, &o.key, NULL);
 	o.host = host;
 	o.tvs = tvs != NULL;
 	o.devices = n;
 	o.concurrency = (int)c;
-	o.auth_mic = strcmp(auth, "mic") == 0;
 	o.softphone = args_has(a, "softphone");
-	if (o.softphone && (o.auth_mic || tvs != NULL))
-		return ucerr_set(&cli->err, "--softphone: CAPF only, with --auth "
-		    "null or string (a softphone has no MIC)");
-	o.auth_string = strcmp(auth, "string") == 0 ? SWARM_AUTH_STRING : NULL;
+	if (swarm_opts_auth(&o, auth, key, &cli->err) == -1)
+		return -1;
 	o.key_delay_ms = (int)delay;
 	o.requests_per_session = (int)requests;
 	o.home = cli->home;
@@ -198,11 +137,13 @@ cmd_phone_swarm(struct cli *cli, const struct args *a)
 			return -1;
 		o.itl = &itl;
 	}
-	if (args_has(a, "provision") && (o.tvs ||
-	    provision(cli, &o, auth, key) == -1)) {
-		if (o.tvs)
-			ucerr_set(&cli->err, "--provision is for --capf");
-		goto out;
+	if (args_has(a, "provision")) {
+		if (cli_store(cli) == NULL ||
+		    swarm_provision(cli->store, &o, &cli->err) == -1)
+			goto out;
+		fprintf(stderr, "swarm: %ld devices provisioned (install, %s, "
+		    "%s)\n", o.devices, capf_auth_mode_name(o.auth_mode),
+		    o.key_type);
 	}
 	if (o.tvs && (cli_store(cli) == NULL || identity_load(cli->store,
 	    "CallManager", &o.tvs_cert, NULL, &cli->err) == -1))

@@ -5,6 +5,7 @@
 
 #include "certinfo.h"
 #include "commands.h"
+#include "hostport.h"
 #include "itl.h"
 #include "json.h"
 #include "store.h"
@@ -148,7 +149,8 @@ cmd_tvs_query(struct cli *cli, const struct args *a)
 	if (!tvs_device_name_valid(device))
 		return ucerr_set(&cli->err, "--device %s: not CP-<model>-SEP<MAC>",
 		    device);
-	if (cli_host_port(cli, server, host, sizeof(host), &port) == -1 ||
+	if (hostport_parse(server, 0, host, sizeof(host), &port,
+	    &cli->err) == -1 ||
 	    certs_load_file(a->positional[0], &certs, &cli->err) == -1)
 		return -1;
 	memset(&itl, 0, sizeof(itl));

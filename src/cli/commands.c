@@ -166,7 +166,7 @@ const struct command commands[] = {
 	{ "phone register", "NAME --server HOST:PORT [--itl FILE] [--tvs HOST:PORT] [--sni NAME] [--sip]",
 	    "TLS registration with the phone's LSC (or MIC), with the phone's console lines",
 	    phone_register_opts, 1, 1, cmd_phone_register, CMD_DEVICE_ARG },
-	{ "phone fetch", "NAME --server HOST:PORT [--tftp]",
+	{ "phone fetch", "NAME --server HOST:PORT [--tftp | --https]",
 	    "boot fetches from the TFTP service: ITL, then the configuration (signed, encrypted), checked as the phone checks them",
 	    phone_fetch_opts, 1, 1, cmd_phone_fetch, CMD_DEVICE_ARG },
 

@@ -107,8 +107,6 @@ int	cmd_phone_make(struct cli *, const struct args *);
 int	cmd_phone_show(struct cli *, const struct args *);
 int	cmd_phone_capf(struct cli *, const struct args *);
 int	cmd_phone_lsc(struct cli *, const struct args *);
-int	cli_host_port(struct cli *cli, const char *arg, char *host,
-	    size_t hostlen, int *port);
 
 /* admin */
 extern const struct opt admin_token_add_opts[], admin_token_list_opts[],

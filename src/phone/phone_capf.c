@@ -35,6 +35,25 @@ console(const struct phone_capf_opts *o, const char *level, const char *fmt,
 	fputc('\n', o->console);
 }
 
+const char *
+phone_capf_message(int rc, enum capf_client_outcome outcome,
+    enum phone_lsc_status status)
+{
+	static const char *const messages[] = {
+		[LSC_STATUS_INSTALLED] = "LSC: Installed",
+		[LSC_STATUS_PENDING] = "LSC: Pending",
+		[LSC_STATUS_FAILED] = "LSC: Failed",
+		[LSC_STATUS_CONNECTION_FAILED] = "LSC: Connection Failed",
+		[LSC_STATUS_NO_CAPF] = "No valid CAPF server",
+	};
+
+	if (rc == 0 && outcome == OUTCOME_DELETED)
+		return "LSC: Deleted";
+	if ((size_t)status >= sizeof(messages) / sizeof(messages[0]))
+		return "LSC: Failed";
+	return messages[status];
+}
+
 /*
  * The phone trusts the CAPF server only through its ITL's CAPF record;
  * without an ITL it trusts the first server it reaches, as phones do.

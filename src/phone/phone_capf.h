@@ -31,6 +31,13 @@ enum phone_lsc_status {
 	LSC_STATUS_NO_CAPF,		/* No valid CAPF server: ITL without CAPF */
 };
 
+/*
+ * The line the phone's Security Configuration menu shows after
+ * phone_capf_run returned rc with outcome and status ("LSC: Installed",
+ * "LSC: Deleted", "No valid CAPF server", ...).
+ */
+const char *phone_capf_message(int rc, enum capf_client_outcome outcome,
+	    enum phone_lsc_status status);
 int	phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	    enum capf_client_outcome *outcome, enum phone_lsc_status *status,
 	    struct ucerr *err);

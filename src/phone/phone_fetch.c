@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include "buf.h"
 #include "enccnf.h"
@@ -17,6 +19,68 @@
 #define FETCH_MAX	(16u * 1024 * 1024)
 #define FETCH_TIMEOUT_S	30
 
+/* Who may serve a phone's files over HTTPS: a TFTP role in its ITL. */
+#define SERVER_ROLES	(ROLE_BIT(ROLE_TFTP) | ROLE_BIT(ROLE_CCM_TFTP))
+
+/* One boot: the options and, over HTTPS, what the server is checked by. */
+struct boot {
+	const struct fetch_opts	*o;
+	struct itl_file		 itl;	/* the ITL the phone held at start */
+	int			 refused;	/* the server was not in it */
+	char			 server[256];	/* its subject, for the message */
+};
+
+static const char *
+transport(const struct fetch_opts *o)
+{
+	return o->https ? "HTTPS" : o->tftp ? "TFTP" : "HTTP";
+}
+
+/*
+ * As a phone checks 6971: the server's own certificate must be a record
+ * of its ITL with a TFTP role (CallManager-ECDSA, CCM+TFTP).  Chains,
+ * names and CAs do not count; the ITL is the phone's whole trust.
+ */
+static int
+check_server_cert(X509_STORE_CTX *x, void *arg)
+{
+	struct boot *b = arg;
+	X509 *cert = X509_STORE_CTX_get0_cert(x);
+
+	if (cert != NULL && itl_find_cert(&b->itl, cert, SERVER_ROLES) >= 0)
+		return 1;
+	b->refused = 1;
+	if (cert != NULL)
+		X509_NAME_oneline(X509_get_subject_name(cert), b->server,
+		    sizeof(b->server));
+	X509_STORE_CTX_set_error(x, X509_V_ERR_CERT_UNTRUSTED);
+	return 0;
+}
+
+static CURLcode
+on_ssl_ctx(CURL *curl, void *ssl_ctx, void *arg)
+{
+	(void)curl;
+	SSL_CTX_set_verify(ssl_ctx, SSL_VERIFY_PEER, NULL);
+	SSL_CTX_set_cert_verify_callback(ssl_ctx, check_server_cert, arg);
+	return CURLE_OK;
+}
+
+/* TLS 1.2 as phones speak it, the server checked by the ITL alone. */
+static void
+https_setup(CURL *curl, struct boot *b)
+{
+	/* curl's own checks (a CA bundle, the host name) are not a phone's:
+	 * on_ssl_ctx puts the ITL's check in their place. */
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
+	curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, b);
+	curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)(CURL_SSLVERSION_TLSv1_2 |
+	    CURL_SSLVERSION_MAX_TLSv1_2));
+}
+
 static size_t
 on_data(char *data, size_t size, size_t n, void *arg)
 {
@@ -27,21 +91,26 @@ on_data(char *data, size_t size, size_t n, void *arg)
 
 /* 1 with the file in *out, 0 when the server says it has none. */
 static int
-fetch(const struct fetch_opts *o, const char *name, uint8_t **out,
-    size_t *len, struct ucerr *err)
+fetch(struct boot *b, const char *name, uint8_t **out, size_t *len,
+    struct ucerr *err)
 {
+	const struct fetch_opts *o = b->o;
 	struct writer w;
 	char url[1024];
 	long code = 0;
 	CURLcode rc;
 	CURL *curl;
+	int v6 = strchr(o->host, ':') != NULL;
 
 	*out = NULL;
-	snprintf(url, sizeof(url), "%s://%s:%d/%s", o->tftp ? "tftp" : "http",
-	    o->host, o->port, name);
+	snprintf(url, sizeof(url), "%s://%s%s%s:%d/%s", o->https ? "https" :
+	    o->tftp ? "tftp" : "http", v6 ? "[" : "", o->host, v6 ? "]" : "",
+	    o->port, name);
 	if ((curl = curl_easy_init()) == NULL)
 		return ucerr_set(err, "%s: cannot set up libcurl", url);
 	writer_init(&w, FETCH_MAX);
+	if (o->https)
+		https_setup(curl, b);
 	curl_easy_setopt(curl, CURLOPT_URL, url);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &w);
@@ -57,6 +126,10 @@ fetch(const struct fetch_opts *o, const char *name, uint8_t **out,
 	}
 	if (rc != CURLE_OK || (!o->tftp && code != 200) || w.failed) {
 		writer_free(&w);
+		if (b->refused)
+			return ucerr_set(err, "%s: refused: the server's "
+			    "certificate (%s) is no TFTP record of the phone's "
+			    "ITL", url, b->server);
 		if (rc != CURLE_OK)
 			return ucerr_set(err, "%s: %s", url,
 			    curl_easy_strerror(rc));
@@ -74,14 +147,14 @@ say(const struct fetch_opts *o, const struct phone *ph, const char *name,
 {
 	if (o->console != NULL)
 		fprintf(o->console, "%s: %s: %zu bytes over %s\n", ph->name,
-		    name, len, o->tftp ? "TFTP" : "HTTP");
+		    name, len, transport(o));
 }
 
 /* ITLSEP<MAC>.tlv, else ITLFile.tlv; installed as the phone would. */
 static int
-fetch_itl(struct phone *ph, const struct fetch_opts *o, int *have,
-    struct ucerr *err)
+fetch_itl(struct phone *ph, struct boot *b, int *have, struct ucerr *err)
 {
+	const struct fetch_opts *o = b->o;
 	const char *names[2];
 	char per_phone[80], path[4096];
 	uint8_t *data = NULL;
@@ -93,7 +166,7 @@ fetch_itl(struct phone *ph, const struct fetch_opts *o, int *have,
 	names[1] = "ITLFile.tlv";
 	*have = 0;
 	for (i = 0; i < 2 && found == 0; i++) {
-		if ((found = fetch(o, names[i], &data, &len, err)) == -1)
+		if ((found = fetch(b, names[i], &data, &len, err)) == -1)
 			return -1;
 		if (found == 0 && o->console != NULL)
 			fprintf(o->console, "%s: %s: not found (accepted)\n",
@@ -116,9 +189,10 @@ fetch_itl(struct phone *ph, const struct fetch_opts *o, int *have,
 
 /* Decrypts the .enc.sgn the stub points to, signed by the ITL's TFTP. */
 static int
-fetch_encrypted(struct phone *ph, const struct fetch_opts *o,
-    uint8_t **xml, size_t *xml_len, struct ucerr *err)
+fetch_encrypted(struct phone *ph, struct boot *b, uint8_t **xml,
+    size_t *xml_len, struct ucerr *err)
 {
+	const struct fetch_opts *o = b->o;
 	struct itl_file itl;
 	char name[128], itl_path[4096];
 	uint8_t *data = NULL;
@@ -129,7 +203,7 @@ fetch_encrypted(struct phone *ph, const struct fetch_opts *o,
 
 	memset(&itl, 0, sizeof(itl));
 	snprintf(name, sizeof(name), "%s.cnf.xml.enc.sgn", ph->name);
-	if ((found = fetch(o, name, &data, &len, err)) != 1)
+	if ((found = fetch(b, name, &data, &len, err)) != 1)
 		return found == 0 ? ucerr_set(err, "%s: not found, but the "
 		    "stub says encrConfig", name) : -1;
 	say(o, ph, name, len);
@@ -158,9 +232,10 @@ out:
 }
 
 static int
-fetch_config(struct phone *ph, const struct fetch_opts *o, int have_itl,
+fetch_config(struct phone *ph, struct boot *b, int have_itl,
     struct ucerr *err)
 {
+	const struct fetch_opts *o = b->o;
 	struct sigfile_header hdr;
 	const uint8_t *body;
 	char name[128], path[4096], encr[16];
@@ -171,13 +246,24 @@ fetch_config(struct phone *ph, const struct fetch_opts *o, int have_itl,
 	/* With an ITL the phone wants the signed file, and only that. */
 	snprintf(name, sizeof(name), "%s.cnf.xml%s", ph->name,
 	    have_itl ? ".sgn" : "");
-	if ((found = fetch(o, name, &data, &len, err)) != 1)
+	if ((found = fetch(b, name, &data, &len, err)) != 1)
 		return found == 0 ? ucerr_set(err, "%s: not found", name) : -1;
 	say(o, ph, name, len);
 	if (path_join(path, sizeof(path), ph->dir, name, err) == -1 ||
 	    file_write_atomic(path, data, len, 0644, err) == -1)
 		goto out;
-	if (!have_itl) {
+	/* On 6971 the server answers the signed name with the plain file:
+	 * the TLS the ITL vouched for stands for the signature.  An
+	 * encrypted configuration still comes as its signed stub. */
+	if (o->https && sgn_parse(data, len, &hdr, &body, &body_len,
+	    NULL) == -1) {
+		body = data;
+		body_len = len;
+		if (o->console != NULL)
+			fprintf(o->console, "%s: %s: the plain configuration, "
+			    "vouched for by the server the ITL names\n",
+			    ph->name, name);
+	} else if (!have_itl) {
 		body = data;
 		body_len = len;
 	} else if (phone_verify_config(ph, path, NULL, NULL, NULL, o->console,
@@ -189,7 +275,7 @@ fetch_config(struct phone *ph, const struct fetch_opts *o, int have_itl,
 	    sizeof(encr), err) == -1)
 		goto out;
 	if (have_itl && strcmp(encr, "true") == 0) {
-		if (fetch_encrypted(ph, o, &xml, &xml_len, err) == -1)
+		if (fetch_encrypted(ph, b, &xml, &xml_len, err) == -1)
 			goto out;
 		body = xml;
 		body_len = xml_len;
@@ -208,16 +294,43 @@ out:
 	return rc;
 }
 
+/* Over HTTPS the phone must already hold the ITL it checks the server
+ * by: the server cannot vouch for itself. */
+static int
+https_trust(struct phone *ph, struct boot *b, struct ucerr *err)
+{
+	char path[4096];
+
+	if (phone_itl_path(ph, path, sizeof(path), err) == -1)
+		return -1;
+	if (!path_exists(path))
+		return ucerr_set(err, "%s: --https: the phone holds no ITL to "
+		    "check the server by (fetch over HTTP first)", ph->name);
+	if (itl_load_file(path, &b->itl, err) == -1)
+		return -1;
+	if (b->o->console != NULL)
+		fprintf(b->o->console, "%s: HTTPS: the server must be a TFTP "
+		    "record of %s\n", ph->name, path);
+	return 0;
+}
+
 int
 phone_fetch(struct phone *ph, const struct fetch_opts *o, struct ucerr *err)
 {
+	struct boot b;
 	char installed[4096];
-	int fetched;
+	int fetched, rc = -1;
 
-	if (fetch_itl(ph, o, &fetched, err) == -1 ||
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	if ((o->https && https_trust(ph, &b, err) == -1) ||
+	    fetch_itl(ph, &b, &fetched, err) == -1 ||
 	    phone_itl_path(ph, installed, sizeof(installed), err) == -1)
-		return -1;
+		goto out;
 	/* A phone that holds an ITL (fetched now or before) wants only
 	 * signed configuration. */
-	return fetch_config(ph, o, path_exists(installed), err);
+	rc = fetch_config(ph, &b, path_exists(installed), err);
+out:
+	itl_free(&b.itl);
+	return rc;
 }

@@ -3,7 +3,11 @@
  * phone makes them: its ITL (ITLSEP<MAC>.tlv, else ITLFile.tlv), then
  * its configuration, signed when it holds an ITL (and, when the stub
  * says encrConfig, the .enc.sgn decrypted with its LSC key, else its MIC
- * key), over HTTP or TFTP.  Each file is checked as the phone checks it.
+ * key), over HTTP, TFTP or HTTPS.  Each file is checked as the phone
+ * checks it.  Over HTTPS (6971) the phone must hold an ITL already: the
+ * server's certificate must be one of its TFTP records (CallManager-ECDSA
+ * as CCM+TFTP), and the plain configuration the server answers the
+ * signed name with is taken on the strength of that TLS.
  */
 #ifndef UCPKI_PHONE_FETCH_H
 #define UCPKI_PHONE_FETCH_H
@@ -16,6 +20,7 @@ struct fetch_opts {
 	const char	*host;
 	int		 port;
 	int		 tftp;		/* TFTP instead of HTTP */
+	int		 https;		/* HTTPS, checked by the ITL held */
 	FILE		*console;
 };
 

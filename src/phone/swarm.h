@@ -11,6 +11,10 @@
 #include "x509.h"
 
 struct itl_file;
+struct store;
+
+/* The authentication string every swarm phone keys in (--auth string). */
+#define SWARM_AUTH_STRING	"24681357"
 
 struct swarm_opts {
 	const char	*host;
@@ -21,7 +25,9 @@ struct swarm_opts {
 	int		 auth_mic;		/* present MICs (else null/string) */
 	int		 softphone;		/* Jabber clients: version 2 */
 	const char	*auth_string;		/* NULL: none */
+	int		 auth_mode;		/* enum capf_auth_mode */
 	struct key_spec	 key;			/* what the pool holds */
+	char		 key_type[16];		/* its name: rsa2048, ec256 */
 	int		 key_delay_ms;		/* a slow phone's key generation */
 	int		 requests_per_session;	/* TVS */
 	const struct itl_file *itl;		/* authenticate the server */
@@ -54,6 +60,22 @@ struct swarm_result {
 	double		 p50_ms, p95_ms, p99_ms, max_ms;
 };
 
+/*
+ * --auth (null, string, mic; NULL: null) and --key (rsa2048, ec256;
+ * NULL: rsa2048) into o, refusing what cannot go together: softphones
+ * have no MIC and speak CAPF only.  Call once o->tvs and o->softphone
+ * are set.
+ */
+int	swarm_opts_auth(struct swarm_opts *o, const char *auth,
+	    const char *key, struct ucerr *err);
+/*
+ * Registers the swarm's devices in st for an install (device_schedule's
+ * rule, a day to complete it) by o's auth mode and key type, all in one
+ * transaction; devices already there are updated and keep their
+ * security profile.  A line to o->progress every 10,000.  CAPF only.
+ */
+int	swarm_provision(struct store *st, const struct swarm_opts *o,
+	    struct ucerr *err);
 int	swarm_run(const struct swarm_opts *o, struct swarm_result *r,
 	    struct ucerr *err);
 /* SEP (CSF for softphones) + the 12-digit zero-padded hex index

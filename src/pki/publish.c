@@ -1,4 +1,5 @@
-/* tftp.c - trust lists from the store, published atomically (see tftp.h). */
+/* publish.c - trust lists from the store, published atomically (see
+ * publish.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,7 @@ int
 ctl_build_from_store(struct store *st, const struct trustlist_options *o,
     uint8_t **out, size_t *out_len, struct ucerr *err)
 {
-	struct itl_entry e[5];
+	struct itl_entry e[6];
 	struct loaded l;
 	size_t n = 0;
 	int rc;
@@ -142,6 +143,10 @@ ctl_build_from_store(struct store *st, const struct trustlist_options *o,
 		goto out;
 	}
 	e[n++] = (struct itl_entry){ l.callmanager, ROLE_CCM_TFTP };
+	/* As CUCM lists it: phones in mixed mode check the TFTP service's
+	 * EC identity (HTTPS 6971, TLS with the EC key) against the CTL. */
+	if (l.callmanager_ec != NULL)
+		e[n++] = (struct itl_entry){ l.callmanager_ec, ROLE_CCM_TFTP };
 	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
 	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
 	rc = build(o, &l, e, n, "CTLFile.tlv", out, out_len, err);

@@ -31,8 +31,9 @@ struct trustlist_options {
  * ITL is then version 1.1), CAPF, TVS, APP-SERVER (tomcat). */
 int	itl_build_from_store(struct store *st, const struct trustlist_options *o,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
-/* CTLFile.tlv for mixed mode: at most two SAST records, CCM+TFTP, CAPF;
- * signed by ITLRecovery (or o->signer). */
+/* CTLFile.tlv for mixed mode: at most two SAST records, CCM+TFTP
+ * (CallManager, and CallManager-ECDSA when the home has it: version 1.1),
+ * CAPF, TVS; signed by ITLRecovery (or o->signer). */
 int	ctl_build_from_store(struct store *st, const struct trustlist_options *o,
 	    uint8_t **out, size_t *out_len, struct ucerr *err);
 /*

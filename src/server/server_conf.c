@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "kvfile.h"
 #include "log.h"
+#include "paths.h"
 #include "server.h"
 
 enum conf_type { CONF_INT, CONF_FLAG, CONF_IPV4, CONF_USER, CONF_LEVEL,
@@ -257,4 +259,40 @@ server_config_load(struct server_config *cfg, const char *path,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.cfg = cfg;
 	return kv_load(path, on_line, &ctx, err);
+}
+
+/* Installed without a file: the defaults.  A file that is there but
+ * cannot be read is refused by the load. */
+static const char *
+config_path(const char *path)
+{
+	struct stat sb;
+
+	if (path != NULL)
+		return path;
+	if ((path = paths_default_config()) != NULL && stat(path, &sb) == -1 &&
+	    errno == ENOENT)
+		return NULL;
+	return path;
+}
+
+int
+server_config_resolve(struct server_config *cfg, const char *path,
+    const struct server_config_arg *args, size_t n_args, const char **source,
+    struct ucerr *err)
+{
+	size_t i;
+
+	server_config_defaults(cfg);
+	*source = "built-in defaults";
+	if ((path = config_path(path)) != NULL) {
+		if (server_config_load(cfg, path, err) == -1)
+			return -1;
+		*source = path;
+	}
+	for (i = 0; i < n_args; i++)
+		if (server_config_set(cfg, args[i].key, args[i].value,
+		    err) == -1)
+			return ucerr_wrap(err, "serve: --%s", args[i].key);
+	return 0;
 }

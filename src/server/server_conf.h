@@ -25,6 +25,25 @@ int	server_config_parse(struct server_config *cfg, const char *name,
 	    const uint8_t *data, size_t len, struct ucerr *err);
 int	server_config_load(struct server_config *cfg, const char *path,
 	    struct ucerr *err);
+/* One setting given on serve's command line: the option's long name and
+ * its value ("yes" for a flag). */
+struct server_config_arg {
+	const char	*key;
+	const char	*value;
+};
+
+/*
+ * The settings serve runs with, each layer over the one before: the
+ * built-in defaults, the settings file, then the command line's n_args
+ * settings in args.  The file is path; NULL: the installed default
+ * (/etc/ucpki/ucpki.conf) when this binary is installed and the file is
+ * there, none otherwise.  *source names what was read ("built-in
+ * defaults" or the file).  A bad setting on the command line is
+ * "serve: --KEY: reason"; in the file "FILE:LINE: KEY: reason".
+ */
+int	server_config_resolve(struct server_config *cfg, const char *path,
+	    const struct server_config_arg *args, size_t n_args,
+	    const char **source, struct ucerr *err);
 /* The i-th key (NULL past the last), for docs and --check-config. */
 const char *server_config_key(int i);
 /* Is there a setting of that name? */

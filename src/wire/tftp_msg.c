@@ -145,28 +145,34 @@ tftp_build_error(uint8_t *out, size_t outlen, uint16_t code, const char *msg)
 	return finish(&w, out, outlen);
 }
 
-size_t
-tftp_build_data_header(uint8_t *out, size_t outlen, uint16_t block)
+/*
+ * DATA's header and ACK are the same four bytes, opcode then block.  They
+ * are written in place, without the growing writer, as every block of
+ * every transfer sends one.
+ */
+static size_t
+put_opcode_block(uint8_t *out, size_t outlen, uint16_t opcode,
+    uint16_t block)
 {
 	if (outlen < 4)
 		return 0;
-	out[0] = 0;
-	out[1] = TFTP_DATA;
+	out[0] = (uint8_t)(opcode >> 8);
+	out[1] = (uint8_t)opcode;
 	out[2] = (uint8_t)(block >> 8);
 	out[3] = (uint8_t)block;
 	return 4;
 }
 
 size_t
+tftp_build_data_header(uint8_t *out, size_t outlen, uint16_t block)
+{
+	return put_opcode_block(out, outlen, TFTP_DATA, block);
+}
+
+size_t
 tftp_build_ack(uint8_t *out, size_t outlen, uint16_t block)
 {
-	if (outlen < 4)
-		return 0;
-	out[0] = 0;
-	out[1] = TFTP_ACK;
-	out[2] = (uint8_t)(block >> 8);
-	out[3] = (uint8_t)block;
-	return 4;
+	return put_opcode_block(out, outlen, TFTP_ACK, block);
 }
 
 static void

@@ -83,6 +83,10 @@ ok "show the CTL" itl show "$H/tftp/CTLFile.tlv" --json
 check "CTL: signed by ITLRecovery, one SAST" python3 -c '
 import json,sys; d=json.loads(sys.argv[1]); assert d["verified"] and d["signer_name"].startswith("CN=ITLRECOVERY_")
 assert [r["role"] for r in d["records"]].count("SAST")==1' "$OUT"
+check "CTL: CallManager and CallManager-ECDSA as CCM+TFTP, as CUCM lists them" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])
+tftp=[r["subject"].split(",")[0] for r in d["records"] if r["role"]=="CCM+TFTP"]
+assert len(tftp)==2 and tftp[1].endswith("-EC"), tftp' "$OUT"
 ok "ctl build with a second SAST signing" ctl build --out "$W/CTLFile.tlv" --sast "$V/certs/sast.pem" --sign-with sast
 ok "show it" itl show "$W/CTLFile.tlv" --json
 check "two SAST records, verified" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["verified"] and [r["role"] for r in d["records"]].count("SAST")==2' "$OUT"

@@ -20,10 +20,12 @@
 #include <openssl/x509.h>
 
 #include "clock.h"
+#include "device.h"
 #include "err.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
+#include "store_device.h"
 #include "x509.h"
 
 /* The path of a golden file (tests/vectors unless UCPKI_VECTORS says). */
@@ -103,6 +105,32 @@ test_cert_make(const char *cn, enum cert_profile profile, X509 *issuer,
 	else
 		EVP_PKEY_free(key);
 	return cert;
+}
+
+/*
+ * A device row as `device add NAME` leaves it: model 8845, an RSA 2048
+ * key, no operation, status None.  Tests change the fields their rule
+ * needs, then test_device_add().
+ */
+static inline void
+test_device_init(struct device *d, const char *name)
+{
+	memset(d, 0, sizeof(*d));
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	snprintf(d->model, sizeof(d->model), "8845");
+	snprintf(d->key_type, sizeof(d->key_type), "rsa2048");
+	d->operation = CERT_OP_NONE;
+	d->auth_mode = CAPF_AUTH_NULL_STRING;
+	d->status = CERT_STATUS_NONE;
+}
+
+static inline void
+test_device_add(struct store *st, const struct device *d)
+{
+	struct ucerr err;
+
+	if (store_device_add(st, d, &err) == -1)
+		fail_msg("%s", err.msg);
 }
 
 /* A temporary home with an open store. */

@@ -38,14 +38,8 @@ add_lsc_holder(struct test_home *h, const char *name)
 	char sha[65];
 	int spki_len, der_len;
 
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "%s", name);
-	snprintf(d.model, sizeof(d.model), "8845");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.operation = CERT_OP_NONE;
-	d.auth_mode = CAPF_AUTH_NULL_STRING;
-	d.status = CERT_STATUS_NONE;
-	assert_int_equal(store_device_add(h->st, &d, &err), 0);
+	test_device_init(&d, name);
+	test_device_add(h->st, &d);
 	assert_int_equal(identity_load(h->st, "CAPF", &capf, &capf_key, &err), 0);
 	assert_int_equal(key_spec_parse("rsa2048", &spec, &err), 0);
 	assert_int_equal(key_generate(&spec, &phone_key, &err), 0);
@@ -154,11 +148,8 @@ plan_counts_lsc_holders_of_the_capf(void **state)
 
 	add_lsc_holder(h, "SEP0011223344AA");
 	add_lsc_holder(h, "SEP0011223344BB");
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "SEP0011223344CC");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.status = CERT_STATUS_NONE;
-	assert_int_equal(store_device_add(h->st, &d, &err), 0);
+	test_device_init(&d, "SEP0011223344CC");
+	test_device_add(h->st, &d);
 	assert_int_equal(certmgr_plan(h->st, capf, &plan, &err), 0);
 	assert_int_equal(plan.devices, 3);
 	assert_int_equal(plan.lsc_holders, 2);

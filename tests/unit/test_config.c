@@ -16,6 +16,7 @@
 #include "kvfile.h"
 #include "paths.h"
 #include "server.h"
+#include "server_conf.h"
 #include "server_status.h"
 
 struct seen {
@@ -162,6 +163,56 @@ bad_settings_are_refused_with_the_line(void **state)
 	    "not a user name");
 }
 
+/* The defaults, then the file, then the command line, whichever order
+ * the command line gives its options in. */
+static void
+command_line_over_file_over_defaults(void **state)
+{
+	static const struct server_config_arg args[] = {
+		{ "capf-port", "14804" },
+		{ "tls1", "yes" },
+	};
+	static const struct server_config_arg bad[] = {
+		{ "tvs-port", "2445" },
+		{ "capf-port", "70000" },
+	};
+	char path[] = "/tmp/ucpki-conf.XXXXXX";
+	const char *text = "capf-port = 13804\ntvs-port = 12445\n";
+	struct server_config cfg;
+	const char *source = NULL;
+	struct ucerr err;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(server_config_resolve(&cfg, path, args, 2, &source,
+	    &err), 0);
+	assert_string_equal(source, path);
+	assert_int_equal(cfg.capf_port, 14804);	/* command line */
+	assert_int_equal(cfg.tvs_port, 12445);	/* file */
+	assert_int_equal(cfg.tls1, 1);		/* command line */
+	assert_int_equal(cfg.idle_timeout_s, 30);	/* default */
+	/* A checkout binary reads no file unless told. */
+	assert_int_equal(server_config_resolve(&cfg, NULL, args, 1, &source,
+	    &err), 0);
+	assert_string_equal(source, "built-in defaults");
+	assert_int_equal(cfg.capf_port, 14804);
+	assert_int_equal(cfg.tvs_port, 2445);
+	assert_int_equal(cfg.tls1, 0);
+	/* The bad option is named as the command line spells it. */
+	assert_int_equal(server_config_resolve(&cfg, path, bad, 2, &source,
+	    &err), -1);
+	assert_string_equal(err.msg, "serve: --capf-port: must be a number "
+	    "from 0 to 65535, not '70000'");
+	/* A file named but missing is an error, not the defaults. */
+	unlink(path);
+	assert_int_equal(server_config_resolve(&cfg, path, NULL, 0, &source,
+	    &err), -1);
+	assert_non_null(strstr(err.msg, path));
+}
+
 /* ucpki.conf has a key for every serve option, and nothing else. */
 static void
 every_serve_option_is_a_setting(void **state)
@@ -300,6 +351,7 @@ main(void)
 		cmocka_unit_test(kv_refuses_with_file_and_line),
 		cmocka_unit_test(settings_from_the_file),
 		cmocka_unit_test(bad_settings_are_refused_with_the_line),
+		cmocka_unit_test(command_line_over_file_over_defaults),
 		cmocka_unit_test(every_serve_option_is_a_setting),
 		cmocka_unit_test(installed_means_running_from_the_bindir),
 		cmocka_unit_test(status_file_verdicts),

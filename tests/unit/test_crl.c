@@ -11,41 +11,18 @@ struct ca {
 	X509		*cert;
 };
 
+/* The CA and its LSCs come from test_cert_make: one certificate maker for
+ * every unit test. */
 static void
 ca_make(struct ca *ca, const char *cn)
 {
-	struct cert_template t;
-	struct key_spec spec;
-	struct ucerr err;
-
-	memset(&t, 0, sizeof(t));
-	t.subject.cn = cn;
-	t.profile = PROFILE_CA;
-	t.days = 30;
-	assert_int_equal(key_spec_parse("ec256", &spec, &err), 0);
-	assert_int_equal(key_generate(&spec, &ca->key, &err), 0);
-	assert_int_equal(cert_build(&t, ca->key, NULL, ca->key, &ca->cert, &err),
-	    0);
+	ca->cert = test_cert_make(cn, PROFILE_CA, NULL, NULL, 30, &ca->key);
 }
 
 static X509 *
 leaf_make(struct ca *ca, const char *cn)
 {
-	struct cert_template t;
-	struct key_spec spec;
-	struct ucerr err;
-	EVP_PKEY *key;
-	X509 *cert;
-
-	memset(&t, 0, sizeof(t));
-	t.subject.cn = cn;
-	t.profile = PROFILE_LSC;
-	t.days = 30;
-	assert_int_equal(key_spec_parse("ec256", &spec, &err), 0);
-	assert_int_equal(key_generate(&spec, &key, &err), 0);
-	assert_int_equal(cert_build(&t, key, ca->cert, ca->key, &cert, &err), 0);
-	EVP_PKEY_free(key);
-	return cert;
+	return test_cert_make(cn, PROFILE_LSC, ca->cert, ca->key, 30, NULL);
 }
 
 /* A DER CRL from ca listing revoked (may be NULL). */

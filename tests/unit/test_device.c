@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "test.h"
 #include "device.h"
 #include "store.h"
 #include "store_device.h"
@@ -32,12 +33,11 @@ setup(void **state)
 	snprintf(f->home, sizeof(f->home), "/tmp/ucpki-device.XXXXXX");
 	assert_non_null(mkdtemp(f->home));
 	assert_non_null(f->st = store_open(f->home, 1, &err));
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), DEV);
+	test_device_init(&d, DEV);
 	d.operation = CERT_OP_INSTALL;
 	d.auth_mode = CAPF_AUTH_STRING;
 	snprintf(d.auth_string, sizeof(d.auth_string), "1234");
-	assert_int_equal(store_device_add(f->st, &d, &err), 0);
+	test_device_add(f->st, &d);
 	*state = f;
 	return 0;
 }

@@ -13,14 +13,9 @@ static void
 add_device(struct store *st, const char *name)
 {
 	struct device d;
-	struct ucerr err;
 
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "%s", name);
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.status = CERT_STATUS_NONE;
-	if (store_device_add(st, &d, &err) == -1)
-		fail_msg("%s", err.msg);
+	test_device_init(&d, name);
+	test_device_add(st, &d);
 }
 
 static void

@@ -98,6 +98,42 @@ ctl_in_the_tftp_root_is_mixed_mode(void **state)
 	trustlist_options_free(&o);
 }
 
+/* CUCM's CTL lists CallManager-ECDSA beside CallManager as CCM+TFTP; the
+ * EC record makes the signer version 1.1, as in the ITL. */
+static void
+ctl_holds_callmanager_ecdsa(void **state)
+{
+	struct test_home *h = *state;
+	struct trustlist_options o;
+	struct itl_file ctl;
+	char path[4096], out[4096];
+	struct ucerr err;
+	X509 *ec, *rsa;
+	size_t len;
+
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(ctl_options_load(&o, NULL, NULL, &err), 0);
+	snprintf(out, sizeof(out), "%s/CTL-ec.tlv", h->dir);
+	assert_int_equal(ctl_write(h->st, &o, out, path, sizeof(path), &len,
+	    &err), 0);
+	assert_int_equal(identity_load(h->st, "CallManager-ECDSA", &ec, NULL,
+	    &err), 0);
+	assert_int_equal(identity_load(h->st, "CallManager", &rsa, NULL, &err),
+	    0);
+	if (itl_load_file(path, &ctl, &err) == -1)
+		fail_msg("%s", err.msg);
+	assert_int_equal(itl_verify(&ctl, &err), 0);
+	assert_true(itl_find_cert(&ctl, ec, ROLE_BIT(ROLE_CCM_TFTP)) >= 0);
+	assert_true(itl_find_cert(&ctl, rsa, ROLE_BIT(ROLE_CCM_TFTP)) >= 0);
+	assert_int_equal(ctl.n_records, 5);	/* SAST, 2 CCM+TFTP, CAPF, TVS */
+	assert_true(ctl.hdr.has_signer_version);
+	assert_int_equal(ctl.hdr.signer_major * 10 + ctl.hdr.signer_minor, 11);
+	itl_free(&ctl);
+	X509_free(ec);
+	X509_free(rsa);
+	trustlist_options_free(&o);
+}
+
 static void
 ctl_signers(void **state)
 {
@@ -208,9 +244,8 @@ config_file_names_its_device(void **state)
 	    name, sizeof(name), &cert, &kind, &err), -1);
 	assert_string_equal(name, "SEP001122334455");
 	assert_non_null(strstr(err.msg, "no such device"));
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "SEP001122334455");
-	assert_int_equal(store_device_add(h->st, &d, &err), 0);
+	test_device_init(&d, "SEP001122334455");
+	test_device_add(h->st, &d);
 	assert_int_equal(cert_to_der(mic, &der, &len, &err), 0);
 	assert_int_equal(store_device_record_mic(h->st, d.name, der, len,
 	    &err), 0);
@@ -241,6 +276,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(itl_goes_to_the_tftp_root_or_out,
 		    test_setup_node, test_teardown_home),
 		cmocka_unit_test_setup_teardown(ctl_in_the_tftp_root_is_mixed_mode,
+		    test_setup_node, test_teardown_home),
+		cmocka_unit_test_setup_teardown(ctl_holds_callmanager_ecdsa,
 		    test_setup_node, test_teardown_home),
 		cmocka_unit_test_setup_teardown(ctl_signers,
 		    test_setup_node, test_teardown_home),

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test.h"
 #include "store.h"
 #include "store_device.h"
 
@@ -336,12 +337,8 @@ device_rows_round_trip(void **state)
 	struct ucerr err;
 	int n = 0;
 
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "SEP001122334455");
-	snprintf(d.model, sizeof(d.model), "8845");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
+	test_device_init(&d, "SEP001122334455");
 	d.operation = CERT_OP_INSTALL;
-	d.auth_mode = CAPF_AUTH_NULL_STRING;
 	d.status = CERT_STATUS_SCHEDULE;
 	assert_int_equal(store_device_add(f->st, &d, &err), 0);
 	assert_int_equal(store_device_add(f->st, &d, &err), -1);

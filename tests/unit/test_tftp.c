@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test.h"
 #include "phone_config.h"
 #include "store.h"
 #include "store_device.h"
@@ -305,11 +306,10 @@ fetches_are_tied_to_devices(void **state)
 	snprintf(home, sizeof(home), "/tmp/ucpki-fetch.XXXXXX");
 	assert_non_null(mkdtemp(home));
 	assert_non_null(st = store_open(home, 1, &err));
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "SEP0000000000A1");
-	assert_int_equal(store_device_add(st, &d, &err), 0);
+	test_device_init(&d, "SEP0000000000A1");
+	test_device_add(st, &d);
 	snprintf(d.name, sizeof(d.name), "SEP0000000000A2");
-	assert_int_equal(store_device_add(st, &d, &err), 0);
+	test_device_add(st, &d);
 	/* Too old to be claimed, then the boot sequence, then another
 	 * address's ITL. */
 	fetch_event_set(&e, "", "ITLFile.tlv", "itl", "old", 1000, "10.0.0.1");

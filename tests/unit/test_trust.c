@@ -3,28 +3,11 @@
 #include "test.h"
 #include "trust.h"
 
+/* A self-signed CA (test_cert_make, shared by every unit test). */
 static X509 *
 make_cert(const char *cn, EVP_PKEY **key_out)
 {
-	struct cert_template t;
-	struct key_spec spec;
-	struct ucerr err;
-	EVP_PKEY *key;
-	X509 *cert;
-
-	memset(&t, 0, sizeof(t));
-	t.subject.cn = cn;
-	t.profile = PROFILE_CA;
-	t.days = 30;
-	assert_int_equal(key_spec_parse("ec256", &spec, &err), 0);
-	assert_int_equal(key_generate(&spec, &key, &err), 0);
-	if (cert_build(&t, key, NULL, key, &cert, &err) == -1)
-		fail_msg("%s", err.msg);
-	if (key_out != NULL)
-		*key_out = key;
-	else
-		EVP_PKEY_free(key);
-	return cert;
+	return test_cert_make(cn, PROFILE_CA, NULL, NULL, 30, key_out);
 }
 
 static void
