@@ -11,34 +11,34 @@ int
 store_alarm_last(struct store *st, const char *subject, const char *alarm,
     int64_t *raised_at, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int step;
 
 	*raised_at = -1;
 	if (store_prepare(st, "SELECT raised_at FROM monitor_alarm WHERE "
 	    "subject = ? AND alarm = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
-	if ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-		*raised_at = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	db_bind_text(stmt, 1, subject);
+	db_bind_text(stmt, 2, alarm);
+	if ((step = db_step(stmt)) == DB_ROW)
+		*raised_at = db_column_int64(stmt, 0);
+	db_finish(stmt);
+	if (step != DB_ROW && step != DB_DONE)
 		return ucerr_set(err, "monitor: cannot read the alarms");
-	return step == SQLITE_ROW;
+	return step == DB_ROW;
 }
 
 int
 store_alarm_raised(struct store *st, const char *subject, const char *alarm,
     int64_t raised_at, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT OR REPLACE INTO monitor_alarm "
 	    "(subject, alarm, raised_at) VALUES (?, ?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, alarm, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, raised_at);
+	db_bind_text(stmt, 1, subject);
+	db_bind_text(stmt, 2, alarm);
+	db_bind_int64(stmt, 3, raised_at);
 	return store_step_done(st, stmt, "monitor", err);
 }

@@ -10,32 +10,35 @@ int
 store_crl_add(struct store *st, const char *issuer, const uint8_t *der,
     size_t der_len, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (der_len > 0x7fffffff)
 		return ucerr_set(err, "CRL from %s: too large", issuer);
 	if (store_prepare(st, "INSERT INTO crl (issuer, der, added_at) VALUES "
 	    "(?, ?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, issuer, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, der, (int)der_len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (int64_t)clock_now());
+	db_bind_text(stmt, 1, issuer);
+	db_bind_blob(stmt, 2, der, der_len);
+	db_bind_int64(stmt, 3, (int64_t)clock_now());
 	return store_step_done(st, stmt, "crl", err);
 }
 
 int
 store_crl_each(struct store *st, crl_cb cb, void *ctx, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
+	const uint8_t *der;
+	size_t len;
 	int rc = 0, step;
 
 	if (store_prepare(st, "SELECT der FROM crl ORDER BY id", &stmt, err) == -1)
 		return -1;
-	while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW)
-		rc = cb(ctx, sqlite3_column_blob(stmt, 0),
-		    (size_t)sqlite3_column_bytes(stmt, 0));
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = ucerr_set(err, "store: crl: %s", sqlite3_errmsg(st->db));
-	sqlite3_finalize(stmt);
+	while (rc == 0 && (step = db_step(stmt)) == DB_ROW) {
+		der = db_column_blob(stmt, 0, &len);
+		rc = cb(ctx, der, len);
+	}
+	if (rc == 0 && step != DB_DONE)
+		rc = ucerr_set(err, "store: crl: %s", db_error_message(st->db));
+	db_finish(stmt);
 	return rc;
 }

@@ -22,31 +22,31 @@ device_filter_init(struct device_filter *f)
 	"security_mode, encrypted_config"
 
 static int
-device_from_stmt(sqlite3_stmt *stmt, struct device *d)
+device_from_stmt(struct db_stmt *stmt, struct device *d)
 {
 	memset(d, 0, sizeof(*d));
 	store_column_text(stmt, 0, d->name, sizeof(d->name));
 	store_column_text(stmt, 1, d->model, sizeof(d->model));
-	d->operation = sqlite3_column_int(stmt, 2);
-	d->auth_mode = sqlite3_column_int(stmt, 3);
+	d->operation = db_column_int(stmt, 2);
+	d->auth_mode = db_column_int(stmt, 3);
 	store_column_text(stmt, 4, d->auth_string, sizeof(d->auth_string));
 	store_column_text(stmt, 5, d->key_type, sizeof(d->key_type));
-	d->key_order = sqlite3_column_int(stmt, 6);
-	d->deadline = sqlite3_column_int64(stmt, 7);
-	d->status = sqlite3_column_int(stmt, 8);
-	d->auth_failures = sqlite3_column_int(stmt, 9);
+	d->key_order = db_column_int(stmt, 6);
+	d->deadline = db_column_int64(stmt, 7);
+	d->status = db_column_int(stmt, 8);
+	d->auth_failures = db_column_int(stmt, 9);
 	store_column_text(stmt, 11, d->lsc_issuer_sha256,
 	    sizeof(d->lsc_issuer_sha256));
-	d->lsc_not_after = sqlite3_column_int64(stmt, 12);
-	d->updated_at = sqlite3_column_int64(stmt, 14);
-	d->security_mode = sqlite3_column_int(stmt, 16);
-	d->encrypted_config = sqlite3_column_int(stmt, 17);
-	if (sqlite3_column_type(stmt, 10) == SQLITE_BLOB &&
+	d->lsc_not_after = db_column_int64(stmt, 12);
+	d->updated_at = db_column_int64(stmt, 14);
+	d->security_mode = db_column_int(stmt, 16);
+	d->encrypted_config = db_column_int(stmt, 17);
+	if (!db_column_is_null(stmt, 10) &&
 	    store_column_blob(stmt, 10, &d->lsc_der, &d->lsc_len) == -1)
 		return -1;
-	if ((sqlite3_column_type(stmt, 13) == SQLITE_BLOB &&
+	if ((!db_column_is_null(stmt, 13) &&
 	    store_column_blob(stmt, 13, &d->mic_der, &d->mic_len) == -1) ||
-	    (sqlite3_column_type(stmt, 15) == SQLITE_BLOB &&
+	    (!db_column_is_null(stmt, 15) &&
 	    store_column_blob(stmt, 15, &d->fetched_der, &d->fetched_len) == -1)) {
 		device_free(d);
 		return -1;
@@ -58,50 +58,49 @@ int
 store_device_get(struct store *st, const char *name, struct device *d,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
 	if (store_prepare(st, "SELECT " DEVICE_COLUMNS " FROM device WHERE "
 	    "name = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_text(stmt, 1, name);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		rc = device_from_stmt(stmt, d) == 0 ? 1 :
 		    ucerr_set(err, "store: out of memory");
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		rc = 0;
 	else
-		rc = store_fail(st, rc, "device", err);
-	sqlite3_finalize(stmt);
+		rc = store_fail(st, "device", err);
+	db_finish(stmt);
 	return rc;
 }
 
 static void
-bind_settings(sqlite3_stmt *stmt, const struct device *d)
+bind_settings(struct db_stmt *stmt, const struct device *d)
 {
-	sqlite3_bind_text(stmt, 1, d->model, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, d->operation);
-	sqlite3_bind_int(stmt, 3, d->auth_mode);
-	sqlite3_bind_text(stmt, 4, d->auth_string, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 5, d->key_type[0] ? d->key_type : "rsa2048", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 6, d->key_order);
-	sqlite3_bind_int64(stmt, 7, d->deadline);
-	sqlite3_bind_int(stmt, 8, d->status ? d->status : CERT_STATUS_NONE);
-	sqlite3_bind_int(stmt, 9, d->auth_failures);
-	sqlite3_bind_int64(stmt, 10, (int64_t)clock_now());
-	sqlite3_bind_text(stmt, 11, d->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 12, d->security_mode ? d->security_mode :
+	db_bind_text(stmt, 1, d->model);
+	db_bind_int64(stmt, 2, d->operation);
+	db_bind_int64(stmt, 3, d->auth_mode);
+	db_bind_text(stmt, 4, d->auth_string);
+	db_bind_text(stmt, 5, d->key_type[0] ? d->key_type : "rsa2048");
+	db_bind_int64(stmt, 6, d->key_order);
+	db_bind_int64(stmt, 7, d->deadline);
+	db_bind_int64(stmt, 8, d->status ? d->status : CERT_STATUS_NONE);
+	db_bind_int64(stmt, 9, d->auth_failures);
+	db_bind_int64(stmt, 10, (int64_t)clock_now());
+	db_bind_text(stmt, 11, d->name);
+	db_bind_int64(stmt, 12, d->security_mode ? d->security_mode :
 	    DEVICE_SECURITY_NON_SECURE);
-	sqlite3_bind_int(stmt, 13, d->encrypted_config);
+	db_bind_int64(stmt, 13, d->encrypted_config);
 }
 
 int
 store_device_add(struct store *st, const struct device *d, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT INTO device (model, operation, auth_mode, "
 	    "auth_string, key_type, key_order, deadline, status, auth_failures, "
@@ -119,7 +118,7 @@ store_device_add(struct store *st, const struct device *d, struct ucerr *err)
 static int
 changed_one(struct store *st, const char *name, struct ucerr *err)
 {
-	if (sqlite3_changes(st->db) == 0)
+	if (db_changes(st->db) == 0)
 		return ucerr_set(err, "%s: no such device", name);
 	return 0;
 }
@@ -128,7 +127,7 @@ int
 store_device_update(struct store *st, const struct device *d,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "UPDATE device SET model = ?, operation = ?, "
 	    "auth_mode = ?, auth_string = ?, key_type = ?, key_order = ?, "
@@ -145,13 +144,13 @@ store_device_update(struct store *st, const struct device *d,
 int
 store_device_remove(struct store *st, const char *name, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	/* The lsc table keeps the certificates the device was issued. */
 	if (store_prepare(st, "DELETE FROM device WHERE name = ?", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, name);
 	if (store_step_done(st, stmt, "device", err) == -1)
 		return -1;
 	return changed_one(st, name, err);
@@ -175,18 +174,18 @@ filter_sql(const struct device_filter *f, char *out, size_t outlen)
 }
 
 static void
-filter_bind(sqlite3_stmt *stmt, const struct device_filter *f)
+filter_bind(struct db_stmt *stmt, const struct device_filter *f)
 {
 	if (f == NULL)
 		return;
 	if (f->status)
-		sqlite3_bind_int(stmt, 1, f->status);
+		db_bind_int64(stmt, 1, f->status);
 	if (f->model)
-		sqlite3_bind_text(stmt, 2, f->model, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 2, f->model);
 	if (f->issuer_sha256)
-		sqlite3_bind_text(stmt, 3, f->issuer_sha256, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 3, f->issuer_sha256);
 	if (f->expiring_before)
-		sqlite3_bind_int64(stmt, 4, f->expiring_before);
+		db_bind_int64(stmt, 4, f->expiring_before);
 }
 
 int
@@ -194,7 +193,7 @@ store_device_each(struct store *st, const struct device_filter *f,
     device_cb cb, void *ctx, struct ucerr *err)
 {
 	struct device d;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char sql[512], where[256];
 	int rc;
 
@@ -204,29 +203,29 @@ store_device_each(struct store *st, const struct device_filter *f,
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	filter_bind(stmt, f);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (device_from_stmt(stmt, &d) == -1) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return ucerr_set(err, "store: out of memory");
 		}
 		rc = cb(ctx, &d);
 		device_free(&d);
 		if (rc != 0) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		store_fail(st, rc, "device", err);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != DB_DONE)
+		store_fail(st, "device", err);
+	db_finish(stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int
 store_device_count(struct store *st, const struct device_filter *f,
     int64_t *count, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char sql[512], where[256];
 	int rc;
 
@@ -235,24 +234,24 @@ store_device_count(struct store *st, const struct device_filter *f,
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	filter_bind(stmt, f);
-	rc = sqlite3_step(stmt);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : store_fail(st, rc, "device count", err);
+	rc = db_step(stmt);
+	*count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+	db_finish(stmt);
+	return rc == DB_ROW ? 0 : store_fail(st, "device count", err);
 }
 
 int
 store_device_set_status(struct store *st, const char *name, int status,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "UPDATE device SET status = ?, updated_at = ? "
 	    "WHERE name = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_int(stmt, 1, status);
-	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
-	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	db_bind_int64(stmt, 1, status);
+	db_bind_int64(stmt, 2, (int64_t)clock_now());
+	db_bind_text(stmt, 3, name);
 	if (store_step_done(st, stmt, "device", err) == -1)
 		return -1;
 	return changed_one(st, name, err);
@@ -262,7 +261,7 @@ store_device_set_status(struct store *st, const char *name, int status,
 static int
 tx_begin(struct store *st, int *started, struct ucerr *err)
 {
-	*started = sqlite3_get_autocommit(st->db);
+	*started = !db_in_transaction(st->db);
 	return *started ? store_begin(st, err) : 0;
 }
 
@@ -292,7 +291,7 @@ store_device_record_lsc(struct store *st, const char *name,
     const char *issuer_sha256, int status, const char *peer,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt = NULL;
+	struct db_stmt *stmt = NULL;
 	struct lsc_facts parsed;
 	const char *serial, *issuer;
 	int64_t not_before, not_after;
@@ -317,13 +316,12 @@ store_device_record_lsc(struct store *st, const char *name,
 	    "updated_at = ? WHERE name = ?",
 	    &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, issuer_sha256 ? issuer_sha256 : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 3, (int64_t)not_after);
-	sqlite3_bind_int(stmt, 4, status);
-	sqlite3_bind_int64(stmt, 5, (int64_t)clock_now());
-	sqlite3_bind_text(stmt, 6, name, -1, SQLITE_STATIC);
+	db_bind_blob(stmt, 1, der, len);
+	db_bind_text(stmt, 2, issuer_sha256 ? issuer_sha256 : "");
+	db_bind_int64(stmt, 3, (int64_t)not_after);
+	db_bind_int64(stmt, 4, status);
+	db_bind_int64(stmt, 5, (int64_t)clock_now());
+	db_bind_text(stmt, 6, name);
 	if (store_step_done(st, stmt, "device", err) == -1 ||
 	    changed_one(st, name, err) == -1)
 		goto out;
@@ -331,15 +329,14 @@ store_device_record_lsc(struct store *st, const char *name,
 	    "issuer_sha256, not_before, not_after, cert_der, issued_at) VALUES "
 	    "(?, ?, ?, ?, ?, ?, ?, ?)", &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, issuer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, issuer_sha256 ? issuer_sha256 : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, (int64_t)not_before);
-	sqlite3_bind_int64(stmt, 6, (int64_t)not_after);
-	sqlite3_bind_blob(stmt, 7, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 8, (int64_t)clock_now());
+	db_bind_text(stmt, 1, name);
+	db_bind_text(stmt, 2, serial);
+	db_bind_text(stmt, 3, issuer);
+	db_bind_text(stmt, 4, issuer_sha256 ? issuer_sha256 : "");
+	db_bind_int64(stmt, 5, (int64_t)not_before);
+	db_bind_int64(stmt, 6, (int64_t)not_after);
+	db_bind_blob(stmt, 7, der, len);
+	db_bind_int64(stmt, 8, (int64_t)clock_now());
 	if (store_step_done(st, stmt, "lsc", err) == -1)
 		goto out;
 	rc = store_device_history_add(st, name, CERT_OP_INSTALL, status, peer,
@@ -352,12 +349,12 @@ int
 store_device_finish_install(struct store *st, const char *name,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "UPDATE device SET operation = 0 WHERE name = ? "
 	    "AND operation = 1", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, name);
 	return store_step_done(st, stmt, "device", err);
 }
 
@@ -365,7 +362,7 @@ int
 store_device_clear_lsc(struct store *st, const char *name, int status,
     const char *peer, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int started, rc = -1;
 
 	if (tx_begin(st, &started, err) == -1)
@@ -374,9 +371,9 @@ store_device_clear_lsc(struct store *st, const char *name, int status,
 	    "lsc_issuer_sha256 = '', lsc_not_after = 0, status = ?, "
 	    "operation = 0, updated_at = ? WHERE name = ?", &stmt, err) == -1)
 		goto out;
-	sqlite3_bind_int(stmt, 1, status);
-	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
-	sqlite3_bind_text(stmt, 3, name, -1, SQLITE_STATIC);
+	db_bind_int64(stmt, 1, status);
+	db_bind_int64(stmt, 2, (int64_t)clock_now());
+	db_bind_text(stmt, 3, name);
 	if (store_step_done(st, stmt, "device", err) == -1 ||
 	    changed_one(st, name, err) == -1)
 		goto out;
@@ -390,7 +387,7 @@ int
 store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
     size_t len, const char *issuer_sha256, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	X509 *cert;
 	time_t not_after;
 
@@ -401,11 +398,10 @@ store_device_set_lsc(struct store *st, const char *name, const uint8_t *der,
 	if (store_prepare(st, "UPDATE device SET lsc_der = ?, lsc_not_after = ?, "
 	    "lsc_issuer_sha256 = ? WHERE name = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (int64_t)not_after);
-	sqlite3_bind_text(stmt, 3, issuer_sha256 ? issuer_sha256 : "", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, name, -1, SQLITE_STATIC);
+	db_bind_blob(stmt, 1, der, len);
+	db_bind_int64(stmt, 2, (int64_t)not_after);
+	db_bind_text(stmt, 3, issuer_sha256 ? issuer_sha256 : "");
+	db_bind_text(stmt, 4, name);
 	return store_step_done(st, stmt, "device", err);
 }
 
@@ -414,12 +410,12 @@ static int
 set_device_blob(struct store *st, const char *sql, const char *name,
     const uint8_t *der, size_t len, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_blob(stmt, 1, der, (int)len, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	db_bind_blob(stmt, 1, der, len);
+	db_bind_text(stmt, 2, name);
 	return store_step_done(st, stmt, "device", err);
 }
 
@@ -443,7 +439,7 @@ int
 store_device_auth_reserve(struct store *st, const char *name, int max,
     int *count, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	/* One statement: the test and the increment cannot be split by
@@ -453,16 +449,16 @@ store_device_auth_reserve(struct store *st, const char *name, int max,
 	    "auth_failures + 1 WHERE name = ? AND auth_failures < ? "
 	    "RETURNING auth_failures", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, max);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*count = sqlite3_column_int(stmt, 0);
-	while (rc == SQLITE_ROW)
-		rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, rc, "authentication attempt", err);
+	db_bind_text(stmt, 1, name);
+	db_bind_int64(stmt, 2, max);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
+		*count = db_column_int(stmt, 0);
+	while (rc == DB_ROW)
+		rc = db_step(stmt);
+	db_finish(stmt);
+	if (rc != DB_DONE)
+		return store_fail(st, "authentication attempt", err);
 	return *count > 0 ? 1 : 0;
 }
 
@@ -470,13 +466,13 @@ int
 store_device_auth_release(struct store *st, const char *name,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "UPDATE device SET auth_failures = "
 	    "auth_failures - 1 WHERE name = ? AND auth_failures > 0", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, name);
 	return store_step_done(st, stmt, "device", err);
 }
 
@@ -484,18 +480,18 @@ int
 store_device_history_add(struct store *st, const char *name, int operation,
     int status, const char *peer, const char *detail, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT INTO device_history (device, at, "
 	    "operation, status, peer, detail) VALUES (?, ?, ?, ?, ?, ?)", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 2, (int64_t)clock_now());
-	sqlite3_bind_int(stmt, 3, operation);
-	sqlite3_bind_int(stmt, 4, status);
-	sqlite3_bind_text(stmt, 5, peer ? peer : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 6, detail ? detail : "", -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, name);
+	db_bind_int64(stmt, 2, (int64_t)clock_now());
+	db_bind_int64(stmt, 3, operation);
+	db_bind_int64(stmt, 4, status);
+	db_bind_text(stmt, 5, peer ? peer : "");
+	db_bind_text(stmt, 6, detail ? detail : "");
 	return store_step_done(st, stmt, "history", err);
 }
 
@@ -504,56 +500,56 @@ store_device_history_each(struct store *st, const char *name, int limit,
     device_event_cb cb, void *ctx, struct ucerr *err)
 {
 	struct device_event e;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT at, operation, status, peer, detail FROM "
 	    "device_history WHERE device = ? ORDER BY id DESC LIMIT ?", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(stmt, 2, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	db_bind_text(stmt, 1, name);
+	db_bind_int64(stmt, 2, limit > 0 ? limit : -1);
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		memset(&e, 0, sizeof(e));
-		e.at = sqlite3_column_int64(stmt, 0);
-		e.operation = sqlite3_column_int(stmt, 1);
-		e.status = sqlite3_column_int(stmt, 2);
+		e.at = db_column_int64(stmt, 0);
+		e.operation = db_column_int(stmt, 1);
+		e.status = db_column_int(stmt, 2);
 		store_column_text(stmt, 3, e.peer, sizeof(e.peer));
 		store_column_text(stmt, 4, e.detail, sizeof(e.detail));
 		if ((rc = cb(ctx, &e)) != 0) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		store_fail(st, rc, "history", err);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != DB_DONE)
+		store_fail(st, "history", err);
+	db_finish(stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 void
-store_lsc_row_read(sqlite3_stmt *stmt, struct lsc_row *row)
+store_lsc_row_read(struct db_stmt *stmt, struct lsc_row *row)
 {
 	memset(row, 0, sizeof(*row));
-	row->id = sqlite3_column_int64(stmt, 0);
+	row->id = db_column_int64(stmt, 0);
 	store_column_text(stmt, 1, row->device, sizeof(row->device));
 	store_column_text(stmt, 2, row->serial, sizeof(row->serial));
 	store_column_text(stmt, 3, row->issuer, sizeof(row->issuer));
 	store_column_text(stmt, 4, row->issuer_sha256,
 	    sizeof(row->issuer_sha256));
-	row->not_before = sqlite3_column_int64(stmt, 5);
-	row->not_after = sqlite3_column_int64(stmt, 6);
-	row->issued_at = sqlite3_column_int64(stmt, 7);
-	row->current = sqlite3_column_int(stmt, 8);
-	row->revoked_at = sqlite3_column_int64(stmt, 9);
-	row->revoke_reason = sqlite3_column_int(stmt, 10);
+	row->not_before = db_column_int64(stmt, 5);
+	row->not_after = db_column_int64(stmt, 6);
+	row->issued_at = db_column_int64(stmt, 7);
+	row->current = db_column_int(stmt, 8);
+	row->revoked_at = db_column_int64(stmt, 9);
+	row->revoke_reason = db_column_int(stmt, 10);
 }
 
 int
 store_lsc_find(struct store *st, const uint8_t *der, size_t len,
     const char *serial, struct lsc_row *row, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	/* By serial (indexed), then the whole certificate, byte for byte:
@@ -563,18 +559,18 @@ store_lsc_find(struct store *st, const uint8_t *der, size_t len,
 	    "WHERE l.serial = ? AND l.cert_der = ? ORDER BY l.id LIMIT 1",
 	    &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, serial, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, der, (int)len, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_text(stmt, 1, serial);
+	db_bind_blob(stmt, 2, der, len);
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		store_lsc_row_read(stmt, row);
 		rc = 1;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = 0;
 	} else {
-		rc = ucerr_set(err, "store: lsc: %s", sqlite3_errmsg(st->db));
+		rc = ucerr_set(err, "store: lsc: %s", db_error_message(st->db));
 	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
@@ -582,25 +578,25 @@ int
 store_lsc_issuer_known(struct store *st, const char *issuer_sha256,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT 1 FROM lsc WHERE issuer_sha256 = ? "
 	    "LIMIT 1", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_text(stmt, 1, issuer_sha256);
+	rc = db_step(stmt);
+	db_finish(stmt);
+	if (rc == DB_ROW)
 		return 1;
-	return rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: lsc issuer");
+	return rc == DB_DONE ? 0 : ucerr_set(err, "store: lsc issuer");
 }
 
 int
 store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "SELECT " LSC_COLUMNS
 	    "FROM lsc l "
@@ -608,26 +604,26 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
 		return -1;
 	if (device != NULL)
-		sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 1, device);
 	return store_lsc_rows(st, stmt, cb, ctx, err);
 }
 
 int
-store_lsc_rows(struct store *st, sqlite3_stmt *stmt, lsc_cb cb, void *ctx,
+store_lsc_rows(struct store *st, struct db_stmt *stmt, lsc_cb cb, void *ctx,
     struct ucerr *err)
 {
 	struct lsc_row row;
 	int rc;
 
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		store_lsc_row_read(stmt, &row);
 		if ((rc = cb(ctx, &row)) != 0) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE)
-		store_fail(st, rc, "lsc", err);
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != DB_DONE)
+		store_fail(st, "lsc", err);
+	db_finish(stmt);
+	return rc == DB_DONE ? 0 : -1;
 }

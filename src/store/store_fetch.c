@@ -6,28 +6,28 @@
 #include "store_sqlite.h"
 
 static void
-bind_event(sqlite3_stmt *stmt, const struct fetch_event *e, const char *who)
+bind_event(struct db_stmt *stmt, const struct fetch_event *e, const char *who)
 {
-	sqlite3_bind_text(stmt, 1, who, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, e->file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, e->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, e->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, e->at);
-	sqlite3_bind_text(stmt, 6, e->peer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 7, e->transport, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, who);
+	db_bind_text(stmt, 2, e->file);
+	db_bind_text(stmt, 3, e->kind);
+	db_bind_text(stmt, 4, e->sha256);
+	db_bind_int64(stmt, 5, e->at);
+	db_bind_text(stmt, 6, e->peer);
+	db_bind_text(stmt, 7, e->transport);
 }
 
 static int
 exec_bound(struct store *st, const char *sql, const struct fetch_event *e,
     const char *who, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	bind_event(stmt, e, who);
-	sqlite3_bind_int64(stmt, 8, e->at - FETCH_CLAIM_WINDOW_S);
-	sqlite3_bind_text(stmt, 9, e->addr, -1, SQLITE_STATIC);
+	db_bind_int64(stmt, 8, e->at - FETCH_CLAIM_WINDOW_S);
+	db_bind_text(stmt, 9, e->addr);
 	return store_step_done(st, stmt, "fetch", err);
 }
 
@@ -66,7 +66,7 @@ int
 store_fetch_last(struct store *st, const char *device, const char *kind,
     struct fetch_event *out, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -74,23 +74,23 @@ store_fetch_last(struct store *st, const char *device, const char *kind,
 	    "FROM device_fetch WHERE device = ? AND kind = ? ORDER BY at DESC "
 	    "LIMIT 1", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, kind, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_text(stmt, 1, device);
+	db_bind_text(stmt, 2, kind);
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		snprintf(out->device, sizeof(out->device), "%s", device);
 		store_column_text(stmt, 0, out->file, sizeof(out->file));
 		store_column_text(stmt, 1, out->kind, sizeof(out->kind));
 		store_column_text(stmt, 2, out->sha256, sizeof(out->sha256));
-		out->at = sqlite3_column_int64(stmt, 3);
+		out->at = db_column_int64(stmt, 3);
 		store_column_text(stmt, 4, out->peer, sizeof(out->peer));
 		store_column_text(stmt, 5, out->transport,
 		    sizeof(out->transport));
 		rc = 1;
 	} else {
-		rc = rc == SQLITE_DONE ? 0 : ucerr_set(err, "store: fetch");
+		rc = rc == DB_DONE ? 0 : ucerr_set(err, "store: fetch");
 	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
@@ -98,17 +98,17 @@ int
 store_fetch_count_missing(struct store *st, const char *kind,
     const char *sha256, int64_t *count, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT count(*) FROM device d WHERE NOT EXISTS "
 	    "(SELECT 1 FROM device_fetch f WHERE f.device = d.name AND f.kind "
 	    "= ?1 AND f.sha256 = ?2)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, sha256, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	*count = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : ucerr_set(err, "store: fetch count");
+	db_bind_text(stmt, 1, kind);
+	db_bind_text(stmt, 2, sha256);
+	rc = db_step(stmt);
+	*count = rc == DB_ROW ? db_column_int64(stmt, 0) : 0;
+	db_finish(stmt);
+	return rc == DB_ROW ? 0 : ucerr_set(err, "store: fetch count");
 }

@@ -29,12 +29,12 @@ selection(enum revoke_which which)
 }
 
 static void
-bind_key(sqlite3_stmt *stmt, const char *device, const char *serial)
+bind_key(struct db_stmt *stmt, const char *device, const char *serial)
 {
 	if (device != NULL)
-		sqlite3_bind_text(stmt, 3, device, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 3, device);
 	if (serial != NULL)
-		sqlite3_bind_text(stmt, 4, serial, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 4, serial);
 }
 
 int
@@ -42,7 +42,7 @@ store_revoke(struct store *st, enum revoke_which which, const char *device,
     const char *serial, int reason, int64_t at, const char *issuer_sha256,
     int *matched, int *revoked, int *other_ca, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char sql[768];
 
 	*matched = *revoked = 0;
@@ -58,26 +58,26 @@ store_revoke(struct store *st, enum revoke_which which, const char *device,
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	if (issuer_sha256 != NULL)
-		sqlite3_bind_text(stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
+		db_bind_text(stmt, 1, issuer_sha256);
 	bind_key(stmt, device, serial);
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		*matched = sqlite3_column_int(stmt, 0);
+	if (db_step(stmt) == DB_ROW) {
+		*matched = db_column_int(stmt, 0);
 		if (other_ca != NULL)
-			*other_ca = sqlite3_column_int(stmt, 1);
+			*other_ca = db_column_int(stmt, 1);
 	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	snprintf(sql, sizeof(sql), "UPDATE lsc SET revoked_at = ?1, "
 	    "revoke_reason = ?2 WHERE revoked_at = 0 AND id IN (SELECT l.id "
 	    "FROM lsc l LEFT JOIN device d ON d.name = l.device WHERE %s)",
 	    selection(which));
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_int64(stmt, 1, at);
-	sqlite3_bind_int(stmt, 2, reason);
+	db_bind_int64(stmt, 1, at);
+	db_bind_int64(stmt, 2, reason);
 	bind_key(stmt, device, serial);
 	if (store_step_done(st, stmt, "lsc", err) == -1)
 		return -1;
-	*revoked = sqlite3_changes(st->db);
+	*revoked = db_changes(st->db);
 	return 0;
 }
 
@@ -85,7 +85,7 @@ int
 store_revoked_each(struct store *st, const char *issuer_sha256,
     const char *issuer, lsc_cb cb, void *ctx, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "SELECT " LSC_COLUMNS "FROM lsc l LEFT JOIN "
 	    "device d ON d.name = l.device WHERE l.revoked_at <> 0 AND "
@@ -93,7 +93,7 @@ store_revoked_each(struct store *st, const char *issuer_sha256,
 	    "l.issuer = ?2)) ORDER BY l.revoked_at, l.serial", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, issuer_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, issuer, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, issuer_sha256);
+	db_bind_text(stmt, 2, issuer);
 	return store_lsc_rows(st, stmt, cb, ctx, err);
 }

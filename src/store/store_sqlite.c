@@ -8,8 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "clock.h"
 #include "fileio.h"
 #include "store.h"
@@ -138,104 +136,91 @@ static const char *const migrations[] = {
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
 int
-store_fail(struct store *st, int rc, const char *what, struct ucerr *err)
+store_fail(struct store *st, const char *what, struct ucerr *err)
 {
-	st->last_rc = rc & 0xff;
-	switch (rc & 0xff) {
-	case SQLITE_CONSTRAINT:
+	const char *msg = db_error_message(st->db);
+	int sys_errno = db_error_errno(st->db);
+
+	switch (db_error_class(st->db)) {
+	case DB_DUPLICATE:
 		return ucerr_set(err, "store: %s: already exists", what);
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
+	case DB_BUSY:
 		/* Not a fault of the request: someone else's transaction
 		 * outlasted the busy timeout. */
 		return ucerr_set(err, "%s: database is locked by another "
 		    "process; try again", st->path);
-	case SQLITE_READONLY:
+	case DB_READONLY:
 		return ucerr_set(err, "%s: read-only (this command changes the "
 		    "store and needs write access)", st->path);
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PERM:
+	case DB_IO:
 		/* The system's reason says which: a full disk, a size limit,
 		 * a permission. */
-		if (st->db != NULL && sqlite3_system_errno(st->db) != 0)
-			return ucerr_set(err, "%s: %s (%s)", st->path,
-			    sqlite3_errstr(rc),
-			    strerror(sqlite3_system_errno(st->db)));
+		if (sys_errno != 0)
+			return ucerr_set(err, "%s: %s (%s)", st->path, msg,
+			    strerror(sys_errno));
 		/* FALLTHROUGH */
-	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
-		/* The file itself is the problem: name it. */
-		return ucerr_set(err, "%s: %s", st->path, sqlite3_errstr(rc));
+	case DB_CORRUPT:
+	case DB_GONE:
+		/* The database itself is the problem: name it. */
+		return ucerr_set(err, "%s: %s", st->path, msg);
 	default:
-		return ucerr_set(err, "store: %s: %s", what,
-		    sqlite3_errmsg(st->db));
+		return ucerr_set(err, "store: %s: %s", what, msg);
 	}
 }
 
 int
 store_was_duplicate(const struct store *st)
 {
-	return st->last_rc == SQLITE_CONSTRAINT;
+	return db_error_class(st->db) == DB_DUPLICATE;
 }
 
 static int
 db_error(struct store *st, struct ucerr *err, const char *what)
 {
-	return store_fail(st, sqlite3_extended_errcode(st->db), what, err);
+	return store_fail(st, what, err);
 }
 
 int
 store_exec(struct store *st, const char *sql, struct ucerr *err)
 {
-	int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "exec", err);
+	if (db_exec(st->db, sql) == -1)
+		return store_fail(st, "exec", err);
 	return 0;
 }
 
 int
-store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+store_prepare(struct store *st, const char *sql, struct db_stmt **stmt,
     struct ucerr *err)
 {
-	int rc = sqlite3_prepare_v2(st->db, sql, -1, stmt, NULL);
-
-	if (rc != SQLITE_OK)
-		return store_fail(st, rc, "prepare", err);
+	if ((*stmt = db_prepare(st->db, sql)) == NULL)
+		return store_fail(st, "prepare", err);
 	return 0;
 }
 
-/* Steps a statement that returns no rows, then finalizes it. */
 int
-store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
+store_step_done(struct store *st, struct db_stmt *stmt, const char *what,
     struct ucerr *err)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = db_step(stmt);
 
-	st->last_rc = 0;
-	if (rc != SQLITE_DONE) {
-		store_fail(st, rc, what, err);
-		sqlite3_finalize(stmt);
-		return -1;
-	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
+	if (rc != DB_DONE)
+		return store_fail(st, what, err);
 	return 0;
 }
 
 static int
 migrate(struct store *st, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	char sql[64];
 	int version = 0;
 
 	if (store_prepare(st, "PRAGMA user_version", &stmt, err) == -1)
 		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		version = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (db_step(stmt) == DB_ROW)
+		version = db_column_int(stmt, 0);
+	db_finish(stmt);
 	if (version > N_MIGRATIONS)
 		return ucerr_set(err, "store: database schema %d is newer than "
 		    "this ucpki (%d)", version, N_MIGRATIONS);
@@ -282,19 +267,17 @@ store_uri(const char *path, const char *query, char *out, size_t outlen)
 		snprintf(out + used, outlen - used, "?%s", query);
 }
 
-static int
+static struct db *
 open_readonly(struct store *st)
 {
 	char uri[3 * sizeof(st->path) + 32], wal[sizeof(st->path) + 8];
-	int rc;
 
 	snprintf(wal, sizeof(wal), "%s-wal", st->path);
 	store_uri(st->path, path_exists(wal) ? "mode=ro" : "immutable=1", uri,
 	    sizeof(uri));
-	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
-	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
 	st->readonly = 1;
-	return rc;
+	return db_sqlite_open(uri, DB_SQLITE_READONLY | DB_SQLITE_URI,
+	    STORE_BUSY_MS);
 }
 
 static int
@@ -360,8 +343,7 @@ store_open(const char *home, int flags, struct ucerr *err)
 {
 	struct store *st;
 	char path[4096];
-	int rc, readonly, open_flags = SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_NOMUTEX;
+	int readonly, open_flags = 0;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -373,7 +355,7 @@ store_open(const char *home, int flags, struct ucerr *err)
 		goto fail;
 	}
 	if (flags & STORE_CREATE) {
-		open_flags |= SQLITE_OPEN_CREATE;
+		open_flags |= DB_SQLITE_CREATE;
 		if (dir_make(home, 0700, err) == -1)
 			goto fail;
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
@@ -388,14 +370,17 @@ store_open(const char *home, int flags, struct ucerr *err)
 	if (home_check(home, readonly, err) == -1)
 		goto fail;
 	if (readonly)
-		rc = open_readonly(st);
+		st->db = open_readonly(st);
 	else
-		rc = sqlite3_open_v2(st->path, &st->db, open_flags, NULL);
-	if (rc != SQLITE_OK) {
-		store_fail(st, rc, "open", err);
+		st->db = db_sqlite_open(st->path, open_flags, STORE_BUSY_MS);
+	if (st->db == NULL) {
+		ucerr_set(err, "store: out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
+	if (db_error_class(st->db) != DB_OK) {
+		store_fail(st, "open", err);
+		goto fail;
+	}
 	if (store_exec(st, st->readonly ? "PRAGMA foreign_keys = ON;" :
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON;", err) == -1)
@@ -419,7 +404,7 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	sqlite3_close(st->db);
+	db_close(st->db);
 	free(st);
 }
 
@@ -432,7 +417,7 @@ store_home(const struct store *st)
 const char *
 store_backend_version(void)
 {
-	return sqlite3_libversion();
+	return db_sqlite_version();
 }
 
 int
@@ -444,20 +429,23 @@ store_schema_version(struct store *st)
 int
 store_begin(struct store *st, struct ucerr *err)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", err);
+	if (db_begin(st->db) == -1)
+		return store_fail(st, "begin", err);
+	return 0;
 }
 
 int
 store_commit(struct store *st, struct ucerr *err)
 {
-	return store_exec(st, "COMMIT", err);
+	if (db_commit(st->db) == -1)
+		return store_fail(st, "commit", err);
+	return 0;
 }
 
 void
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		store_exec(st, "ROLLBACK", NULL);
+	db_rollback(st->db);
 }
 
 static int
@@ -494,24 +482,24 @@ int
 store_meta_get(struct store *st, const char *key, char *out, size_t outlen,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT value FROM meta WHERE key = ?", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		snprintf(out, outlen, "%s", sqlite3_column_text(stmt, 0));
+	db_bind_text(stmt, 1, key);
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
+		snprintf(out, outlen, "%s", db_column_text(stmt, 0));
 		rc = 1;
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DB_DONE) {
 		out[0] = '\0';
 		rc = 0;
 	} else {
 		rc = db_error(st, err, "meta");
 	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
@@ -519,38 +507,32 @@ int
 store_meta_set(struct store *st, const char *key, const char *value,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) "
 	    "VALUES (?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, value, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, key);
+	db_bind_text(stmt, 2, value);
 	return store_step_done(st, stmt, "meta", err);
 }
 
-/* Copies a BLOB column into a fresh buffer. */
 int
-store_column_blob(sqlite3_stmt *stmt, int col, uint8_t **out, size_t *len)
+store_column_blob(struct db_stmt *stmt, int col, uint8_t **out, size_t *len)
 {
-	const void *p = sqlite3_column_blob(stmt, col);
-	int n = sqlite3_column_bytes(stmt, col);
+	const uint8_t *p = db_column_blob(stmt, col, len);
 
-	*out = malloc(n > 0 ? (size_t)n : 1);
-	if (*out == NULL)
+	if ((*out = malloc(*len > 0 ? *len : 1)) == NULL)
 		return -1;
-	if (n > 0)
-		memcpy(*out, p, (size_t)n);
-	*len = (size_t)n;
+	if (*len > 0)
+		memcpy(*out, p, *len);
 	return 0;
 }
 
 void
-store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen)
+store_column_text(struct db_stmt *stmt, int col, char *out, size_t outlen)
 {
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	snprintf(out, outlen, "%s", s ? (const char *)s : "");
+	snprintf(out, outlen, "%s", db_column_text(stmt, col));
 }
 
 void
@@ -561,13 +543,13 @@ identity_row_free(struct identity_row *row)
 }
 
 static int
-identity_from_stmt(sqlite3_stmt *stmt, struct identity_row *row)
+identity_from_stmt(struct db_stmt *stmt, struct identity_row *row)
 {
 	memset(row, 0, sizeof(*row));
 	store_column_text(stmt, 0, row->purpose, sizeof(row->purpose));
 	store_column_text(stmt, 2, row->key_file, sizeof(row->key_file));
 	store_column_text(stmt, 3, row->type, sizeof(row->type));
-	row->updated_at = sqlite3_column_int64(stmt, 4);
+	row->updated_at = db_column_int64(stmt, 4);
 	return store_column_blob(stmt, 1, &row->cert_der, &row->cert_len);
 }
 
@@ -577,22 +559,22 @@ int
 store_identity_get(struct store *st, const char *purpose,
     struct identity_row *row, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
 	    "WHERE purpose = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_text(stmt, 1, purpose);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		rc = identity_from_stmt(stmt, row) == 0 ? 1 :
 		    ucerr_set(err, "store: out of memory");
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		rc = 0;
 	else
 		rc = db_error(st, err, "identity");
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
@@ -600,17 +582,16 @@ int
 store_identity_put(struct store *st, const struct identity_row *row,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT OR REPLACE INTO identity (" IDENTITY_COLUMNS
 	    ") VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, row->purpose, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, row->cert_der, (int)row->cert_len,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, row->type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, row->updated_at ? row->updated_at :
+	db_bind_text(stmt, 1, row->purpose);
+	db_bind_blob(stmt, 2, row->cert_der, row->cert_len);
+	db_bind_text(stmt, 3, row->key_file);
+	db_bind_text(stmt, 4, row->type);
+	db_bind_int64(stmt, 5, row->updated_at ? row->updated_at :
 	    (int64_t)clock_now());
 	return store_step_done(st, stmt, "identity", err);
 }
@@ -620,28 +601,28 @@ store_identity_each(struct store *st, identity_cb cb, void *ctx,
     struct ucerr *err)
 {
 	struct identity_row row;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
 	    "ORDER BY rowid", &stmt, err) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (identity_from_stmt(stmt, &row) == -1) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return ucerr_set(err, "store: out of memory");
 		}
 		rc = cb(ctx, &row);
 		identity_row_free(&row);
 		if (rc != 0) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_error(st, err, "identity");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finish(stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 void
@@ -655,43 +636,42 @@ int
 store_csr_get(struct store *st, const char *purpose, struct csr_row *row,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	memset(row, 0, sizeof(*row));
 	if (store_prepare(st, "SELECT purpose, csr_der, key_file, created_at "
 	    "FROM csr WHERE purpose = ?", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	db_bind_text(stmt, 1, purpose);
+	rc = db_step(stmt);
+	if (rc == DB_ROW) {
 		store_column_text(stmt, 0, row->purpose, sizeof(row->purpose));
 		store_column_text(stmt, 2, row->key_file, sizeof(row->key_file));
-		row->created_at = sqlite3_column_int64(stmt, 3);
+		row->created_at = db_column_int64(stmt, 3);
 		rc = store_column_blob(stmt, 1, &row->csr_der,
 		    &row->csr_len) == 0 ? 1 : ucerr_set(err, "out of memory");
-	} else if (rc == SQLITE_DONE) {
+	} else if (rc == DB_DONE) {
 		rc = 0;
 	} else {
 		rc = db_error(st, err, "csr");
 	}
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
 int
 store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT OR REPLACE INTO csr (purpose, csr_der, "
 	    "key_file, created_at) VALUES (?, ?, ?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, row->purpose, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 2, row->csr_der, (int)row->csr_len,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, row->key_file, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 4, row->created_at ? row->created_at :
+	db_bind_text(stmt, 1, row->purpose);
+	db_bind_blob(stmt, 2, row->csr_der, row->csr_len);
+	db_bind_text(stmt, 3, row->key_file);
+	db_bind_int64(stmt, 4, row->created_at ? row->created_at :
 	    (int64_t)clock_now());
 	return store_step_done(st, stmt, "csr", err);
 }
@@ -699,12 +679,12 @@ store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
 int
 store_csr_delete(struct store *st, const char *purpose, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "DELETE FROM csr WHERE purpose = ?", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, purpose, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, purpose);
 	return store_step_done(st, stmt, "csr", err);
 }
 
@@ -718,14 +698,14 @@ trust_row_free(struct trust_row *row)
 #define TRUST_COLUMNS "id, store, name, cert_der, sha256, added_at"
 
 static int
-trust_from_stmt(sqlite3_stmt *stmt, struct trust_row *row)
+trust_from_stmt(struct db_stmt *stmt, struct trust_row *row)
 {
 	memset(row, 0, sizeof(*row));
-	row->id = sqlite3_column_int64(stmt, 0);
+	row->id = db_column_int64(stmt, 0);
 	store_column_text(stmt, 1, row->store, sizeof(row->store));
 	store_column_text(stmt, 2, row->name, sizeof(row->name));
 	store_column_text(stmt, 4, row->sha256, sizeof(row->sha256));
-	row->added_at = sqlite3_column_int64(stmt, 5);
+	row->added_at = db_column_int64(stmt, 5);
 	return store_column_blob(stmt, 3, &row->cert_der, &row->cert_len);
 }
 
@@ -733,17 +713,16 @@ int
 store_trust_add(struct store *st, const struct trust_row *row,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "INSERT INTO trust (store, name, cert_der, "
 	    "sha256, added_at) VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, row->store, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, row->name, -1, SQLITE_STATIC);
-	sqlite3_bind_blob(stmt, 3, row->cert_der, (int)row->cert_len,
-	    SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 4, row->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(stmt, 5, row->added_at ? row->added_at :
+	db_bind_text(stmt, 1, row->store);
+	db_bind_text(stmt, 2, row->name);
+	db_bind_blob(stmt, 3, row->cert_der, row->cert_len);
+	db_bind_text(stmt, 4, row->sha256);
+	db_bind_int64(stmt, 5, row->added_at ? row->added_at :
 	    (int64_t)clock_now());
 	if (store_step_done(st, stmt, "trust", err) == -1)
 		return store_was_duplicate(st) ? ucerr_set(err, "%s/%s.pem: "
@@ -756,22 +735,22 @@ static int
 trust_get_by(struct store *st, const char *sql, const char *store_name,
     const char *key, struct trust_row *row, struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
+	db_bind_text(stmt, 1, store_name);
+	db_bind_text(stmt, 2, key);
+	rc = db_step(stmt);
+	if (rc == DB_ROW)
 		rc = trust_from_stmt(stmt, row) == 0 ? 1 :
 		    ucerr_set(err, "store: out of memory");
-	else if (rc == SQLITE_DONE)
+	else if (rc == DB_DONE)
 		rc = 0;
 	else
 		rc = db_error(st, err, "trust");
-	sqlite3_finalize(stmt);
+	db_finish(stmt);
 	return rc;
 }
 
@@ -795,13 +774,13 @@ int
 store_trust_delete(struct store *st, const char *store_name, const char *name,
     struct ucerr *err)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 
 	if (store_prepare(st, "DELETE FROM trust WHERE store = ? AND name = ?",
 	    &stmt, err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, name, -1, SQLITE_STATIC);
+	db_bind_text(stmt, 1, store_name);
+	db_bind_text(stmt, 2, name);
 	return store_step_done(st, stmt, "trust", err);
 }
 
@@ -810,7 +789,7 @@ store_trust_each(struct store *st, const char *store_name, trust_cb cb,
     void *ctx, struct ucerr *err)
 {
 	struct trust_row row;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc;
 
 	if (store_prepare(st, store_name ?
@@ -819,35 +798,35 @@ store_trust_each(struct store *st, const char *store_name, trust_cb cb,
 	    &stmt, err) == -1)
 		return -1;
 	if (store_name)
-		sqlite3_bind_text(stmt, 1, store_name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		db_bind_text(stmt, 1, store_name);
+	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (trust_from_stmt(stmt, &row) == -1) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return ucerr_set(err, "store: out of memory");
 		}
 		rc = cb(ctx, &row);
 		trust_row_free(&row);
 		if (rc != 0) {
-			sqlite3_finalize(stmt);
+			db_finish(stmt);
 			return rc;
 		}
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		db_error(st, err, "trust");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	db_finish(stmt);
+	return rc == DB_DONE ? 0 : -1;
 }
 
 int64_t
 store_generation(struct store *st)
 {
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int64_t value = -1;
 
 	if (store_prepare(st, "SELECT value FROM generation", &stmt, NULL) == -1)
 		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		value = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
+	if (db_step(stmt) == DB_ROW)
+		value = db_column_int64(stmt, 0);
+	db_finish(stmt);
 	return value;
 }

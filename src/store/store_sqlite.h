@@ -1,21 +1,20 @@
 /*
- * store_sqlite.h - internals shared by the SQLite store files
- * (store_sqlite.c and the per-table files such as store_device.c).
- * Nothing outside the store_*.c files includes this.
+ * store_sqlite.h - internals shared by the store files (store_sqlite.c
+ * and the per-table files such as store_device.c), which reach the
+ * database only through db.h.  Nothing outside the store_*.c files
+ * includes this.
  */
 #ifndef UCPKI_STORE_SQLITE_H
 #define UCPKI_STORE_SQLITE_H
 
-#include <sqlite3.h>
-
+#include "db.h"
 #include "store.h"
 
 struct store {
-	sqlite3	*db;
+	struct db *db;
 	char	 home[4096];
 	char	 path[4200];		/* <home>/ucpki.db, for messages */
 	int	 schema_version;
-	int	 last_rc;		/* primary result code of the last failure */
 	int	 readonly;
 };
 
@@ -26,21 +25,24 @@ struct store {
 void	store_uri(const char *path, const char *query, char *out, size_t outlen);
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);
 /*
- * Sets err from a failed SQLite call (rc its result code) and returns -1.
+ * Sets err from the connection's last failure (db.h) and returns -1.
  * A duplicate reads "store: WHAT: already exists" (callers say which row);
  * a lock held by another process, a corrupt or foreign file, a full disk
  * name the database's path.
  */
-int	store_fail(struct store *st, int rc, const char *what, struct ucerr *err);
+int	store_fail(struct store *st, const char *what, struct ucerr *err);
 /* Did the last failure break a UNIQUE/PRIMARY KEY constraint? */
 int	store_was_duplicate(const struct store *st);
-int	store_prepare(struct store *st, const char *sql, sqlite3_stmt **stmt,
+int	store_prepare(struct store *st, const char *sql, struct db_stmt **stmt,
 	    struct ucerr *err);
-int	store_step_done(struct store *st, sqlite3_stmt *stmt, const char *what,
-	    struct ucerr *err);
-int	store_column_blob(sqlite3_stmt *stmt, int col, uint8_t **out,
+/* Steps a statement that returns no rows, then finishes it. */
+int	store_step_done(struct store *st, struct db_stmt *stmt,
+	    const char *what, struct ucerr *err);
+/* Copies a BLOB column into a fresh buffer. */
+int	store_column_blob(struct db_stmt *stmt, int col, uint8_t **out,
 	    size_t *len);
-void	store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen);
+void	store_column_text(struct db_stmt *stmt, int col, char *out,
+	    size_t outlen);
 
 /* An lsc row as LSC_COLUMNS select it (l: lsc, d: device, LEFT JOIN). */
 #define LSC_COLUMNS	"l.id, l.device, l.serial, l.issuer, " \
@@ -48,10 +50,10 @@ void	store_column_text(sqlite3_stmt *stmt, int col, char *out, size_t outlen);
 	"d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at, " \
 	"l.revoke_reason "
 struct lsc_row;
-void	store_lsc_row_read(sqlite3_stmt *stmt, struct lsc_row *row);
+void	store_lsc_row_read(struct db_stmt *stmt, struct lsc_row *row);
 /* Steps stmt (LSC_COLUMNS), a row at a time to cb, and finalizes it;
  * cb's non-zero return stops and is returned. */
-int	store_lsc_rows(struct store *st, sqlite3_stmt *stmt,
+int	store_lsc_rows(struct store *st, struct db_stmt *stmt,
 	    int (*cb)(void *ctx, const struct lsc_row *row), void *ctx,
 	    struct ucerr *err);
 

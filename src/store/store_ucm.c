@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sqlite3.h>
+
 #include "fileio.h"
 #include "store_sqlite.h"
 #include "store_ucm.h"

@@ -1,0 +1,103 @@
+/*
+ * db.h - the statement layer under the store: one connection to one
+ * database, whatever engine holds it (db_sqlite.c today).
+ *
+ * SQL is written once, with `?` or `?N` placeholders (SQLite's rules: a
+ * bare `?` is one more than the largest number before it), so a backend
+ * that numbers its parameters differently rewrites the text, not the
+ * callers.  Statements are prepared once per connection and kept, keyed
+ * by their SQL text: db_prepare hands back the kept one, and db_finish
+ * returns it (reset, bindings cleared) for the next call.  A statement
+ * asked for while its kept copy is still stepping (a callback reading the
+ * same table) is prepared afresh and dropped at db_finish.
+ *
+ * Failures are told apart by class, not by an engine's codes: the store
+ * says "already exists" for DB_DUPLICATE whichever engine refused.
+ * Nothing outside src/store includes this.
+ */
+#ifndef UCPKI_DB_H
+#define UCPKI_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+struct db;
+struct db_stmt;
+
+/* What went wrong with the last failed call on a connection. */
+enum db_class {
+	DB_OK = 0,
+	DB_DUPLICATE,		/* a UNIQUE or PRIMARY KEY refused the row */
+	DB_BUSY,		/* another session's lock outlasted the wait */
+	DB_READONLY,		/* opened read-only, or the file cannot be written */
+	DB_CORRUPT,		/* not a database, or a damaged one */
+	DB_IO,			/* the system said no: full disk, permission, I/O */
+	DB_GONE,		/* the connection to the server was lost */
+	DB_OTHER,		/* anything else: the engine's message says what */
+};
+
+/* db_step's answers. */
+enum {
+	DB_ERROR = -1,
+	DB_DONE = 0,
+	DB_ROW = 1,
+};
+
+/* Opening a SQLite database (db_sqlite.c). */
+enum {
+	DB_SQLITE_CREATE	= 1,	/* make the file when missing */
+	DB_SQLITE_READONLY	= 2,
+	DB_SQLITE_URI		= 4,	/* path is a file: URI */
+};
+
+/*
+ * Opens path; NULL only when out of memory.  A connection that failed to
+ * open is returned all the same, with db_error_class() saying why, so
+ * the caller words the message; db_close() it.
+ */
+struct db	*db_sqlite_open(const char *path, int flags, int busy_ms);
+const char	*db_sqlite_version(void);
+
+void		 db_close(struct db *db);
+/* Every statement of a semicolon-separated list, in order. */
+int		 db_exec(struct db *db, const char *sql);
+/* BEGIN for a writer (SQLite: IMMEDIATE, the write lock at once). */
+int		 db_begin(struct db *db);
+int		 db_commit(struct db *db);
+/* Rolls back when a transaction is open; never fails the caller. */
+void		 db_rollback(struct db *db);
+int		 db_in_transaction(struct db *db);
+/* Rows the last INSERT, UPDATE or DELETE changed. */
+int64_t		 db_changes(struct db *db);
+
+/* The last call's failure (DB_OK when it succeeded; db_rollback keeps
+ * the failure that led to it): its class, the engine's words, the
+ * system's errno (0 when the system was not asked or said nothing). */
+enum db_class	 db_error_class(const struct db *db);
+const char	*db_error_message(const struct db *db);
+int		 db_error_errno(const struct db *db);
+
+/* NULL on failure, with the class set. */
+struct db_stmt	*db_prepare(struct db *db, const char *sql);
+/* Parameters count from 1; text NULL binds NULL. */
+void		 db_bind_text(struct db_stmt *stmt, int i, const char *s);
+void		 db_bind_int64(struct db_stmt *stmt, int i, int64_t v);
+void		 db_bind_blob(struct db_stmt *stmt, int i, const void *p,
+		    size_t len);
+void		 db_bind_null(struct db_stmt *stmt, int i);
+/* DB_ROW, DB_DONE or DB_ERROR (class set on the connection). */
+int		 db_step(struct db_stmt *stmt);
+/* Columns count from 0 and are valid until the next step or finish. */
+int		 db_column_is_null(struct db_stmt *stmt, int col);
+int64_t		 db_column_int64(struct db_stmt *stmt, int col);
+int		 db_column_int(struct db_stmt *stmt, int col);
+/* "" for NULL. */
+const char	*db_column_text(struct db_stmt *stmt, int col);
+/* NULL with *len 0 for NULL or an empty value. */
+const uint8_t	*db_column_blob(struct db_stmt *stmt, int col, size_t *len);
+/* Done with the statement (NULL is fine): it goes back to the cache. */
+void		 db_finish(struct db_stmt *stmt);
+
+#endif
