@@ -367,6 +367,7 @@ run_route(struct admin *a, struct evhttp_request *req,
     const struct request_line *rl, const char *who)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct api_audit au;
 	char *body = NULL, disposition[128];
 	size_t len = 0;
 	int status;
@@ -378,8 +379,12 @@ run_route(struct admin *a, struct evhttp_request *req,
 	r->st = a->st;
 	r->write = a->cfg.write;
 	r->write_ctx = a->cfg.write_ctx;
+	if (route->writes)
+		api_audit_before(route, r, &au);
 	status = route->run(r);
 	fclose(r->out);
+	if (route->writes)
+		api_audit_after(route, r, &au, who, rl->peer, status);
 	/* Every change is logged: who, from where, what, and how it went. */
 	if (route->writes)
 		log_info("admin: token %s from %s: %s %s: %s", who, rl->peer,

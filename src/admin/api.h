@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "admin_token.h"
+#include "audit.h"
 #include "err.h"
 #include "json_read.h"
 
@@ -58,6 +59,9 @@ struct api_route {
 	const struct api_param *params;		/* NULL-terminated, or NULL */
 	/* 200 (or 201) with r->out written, or an error status with r->err. */
 	int		(*run)(struct api_req *r);
+	/* What the path's {params} name, for the audit trail's
+	 * fingerprints (writing routes). */
+	enum audit_kind	 object;
 };
 
 /* Every route, terminated by a row with method NULL. */
@@ -75,7 +79,23 @@ const struct api_route *api_match(const char *method, const char *path,
 /* The OpenAPI 3 document, from the table. */
 void	api_openapi(FILE *out);
 
-/* Handlers (api_certs.c, api_devices.c). */
+/*
+ * The audit trail of a writing route (api_audit.c): before runs it,
+ * after records who, from where, the route, its {params} and the result,
+ * through the writer.  Bodies are never recorded (they hold
+ * authentication strings).
+ */
+struct api_audit {
+	char	 before[65];
+};
+void	api_audit_before(const struct api_route *route, struct api_req *r,
+	    struct api_audit *au);
+void	api_audit_after(const struct api_route *route, struct api_req *r,
+	    struct api_audit *au, const char *who, const char *peer,
+	    int status);
+
+/* Handlers (api_certs.c, api_devices.c, api_audit.c, ...). */
+int	api_audit_list(struct api_req *r);
 int	api_identity_list(struct api_req *r);
 int	api_identity_show(struct api_req *r);
 int	api_identity_pem(struct api_req *r);

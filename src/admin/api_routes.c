@@ -47,6 +47,12 @@ static const struct api_param p_device_set[] = {
 	{ NULL, NULL, NULL },
 };
 
+static const struct api_param p_audit[] = {
+	{ "since", "query", "a period back (7d, 24h) or \"YYYY-MM-DD HH:MM\"" },
+	{ "limit", "query", "at most this many rows (default 100)" },
+	{ NULL, NULL, NULL },
+};
+
 const struct api_route api_routes[] = {
 	{ "GET", "/api/v1/identities", 0, "the node's own certificates",
 	    "cert list own --json", NULL, api_identity_list },
@@ -68,12 +74,14 @@ const struct api_route api_routes[] = {
 	    "device show NAME --json", p_device, api_device_show },
 	{ "POST", "/api/v1/devices/{name}", 1, "set a phone's CAPF operation "
 	    "and authentication (a JSON object of device set's options)",
-	    "device set NAME", p_device_set, api_device_set },
+	    "device set NAME", p_device_set, api_device_set, AUDIT_DEVICE },
 	{ "GET", "/api/v1/capf/report", 0, "the CAPF report",
 	    "capf report --json", NULL, api_capf_report },
+	{ "GET", "/api/v1/audit", 0, "the audit trail, newest first",
+	    "audit --json", p_audit, api_audit_list },
 	{ "GET", "/api/v1/openapi.json", 0, "this API's OpenAPI 3 description",
 	    NULL, NULL, api_openapi_doc },
-	{ NULL, NULL, 0, NULL, NULL, NULL, NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL, AUDIT_NONE },
 };
 
 const char *
