@@ -25,6 +25,11 @@ struct admin_config {
 	/* Runs apply durably and returns its result once committed. */
 	int		(*write)(void *ctx, admin_apply_fn apply, void *arg,
 			    struct ucerr *err);
+	/* The same for apply that begins and commits itself (the core's
+	 * certificate and trust changes, which write files after commit):
+	 * the writer runs it alone, outside its own transaction. */
+	int		(*write_alone)(void *ctx, admin_apply_fn apply,
+			    void *arg, struct ucerr *err);
 	void		*write_ctx;
 };
 

@@ -367,6 +367,7 @@ run_route(struct admin *a, struct evhttp_request *req,
     const struct request_line *rl, const char *who)
 {
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct api_audit au;
 	char *body = NULL, disposition[128];
 	size_t len = 0;
 	int status;
@@ -377,9 +378,14 @@ run_route(struct admin *a, struct evhttp_request *req,
 	}
 	r->st = a->st;
 	r->write = a->cfg.write;
+	r->write_alone = a->cfg.write_alone;
 	r->write_ctx = a->cfg.write_ctx;
+	if (route->writes)
+		api_audit_before(route, r, &au);
 	status = route->run(r);
 	fclose(r->out);
+	if (route->writes)
+		api_audit_after(route, r, &au, who, rl->peer, status);
 	/* Every change is logged: who, from where, what, and how it went. */
 	if (route->writes)
 		log_info("admin: token %s from %s: %s %s: %s", who, rl->peer,
@@ -446,12 +452,16 @@ on_request(struct evhttp_request *req, void *arg)
 		goto out;
 	}
 	if (fill_query(&r, &query) == -1 ||
-	    (strcmp(route->method, "POST") == 0 && read_body(req, &r) == -1)) {
+	    (strcmp(route->method, "POST") == 0 && (route->raw_body != NULL ?
+	    api_raw_body(&r, evhttp_request_get_input_buffer(req),
+	    evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Content-Type")) : read_body(req, &r)) == -1)) {
 		send_error(req, 400, r.err.msg);
 		goto out;
 	}
 	run_route(a, req, route, &r, &rl, who);
 out:
+	free((char *)r.raw);
 	json_flat_free(&r.body);
 	evhttp_clear_headers(&query);
 }

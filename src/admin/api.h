@@ -9,7 +9,10 @@
 
 #include <stdio.h>
 
+#include <openssl/x509.h>
+
 #include "admin_token.h"
+#include "audit.h"
 #include "err.h"
 #include "json_read.h"
 
@@ -30,7 +33,15 @@ struct api_req {
 	int		(*write)(void *ctx, int (*apply)(struct store *,
 			    void *, struct ucerr *), void *arg,
 			    struct ucerr *err);
+	/* The same for a core function with its own transaction. */
+	int		(*write_alone)(void *ctx, int (*apply)(struct store *,
+			    void *, struct ucerr *), void *arg,
+			    struct ucerr *err);
 	void		*write_ctx;
+	/* A route with raw_body: the body as sent, and its Content-Type. */
+	const char	*raw;
+	size_t		 raw_len;
+	const char	*raw_type;
 	/* The reply: the body in out, its type; on failure err holds the
 	 * CLI's one line and the handler returns the HTTP status. */
 	FILE		*out;
@@ -38,6 +49,17 @@ struct api_req {
 	char		 filename[64];		/* a download's name, or "" */
 	struct ucerr	 err;
 };
+
+/* A raw body (api_body.c): copied out of evhttp's buffer, at most
+ * API_RAW_MAX bytes; -1 with r->err when too large. */
+#define API_RAW_MAX	(64 * 1024)
+struct evbuffer;
+int	api_raw_body(struct api_req *r, struct evbuffer *in, const char *type);
+/* The body's certificates (PEM, DER or DER PKCS#7, as the CLI's files);
+ * -1 with r->err naming the body when none can be read. */
+int	api_body_certs(struct api_req *r, STACK_OF(X509) **certs);
+/* A yes/no query parameter ("yes", "true", "1"); 0 when absent. */
+int	api_query_flag(const struct api_req *r, const char *key);
 
 /* A query parameter, or NULL. */
 const char *api_query(const struct api_req *r, const char *key);
@@ -58,6 +80,12 @@ struct api_route {
 	const struct api_param *params;		/* NULL-terminated, or NULL */
 	/* 200 (or 201) with r->out written, or an error status with r->err. */
 	int		(*run)(struct api_req *r);
+	/* What the path's {params} name, for the audit trail's
+	 * fingerprints (writing routes). */
+	enum audit_kind	 object;
+	/* The body's media type when it is a file (PEM, CSV), not a JSON
+	 * object: the handler gets it raw (r->raw).  NULL: JSON. */
+	const char	*raw_body;
 };
 
 /* Every route, terminated by a row with method NULL. */
@@ -75,16 +103,44 @@ const struct api_route *api_match(const char *method, const char *path,
 /* The OpenAPI 3 document, from the table. */
 void	api_openapi(FILE *out);
 
-/* Handlers (api_certs.c, api_devices.c). */
+/*
+ * The audit trail of a writing route (api_audit.c): before runs it,
+ * after records who, from where, the route, its {params} and the result,
+ * through the writer.  Bodies are never recorded (they hold
+ * authentication strings).
+ */
+struct api_audit {
+	char	 before[65];
+};
+void	api_audit_before(const struct api_route *route, struct api_req *r,
+	    struct api_audit *au);
+void	api_audit_after(const struct api_route *route, struct api_req *r,
+	    struct api_audit *au, const char *who, const char *peer,
+	    int status);
+
+/* The exports a change rewrote, as a member "exports" (api_exports.c). */
+struct export_refresh;
+struct json;
+void	api_exports_json(struct json *j, const struct export_refresh *x);
+
+/* Handlers (api_certs.c, api_devices.c, api_audit.c, ...). */
+int	api_audit_list(struct api_req *r);
 int	api_identity_list(struct api_req *r);
 int	api_identity_show(struct api_req *r);
 int	api_identity_pem(struct api_req *r);
 int	api_identity_der(struct api_req *r);
 int	api_trust_list(struct api_req *r);
 int	api_trust_show(struct api_req *r);
+int	api_trust_add(struct api_req *r);
+int	api_trust_delete(struct api_req *r);
+int	api_trust_export(struct api_req *r);
 int	api_device_list(struct api_req *r);
 int	api_device_show(struct api_req *r);
 int	api_device_set(struct api_req *r);
+int	api_device_add(struct api_req *r);
+int	api_device_remove(struct api_req *r);
+int	api_device_import(struct api_req *r);
+int	api_device_bulk_set(struct api_req *r);
 int	api_capf_report(struct api_req *r);
 int	api_openapi_doc(struct api_req *r);
 

@@ -22,6 +22,18 @@ static const struct api_param p_trust[] = {
 	{ "name", "path", "the certificate's name in the store" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_trust_add[] = {
+	{ "store", "path", "a trust store, e.g. CallManager-trust" },
+	{ "name", "query", "the entry's name (default: the certificate's CN)" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_trust_delete[] = {
+	{ "store", "path", "a trust store, e.g. CallManager-trust" },
+	{ "name", "path", "the certificate's name in the store" },
+	{ "force", "query", "yes: delete even a CA that signs a current "
+	    "identity or LSCs" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_devices[] = {
 	{ "status", "query", "only this status (number or text)" },
 	{ "lsc", "query", "installed|none" },
@@ -47,6 +59,32 @@ static const struct api_param p_device_set[] = {
 	{ NULL, NULL, NULL },
 };
 
+static const struct api_param p_device_add[] = {
+	{ "name", "body", "SEP + 12 hex digits (or a MAC), or a client name" },
+	{ "model", "body", "the device's model, e.g. 8845" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_device_bulk[] = {
+	{ "all", "body", "every device (any value)" },
+	{ "status", "body", "the devices with this status (number or text)" },
+	{ "model", "body", "the devices of this model" },
+	{ "issuer", "body", "the devices whose LSC this CA (SHA-256) issued" },
+	{ "operation", "body", "install|delete|troubleshoot|none" },
+	{ "auth", "body", "null|string|lsc|mic" },
+	{ "auth-string", "body", "the authentication string (4-10 digits)" },
+	{ "key", "body", "rsa1024|rsa2048|rsa3072|rsa4096|ec256|ec384|ec521" },
+	{ "key-order", "body", "rsa|ec|ec-then-rsa" },
+	{ "by", "body", "Operation Completes By, \"YYYY-MM-DD HH:MM\"" },
+	{ "security-mode", "body", "non-secure|authenticated|encrypted" },
+	{ "encrypted-config", "body", "on|off" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_audit[] = {
+	{ "since", "query", "a period back (7d, 24h) or \"YYYY-MM-DD HH:MM\"" },
+	{ "limit", "query", "at most this many rows (default 100)" },
+	{ NULL, NULL, NULL },
+};
+
 const struct api_route api_routes[] = {
 	{ "GET", "/api/v1/identities", 0, "the node's own certificates",
 	    "cert list own --json", NULL, api_identity_list },
@@ -62,18 +100,46 @@ const struct api_route api_routes[] = {
 	    "cert list trust STORE --json", p_store, api_trust_list },
 	{ "GET", "/api/v1/trust/{store}/{name}", 0, "one trust certificate",
 	    "trust show STORE NAME --json", p_trust, api_trust_show },
+	{ "POST", "/api/v1/trust/{store}", 1, "add CA or peer certificates "
+	    "(the body: PEM, DER or DER PKCS#7); a certificate already there "
+	    "is skipped", "trust add STORE FILE [--name NAME]", p_trust_add,
+	    api_trust_add, AUDIT_NONE, "application/x-pem-file" },
+	{ "DELETE", "/api/v1/trust/{store}/{name}", 1, "delete a trust "
+	    "certificate, unless it signs a current identity or LSCs "
+	    "(?force=yes deletes anyway)", "trust delete STORE NAME [--force]",
+	    p_trust_delete, api_trust_delete, AUDIT_TRUST },
+	{ "GET", "/api/v1/trust-bundle/{store}", 0, "a trust store as a PEM "
+	    "bundle (for Kamailio, FreeRADIUS, Asterisk)",
+	    "trust export STORE --out -", p_store, api_trust_export },
 	{ "GET", "/api/v1/devices", 0, "Find and List Phones (by LSC status)",
 	    "device list --json", p_devices, api_device_list },
+	{ "POST", "/api/v1/devices", 1, "add a phone or client (a JSON "
+	    "object: name, model)", "device add NAME [--model M]",
+	    p_device_add, api_device_add },
+	{ "POST", "/api/v1/devices/import", 1, "add or update many devices "
+	    "from CSV (Content-Type: text/csv): name,model,operation,auth,"
+	    "string,key,deadline; all or nothing", "device import FILE.csv",
+	    NULL, api_device_import, AUDIT_NONE, "text/csv" },
+	{ "POST", "/api/v1/devices/bulk", 1, "bulk set: device set's "
+	    "settings on every device a selection (all, status, model, "
+	    "issuer) picks, all or nothing",
+	    "device set --all|--status S|--model M|--issuer CA ...",
+	    p_device_bulk, api_device_bulk_set },
 	{ "GET", "/api/v1/devices/{name}", 0, "a phone's CAPF Information",
 	    "device show NAME --json", p_device, api_device_show },
 	{ "POST", "/api/v1/devices/{name}", 1, "set a phone's CAPF operation "
 	    "and authentication (a JSON object of device set's options)",
-	    "device set NAME", p_device_set, api_device_set },
+	    "device set NAME", p_device_set, api_device_set, AUDIT_DEVICE },
+	{ "DELETE", "/api/v1/devices/{name}", 1, "remove a device (the "
+	    "LSCs it was issued stay on record, revoked)", "device remove NAME",
+	    p_device, api_device_remove, AUDIT_DEVICE },
 	{ "GET", "/api/v1/capf/report", 0, "the CAPF report",
 	    "capf report --json", NULL, api_capf_report },
+	{ "GET", "/api/v1/audit", 0, "the audit trail, newest first",
+	    "audit --json", p_audit, api_audit_list },
 	{ "GET", "/api/v1/openapi.json", 0, "this API's OpenAPI 3 description",
 	    NULL, NULL, api_openapi_doc },
-	{ NULL, NULL, 0, NULL, NULL, NULL, NULL },
+	{ NULL, NULL, 0, NULL, NULL, NULL, NULL, AUDIT_NONE },
 };
 
 const char *
@@ -189,6 +255,22 @@ body_json(struct json *j, const struct api_param *params)
 	json_object_end(j);
 }
 
+/* A body that is a file: its media type, as a string. */
+static void
+raw_body_json(struct json *j, const char *type)
+{
+	json_object_begin(j, "requestBody");
+	json_bool(j, "required", 1);
+	json_object_begin(j, "content");
+	json_object_begin(j, type);
+	json_object_begin(j, "schema");
+	json_string(j, "type", "string");
+	json_object_end(j);
+	json_object_end(j);
+	json_object_end(j);
+	json_object_end(j);
+}
+
 static void
 responses_json(struct json *j, const struct api_route *r)
 {
@@ -234,7 +316,9 @@ operation_json(struct json *j, const struct api_route *r)
 		if (strcmp(p->in, "body") != 0)
 			param_json(j, p);
 	json_array_end(j);
-	if (r->params != NULL && strcmp(r->method, "POST") == 0)
+	if (r->raw_body != NULL)
+		raw_body_json(j, r->raw_body);
+	else if (r->params != NULL && strcmp(r->method, "POST") == 0)
 		body_json(j, r->params);
 	responses_json(j, r);
 	json_object_end(j);

@@ -380,6 +380,7 @@ int
 cli_dispatch(struct cli *cli, int argc, char **argv)
 {
 	const struct command *best;
+	struct cli_audit au;
 	struct args a;
 	char words[256], group[256];
 	int n, rc;
@@ -429,7 +430,9 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 	}
 	if ((best->flags & CMD_DEVICE_ARG) && a.n_positional > 0)
 		device_arg(&a);
+	cli_audit_before(cli, &a, &au);
 	rc = best->run(cli, &a) == 0 ? cli->exit_code : 1;
+	cli_audit_after(cli, &a, &au, rc);
 	args_free(&a);
 	return rc;
 }

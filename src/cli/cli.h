@@ -73,6 +73,28 @@ struct command {
 /* The first positional argument names a device: SEP0011..., a MAC in any
  * common spelling, or a client name; it reaches the handler normalised. */
 #define CMD_DEVICE_ARG	0x1
+/* The command changes the system: the dispatcher records it in the audit
+ * trail (cli_audit.c), with the fingerprints of the object the first
+ * positional arguments name: an identity, a trust certificate (STORE
+ * NAME) or a device. */
+#define CMD_CHANGES	0x2
+#define CMD_OBJ_IDENTITY 0x4
+#define CMD_OBJ_TRUST	0x8
+#define CMD_OBJ_DEVICE	0x10
+/* Given nothing but --json it only shows (capf config, config). */
+#define CMD_BARE_SHOWS	0x20
+#define CMD_AUDITED(kind) (CMD_CHANGES | (kind))
+
+/* The audit trail of one command (cli_audit.c): before runs it, after
+ * records how it went. */
+struct cli_audit {
+	int	 on;
+	char	 before[65];
+};
+void	cli_audit_before(struct cli *cli, const struct args *a,
+	    struct cli_audit *au);
+void	cli_audit_after(struct cli *cli, const struct args *a,
+	    struct cli_audit *au, int rc);
 
 /* The table (src/cli/commands.c), terminated by a row with words NULL. */
 extern const struct command commands[];

@@ -88,20 +88,13 @@ name_arg(struct cli *cli, const char *name)
 int
 cmd_device_add(struct cli *cli, const struct args *a)
 {
-	const char *model = args_get(a, "model");
-	struct device d;
 	struct store *st;
 
-	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL ||
+	    device_create(st, a->positional[0], args_get(a, "model"),
+	    &cli->err) == -1)
 		return -1;
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "%s", a->positional[0]);
-	snprintf(d.model, sizeof(d.model), "%s", model ? model : "");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.status = CERT_STATUS_NONE;
-	if (store_device_add(st, &d, &cli->err) == -1)
-		return -1;
-	fprintf(cli->out, "%s: added\n", d.name);
+	fprintf(cli->out, "%s: added\n", a->positional[0]);
 	return 0;
 }
 
@@ -161,41 +154,28 @@ struct bulk_ctx {
 };
 
 /* Collects names first: the store is not changed while it is read. */
-struct name_list {
-	char	(*names)[64];
-	size_t	 n, cap;
-};
-
-static int
-collect_name(void *arg, const struct device *d)
+/* A generated string is shown once, beside its device. */
+static void
+show_generated(struct cli *cli, const char *name,
+    const struct device_settings *s)
 {
-	struct name_list *l = arg;
-	char (*grown)[64];
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		if ((grown = reallocarray(l->names, l->cap, 64)) == NULL)
-			return -1;
-		l->names = grown;
-	}
-	snprintf(l->names[l->n++], 64, "%s", d->name);
-	return 0;
-}
-
-static int
-set_one(struct cli *cli, struct store *st, const char *name,
-    struct device_settings *s)
-{
-	if (device_settings_apply(st, name, s, &cli->err) == -1)
-		return -1;
 	if (s->generate_string)
 		fprintf(cli->out, "%s: authentication string %s\n", name,
 		    s->generated);
-	return 0;
 }
 
+static void
+bulk_each(void *arg, const char *name, size_t i, size_t n,
+    const struct device_settings *s)
+{
+	show_generated(arg, name, s);
+	if (n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
+		fprintf(stderr, "device set: %zu/%zu\r", i + 1, n);
+}
+
+/* --issuer: a SHA-256, or the CA's PEM file (read here: the CLI's). */
 static int
-issuer_filter(struct cli *cli, const char *v, char sha[65])
+issuer_arg(struct cli *cli, const char *v, char sha[65])
 {
 	STACK_OF(X509) *certs;
 
@@ -210,17 +190,18 @@ issuer_filter(struct cli *cli, const char *v, char sha[65])
 	return 0;
 }
 
+static const char *const selections[] = { "all", "status", "model", NULL };
+
 int
 cmd_device_set(struct cli *cli, const struct args *a)
 {
 	struct device_filter f;
-	struct name_list names = { NULL, 0, 0 };
 	struct device_settings s;
 	struct store *st;
 	char sha[65];
 	const char *v;
-	size_t i;
-	int bulk, rc = -1;
+	size_t n;
+	int i, bulk, rc = -1;
 
 	bulk = args_has(a, "all") || args_has(a, "status") ||
 	    args_has(a, "issuer") || (a->n_positional == 0 && args_has(a, "model"));
@@ -238,47 +219,37 @@ cmd_device_set(struct cli *cli, const struct args *a)
 	if (!bulk) {
 		if ((v = args_get(a, "model")) != NULL)
 			device_settings_option(&s, "model", v, NULL);
-		if (set_one(cli, st, a->positional[0], &s) == -1)
+		if (device_settings_apply(st, a->positional[0], &s,
+		    &cli->err) == -1)
 			goto out;
+		show_generated(cli, a->positional[0], &s);
 		fprintf(cli->out, "%s: updated\n", a->positional[0]);
 		rc = cli_device_deadline_warning(cli, &s.deadline);
 		goto out;
 	}
 	device_filter_init(&f);
-	if ((v = args_get(a, "status")) != NULL &&
-	    (f.status = cert_status_parse(v)) == -1) {
-		ucerr_set(&cli->err, "--status: unknown status '%s'", v);
-		goto out;
-	}
-	f.model = args_get(a, "model");
-	if ((v = args_get(a, "issuer")) != NULL) {
-		if (issuer_filter(cli, v, sha) == -1)
+	for (i = 0; selections[i] != NULL; i++)
+		if ((v = args_get(a, selections[i])) != NULL &&
+		    device_selection_option(&f, selections[i], v,
+		    &cli->err) == -1)
 			goto out;
-		f.issuer_sha256 = sha;
-	}
-	if (store_device_each(st, &f, collect_name, &names, &cli->err) != 0)
+	if ((v = args_get(a, "issuer")) != NULL &&
+	    (issuer_arg(cli, v, sha) == -1 ||
+	    device_selection_option(&f, "issuer", sha, &cli->err) == -1))
 		goto out;
 	if (store_begin(st, &cli->err) == -1)
 		goto out;
-	for (i = 0; i < names.n; i++) {
-		if (set_one(cli, st, names.names[i], &s) == -1) {
-			store_rollback(st);
-			goto out;
-		}
-		if (names.n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
-			fprintf(stderr, "device set: %zu/%zu\r", i + 1, names.n);
-	}
-	if (store_commit(st, &cli->err) == -1) {
+	if (device_settings_apply_all(st, &f, &s, bulk_each, cli, &n,
+	    &cli->err) == -1 || store_commit(st, &cli->err) == -1) {
 		store_rollback(st);
 		goto out;
 	}
-	if (names.n >= PROGRESS_EVERY)
+	if (n >= PROGRESS_EVERY)
 		fprintf(stderr, "\n");
-	fprintf(cli->out, "%zu devices updated\n", names.n);
+	fprintf(cli->out, "%zu devices updated\n", n);
 	rc = cli_device_deadline_warning(cli, &s.deadline);
 out:
 	device_settings_clear(&s);
-	free(names.names);
 	return rc;
 }
 

@@ -43,6 +43,10 @@ int	cmd_crl_list(struct cli *, const struct args *);
 int	cmd_monitor_config(struct cli *, const struct args *);
 int	cmd_cert_regenerate(struct cli *, const struct args *);
 
+/* audit */
+extern const struct opt audit_opts[];
+int	cmd_audit(struct cli *, const struct args *);
+
 /* trust */
 extern const struct opt trust_add_opts[], trust_delete_opts[],
 	trust_export_opts[];

@@ -1,5 +1,6 @@
 /* device_settings.c - `device set`'s settings (see device_settings.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -155,4 +156,96 @@ out:
 	OPENSSL_cleanse(d.auth_string, sizeof(d.auth_string));
 	device_free(&d);
 	return rc;
+}
+
+struct name_list {
+	char	(*names)[64];
+	size_t	 n, cap;
+};
+
+static int
+collect_name(void *arg, const struct device *d)
+{
+	struct name_list *l = arg;
+	char (*grown)[64];
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		if ((grown = reallocarray(l->names, l->cap, 64)) == NULL)
+			return -1;
+		l->names = grown;
+	}
+	snprintf(l->names[l->n++], 64, "%s", d->name);
+	return 0;
+}
+
+int
+device_settings_apply_all(struct store *st, const struct device_filter *f,
+    struct device_settings *s, void (*each)(void *, const char *, size_t,
+    size_t, const struct device_settings *), void *arg, size_t *n,
+    struct ucerr *err)
+{
+	struct name_list names = { NULL, 0, 0 };
+	size_t i;
+	int rc = -1;
+
+	*n = 0;
+	/* The names first: applying changes what the filter selects. */
+	if (store_device_each(st, f, collect_name, &names, err) != 0) {
+		if (err->msg[0] == '\0')
+			ucerr_set(err, "device set: out of memory");
+		goto out;
+	}
+	for (i = 0; i < names.n; i++) {
+		if (device_settings_apply(st, names.names[i], s, err) == -1)
+			goto out;
+		if (each != NULL)
+			each(arg, names.names[i], i, names.n, s);
+	}
+	*n = names.n;
+	rc = 0;
+out:
+	free(names.names);
+	return rc;
+}
+
+int
+device_selection_option(struct device_filter *f, const char *option,
+    const char *value, struct ucerr *err)
+{
+	if (strcmp(option, "all") == 0)
+		return 0;
+	if (strcmp(option, "model") == 0) {
+		f->model = value;
+		return 0;
+	}
+	if (strcmp(option, "status") == 0) {
+		if ((f->status = cert_status_parse(value)) == -1)
+			return ucerr_set(err, "--status: unknown status '%s'",
+			    value);
+		return 0;
+	}
+	if (strcmp(option, "issuer") == 0) {
+		if (strlen(value) != 64 || strspn(value, "0123456789abcdef") != 64)
+			return ucerr_set(err, "--issuer: a CA's SHA-256 (64 "
+			    "lower-case hex digits), not '%s'", value);
+		f->issuer_sha256 = value;
+		return 0;
+	}
+	return ucerr_set(err, "device set: unknown selection '%s' (all, status, "
+	    "model, issuer)", option);
+}
+
+int
+device_create(struct store *st, const char *name, const char *model,
+    struct ucerr *err)
+{
+	struct device d;
+
+	memset(&d, 0, sizeof(d));
+	snprintf(d.name, sizeof(d.name), "%s", name);
+	snprintf(d.model, sizeof(d.model), "%s", model != NULL ? model : "");
+	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
+	d.status = CERT_STATUS_NONE;
+	return store_device_add(st, &d, err);
 }

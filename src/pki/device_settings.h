@@ -46,6 +46,26 @@ int	device_settings_check(const struct device_settings *s,
  */
 int	device_settings_apply(struct store *st, const char *name,
 	    struct device_settings *s, struct ucerr *err);
+/*
+ * Bulk set: s applied to every device f selects, all or nothing, in the
+ * caller's transaction; each(arg, name, s) after each one (a generated
+ * string is in s->generated then; each may be NULL).  *n: how many.
+ */
+struct device_filter;
+int	device_settings_apply_all(struct store *st,
+	    const struct device_filter *f, struct device_settings *s,
+	    void (*each)(void *arg, const char *name, size_t i, size_t n,
+	    const struct device_settings *s), void *arg, size_t *n,
+	    struct ucerr *err);
+/*
+ * A bulk selection by device set's option name: all, status, model,
+ * issuer (a CA's SHA-256); the filter keeps pointers to the values.
+ */
+int	device_selection_option(struct device_filter *f, const char *option,
+	    const char *value, struct ucerr *err);
+/* A new device with no operation, RSA 2048 (device add). */
+int	device_create(struct store *st, const char *name, const char *model,
+	    struct ucerr *err);
 void	device_settings_clear(struct device_settings *s);
 
 #endif

@@ -129,7 +129,7 @@ workers_stop(struct workers *w)
  * session is told: a reply that depends on a write leaves after COMMIT.
  */
 static void
-writer_batch(struct writer_thread *w, struct job *jobs)
+writer_batch(struct writer_thread *w, struct job *jobs, struct job *end)
 {
 	struct ucerr err;
 	struct job *job, *next;
@@ -138,7 +138,7 @@ writer_batch(struct writer_thread *w, struct job *jobs)
 	began = store_begin(w->st, &err) == 0;
 	if (!began)
 		log_error("writer: %s", err.msg);
-	for (job = jobs; job != NULL; job = job->next) {
+	for (job = jobs; job != end; job = job->next) {
 		if (!began) {
 			job->rc = ucerr_set(&job->err, "store unavailable");
 			continue;
@@ -154,13 +154,36 @@ writer_batch(struct writer_thread *w, struct job *jobs)
 	if (began && store_commit(w->st, &err) == -1) {
 		log_error("writer: commit failed: %s", err.msg);
 		store_rollback(w->st);
-		for (job = jobs; job != NULL; job = job->next)
+		for (job = jobs; job != end; job = job->next)
 			job->rc = ucerr_set(&job->err, "commit failed");
 	}
 	w->batches++;
-	for (job = jobs; job != NULL; job = next) {
+	for (job = jobs; job != end; job = next) {
 		next = job->next;
 		job_finish(job);
+	}
+}
+
+/* The jobs taken, in order: runs of ordinary jobs in one transaction
+ * each, a job with its own transaction alone. */
+static void
+writer_take(struct writer_thread *w, struct job *jobs)
+{
+	struct job *end, *next;
+
+	while (jobs != NULL) {
+		if (jobs->own_transaction) {
+			next = jobs->next;
+			jobs->rc = jobs->apply(jobs, w->st, &jobs->err);
+			w->jobs++;
+			job_finish(jobs);
+			jobs = next;
+			continue;
+		}
+		for (end = jobs; end != NULL && !end->own_transaction; )
+			end = end->next;
+		writer_batch(w, jobs, end);
+		jobs = end;
 	}
 }
 
@@ -171,7 +194,7 @@ writer_main(void *arg)
 	struct job *jobs;
 
 	while ((jobs = jobq_take(&w->q, WRITER_BATCH_MAX)) != NULL)
-		writer_batch(w, jobs);
+		writer_take(w, jobs);
 	return NULL;
 }
 

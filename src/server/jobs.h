@@ -25,6 +25,10 @@ struct job {
 	int		 rc;		/* apply's result */
 	struct ucerr	 err;
 	void		 (*free_fn)(struct job *job);	/* fire-and-forget jobs */
+	/* apply begins and commits itself (a core function that does, and
+	 * writes files after its commit): the writer runs it alone, between
+	 * batches, outside any transaction of its own. */
+	int		 own_transaction;
 };
 
 struct jobq {

@@ -41,13 +41,14 @@ job_finished(struct job *job)
 }
 
 static int
-admin_write(void *ctx, admin_apply_fn apply, void *arg, struct ucerr *err)
+admin_push(struct server *s, admin_apply_fn apply, void *arg, int alone,
+    struct ucerr *err)
 {
-	struct server *s = ctx;
 	struct admin_job j = { 0 };
 
 	j.apply = apply;
 	j.arg = arg;
+	j.job.own_transaction = alone;
 	j.job.apply = job_apply;
 	j.job.free_fn = job_finished;
 	pthread_mutex_init(&j.lock, NULL);
@@ -64,6 +65,19 @@ admin_write(void *ctx, admin_apply_fn apply, void *arg, struct ucerr *err)
 	return j.job.rc;
 }
 
+static int
+admin_write(void *ctx, admin_apply_fn apply, void *arg, struct ucerr *err)
+{
+	return admin_push(ctx, apply, arg, 0, err);
+}
+
+static int
+admin_write_alone(void *ctx, admin_apply_fn apply, void *arg,
+    struct ucerr *err)
+{
+	return admin_push(ctx, apply, arg, 1, err);
+}
+
 /* Binds before privileges go (--admin-port 443 is allowed). */
 static int
 admin_bind(struct server *s, struct ucerr *err)
@@ -73,6 +87,7 @@ admin_bind(struct server *s, struct ucerr *err)
 		.listen_addr = s->cfg.admin_listen,
 		.port = s->cfg.admin_port,
 		.write = admin_write,
+		.write_alone = admin_write_alone,
 		.write_ctx = s,
 	};
 

@@ -131,6 +131,14 @@ static const char *const migrations[] = {
 	 * (the token itself is shown once and never stored). */
 	("CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
 	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"),
+
+	/* 10: the audit trail: who changed what from where, how it went,
+	 * and the object's fingerprints before and after (store_audit.c). */
+	("CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  who TEXT NOT NULL, via TEXT NOT NULL, peer TEXT NOT NULL,"
+	"  action TEXT NOT NULL, object TEXT NOT NULL, result TEXT NOT NULL,"
+	"  before TEXT NOT NULL, after TEXT NOT NULL);"
+	"CREATE INDEX audit_at ON audit (at);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -5,6 +5,7 @@
 # CLI's one line; read-only tokens cannot change anything; bad requests
 # are refused and never crash it; a new tomcat is used without a restart.
 source "$UCPKI_TESTLIB"
+source "$TESTS_DIR/api_lib.sh"
 
 command -v curl >/dev/null || { echo "# curl missing"; exit 77; }
 LOG=$TEST_TMP/serve.log
@@ -27,30 +28,10 @@ lacks "token list never shows a token" "$OUT" "${ADMIN_TOKEN:6:20}"
 check "the store holds no token" test "$(sqlite3 "$UCPKI_HOME/ucpki.db" .dump | grep -c "${ADMIN_TOKEN:6}")" -eq 0
 "$UCPKI" cert show tomcat --pem >"$TEST_TMP/tomcat.pem"
 
-"$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
-	--monitor-interval 0 --admin-port "$PORT" >"$LOG" 2>&1 &
-SERVER=$!
-on_exit_kill $SERVER
-check "serve listening on the admin port" wait_port "$PORT"
+api_serve
 contains "serve says the admin service is for this host only" "$(cat "$LOG")" \
 	"listening on 127.0.0.1:$PORT (this host only"
 
-BASE=https://$NODE:$PORT
-# api [CURL ARGS...] PATH: sets CODE and BODY
-api() {
-	local path=${*: -1}
-	CODE=$(curl -sS -o "$TEST_TMP/body" -w '%{http_code}' --cacert "$TEST_TMP/tomcat.pem" \
-		--resolve "$NODE:$PORT:127.0.0.1" "${@:1:$#-1}" "$BASE$path" 2>"$TEST_TMP/curl.err")
-	BODY=$(cat "$TEST_TMP/body")
-}
-as_admin() { api -H "Authorization: Bearer $ADMIN_TOKEN" "$@"; }
-as_viewer() { api -H "Authorization: Bearer $RO_TOKEN" "$@"; }
-# same_json NAME A B: equal as JSON values
-same_json() {
-	if python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' "$2" "$3"; then
-		pass "$1"; else fail "$1" "api: $(printf '%s' "$2" | head -c 400)" "cli: $(printf '%s' "$3" | head -c 400)"; fi
-}
-error_is() { python3 -c 'import json,sys; sys.exit(json.loads(sys.argv[1])["error"] != sys.argv[2])' "$BODY" "$1"; }
 
 # --- authentication ------------------------------------------------------------------
 api /api/v1/devices
