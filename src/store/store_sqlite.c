@@ -133,6 +133,19 @@ static const char *const migrations[] = {
 	 * (the token itself is shown once and never stored). */
 	("CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
 	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"),
+
+	/* 10: the audit log (issue 17, its own branch); held here so that
+	 * the accounts below keep their number when the two meet. */
+	("SELECT 1;"),
+
+	/* 11: the web pages' local accounts: the password's argon2id hash
+	 * (encoded, salt included; the password itself is never stored),
+	 * failed logins and the lockout they cause. */
+	("CREATE TABLE admin_account (name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL, hash TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
