@@ -454,22 +454,39 @@ store_schema_version(struct store *st)
 	return st->schema_version;
 }
 
+/*
+ * A core function's own transaction run inside another (the server's
+ * writer runs the administration pages' changes in its group commit)
+ * becomes a savepoint: all or nothing still, committed with the rest.
+ */
 int
 store_begin(struct store *st, struct ucerr *err)
 {
-	return store_exec(st, "BEGIN IMMEDIATE", err);
+	if (sqlite3_get_autocommit(st->db))
+		return store_exec(st, "BEGIN IMMEDIATE", err);
+	if (store_exec(st, "SAVEPOINT nested", err) == -1)
+		return -1;
+	st->nested++;
+	return 0;
 }
 
 int
 store_commit(struct store *st, struct ucerr *err)
 {
-	return store_exec(st, "COMMIT", err);
+	if (st->nested == 0)
+		return store_exec(st, "COMMIT", err);
+	st->nested--;
+	return store_exec(st, "RELEASE nested", err);
 }
 
 void
 store_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
+	if (st->nested > 0) {
+		st->nested--;
+		store_exec(st, "ROLLBACK TO nested", NULL);
+		store_exec(st, "RELEASE nested", NULL);
+	} else if (!sqlite3_get_autocommit(st->db))
 		store_exec(st, "ROLLBACK", NULL);
 }
 
@@ -489,15 +506,19 @@ store_savepoint(struct store *st, const char *name, struct ucerr *err)
 	return exec_named(st, "SAVEPOINT", name, err);
 }
 
+/* A named savepoint holds any nested one a job left open: releasing or
+ * rolling it back ends those too. */
 int
 store_release(struct store *st, const char *name, struct ucerr *err)
 {
+	st->nested = 0;
 	return exec_named(st, "RELEASE", name, err);
 }
 
 int
 store_rollback_to(struct store *st, const char *name, struct ucerr *err)
 {
+	st->nested = 0;
 	if (exec_named(st, "ROLLBACK TO", name, err) == -1)
 		return -1;
 	return exec_named(st, "RELEASE", name, err);

@@ -17,6 +17,7 @@ struct store {
 	int	 schema_version;
 	int	 last_rc;		/* primary result code of the last failure */
 	int	 readonly;
+	int	 nested;		/* store_begin inside a transaction */
 };
 
 /* How long a statement waits for another process's write transaction. */
