@@ -133,7 +133,8 @@ set_cookie(struct web_req *r, const char *value, int max_age)
 int
 web_write(struct web_req *r, const char *what, admin_apply_fn apply, void *arg)
 {
-	const char *who = r->s != NULL ? r->s->account : "-";
+	/* Before a session, the account a login names (a valid name). */
+	const char *who = r->s != NULL ? r->s->account : web_arg(r, "name");
 	int rc;
 
 	rc = r->w->cfg.write(r->w->cfg.write_ctx, apply, arg, &r->err);
