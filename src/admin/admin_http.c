@@ -29,6 +29,7 @@
 #include "log.h"
 #include "store.h"
 #include "text.h"
+#include "web.h"
 
 /* A request body (the API takes small JSON objects), its headers, and
  * how long a connection may take over a request. */
@@ -53,6 +54,7 @@ struct admin {
 	SSL_CTX			*refuse_ctx;	/* no certificate: no handshake */
 	pthread_t		 thread;
 	int			 running;
+	struct web		*web;		/* the pages outside /api */
 };
 
 /* Each counted connection's SSL holds its counter; freeing the SSL
@@ -429,8 +431,7 @@ on_request(struct evhttp_request *req, void *arg)
 	if (!parse_target(req, &rl, &query))
 		goto out;
 	if (strncmp(rl.path, "/api/", 5) != 0 && strcmp(rl.path, "/api") != 0) {
-		send_error(req, 404, "no such page: the API is under /api/v1 "
-		    "(its description: /api/v1/openapi.json)");
+		web_request(a->web, req, rl.addr, rl.peer, rl.path, &query);
 		goto out;
 	}
 	if (!authenticate(a, req, &rl, who, &role))
@@ -488,6 +489,13 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 	if ((a->st = store_open(cfg->home, 0, err)) == NULL ||
 	    admin_tls_load(&a->tls, a->st, err) == -1)
 		goto fail;
+	a->web = web_new(&(struct web_config){ .st = a->st,
+	    .limit = &a->limit, .write = cfg->write,
+	    .write_ctx = cfg->write_ctx });
+	if (a->web == NULL) {
+		ucerr_set(err, "admin: out of memory");
+		goto fail;
+	}
 	if ((a->base = event_base_new()) == NULL ||
 	    (a->http = evhttp_new(a->base)) == NULL) {
 		ucerr_set(err, "admin: cannot create an event loop");
@@ -547,6 +555,7 @@ admin_stop(struct admin *a)
 		evhttp_free(a->http);
 	if (a->base != NULL)
 		event_base_free(a->base);
+	web_free(a->web);
 	admin_tls_free(&a->tls);
 	SSL_CTX_free(a->refuse_ctx);
 	store_close(a->st);

@@ -43,32 +43,13 @@ struct report_ctx {
 	struct json	*json;
 };
 
-/* A report field as RFC 4180 writes it: quoted when it must be. */
-static void
-csv_field(FILE *fp, const char *s, int last)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fprintf(fp, "%s%s", s, last ? "\n" : ",");
-		return;
-	}
-	fputc('"', fp);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
-	}
-	fprintf(fp, "\"%s", last ? "\n" : ",");
-}
-
 static int
 report_one(void *arg, const struct device *d)
 {
 	struct report_ctx *r = arg;
 	struct capf_report_row row;
 	char expiry[TIME_TEXT_MAX] = "", *issuer = row.issuer;
-	char status[8], model[4 * sizeof(d->model)], *serial = row.serial;
+	char model[4 * sizeof(d->model)], *serial = row.serial;
 
 	capf_report_row_get(d, &row);
 	if (row.not_after != 0)
@@ -78,15 +59,7 @@ report_one(void *arg, const struct device *d)
 	if (r->json != NULL) {
 		capf_report_json(r->json, d, &row);
 	} else if (r->csv) {
-		snprintf(status, sizeof(status), "%d", d->status);
-		csv_field(r->fp, d->name, 0);
-		csv_field(r->fp, model, 0);
-		csv_field(r->fp, status, 0);
-		csv_field(r->fp, cert_status_text(d->status), 0);
-		csv_field(r->fp, capf_auth_mode_text(d->auth_mode), 0);
-		csv_field(r->fp, issuer, 0);
-		csv_field(r->fp, serial, 0);
-		csv_field(r->fp, expiry, 1);
+		capf_report_csv(r->fp, d, &row);
 	} else
 		fprintf(r->fp, "%-16s %-6s %-45s %-28s %-15s %-33s %s\n",
 		    d->name, model[0] ? model : "-",
@@ -119,8 +92,7 @@ cmd_capf_report(struct cli *cli, const struct args *a)
 		return rc;
 	}
 	if (r.csv)
-		fprintf(cli->out, "device,model,status,status_text,auth_mode,"
-		    "lsc_issuer,lsc_serial,lsc_expiry\n");
+		capf_report_csv_header(cli->out);
 	else
 		fprintf(cli->out, "%-16s %-6s %-45s %-28s %-15s %-33s %s\n",
 		    "Device", "Model", "Status", "Authentication Mode",

@@ -118,6 +118,12 @@ extern const struct opt admin_token_add_opts[], admin_token_list_opts[],
 int	cmd_admin_token_add(struct cli *, const struct args *);
 int	cmd_admin_token_list(struct cli *, const struct args *);
 int	cmd_admin_token_remove(struct cli *, const struct args *);
+extern const struct opt admin_add_opts[], admin_list_opts[],
+	admin_remove_opts[], admin_passwd_opts[];
+int	cmd_admin_add(struct cli *, const struct args *);
+int	cmd_admin_list(struct cli *, const struct args *);
+int	cmd_admin_remove(struct cli *, const struct args *);
+int	cmd_admin_passwd(struct cli *, const struct args *);
 
 /* tvs, phone trust */
 extern const struct opt tvs_add_opts[], tvs_remove_opts[], tvs_list_opts[],

@@ -234,3 +234,51 @@ capf_report_json(struct json *j, const struct device *d,
 		json_null(j, "lsc_expiry");
 	json_object_end(j);
 }
+
+/* A report field as RFC 4180 writes it: quoted when it must be. */
+static void
+csv_field(FILE *fp, const char *s, int last)
+{
+	const char *p;
+
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fprintf(fp, "%s%s", s, last ? "\n" : ",");
+		return;
+	}
+	fputc('"', fp);
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fprintf(fp, "\"%s", last ? "\n" : ",");
+}
+
+void
+capf_report_csv_header(FILE *fp)
+{
+	fprintf(fp, "device,model,status,status_text,auth_mode,lsc_issuer,"
+	    "lsc_serial,lsc_expiry\n");
+}
+
+void
+capf_report_csv(FILE *fp, const struct device *d,
+    const struct capf_report_row *r)
+{
+	char expiry[TIME_TEXT_MAX] = "", status[12];
+	char model[4 * sizeof(d->model)];
+
+	if (r->not_after != 0)
+		time_format(r->not_after, expiry, sizeof(expiry));
+	/* The model may be an old row's. */
+	text_escape(d->model, model, sizeof(model));
+	snprintf(status, sizeof(status), "%d", d->status);
+	csv_field(fp, d->name, 0);
+	csv_field(fp, model, 0);
+	csv_field(fp, status, 0);
+	csv_field(fp, cert_status_text(d->status), 0);
+	csv_field(fp, capf_auth_mode_text(d->auth_mode), 0);
+	csv_field(fp, r->issuer, 0);
+	csv_field(fp, r->serial, 0);
+	csv_field(fp, expiry, 1);
+}

@@ -7,6 +7,7 @@
 #ifndef UCPKI_DEVICE_VIEW_H
 #define UCPKI_DEVICE_VIEW_H
 
+#include <stdio.h>
 #include <time.h>
 
 #include "device.h"
@@ -39,6 +40,11 @@ struct capf_report_row {
 };
 
 void	capf_report_row_get(const struct device *d, struct capf_report_row *r);
+/* The report as CSV (RFC 4180), for `capf report --csv` and the page's
+ * download: the header line, then one line a device. */
+void	capf_report_csv_header(FILE *fp);
+void	capf_report_csv(FILE *fp, const struct device *d,
+	    const struct capf_report_row *r);
 void	capf_report_json(struct json *j, const struct device *d,
 	    const struct capf_report_row *r);
 

@@ -254,6 +254,19 @@ int
 monitor_check(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
+	if (monitor_look(st, now, r, err) == -1)
+		return -1;
+	if (notify(st, r, err) == -1) {
+		monitor_report_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+int
+monitor_look(struct store *st, time_t now, struct monitor_report *r,
+    struct ucerr *err)
+{
 	struct monitor_config cfg;
 	struct renew_config renew;
 	struct ctx c = { NULL, st, &cfg, &renew, now, r, err };
@@ -280,10 +293,6 @@ monitor_check(struct store *st, time_t now, struct monitor_report *r,
 	if (store_meta_get(st, "exported.ITLRecovery", exported,
 	    sizeof(exported), err) == 0)
 		backup_alarm(&c);
-	if (notify(st, r, err) == -1) {
-		monitor_report_free(r);
-		return -1;
-	}
 	return 0;
 }
 

@@ -81,6 +81,9 @@ int	monitor_run(struct store *st, time_t now, struct monitor_report *r,
  */
 int	monitor_check(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
+/* What monitor_check finds, without any e-mail (the web pages look). */
+int	monitor_look(struct store *st, time_t now, struct monitor_report *r,
+	    struct ucerr *err);
 int	monitor_mark_notified(struct store *st, const struct monitor_report *r,
 	    struct ucerr *err);
 /*

@@ -139,6 +139,15 @@ static const char *const migrations[] = {
 	"  action TEXT NOT NULL, object TEXT NOT NULL, result TEXT NOT NULL,"
 	"  before TEXT NOT NULL, after TEXT NOT NULL);"
 	"CREATE INDEX audit_at ON audit (at);"),
+
+	/* 11: the web pages' local accounts: the password's argon2id hash
+	 * (encoded, salt included; the password itself is never stored),
+	 * failed logins and the lockout they cause. */
+	("CREATE TABLE admin_account (name TEXT PRIMARY KEY,"
+	"  role TEXT NOT NULL, hash TEXT NOT NULL,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);"),
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -434,26 +443,48 @@ store_schema_version(struct store *st)
 	return st->schema_version;
 }
 
+/*
+ * A core function's own transaction run inside another (the server's
+ * writer runs the administration pages' changes in its group commit)
+ * becomes a savepoint: all or nothing still, committed with the rest.
+ */
 int
 store_begin(struct store *st, struct ucerr *err)
 {
-	if (db_begin(st->db) == -1)
-		return store_fail(st, "begin", err);
+	if (!db_in_transaction(st->db)) {
+		if (db_begin(st->db) == -1)
+			return store_fail(st, "begin", err);
+		return 0;
+	}
+	/* Inside the writer's transaction: a savepoint, so a core
+	 * function's own rollback undoes only its part. */
+	if (store_exec(st, "SAVEPOINT nested", err) == -1)
+		return -1;
+	st->nested++;
 	return 0;
 }
 
 int
 store_commit(struct store *st, struct ucerr *err)
 {
-	if (db_commit(st->db) == -1)
-		return store_fail(st, "commit", err);
-	return 0;
+	if (st->nested == 0) {
+		if (db_commit(st->db) == -1)
+			return store_fail(st, "commit", err);
+		return 0;
+	}
+	st->nested--;
+	return store_exec(st, "RELEASE nested", err);
 }
 
 void
 store_rollback(struct store *st)
 {
-	db_rollback(st->db);
+	if (st->nested > 0) {
+		st->nested--;
+		store_exec(st, "ROLLBACK TO nested", NULL);
+		store_exec(st, "RELEASE nested", NULL);
+	} else
+		db_rollback(st->db);
 }
 
 static int
@@ -472,15 +503,19 @@ store_savepoint(struct store *st, const char *name, struct ucerr *err)
 	return exec_named(st, "SAVEPOINT", name, err);
 }
 
+/* A named savepoint holds any nested one a job left open: releasing or
+ * rolling it back ends those too. */
 int
 store_release(struct store *st, const char *name, struct ucerr *err)
 {
+	st->nested = 0;
 	return exec_named(st, "RELEASE", name, err);
 }
 
 int
 store_rollback_to(struct store *st, const char *name, struct ucerr *err)
 {
+	st->nested = 0;
 	if (exec_named(st, "ROLLBACK TO", name, err) == -1)
 		return -1;
 	return exec_named(st, "RELEASE", name, err);

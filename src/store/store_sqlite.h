@@ -16,6 +16,7 @@ struct store {
 	char	 path[4200];		/* <home>/ucpki.db, for messages */
 	int	 schema_version;
 	int	 readonly;
+	int	 nested;		/* store_begin inside a transaction */
 };
 
 /* How long a statement waits for another process's write transaction. */

@@ -1,0 +1,574 @@
+/*
+ * web_certs.c - Security > Certificate Management, as CUCM's Unified OS
+ * Administration words it: the Certificate List with its find, a
+ * certificate's settings page and downloads, Generate Self-signed (the
+ * impact of regenerating first, certmgr's plan, and the "will overwrite"
+ * warning), Generate CSR, Upload Certificate/Certificate chain, and the
+ * trust stores.  The same core as `cert` and `trust` (certmgr.c,
+ * cert_view.c, certinfo.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+
+#include "cert_view.h"
+#include "certinfo.h"
+#include "certmgr.h"
+#include "store.h"
+#include "web_int.h"
+#include "x509.h"
+
+/* The purpose a page names, or NULL with an error page written. */
+static const struct purpose_info *
+purpose_arg(struct web_req *r, int *status)
+{
+	const char *v = web_arg(r, "purpose");
+	const struct purpose_info *p;
+
+	if ((p = purpose_lookup(v != NULL ? v : "", &r->err)) == NULL)
+		*status = web_error_page(r, 404, "Certificate", r->err.msg);
+	return p;
+}
+
+static void
+purpose_select(struct web_req *r, const struct purpose_info *chosen)
+{
+	const struct purpose_info *p;
+
+	web_printf(r, "<label>Certificate Purpose <select name=\"purpose\" "
+	    "id=\"purpose\">");
+	for (p = purposes; p->name != NULL; p++)
+		web_printf(r, "<option value=\"%s\"%s>%s</option>", p->name,
+		    p == chosen ? " selected" : "", p->name);
+	web_printf(r, "</select></label> ");
+}
+
+/* --- Certificate List ---------------------------------------------------------- */
+
+struct find {
+	struct web_req	*r;
+	const char	*field;		/* "certificate", "cn", "usage" */
+	const char	*prefix;
+	int		 n;
+};
+
+static int
+begins_with(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static void
+list_row(struct find *f, const char *cert_name, const char *href_key,
+    const char *href_value, const char *href_key2, const char *href_value2,
+    const char *usage, const uint8_t *der, size_t len, const char *desc)
+{
+	struct certinfo info;
+	X509 *c;
+
+	if (cert_from_der(der, len, &c, NULL) == -1)
+		return;
+	certinfo_get(c, &info);
+	X509_free(c);
+	if (f->prefix[0] != '\0' && !begins_with(strcmp(f->field, "cn") == 0 ?
+	    info.common_name : strcmp(f->field, "usage") == 0 ? usage :
+	    cert_name, f->prefix))
+		return;
+	web_printf(f->r, "<tr><td><a href=\"%s?%s=%U", href_key2 != NULL ?
+	    "/trust/entry" : "/certificate", href_key, href_value);
+	if (href_key2 != NULL)
+		web_printf(f->r, "&amp;%s=%U", href_key2, href_value2);
+	web_printf(f->r, "\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>"
+	    "<td>%s %d</td><td>%s</td><td>%T</td><td>%s</td></tr>", cert_name,
+	    info.common_name, usage, info.type, info.key_type, info.key_bits,
+	    info.issuer, info.not_after, desc);
+	f->n++;
+}
+
+static int
+list_identity(void *arg, const struct identity_row *row)
+{
+	const struct purpose_info *p = purpose_find(row->purpose);
+
+	list_row(arg, row->purpose, "purpose", row->purpose, NULL, NULL,
+	    "identity", row->cert_der, row->cert_len, p != NULL ?
+	    p->description : "");
+	return 0;
+}
+
+static int
+list_trust(void *arg, const struct trust_row *row)
+{
+	list_row(arg, row->store, "store", row->store, "name", row->name,
+	    "trust-store", row->cert_der, row->cert_len, row->name);
+	return 0;
+}
+
+static int
+cert_list(struct web_req *r)
+{
+	static const char *const fields[][2] = {
+		{ "certificate", "Certificate" }, { "cn", "Common Name" },
+		{ "usage", "Usage" },
+	};
+	const char *field = web_arg(r, "field"), *prefix = web_arg(r, "q");
+	struct find f = { r, "certificate", "", 0 };
+	size_t i;
+
+	for (i = 0; field != NULL && i < 3; i++)
+		if (strcmp(field, fields[i][0]) == 0)
+			f.field = fields[i][0];
+	if (prefix != NULL)
+		f.prefix = prefix;
+	web_begin(r, "Certificate List");
+	web_printf(r, "<p><a href=\"/certificate/generate?purpose=tomcat\">"
+	    "Generate Self-signed</a> | <a href=\"/certificate/upload\">Upload "
+	    "Certificate/Certificate chain</a> | <a href=\"/certificate/csr\">"
+	    "Generate CSR</a></p><form method=\"get\" action=\"/certificates\" "
+	    "class=\"find\">Find Certificate List where <select name=\"field\" "
+	    "id=\"field\">");
+	for (i = 0; i < 3; i++)
+		web_printf(r, "<option value=\"%s\"%s>%s</option>", fields[i][0],
+		    strcmp(f.field, fields[i][0]) == 0 ? " selected" : "",
+		    fields[i][1]);
+	web_printf(r, "</select> begins with <input name=\"q\" id=\"q\" "
+	    "value=\"%s\"> <button type=\"submit\" id=\"find\">Find</button>"
+	    "</form><table id=\"certificates\"><tr><th>Certificate</th>"
+	    "<th>Common Name</th><th>Usage</th><th>Type</th><th>Key Type</th>"
+	    "<th>Issued By</th><th>Expiration</th><th>Description</th></tr>",
+	    f.prefix);
+	if (store_identity_each(r->st, list_identity, &f, &r->err) == -1 ||
+	    store_trust_each(r->st, NULL, list_trust, &f, &r->err) == -1)
+		web_status(r, 0, r->err.msg);
+	web_printf(r, "</table><p>%d records found.</p>", f.n);
+	web_end(r);
+	return 200;
+}
+
+/* --- a certificate ----------------------------------------------------------------- */
+
+static void
+details(struct web_req *r, X509 *cert)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&text, &len)) == NULL)
+		return;
+	certinfo_print(fp, cert);
+	fclose(fp);
+	web_printf(r, "<h2>Certificate File Data</h2><pre id=\"details\">%s"
+	    "</pre>", text);
+	free(text);
+}
+
+static int
+cert_settings(struct web_req *r)
+{
+	const struct purpose_info *p;
+	char type[32];
+	X509 *cert;
+	int status = 0, found;
+
+	if ((p = purpose_arg(r, &status)) == NULL)
+		return status;
+	if ((found = identity_cert_get(r->st, p, &cert, type, &r->err)) != 1)
+		return web_error_page(r, found == 0 ? 404 : 500, "Certificate "
+		    "Settings", r->err.msg);
+	web_begin(r, "Certificate Settings");
+	if (web_arg(r, "done") != NULL)
+		web_status(r, 1, web_arg(r, "done")[0] == 'u' ? "Certificate "
+		    "Signed by a Certificate Authority installed" :
+		    "Self-signed certificate generated by system");
+	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td>%s.pem"
+	    "</td></tr><tr><th>Certificate Purpose</th><td id=\"purpose\">%s"
+	    "</td></tr><tr><th>Certificate Type</th><td id=\"type\">%s</td>"
+	    "</tr><tr><th>Description</th><td>%s</td></tr></table><p>"
+	    "<a href=\"/certificate/download?purpose=%U&amp;format=pem\">"
+	    "Download .PEM File</a> | <a href=\"/certificate/download?"
+	    "purpose=%U&amp;format=der\">Download .DER File</a> | <a "
+	    "href=\"/certificate/generate?purpose=%U\">Regenerate</a> | <a "
+	    "href=\"/certificate/csr?purpose=%U\">Generate CSR</a> | <a "
+	    "href=\"/certificate/upload?purpose=%U\">Upload Certificate</a>"
+	    "</p>", p->name, p->name, type, p->description, p->name, p->name,
+	    p->name, p->name, p->name);
+	details(r, cert);
+	X509_free(cert);
+	web_end(r);
+	return 200;
+}
+
+static int
+cert_download(struct web_req *r)
+{
+	const struct purpose_info *p;
+	const char *format = web_arg(r, "format");
+	unsigned char *der = NULL;
+	char type[32];
+	X509 *cert;
+	int status = 0, found, len, as_der = format != NULL &&
+	    strcmp(format, "der") == 0;
+
+	if ((p = purpose_arg(r, &status)) == NULL)
+		return status;
+	if ((found = identity_cert_get(r->st, p, &cert, type, &r->err)) != 1)
+		return web_error_page(r, found == 0 ? 404 : 500, "Download",
+		    r->err.msg);
+	if (as_der) {
+		if ((len = i2d_X509(cert, &der)) > 0)
+			fwrite(der, 1, (size_t)len, r->out);
+		OPENSSL_free(der);
+		r->content_type = "application/pkix-cert";
+	} else {
+		PEM_write_X509(r->out, cert);
+		r->content_type = "application/x-pem-file";
+	}
+	X509_free(cert);
+	snprintf(r->filename, sizeof(r->filename), "%s.%s", p->name,
+	    as_der ? "der" : "pem");
+	return 200;
+}
+
+/* What the outcome of a replacement says, as `cert generate` says it. */
+static void
+outcome(struct web_req *r, const struct certmgr_outcome *o)
+{
+	size_t i;
+
+	if (o->cas_added > 0)
+		web_printf(r, "<p>%d CA certificates added to %s.</p>",
+		    o->cas_added, o->trust_store);
+	if (o->republished)
+		web_printf(r, "<p>The ITL is republished to the TFTP root.</p>");
+	if (o->n_reset > 0) {
+		web_printf(r, "<p>Devices that must reset to take it:</p><ul>");
+		for (i = 0; i < o->n_reset; i++)
+			web_printf(r, "<li>%s</li>", o->reset[i]);
+		web_printf(r, "</ul>");
+	}
+}
+
+/* --- Generate Self-signed / Regenerate ------------------------------------------- */
+
+static int
+generate_page(struct web_req *r)
+{
+	const struct purpose_info *p;
+	struct certmgr_plan plan;
+	int status = 0;
+
+	if ((p = purpose_arg(r, &status)) == NULL)
+		return status;
+	if (certmgr_plan(r->st, p, &plan, &r->err) == -1)
+		return web_error_page(r, 500, "Generate Self-signed "
+		    "Certificate", r->err.msg);
+	web_begin(r, "Generate Self-signed Certificate");
+	web_printf(r, "<div class=\"warn\" id=\"warning\"><p><b>Warning:</b> "
+	    "Generating a new certificate will overwrite the existing "
+	    "certificate, including a certificate signed by a third party "
+	    "certificate authority (CA).</p></div><h2>Impact of regenerating "
+	    "%s</h2><p id=\"impact\">%s</p>", p->name, plan.impact);
+	if (plan.in_store[0] != '\0')
+		web_printf(r, "<p>%s</p>", plan.in_store);
+	if (plan.itl_laggards[0] != '\0')
+		web_printf(r, "<p>%s</p>", plan.itl_laggards);
+	if (plan.blocked) {
+		web_status(r, 0, plan.why.msg);
+	} else {
+		web_form(r, "/certificate/generate", "generate");
+		web_printf(r, "<input type=\"hidden\" name=\"purpose\" "
+		    "value=\"%s\"><button type=\"submit\" id=\"generate\">"
+		    "Generate</button></form>", p->name);
+	}
+	web_end(r);
+	return 200;
+}
+
+struct generate_write {
+	const struct purpose_info	*p;
+	struct identity_params		 params;
+	struct certmgr_outcome		 o;
+};
+
+static int
+generate_apply(struct store *st, void *arg, struct ucerr *err)
+{
+	struct generate_write *g = arg;
+
+	return certmgr_generate(st, g->p, &g->params, &g->o, err);
+}
+
+static int
+generate_post(struct web_req *r)
+{
+	struct generate_write g;
+	char what[96];
+	int status = 0, rc;
+
+	memset(&g, 0, sizeof(g));
+	if ((g.p = purpose_arg(r, &status)) == NULL)
+		return status;
+	identity_params_default(g.p, &g.params);
+	snprintf(what, sizeof(what), "cert generate %s", g.p->name);
+	rc = web_write(r, what, generate_apply, &g);
+	web_begin(r, "Generate Self-signed Certificate");
+	web_status(r, rc == 0, rc == 0 ? "Self-signed certificate generated "
+	    "by system" : r->err.msg);
+	outcome(r, &g.o);
+	web_printf(r, "<p><a href=\"/certificate?purpose=%U\">Certificate "
+	    "Settings</a></p>", g.p->name);
+	web_end(r);
+	certmgr_outcome_free(&g.o);
+	return rc == 0 ? 200 : 409;
+}
+
+/* --- Generate CSR ---------------------------------------------------------------- */
+
+static int
+csr_page(struct web_req *r)
+{
+	const char *v = web_arg(r, "purpose");
+
+	web_begin(r, "Generate Certificate Signing Request");
+	web_form(r, "/certificate/csr", "csr");
+	purpose_select(r, purpose_find(v != NULL ? v : "tomcat"));
+	web_printf(r, "<label>Key <select name=\"key\" id=\"key\"><option "
+	    "value=\"\">the purpose's default</option><option value=\"rsa2048\">"
+	    "RSA 2048</option><option value=\"rsa3072\">RSA 3072</option>"
+	    "<option value=\"rsa4096\">RSA 4096</option><option value=\"ec256\">"
+	    "EC P-256</option><option value=\"ec384\">EC P-384</option>"
+	    "</select></label> <button type=\"submit\" id=\"generate-csr\">"
+	    "Generate</button></form><p>The subject and the alternative names "
+	    "are the node's, as <code>ucpki cert csr</code> makes them.</p>");
+	web_end(r);
+	return 200;
+}
+
+struct csr_write {
+	const struct purpose_info	*p;
+	struct identity_params		 params;
+	char				*pem;
+	size_t				 len;
+};
+
+static int
+csr_apply(struct store *st, void *arg, struct ucerr *err)
+{
+	struct csr_write *c = arg;
+
+	return certmgr_csr(st, c->p, &c->params, &c->pem, &c->len, err);
+}
+
+static int
+csr_post(struct web_req *r)
+{
+	const char *key = web_arg(r, "key");
+	struct csr_write c;
+	char what[96];
+	int status = 0;
+
+	memset(&c, 0, sizeof(c));
+	if ((c.p = purpose_arg(r, &status)) == NULL)
+		return status;
+	identity_params_default(c.p, &c.params);
+	if (key != NULL && key[0] != '\0' &&
+	    (key_spec_parse(key, &c.params.key, &r->err) == -1 ||
+	    identity_key_usable(c.p, &c.params.key, &r->err) == -1))
+		return web_error_page(r, 400, "Generate Certificate Signing "
+		    "Request", r->err.msg);
+	snprintf(what, sizeof(what), "cert csr %s", c.p->name);
+	if (web_write(r, what, csr_apply, &c) == -1)
+		return web_error_page(r, 409, "Generate Certificate Signing "
+		    "Request", r->err.msg);
+	web_begin(r, "Generate Certificate Signing Request");
+	web_status(r, 1, "the CSR is generated; the current certificate stays "
+	    "in use until the signed one is uploaded");
+	web_printf(r, "<p><a href=\"/certificate/csr.pem?purpose=%U\" "
+	    "id=\"download-csr\">Download CSR</a> | <a href=\"/certificate/"
+	    "upload?purpose=%U\">Upload Certificate</a></p><pre id=\"csr\">%s"
+	    "</pre>", c.p->name, c.p->name, c.pem);
+	web_end(r);
+	free(c.pem);
+	return 200;
+}
+
+static int
+csr_download(struct web_req *r)
+{
+	const struct purpose_info *p;
+	struct csr_row row;
+	const unsigned char *der;
+	X509_REQ *req;
+	int status = 0, found;
+
+	if ((p = purpose_arg(r, &status)) == NULL)
+		return status;
+	if ((found = store_csr_get(r->st, p->name, &row, &r->err)) != 1)
+		return web_error_page(r, found == 0 ? 404 : 500, "Download CSR",
+		    found == 0 ? "no CSR is pending for this purpose" :
+		    r->err.msg);
+	der = row.csr_der;
+	if ((req = d2i_X509_REQ(NULL, &der, (long)row.csr_len)) != NULL) {
+		PEM_write_X509_REQ(r->out, req);
+		X509_REQ_free(req);
+	}
+	csr_row_free(&row);
+	r->content_type = "application/pkcs10";
+	snprintf(r->filename, sizeof(r->filename), "%s.csr", p->name);
+	return 200;
+}
+
+/* --- Upload Certificate/Certificate chain ------------------------------------------- */
+
+static int
+upload_page(struct web_req *r)
+{
+	const char *v = web_arg(r, "purpose");
+
+	web_begin(r, "Upload Certificate/Certificate chain");
+	web_form(r, "/certificate/upload", "upload");
+	purpose_select(r, purpose_find(v != NULL ? v : "tomcat"));
+	web_printf(r, "<p><label for=\"cert\">Upload File (the CA-signed "
+	    "certificate for the pending CSR, with its chain; PEM)</label></p>"
+	    "<textarea name=\"cert\" id=\"cert\" spellcheck=\"false\">"
+	    "</textarea><p><button type=\"submit\" id=\"upload\">Upload"
+	    "</button></p></form>");
+	web_end(r);
+	return 200;
+}
+
+struct upload_write {
+	const struct purpose_info	*p;
+	const char			*file;
+	struct certmgr_outcome		 o;
+};
+
+static int
+upload_apply(struct store *st, void *arg, struct ucerr *err)
+{
+	struct upload_write *u = arg;
+
+	return certmgr_upload(st, u->p, u->file, &u->o, err);
+}
+
+static int
+upload_post(struct web_req *r)
+{
+	const char *pem = web_arg(r, "cert");
+	struct upload_write u;
+	char path[4200], what[96], next[128];
+	int status = 0, fd, rc;
+	size_t len;
+
+	memset(&u, 0, sizeof(u));
+	if ((u.p = purpose_arg(r, &status)) == NULL)
+		return status;
+	if (pem == NULL || (len = strlen(pem)) == 0)
+		return web_error_page(r, 400, "Upload Certificate/Certificate "
+		    "chain", "no certificate given");
+	/* certmgr_upload reads a file, as `cert upload` does: the pasted
+	 * text goes to one only this user can read, gone afterwards. */
+	snprintf(path, sizeof(path), "%s/.upload-XXXXXX", store_home(r->st));
+	if ((fd = mkstemp(path)) == -1)
+		return web_error_page(r, 500, "Upload Certificate/Certificate "
+		    "chain", strerror(errno));
+	rc = write(fd, pem, len) == (ssize_t)len ? 0 : -1;
+	close(fd);
+	if (rc == -1) {
+		unlink(path);
+		return web_error_page(r, 500, "Upload", "cannot write the "
+		    "upload");
+	}
+	u.file = path;
+	snprintf(what, sizeof(what), "cert upload %s", u.p->name);
+	rc = web_write(r, what, upload_apply, &u);
+	unlink(path);
+	if (rc == -1) {
+		certmgr_outcome_free(&u.o);
+		return web_error_page(r, 409, "Upload Certificate/Certificate "
+		    "chain", r->err.msg);
+	}
+	certmgr_outcome_free(&u.o);
+	snprintf(next, sizeof(next), "/certificate?purpose=%s&done=upload",
+	    u.p->name);
+	return web_redirect(r, next);
+}
+
+/* --- trust stores ------------------------------------------------------------------- */
+
+static int
+trust_one(void *arg, const struct trust_row *row)
+{
+	struct find *f = arg;
+
+	list_row(f, row->name, "store", row->store, "name", row->name,
+	    row->store, row->cert_der, row->cert_len, row->sha256);
+	return 0;
+}
+
+static int
+trust_page(struct web_req *r)
+{
+	const char *store_name = web_arg(r, "store");
+	struct find f = { r, "certificate", "", 0 };
+	size_t i;
+
+	if (store_name != NULL && trust_store_name_check(store_name,
+	    &r->err) == -1)
+		return web_error_page(r, 404, "Trust Stores", r->err.msg);
+	web_begin(r, "Trust Stores");
+	web_printf(r, "<p>");
+	for (i = 0; trust_stores[i] != NULL; i++)
+		web_printf(r, "%s<a href=\"/trust?store=%U\">%s</a>", i ? " | " :
+		    "", trust_stores[i], trust_stores[i]);
+	web_printf(r, "</p><table id=\"trust\"><tr><th>Certificate</th><th>"
+	    "Common Name</th><th>Store</th><th>Type</th><th>Key Type</th><th>"
+	    "Issued By</th><th>Expiration</th><th>SHA-256</th></tr>");
+	if (store_trust_each(r->st, store_name, trust_one, &f, &r->err) == -1)
+		web_status(r, 0, r->err.msg);
+	web_printf(r, "</table><p>%d records found.</p>", f.n);
+	web_end(r);
+	return 200;
+}
+
+static int
+trust_entry(struct web_req *r)
+{
+	const char *store_name = web_arg(r, "store"), *name = web_arg(r, "name");
+	char label[300];
+	X509 *cert;
+	int found;
+
+	if (store_name == NULL || name == NULL)
+		return web_redirect(r, "/trust");
+	if ((found = trust_cert_get(r->st, store_name, name, &cert, label,
+	    sizeof(label), &r->err)) != 1)
+		return web_error_page(r, found == 0 ? 404 : 500, "Trust "
+		    "Certificate", r->err.msg);
+	web_begin(r, "Certificate Settings");
+	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td>%s.pem"
+	    "</td></tr><tr><th>Certificate Purpose</th><td>%s</td></tr>"
+	    "</table>", label, store_name);
+	details(r, cert);
+	X509_free(cert);
+	web_end(r);
+	return 200;
+}
+
+const struct web_route web_cert_routes[] = {
+	{ "/certificates", 0, cert_list, NULL },
+	{ "/certificate", 0, cert_settings, NULL },
+	{ "/certificate/download", 0, cert_download, NULL },
+	{ "/certificate/generate", 1, generate_page, generate_post },
+	{ "/certificate/csr", 1, csr_page, csr_post },
+	{ "/certificate/csr.pem", 0, csr_download, NULL },
+	{ "/certificate/upload", 1, upload_page, upload_post },
+	{ "/trust", 0, trust_page, NULL },
+	{ "/trust/entry", 0, trust_entry, NULL },
+	{ NULL, 0, NULL, NULL },
+};
