@@ -1061,8 +1061,11 @@ on_read(struct bufferevent *bev, void *arg)
 			fail(s, FAIL_GENERIC, err.msg);
 			return;
 		}
+		/* Not all of it yet: wait for the rest under the message
+		 * deadline below (a body cut short must not have the whole
+		 * phase, which in key generation is minutes). */
 		if (have < need)
-			return;
+			break;
 		data = evbuffer_pullup(in, (ssize_t)need);
 		server_quiet_remove(&s->quiet);
 		if (on_message(s, data, need) == SESSION_GONE)
