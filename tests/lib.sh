@@ -90,7 +90,9 @@ check() {
 home_digest() {
 	local home=${1:-$UCPKI_HOME}
 	{
-		sqlite3 "$home/ucpki.db" .dump 2>/dev/null
+		# The audit trail records refused changes too: it is the one
+		# table a refusal may add to.
+		sqlite3 "$home/ucpki.db" .dump 2>/dev/null | grep -v '^INSERT INTO audit '
 		ls -la "$home/keys" 2>/dev/null | awk '{print $1, $5, $9}'
 		cat "$home"/keys/* 2>/dev/null
 	} | sha256sum | cut -d' ' -f1
