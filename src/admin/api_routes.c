@@ -13,6 +13,29 @@ static const struct api_param p_purpose[] = {
 	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_generate[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "yes", "body", "true: replace the certificate" },
+	{ "cn", "body", "the subject's CN (default: the node's name)" },
+	{ "key", "body", "rsa2048, rsa4096, ec256, ..." },
+	{ "hash", "body", "sha256, sha384, sha512" },
+	{ "days", "body", "validity in days (1 to 36500)" },
+	{ "san", "body", "subject alternative names, comma separated" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_confirm[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "yes", "body", "true: do it" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_csr[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "cn", "body", "the subject's CN (default: the current one)" },
+	{ "key", "body", "rsa2048, rsa4096, ec256, ..." },
+	{ "hash", "body", "sha256, sha384, sha512" },
+	{ "san", "body", "subject alternative names, comma separated" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_store[] = {
 	{ "store", "path", "a trust store, e.g. CallManager-trust" },
 	{ NULL, NULL, NULL },
@@ -94,6 +117,28 @@ const struct api_route api_routes[] = {
 	    "cert show PURPOSE --pem", p_purpose, api_identity_pem },
 	{ "GET", "/api/v1/identities/{purpose}/der", 0, "download as DER",
 	    "cert export PURPOSE (DER)", p_purpose, api_identity_der },
+	{ "POST", "/api/v1/identities/{purpose}/generate", 1, "Generate "
+	    "Self-signed: replaces the certificate (\"yes\": \"true\" "
+	    "confirms; key, hash, days, cn, san as the CLI's options)",
+	    "cert generate PURPOSE [--cn CN] [--key TYPE] [--hash H] [--days N] "
+	    "[--san LIST] --yes", p_generate, api_identity_generate,
+	    AUDIT_IDENTITY },
+	{ "GET", "/api/v1/identities/{purpose}/regenerate", 0, "the impact "
+	    "of regenerating, with this store's numbers, and whether the guard "
+	    "allows it now", "cert regenerate PURPOSE", p_purpose,
+	    api_identity_plan },
+	{ "POST", "/api/v1/identities/{purpose}/regenerate", 1, "regenerate "
+	    "(\"yes\": \"true\" confirms, after reading the impact)",
+	    "cert regenerate PURPOSE --yes", p_confirm, api_identity_regenerate,
+	    AUDIT_IDENTITY },
+	{ "POST", "/api/v1/identities/{purpose}/csr", 1, "Generate CSR: a "
+	    "new key waits in the home for the signed certificate; the answer "
+	    "is the CSR (PEM)", "cert csr PURPOSE [--cn CN] [--san LIST] "
+	    "[--key TYPE] [--hash H]", p_csr, api_identity_csr, AUDIT_IDENTITY },
+	{ "POST", "/api/v1/identities/{purpose}/upload", 1, "Upload "
+	    "Certificate/Certificate chain for the pending CSR (the body: PEM, "
+	    "DER or DER PKCS#7)", "cert upload PURPOSE FILE", p_purpose,
+	    api_identity_upload, AUDIT_IDENTITY, "application/x-pem-file" },
 	{ "GET", "/api/v1/trust", 0, "every trust store's certificates",
 	    "cert list trust --json", NULL, api_trust_list },
 	{ "GET", "/api/v1/trust/{store}", 0, "one trust store's certificates",
