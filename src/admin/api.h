@@ -147,6 +147,15 @@ int	api_device_remove(struct api_req *r);
 int	api_device_import(struct api_req *r);
 int	api_device_bulk_set(struct api_req *r);
 int	api_capf_report(struct api_req *r);
+int	api_capf_config(struct api_req *r);
+int	api_capf_config_set(struct api_req *r);
+int	api_monitor_config(struct api_req *r);
+int	api_monitor_config_set(struct api_req *r);
+int	api_monitor_alarms(struct api_req *r);
+int	api_crl_list(struct api_req *r);
+int	api_tvs_list(struct api_req *r);
+int	api_tvs_add(struct api_req *r);
+int	api_tvs_remove(struct api_req *r);
 int	api_openapi_doc(struct api_req *r);
 
 #endif

@@ -102,6 +102,28 @@ static const struct api_param p_device_bulk[] = {
 	{ "encrypted-config", "body", "on|off" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_capf_config[] = {
+	{ "lsc-days", "body", "validity of issued LSCs in days (1 to 36500)" },
+	{ "renew-at", "body", "2/3, 0.75, 75% or off" },
+	{ "renew-within", "body", "a renewal's Operation Completes By: 24h, 7d" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_monitor_config[] = {
+	{ "start-days", "body", "days before expiry when notifications start" },
+	{ "frequency", "body", "how often an alarm repeats: 24h, 7d, seconds" },
+	{ "email", "body", "addresses, comma separated" },
+	{ "smtp", "body", "smtp://host:port" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_tvs_add[] = {
+	{ "role", "query", "ccm|tftp|ccm-tftp|capf|app-server|tvs|sast (repeatable)" },
+	{ "ttl", "query", "how long phones may cache the answer (seconds)" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_tvs_remove[] = {
+	{ "hash", "path", "the start of the certificate's SHA-256" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_audit[] = {
 	{ "since", "query", "a period back (7d, 24h) or \"YYYY-MM-DD HH:MM\"" },
 	{ "limit", "query", "at most this many rows (default 100)" },
@@ -180,6 +202,32 @@ const struct api_route api_routes[] = {
 	    p_device, api_device_remove, AUDIT_DEVICE },
 	{ "GET", "/api/v1/capf/report", 0, "the CAPF report",
 	    "capf report --json", NULL, api_capf_report },
+	{ "GET", "/api/v1/capf/config", 0, "the CAPF settings",
+	    "capf config --json", NULL, api_capf_config },
+	{ "POST", "/api/v1/capf/config", 1, "change the CAPF settings (a JSON "
+	    "object of the CLI's options)", "capf config [--lsc-days N] "
+	    "[--renew-at FRACTION|off] [--renew-within PERIOD]", p_capf_config,
+	    api_capf_config_set },
+	{ "GET", "/api/v1/monitor/alarms", 0, "the monitor's alarms as they "
+	    "stand (nothing e-mailed or recorded)", "monitor --once --json",
+	    NULL, api_monitor_alarms },
+	{ "GET", "/api/v1/monitor/config", 0, "when notifications start and "
+	    "how often they repeat", "monitor config --json", NULL,
+	    api_monitor_config },
+	{ "POST", "/api/v1/monitor/config", 1, "change the notification "
+	    "settings (a JSON object of the CLI's options)", "monitor config "
+	    "[--start-days N] [--frequency P] [--email A] [--smtp URL]",
+	    p_monitor_config, api_monitor_config_set },
+	{ "GET", "/api/v1/crls", 0, "the CRLs the monitor checks trust "
+	    "certificates against", "crl list --json", NULL, api_crl_list },
+	{ "GET", "/api/v1/tvs", 0, "every certificate TVS vouches for",
+	    "tvs list --json", NULL, api_tvs_list },
+	{ "POST", "/api/v1/tvs", 1, "have TVS vouch for a certificate (the "
+	    "body: PEM or DER)", "tvs add CERT --role ROLE [--ttl SECONDS]",
+	    p_tvs_add, api_tvs_add, AUDIT_NONE, "application/x-pem-file" },
+	{ "DELETE", "/api/v1/tvs/{hash}", 1, "stop vouching for a "
+	    "certificate (by the start of its SHA-256)", "tvs remove "
+	    "HASH-PREFIX", p_tvs_remove, api_tvs_remove },
 	{ "GET", "/api/v1/audit", 0, "the audit trail, newest first",
 	    "audit --json", p_audit, api_audit_list },
 	{ "GET", "/api/v1/openapi.json", 0, "this API's OpenAPI 3 description",

@@ -251,7 +251,7 @@ backup_alarm(struct ctx *c)
 }
 
 int
-monitor_check(struct store *st, time_t now, struct monitor_report *r,
+monitor_look(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
 	struct monitor_config cfg;
@@ -280,6 +280,15 @@ monitor_check(struct store *st, time_t now, struct monitor_report *r,
 	if (store_meta_get(st, "exported.ITLRecovery", exported,
 	    sizeof(exported), err) == 0)
 		backup_alarm(&c);
+	return 0;
+}
+
+int
+monitor_check(struct store *st, time_t now, struct monitor_report *r,
+    struct ucerr *err)
+{
+	if (monitor_look(st, now, r, err) == -1)
+		return -1;
 	if (notify(st, r, err) == -1) {
 		monitor_report_free(r);
 		return -1;
