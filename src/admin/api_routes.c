@@ -115,6 +115,16 @@ static const struct api_param p_monitor_config[] = {
 	{ "smtp", "body", "smtp://host:port" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_itl_build[] = {
+	{ "digest", "body", "sha1 (default) or sha512" },
+	{ "version", "body", "signer version 1.0 or 1.1" },
+	{ "sign-with", "body", "tftp (default) or itlrecovery" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_itl_reset[] = {
+	{ "digest", "body", "sha1 (default) or sha512" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_tvs_add[] = {
 	{ "role", "query", "ccm|tftp|ccm-tftp|capf|app-server|tvs|sast (repeatable)" },
 	{ "ttl", "query", "how long phones may cache the answer (seconds)" },
@@ -197,6 +207,10 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/devices/{name}", 1, "set a phone's CAPF operation "
 	    "and authentication (a JSON object of device set's options)",
 	    "device set NAME", p_device_set, api_device_set, AUDIT_DEVICE },
+	{ "GET", "/api/v1/devices/{name}/fetches", 0, "the files the device "
+	    "last fetched from the TFTP service, newest first",
+	    "device show NAME --json (last_itl, last_config)", p_device,
+	    api_device_fetches },
 	{ "DELETE", "/api/v1/devices/{name}", 1, "remove a device (the "
 	    "LSCs it was issued stay on record, revoked)", "device remove NAME",
 	    p_device, api_device_remove, AUDIT_DEVICE },
@@ -220,6 +234,15 @@ const struct api_route api_routes[] = {
 	    p_monitor_config, api_monitor_config_set },
 	{ "GET", "/api/v1/crls", 0, "the CRLs the monitor checks trust "
 	    "certificates against", "crl list --json", NULL, api_crl_list },
+	{ "GET", "/api/v1/itl", 0, "the published ITLFile.tlv as show itl "
+	    "shows it", "itl show tftp/ITLFile.tlv --json", NULL, api_itl_show },
+	{ "POST", "/api/v1/itl/build", 1, "build the cluster's ITL from the "
+	    "store into the TFTP root", "itl build [--digest sha1|sha512] "
+	    "[--version 1.0|1.1] [--sign-with tftp|itlrecovery]", p_itl_build,
+	    api_itl_build },
+	{ "POST", "/api/v1/itl/reset", 1, "ITL recovery: publish the ITL "
+	    "signed by ITLRecovery (the home's key)", "itl reset localkey "
+	    "[--digest sha1|sha512]", p_itl_reset, api_itl_reset },
 	{ "GET", "/api/v1/tvs", 0, "every certificate TVS vouches for",
 	    "tvs list --json", NULL, api_tvs_list },
 	{ "POST", "/api/v1/tvs", 1, "have TVS vouch for a certificate (the "
@@ -372,6 +395,8 @@ responses_json(struct json *j, const struct api_route *r)
 		{ "401", "no token, or not a valid one" },
 		{ "403", "a read-only token on a route that changes the system" },
 		{ "404", "no such object (the CLI's message)" },
+		{ "409", "refused: a guard, a duplicate, or the change failed "
+		    "(the CLI's message)" },
 		{ "429", "too many failed authentications from this address" },
 	};
 	size_t i;
@@ -381,7 +406,8 @@ responses_json(struct json *j, const struct api_route *r)
 	json_string(j, "description", r->cli != NULL ? r->cli : r->summary);
 	json_object_end(j);
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		if (strcmp(errors[i].code, "403") == 0 && !r->writes)
+		if ((strcmp(errors[i].code, "403") == 0 ||
+		    strcmp(errors[i].code, "409") == 0) && !r->writes)
 			continue;
 		json_object_begin(j, errors[i].code);
 		json_string(j, "description", errors[i].text);
