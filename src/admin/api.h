@@ -47,6 +47,9 @@ struct api_req {
 	FILE		*out;
 	const char	*content_type;		/* default application/json */
 	char		 filename[64];		/* a download's name, or "" */
+	/* What a body named (device add's name), for the audit trail when
+	 * the path names nothing; never a secret. */
+	char		 object[128];
 	struct ucerr	 err;
 };
 

@@ -192,7 +192,7 @@ const struct api_route api_routes[] = {
 	    "device list --json", p_devices, api_device_list },
 	{ "POST", "/api/v1/devices", 1, "add a phone or client (a JSON "
 	    "object: name, model)", "device add NAME [--model M]",
-	    p_device_add, api_device_add },
+	    p_device_add, api_device_add, AUDIT_DEVICE },
 	{ "POST", "/api/v1/devices/import", 1, "add or update many devices "
 	    "from CSV (Content-Type: text/csv): name,model,operation,auth,"
 	    "string,key,deadline; all or nothing", "device import FILE.csv",

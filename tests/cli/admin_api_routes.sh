@@ -217,6 +217,8 @@ for a in ["POST /devices", "POST /devices/bulk", "POST /devices/import", "DELETE
           "POST /capf/config", "POST /tvs", "DELETE /tvs/{hash}", "POST /itl/reset"]:
     assert a in acts, (a, acts)
 assert all(r["who"] == "ops" for r in rows), rows
+add = [r for r in rows if r["action"] == "POST /devices" and r["result"] == "ok"][0]
+assert add["object"] == "SEP0011223344AA" and add["before"] == "" and len(add["after"]) == 64, add
 up = [r for r in rows if r["action"] == "POST /identities/{purpose}/upload" and r["result"] == "ok"][0]
 assert up["object"] == "ipsec" and len(up["before"]) == 64 and up["before"] != up["after"], up' "$BODY"
 
