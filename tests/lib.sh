@@ -86,7 +86,8 @@ check() {
 }
 
 # A digest of everything in a home (database rows and key files), to
-# prove a refused command changed nothing.
+# prove a refused command changed nothing.  The audit trail is left out:
+# it records the refusal too (that is its job), and changes nothing else.
 home_digest() {
 	local home=${1:-$UCPKI_HOME}
 	{

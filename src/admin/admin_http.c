@@ -6,7 +6,10 @@
  * JSON; errors are {"error": "<the CLI's one line>"}.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,10 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/util.h>
 #include <openssl/crypto.h>
 
+#include "addr_table.h"
 #include "admin.h"
 #include "admin_auth.h"
 #include "admin_tls.h"
@@ -29,6 +34,7 @@
 #include "log.h"
 #include "store.h"
 #include "text.h"
+#include "tls_log.h"
 #include "web.h"
 
 /* A request body (the API takes small JSON objects), its headers, and
@@ -38,9 +44,11 @@
 #define ADMIN_TIMEOUT_S		30
 /* A path, as far as the router looks. */
 #define ADMIN_PATH_MAX		1024
-/* Connections at once: past this a new one fails its handshake at once,
- * so a flood cannot take every descriptor serve has. */
+/* Connections at once, in all and from one address: past these a new
+ * one is shut down before its handshake, so a flood cannot take every descriptor serve
+ * has, nor one address every slot. */
 #define ADMIN_CONNECTIONS_MAX	256
+#define ADMIN_PER_ADDRESS_MAX	32
 
 struct admin {
 	struct admin_config	 cfg;
@@ -51,14 +59,32 @@ struct admin {
 	struct admin_tls	 tls;
 	struct auth_limit	 limit;
 	int			 connections;	/* open ones (admin thread) */
-	SSL_CTX			*refuse_ctx;	/* no certificate: no handshake */
+	struct addr_table	 per_addr;	/* the same by address */
 	pthread_t		 thread;
 	int			 running;
 	struct web		*web;		/* the pages outside /api */
 };
 
-/* Each counted connection's SSL holds its counter; freeing the SSL
- * (when evhttp frees the connection) gives the slot back. */
+/*
+ * Each connection's SSL holds its slot; freeing the SSL (when evhttp
+ * frees the connection) gives the slot back, and says when its handshake
+ * failed.  evhttp gives us no peer when it accepts (on_connection gets
+ * none, and libevent 2.1 keeps evhttp_get_request to itself), so the
+ * limits look once the socket is the bufferevent's: check_peer runs on
+ * the loop's next turn, before the handshake has got anywhere, and shuts
+ * a connection past a limit down (evhttp then frees it).
+ */
+struct conn_slot {
+	struct admin	*a;
+	SSL		*ssl;
+	int		 checked;	/* check_peer ran */
+	int		 gone;		/* freed before it did: it frees */
+	int		 counted;	/* in per_addr */
+	int		 refused;
+	char		 addr[48];
+	char		 peer[64];
+};
+
 static int conn_index = -1;
 static pthread_once_t conn_index_once = PTHREAD_ONCE_INIT;
 
@@ -66,15 +92,24 @@ static void
 conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
     void *argp)
 {
-	int *connections = ptr;
+	struct conn_slot *slot = ptr;
 
-	(void)parent;
 	(void)ad;
 	(void)idx;
 	(void)argl;
 	(void)argp;
-	if (connections != NULL)
-		(*connections)--;
+	if (slot == NULL)
+		return;
+	slot->a->connections--;
+	if (slot->counted)
+		addr_table_remove(&slot->a->per_addr, slot->addr);
+	if (slot->checked && !slot->refused && parent != NULL &&
+	    !SSL_is_init_finished(parent))
+		tls_ssl_failed("admin", parent, 0, slot->peer, 0, 0);
+	if (slot->checked)
+		free(slot);
+	else
+		slot->gone = 1;
 }
 
 static void
@@ -83,32 +118,88 @@ conn_index_init(void)
 	conn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
 }
 
+static void
+peer_name(int fd, char addr[48], char peer[64])
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int port = 0;
+
+	snprintf(addr, 48, "?");
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+		if (ss.ss_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr,
+			    addr, 48);
+			port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		} else if (ss.ss_family == AF_INET6) {
+			inet_ntop(AF_INET6,
+			    &((struct sockaddr_in6 *)&ss)->sin6_addr, addr, 48);
+			port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+		}
+	}
+	snprintf(peer, 64, "%s:%d", addr, port);
+}
+
+static void
+check_peer(evutil_socket_t unused, short what, void *arg)
+{
+	struct conn_slot *slot = arg;
+	struct admin *a = slot->a;
+	int fd;
+
+	(void)unused;
+	(void)what;
+	if (slot->gone) {
+		free(slot);
+		return;
+	}
+	slot->checked = 1;
+	if ((fd = SSL_get_fd(slot->ssl)) < 0)
+		return;
+	peer_name(fd, slot->addr, slot->peer);
+	if (a->connections > ADMIN_CONNECTIONS_MAX) {
+		log_limited(LOG_LEVEL_WARN, "admin: connections refused", "",
+		    "admin: %d connections at once (the limit): a new one is "
+		    "refused", ADMIN_CONNECTIONS_MAX);
+		slot->refused = 1;
+	} else if (addr_table_add(&a->per_addr, slot->addr,
+	    ADMIN_PER_ADDRESS_MAX) != 1) {
+		log_limited(LOG_LEVEL_WARN, "admin: connections refused per "
+		    "address", slot->addr, "admin: %s: %d connections at once "
+		    "from one address (the limit): a new one is refused",
+		    slot->peer, ADMIN_PER_ADDRESS_MAX);
+		slot->refused = 1;
+	} else
+		slot->counted = 1;
+	if (slot->refused)
+		shutdown(fd, SHUT_RDWR);
+}
+
 /*
  * A new connection: TLS with the tomcat identity as the store has it now.
  * evhttp takes what this returns as the connection, so it is always a TLS
- * bufferevent: one over the limit gets a context with no certificate,
- * whose handshake fails at once.
+ * bufferevent (never plain HTTP).
  */
 static struct bufferevent *
 on_connection(struct event_base *base, void *arg)
 {
+	static const struct timeval now = { 0, 0 };
 	struct admin *a = arg;
 	struct bufferevent *bev;
-	int counted = a->connections < ADMIN_CONNECTIONS_MAX;
+	struct conn_slot *slot;
 	SSL *ssl;
 
-	if (counted)
-		admin_tls_refresh(&a->tls, a->st);
-	else
-		log_limited(LOG_LEVEL_WARN, "admin: connections refused", "",
-		    "admin: %d connections at once (the limit): a new one is "
-		    "refused", a->connections);
-	if ((ssl = SSL_new(counted ? a->tls.ctx : a->refuse_ctx)) == NULL)
+	admin_tls_refresh(&a->tls, a->st);
+	if ((ssl = SSL_new(a->tls.ctx)) == NULL ||
+	    (slot = calloc(1, sizeof(*slot))) == NULL)
 		abort();	/* evhttp would fall back to plain HTTP */
-	if (counted) {
-		SSL_set_ex_data(ssl, conn_index, &a->connections);
-		a->connections++;
-	}
+	slot->a = a;
+	slot->ssl = ssl;
+	SSL_set_ex_data(ssl, conn_index, slot);
+	a->connections++;
+	if (event_base_once(base, -1, EV_TIMEOUT, check_peer, slot,
+	    &now) == -1)
+		slot->checked = 1;	/* unchecked, but freed with its SSL */
 	if ((bev = bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE)) == NULL)
 		abort();
@@ -481,9 +572,12 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 	    cfg->listen_addr != NULL ? cfg->listen_addr : "127.0.0.1");
 	a->cfg.listen_addr = a->listen_addr;
 	pthread_once(&conn_index_once, conn_index_init);
-	if (conn_index == -1 ||
-	    (a->refuse_ctx = SSL_CTX_new(TLS_server_method())) == NULL) {
+	if (conn_index == -1) {
 		ucerr_ssl(err, "admin: cannot set up TLS");
+		goto fail;
+	}
+	if (addr_table_init(&a->per_addr) == -1) {
+		ucerr_set(err, "out of memory");
 		goto fail;
 	}
 	if ((a->st = store_open(cfg->home, 0, err)) == NULL ||
@@ -557,8 +651,8 @@ admin_stop(struct admin *a)
 		event_base_free(a->base);
 	web_free(a->web);
 	admin_tls_free(&a->tls);
-	SSL_CTX_free(a->refuse_ctx);
 	store_close(a->st);
+	addr_table_free(&a->per_addr);
 	OPENSSL_cleanse(&a->limit, sizeof(a->limit));
 	free(a);
 }

@@ -7,6 +7,7 @@
 #include "identity.h"
 #include "log.h"
 #include "store.h"
+#include "tls_log.h"
 #include "x509.h"
 
 #define ADMIN_IDENTITY	"tomcat"
@@ -25,7 +26,9 @@ make_ctx(X509 *cert, EVP_PKEY *key, struct ucerr *err)
 		goto fail;
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION |
 	    SSL_OP_CIPHER_SERVER_PREFERENCE);
-	if (tls_ctx_use_identity(ctx, cert, key) == -1)
+	/* A failed handshake gets a line (the CAPF and TVS listeners'). */
+	if (tls_ctx_note_handshakes(ctx) == -1 ||
+	    tls_ctx_use_identity(ctx, cert, key) == -1)
 		goto fail;
 	return ctx;
 fail:

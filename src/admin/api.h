@@ -47,6 +47,9 @@ struct api_req {
 	FILE		*out;
 	const char	*content_type;		/* default application/json */
 	char		 filename[64];		/* a download's name, or "" */
+	/* What a body named (device add's name), for the audit trail when
+	 * the path names nothing; never a secret. */
+	char		 object[128];
 	struct ucerr	 err;
 };
 
@@ -129,6 +132,11 @@ int	api_identity_list(struct api_req *r);
 int	api_identity_show(struct api_req *r);
 int	api_identity_pem(struct api_req *r);
 int	api_identity_der(struct api_req *r);
+int	api_identity_generate(struct api_req *r);
+int	api_identity_plan(struct api_req *r);
+int	api_identity_regenerate(struct api_req *r);
+int	api_identity_csr(struct api_req *r);
+int	api_identity_upload(struct api_req *r);
 int	api_trust_list(struct api_req *r);
 int	api_trust_show(struct api_req *r);
 int	api_trust_add(struct api_req *r);
@@ -142,6 +150,19 @@ int	api_device_remove(struct api_req *r);
 int	api_device_import(struct api_req *r);
 int	api_device_bulk_set(struct api_req *r);
 int	api_capf_report(struct api_req *r);
+int	api_capf_config(struct api_req *r);
+int	api_capf_config_set(struct api_req *r);
+int	api_monitor_config(struct api_req *r);
+int	api_monitor_config_set(struct api_req *r);
+int	api_monitor_alarms(struct api_req *r);
+int	api_crl_list(struct api_req *r);
+int	api_tvs_list(struct api_req *r);
+int	api_itl_show(struct api_req *r);
+int	api_itl_build(struct api_req *r);
+int	api_itl_reset(struct api_req *r);
+int	api_device_fetches(struct api_req *r);
+int	api_tvs_add(struct api_req *r);
+int	api_tvs_remove(struct api_req *r);
 int	api_openapi_doc(struct api_req *r);
 
 #endif

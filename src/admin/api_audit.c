@@ -57,8 +57,10 @@ api_audit_after(const struct api_route *route, struct api_req *r,
 	e.object = object;
 	e.result = status < 300 ? "ok" : r->err.msg;
 	memcpy(e.before, au->before, sizeof(e.before));
-	audit_fingerprint(r->st, route->object, r->params[0], r->params[1],
-	    e.after);
+	if (object[0] == '\0')
+		snprintf(object, sizeof(object), "%s", r->object);
+	audit_fingerprint(r->st, route->object, r->params[0] != NULL ?
+	    r->params[0] : r->object, r->params[1], e.after);
 	if (r->write(r->write_ctx, record_apply, &e, &err) == -1)
 		log_error("admin: audit: %s %s by %s: not recorded: %s",
 		    action, object, who, err.msg);

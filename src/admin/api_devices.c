@@ -251,6 +251,7 @@ api_device_add(struct api_req *r)
 		    400;
 	if (device_name_check(w.name, &r->err) == -1)
 		return 400;
+	snprintf(r->object, sizeof(r->object), "%s", w.name);
 	if (r->write(r->write_ctx, add_apply, &w, &r->err) == -1)
 		return strstr(r->err.msg, "already exists") != NULL ? 409 :
 		    write_status(r);

@@ -13,6 +13,29 @@ static const struct api_param p_purpose[] = {
 	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_generate[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "yes", "body", "true: replace the certificate" },
+	{ "cn", "body", "the subject's CN (default: the node's name)" },
+	{ "key", "body", "rsa2048, rsa4096, ec256, ..." },
+	{ "hash", "body", "sha256, sha384, sha512" },
+	{ "days", "body", "validity in days (1 to 36500)" },
+	{ "san", "body", "subject alternative names, comma separated" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_confirm[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "yes", "body", "true: do it" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_csr[] = {
+	{ "purpose", "path", "tomcat, ipsec, CallManager, CAPF, TVS or ITLRecovery" },
+	{ "cn", "body", "the subject's CN (default: the current one)" },
+	{ "key", "body", "rsa2048, rsa4096, ec256, ..." },
+	{ "hash", "body", "sha256, sha384, sha512" },
+	{ "san", "body", "subject alternative names, comma separated" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_store[] = {
 	{ "store", "path", "a trust store, e.g. CallManager-trust" },
 	{ NULL, NULL, NULL },
@@ -79,6 +102,38 @@ static const struct api_param p_device_bulk[] = {
 	{ "encrypted-config", "body", "on|off" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_capf_config[] = {
+	{ "lsc-days", "body", "validity of issued LSCs in days (1 to 36500)" },
+	{ "renew-at", "body", "2/3, 0.75, 75% or off" },
+	{ "renew-within", "body", "a renewal's Operation Completes By: 24h, 7d" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_monitor_config[] = {
+	{ "start-days", "body", "days before expiry when notifications start" },
+	{ "frequency", "body", "how often an alarm repeats: 24h, 7d, seconds" },
+	{ "email", "body", "addresses, comma separated" },
+	{ "smtp", "body", "smtp://host:port" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_itl_build[] = {
+	{ "digest", "body", "sha1 (default) or sha512" },
+	{ "version", "body", "signer version 1.0 or 1.1" },
+	{ "sign-with", "body", "tftp (default) or itlrecovery" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_itl_reset[] = {
+	{ "digest", "body", "sha1 (default) or sha512" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_tvs_add[] = {
+	{ "role", "query", "ccm|tftp|ccm-tftp|capf|app-server|tvs|sast (repeatable)" },
+	{ "ttl", "query", "how long phones may cache the answer (seconds)" },
+	{ NULL, NULL, NULL },
+};
+static const struct api_param p_tvs_remove[] = {
+	{ "hash", "path", "the start of the certificate's SHA-256" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_audit[] = {
 	{ "since", "query", "a period back (7d, 24h) or \"YYYY-MM-DD HH:MM\"" },
 	{ "limit", "query", "at most this many rows (default 100)" },
@@ -94,6 +149,28 @@ const struct api_route api_routes[] = {
 	    "cert show PURPOSE --pem", p_purpose, api_identity_pem },
 	{ "GET", "/api/v1/identities/{purpose}/der", 0, "download as DER",
 	    "cert export PURPOSE (DER)", p_purpose, api_identity_der },
+	{ "POST", "/api/v1/identities/{purpose}/generate", 1, "Generate "
+	    "Self-signed: replaces the certificate (\"yes\": \"true\" "
+	    "confirms; key, hash, days, cn, san as the CLI's options)",
+	    "cert generate PURPOSE [--cn CN] [--key TYPE] [--hash H] [--days N] "
+	    "[--san LIST] --yes", p_generate, api_identity_generate,
+	    AUDIT_IDENTITY },
+	{ "GET", "/api/v1/identities/{purpose}/regenerate", 0, "the impact "
+	    "of regenerating, with this store's numbers, and whether the guard "
+	    "allows it now", "cert regenerate PURPOSE", p_purpose,
+	    api_identity_plan },
+	{ "POST", "/api/v1/identities/{purpose}/regenerate", 1, "regenerate "
+	    "(\"yes\": \"true\" confirms, after reading the impact)",
+	    "cert regenerate PURPOSE --yes", p_confirm, api_identity_regenerate,
+	    AUDIT_IDENTITY },
+	{ "POST", "/api/v1/identities/{purpose}/csr", 1, "Generate CSR: a "
+	    "new key waits in the home for the signed certificate; the answer "
+	    "is the CSR (PEM)", "cert csr PURPOSE [--cn CN] [--san LIST] "
+	    "[--key TYPE] [--hash H]", p_csr, api_identity_csr, AUDIT_IDENTITY },
+	{ "POST", "/api/v1/identities/{purpose}/upload", 1, "Upload "
+	    "Certificate/Certificate chain for the pending CSR (the body: PEM, "
+	    "DER or DER PKCS#7)", "cert upload PURPOSE FILE", p_purpose,
+	    api_identity_upload, AUDIT_IDENTITY, "application/x-pem-file" },
 	{ "GET", "/api/v1/trust", 0, "every trust store's certificates",
 	    "cert list trust --json", NULL, api_trust_list },
 	{ "GET", "/api/v1/trust/{store}", 0, "one trust store's certificates",
@@ -115,7 +192,7 @@ const struct api_route api_routes[] = {
 	    "device list --json", p_devices, api_device_list },
 	{ "POST", "/api/v1/devices", 1, "add a phone or client (a JSON "
 	    "object: name, model)", "device add NAME [--model M]",
-	    p_device_add, api_device_add },
+	    p_device_add, api_device_add, AUDIT_DEVICE },
 	{ "POST", "/api/v1/devices/import", 1, "add or update many devices "
 	    "from CSV (Content-Type: text/csv): name,model,operation,auth,"
 	    "string,key,deadline; all or nothing", "device import FILE.csv",
@@ -130,11 +207,50 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/devices/{name}", 1, "set a phone's CAPF operation "
 	    "and authentication (a JSON object of device set's options)",
 	    "device set NAME", p_device_set, api_device_set, AUDIT_DEVICE },
+	{ "GET", "/api/v1/devices/{name}/fetches", 0, "the files the device "
+	    "last fetched from the TFTP service, newest first",
+	    "device show NAME --json (last_itl, last_config)", p_device,
+	    api_device_fetches },
 	{ "DELETE", "/api/v1/devices/{name}", 1, "remove a device (the "
 	    "LSCs it was issued stay on record, revoked)", "device remove NAME",
 	    p_device, api_device_remove, AUDIT_DEVICE },
 	{ "GET", "/api/v1/capf/report", 0, "the CAPF report",
 	    "capf report --json", NULL, api_capf_report },
+	{ "GET", "/api/v1/capf/config", 0, "the CAPF settings",
+	    "capf config --json", NULL, api_capf_config },
+	{ "POST", "/api/v1/capf/config", 1, "change the CAPF settings (a JSON "
+	    "object of the CLI's options)", "capf config [--lsc-days N] "
+	    "[--renew-at FRACTION|off] [--renew-within PERIOD]", p_capf_config,
+	    api_capf_config_set },
+	{ "GET", "/api/v1/monitor/alarms", 0, "the monitor's alarms as they "
+	    "stand (nothing e-mailed or recorded)", "monitor --once --json",
+	    NULL, api_monitor_alarms },
+	{ "GET", "/api/v1/monitor/config", 0, "when notifications start and "
+	    "how often they repeat", "monitor config --json", NULL,
+	    api_monitor_config },
+	{ "POST", "/api/v1/monitor/config", 1, "change the notification "
+	    "settings (a JSON object of the CLI's options)", "monitor config "
+	    "[--start-days N] [--frequency P] [--email A] [--smtp URL]",
+	    p_monitor_config, api_monitor_config_set },
+	{ "GET", "/api/v1/crls", 0, "the CRLs the monitor checks trust "
+	    "certificates against", "crl list --json", NULL, api_crl_list },
+	{ "GET", "/api/v1/itl", 0, "the published ITLFile.tlv as show itl "
+	    "shows it", "itl show tftp/ITLFile.tlv --json", NULL, api_itl_show },
+	{ "POST", "/api/v1/itl/build", 1, "build the cluster's ITL from the "
+	    "store into the TFTP root", "itl build [--digest sha1|sha512] "
+	    "[--version 1.0|1.1] [--sign-with tftp|itlrecovery]", p_itl_build,
+	    api_itl_build },
+	{ "POST", "/api/v1/itl/reset", 1, "ITL recovery: publish the ITL "
+	    "signed by ITLRecovery (the home's key)", "itl reset localkey "
+	    "[--digest sha1|sha512]", p_itl_reset, api_itl_reset },
+	{ "GET", "/api/v1/tvs", 0, "every certificate TVS vouches for",
+	    "tvs list --json", NULL, api_tvs_list },
+	{ "POST", "/api/v1/tvs", 1, "have TVS vouch for a certificate (the "
+	    "body: PEM or DER)", "tvs add CERT --role ROLE [--ttl SECONDS]",
+	    p_tvs_add, api_tvs_add, AUDIT_NONE, "application/x-pem-file" },
+	{ "DELETE", "/api/v1/tvs/{hash}", 1, "stop vouching for a "
+	    "certificate (by the start of its SHA-256)", "tvs remove "
+	    "HASH-PREFIX", p_tvs_remove, api_tvs_remove },
 	{ "GET", "/api/v1/audit", 0, "the audit trail, newest first",
 	    "audit --json", p_audit, api_audit_list },
 	{ "GET", "/api/v1/openapi.json", 0, "this API's OpenAPI 3 description",
@@ -279,6 +395,8 @@ responses_json(struct json *j, const struct api_route *r)
 		{ "401", "no token, or not a valid one" },
 		{ "403", "a read-only token on a route that changes the system" },
 		{ "404", "no such object (the CLI's message)" },
+		{ "409", "refused: a guard, a duplicate, or the change failed "
+		    "(the CLI's message)" },
 		{ "429", "too many failed authentications from this address" },
 	};
 	size_t i;
@@ -288,7 +406,8 @@ responses_json(struct json *j, const struct api_route *r)
 	json_string(j, "description", r->cli != NULL ? r->cli : r->summary);
 	json_object_end(j);
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-		if (strcmp(errors[i].code, "403") == 0 && !r->writes)
+		if ((strcmp(errors[i].code, "403") == 0 ||
+		    strcmp(errors[i].code, "409") == 0) && !r->writes)
 			continue;
 		json_object_begin(j, errors[i].code);
 		json_string(j, "description", errors[i].text);

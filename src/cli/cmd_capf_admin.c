@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capf_config.h"
 #include "certmgr.h"
 #include "commands.h"
 #include "device.h"
@@ -103,45 +104,30 @@ cmd_capf_report(struct cli *cli, const struct args *a)
 int
 cmd_capf_config(struct cli *cli, const struct args *a)
 {
-	struct renew_config renew;
+	static const char *const settings[] = { "renew-within", "renew-at",
+	    "lsc-days", NULL };
+	struct capf_config c;
 	struct store *st;
 	struct json j;
-	char value[32], fraction[32];
-	long days, within = 0;
+	const char *v;
+	int i;
 
-	if (args_get(a, "renew-within") != NULL &&
-	    clock_parse_period(args_get(a, "renew-within"), &within) == -1)
-		return ucerr_set(&cli->err, "--renew-within: say 24h, 7d or "
-		    "seconds, not '%s'", args_get(a, "renew-within"));
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (renew_config_save(st, args_get(a, "renew-at"), within,
-	    &cli->err) == -1)
-		return -1;
-	if (args_has(a, "lsc-days")) {
-		if (args_int(cli, a, "lsc-days", LSC_DAYS_DEFAULT, 1, 36500,
-		    &days) == -1)
+	for (i = 0; settings[i] != NULL; i++)
+		if ((v = args_get(a, settings[i])) != NULL &&
+		    capf_config_set(st, settings[i], v, &cli->err) == -1)
 			return -1;
-		snprintf(value, sizeof(value), "%ld", days);
-		if (store_meta_set(st, "capf.lsc_days", value, &cli->err) == -1)
-			return -1;
-	}
-	if (lsc_days(st, &days, &cli->err) == -1 ||
-	    renew_config_load(st, &renew, &cli->err) == -1)
+	if (capf_config_get(st, &c, &cli->err) == -1)
 		return -1;
-	renew_fraction_text(&renew, fraction, sizeof(fraction));
 	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
-		json_object_begin(&j, NULL);
-		json_int(&j, "lsc_days", days);
-		json_string(&j, "renew_at", fraction);
-		json_int(&j, "renew_within_s", renew.within_s);
-		json_object_end(&j);
+		capf_config_json(&j, &c);
 		json_finish(&j);
 		return 0;
 	}
 	fprintf(cli->out, "lsc-days %ld\nrenew-at %s\nrenew-within %lds\n",
-	    days, fraction, renew.within_s);
+	    c.lsc_days, c.renew_at, c.renew_within_s);
 	return 0;
 }
 

@@ -230,28 +230,24 @@ cmd_cert_show(struct cli *cli, const struct args *a)
 	return rc;
 }
 
-/* --key, --hash, --days, --cn and --san into identity_params. */
+/* --key, --hash, --days, --cn and --san into identity_params (the
+ * rules: identity_params_option). */
 static int
 params_from_args(struct cli *cli, const struct args *a,
     const struct purpose_info *p, struct identity_params *params)
 {
+	static const char *const names[] = { "key", "hash", "days", "cn",
+	    "san", NULL };
 	const char *v;
+	int i;
 
 	identity_params_default(p, params);
-	if ((v = args_get(a, "key")) != NULL &&
-	    key_spec_parse(v, &params->key, &cli->err) == -1)
-		return -1;
-	if (identity_key_usable(p, &params->key, &cli->err) == -1)
-		return -1;
-	if ((v = args_get(a, "hash")) != NULL &&
-	    digest_parse(v, &params->md, &cli->err) == -1)
-		return -1;
-	if (args_int(cli, a, "days", p->default_days, 1, 36500,
-	    &params->days) == -1)
-		return -1;
-	params->cn = args_get(a, "cn");
-	params->san = args_get(a, "san");
-	return 0;
+	for (i = 0; names[i] != NULL; i++)
+		if ((v = args_get(a, names[i])) != NULL &&
+		    identity_params_option(p, params, names[i], v,
+		    &cli->err) == -1)
+			return -1;
+	return identity_params_check(p, params, &cli->err);
 }
 
 int

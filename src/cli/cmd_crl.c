@@ -45,47 +45,29 @@ int
 cmd_crl_list(struct cli *cli, const struct args *a)
 {
 	STACK_OF(X509_CRL) *crls;
-	X509_CRL *crl;
-	char issuer[512], next[TIME_TEXT_MAX];
+	struct crl_info info;
+	char next[TIME_TEXT_MAX];
 	struct store *st;
 	struct json j;
-	time_t next_update;
-	int i, revoked, json = args_has(a, "json");
+	int i;
 
-	if ((st = cli_store(cli)) == NULL || crl_all(st, &crls, &cli->err) == -1)
+	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (json) {
+	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-	}
-	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
-		crl = sk_X509_CRL_value(crls, i);
-		name_oneline(X509_CRL_get_issuer(crl), issuer, sizeof(issuer));
-		next_update = asn1_time_to_unix(X509_CRL_get0_nextUpdate(crl));
-		/* A CRL that revokes nothing has no list at all (-1). */
-		if ((revoked = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl))) < 0)
-			revoked = 0;
-		if (json) {
-			json_object_begin(&j, NULL);
-			json_string(&j, "issuer", issuer);
-			json_int(&j, "revoked", revoked);
-			json_time(&j, "last_update", asn1_time_to_unix(
-			    X509_CRL_get0_lastUpdate(crl)));
-			if (X509_CRL_get0_nextUpdate(crl) != NULL)
-				json_time(&j, "next_update", next_update);
-			else
-				json_null(&j, "next_update");
-			json_object_end(&j);
-			continue;
-		}
-		time_format(next_update, next, sizeof(next));
-		fprintf(cli->out, "%s: %d revoked, next update %s\n", issuer,
-		    revoked,
-		    X509_CRL_get0_nextUpdate(crl) != NULL ? next : "none");
-	}
-	if (json) {
-		json_array_end(&j);
+		if (crl_list_json(&j, st, &cli->err) == -1)
+			return -1;
 		json_finish(&j);
+		return 0;
+	}
+	if (crl_all(st, &crls, &cli->err) == -1)
+		return -1;
+	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+		crl_info_get(sk_X509_CRL_value(crls, i), &info);
+		time_format(info.next_update, next, sizeof(next));
+		fprintf(cli->out, "%s: %d revoked, next update %s\n",
+		    info.issuer, info.revoked, info.next_update != 0 ? next :
+		    "none");
 	}
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);
 	return 0;

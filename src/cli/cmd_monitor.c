@@ -128,51 +128,33 @@ cmd_monitor(struct cli *cli, const struct args *a)
 int
 cmd_monitor_config(struct cli *cli, const struct args *a)
 {
+	static const char *const settings[] = { "start-days", "frequency",
+	    "email", "smtp", NULL };
 	struct monitor_config cfg;
 	struct store *st;
 	struct json j;
-	char v[512];
-	long n;
-	int has_email;
+	const char *v;
+	char email[512];
+	int i;
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "start-days")) {
-		if (args_int(cli, a, "start-days", 30, 1, 3650, &n) == -1)
+	for (i = 0; settings[i] != NULL; i++)
+		if ((v = args_get(a, settings[i])) != NULL &&
+		    monitor_config_set(st, settings[i], v, &cli->err) == -1)
 			return -1;
-		snprintf(v, sizeof(v), "%ld", n);
-		if (store_meta_set(st, "monitor.start_days", v, &cli->err) == -1)
-			return -1;
-	}
-	if (args_get(a, "frequency") != NULL) {
-		if (clock_parse_period(args_get(a, "frequency"), &n) == -1)
-			return ucerr_set(&cli->err, "--frequency: say 24h, 7d or "
-			    "seconds, not '%s'", args_get(a, "frequency"));
-		snprintf(v, sizeof(v), "%ld", n);
-		if (store_meta_set(st, "monitor.frequency_s", v, &cli->err) == -1)
-			return -1;
-	}
-	if ((args_get(a, "email") != NULL && store_meta_set(st, "monitor.email",
-	    args_get(a, "email"), &cli->err) == -1) ||
-	    (args_get(a, "smtp") != NULL && store_meta_set(st, "monitor.smtp",
-	    args_get(a, "smtp"), &cli->err) == -1))
-		return -1;
-	if (monitor_config_load(st, &cfg, &cli->err) == -1)
-		return -1;
-	has_email = store_meta_get(st, "monitor.email", v, sizeof(v), NULL) == 1;
 	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
-		json_object_begin(&j, NULL);
-		json_int(&j, "start_days", cfg.start_days);
-		json_int(&j, "frequency_s", cfg.frequency_s);
-		json_string(&j, "email", has_email ? v : NULL);
-		json_object_end(&j);
+		if (monitor_config_json(&j, st, &cli->err) == -1)
+			return -1;
 		json_finish(&j);
 		return 0;
 	}
+	if (monitor_config_load(st, &cfg, &cli->err) == -1)
+		return -1;
 	fprintf(cli->out, "start-days %ld\nfrequency %lds\n", cfg.start_days,
 	    cfg.frequency_s);
-	if (has_email)
-		fprintf(cli->out, "email %s\n", v);
+	if (store_meta_get(st, "monitor.email", email, sizeof(email), NULL) == 1)
+		fprintf(cli->out, "email %s\n", email);
 	return 0;
 }

@@ -40,27 +40,23 @@ cmd_tvs_add(struct cli *cli, const struct args *a)
 	STACK_OF(X509) *certs;
 	uint8_t roles[TVS_ROLES_MAX];
 	size_t n = 0;
-	long ttl;
-	int i, role, rc;
+	uint32_t ttl = TVS_TTL_DEFAULT;
+	const char *v;
+	int i, rc;
 	struct store *st;
 
 	if (args_count(a, "role") == 0)
 		return ucerr_set(&cli->err, "tvs add: at least one --role");
-	for (i = 0; i < a->n_items; i++) {
-		if (strcmp(a->cmd->opts[a->items[i].opt].name, "role") != 0)
-			continue;
-		if ((role = role_parse(a->items[i].value)) == -1)
-			return ucerr_set(&cli->err, "--role %s: not one of ccm, "
-			    "tftp, ccm-tftp, capf, app-server, tvs, sast",
-			    a->items[i].value);
-		if (n < TVS_ROLES_MAX)
-			roles[n++] = (uint8_t)role;
-	}
-	if (args_int(cli, a, "ttl", TVS_TTL_DEFAULT, 1, 0x7fffffff, &ttl) == -1 ||
+	for (i = 0; i < a->n_items; i++)
+		if (strcmp(a->cmd->opts[a->items[i].opt].name, "role") == 0 &&
+		    tvs_role_add(roles, &n, a->items[i].value, &cli->err) == -1)
+			return -1;
+	if (((v = args_get(a, "ttl")) != NULL &&
+	    tvs_ttl_parse(v, &ttl, &cli->err) == -1) ||
 	    (st = cli_store(cli)) == NULL ||
 	    certs_load_file(a->positional[0], &certs, &cli->err) == -1)
 		return -1;
-	rc = tvs_entry_add(st, sk_X509_value(certs, 0), roles, n, (uint32_t)ttl,
+	rc = tvs_entry_add(st, sk_X509_value(certs, 0), roles, n, ttl,
 	    &cli->err);
 	if (rc == 0) {
 		char sha[65];
@@ -94,35 +90,24 @@ cmd_tvs_list(struct cli *cli, const struct args *a)
 	struct store *st;
 	char sha[65], roles[128];
 	size_t i, k;
-	int json = args_has(a, "json");
 
 	if ((st = cli_store(cli)) == NULL ||
 	    tvs_index_build(st, &idx, &cli->err) == -1)
 		return -1;
-	if (json) {
+	if (args_has(a, "json")) {
 		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
+		tvs_index_json(&j, &idx);
+		json_finish(&j);
+		tvs_index_free(&idx);
+		return 0;
 	}
 	for (i = 0; i < idx.n; i++) {
 		for (k = 0; k < 32; k++)
 			snprintf(sha + 2 * k, 3, "%02x", idx.entries[i].sha256[k]);
 		role_names_join(idx.entries[i].roles, idx.entries[i].n_roles,
 		    roles, sizeof(roles));
-		if (json) {
-			json_object_begin(&j, NULL);
-			json_string(&j, "sha256", sha);
-			json_string(&j, "name", idx.entries[i].label);
-			json_string(&j, "roles", roles);
-			json_int(&j, "ttl", idx.entries[i].ttl);
-			json_object_end(&j);
-		} else {
-			fprintf(cli->out, "%.16s  %-20s %-12s ttl %u\n", sha,
-			    idx.entries[i].label, roles, idx.entries[i].ttl);
-		}
-	}
-	if (json) {
-		json_array_end(&j);
-		json_finish(&j);
+		fprintf(cli->out, "%.16s  %-20s %-12s ttl %u\n", sha,
+		    idx.entries[i].label, roles, idx.entries[i].ttl);
 	}
 	tvs_index_free(&idx);
 	return 0;

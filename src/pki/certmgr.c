@@ -258,6 +258,19 @@ certmgr_upload(struct store *st, const struct purpose_info *p,
 	return after_change(st, p, o, err);
 }
 
+int
+certmgr_upload_certs(struct store *st, const struct purpose_info *p,
+    STACK_OF(X509) *certs, struct certmgr_outcome *o, struct ucerr *err)
+{
+	outcome_init(o, p);
+	o->type = "CA-signed";
+	if (certmgr_guard(st, p, err) == -1 ||
+	    identity_upload_certs(st, p, certs, &o->cas_added, err) == -1)
+		return -1;
+	o->replaced = 1;
+	return after_change(st, p, o, err);
+}
+
 struct signs_ctx {
 	X509		*ca;
 	char		 purposes[256];

@@ -72,6 +72,11 @@ int	certmgr_generate(struct store *st, const struct purpose_info *p,
 int	certmgr_upload(struct store *st, const struct purpose_info *p,
 	    const char *file, struct certmgr_outcome *o, struct ucerr *err);
 
+/* The same with the certificates already read (the API's body). */
+int	certmgr_upload_certs(struct store *st, const struct purpose_info *p,
+	    STACK_OF(X509) *certs, struct certmgr_outcome *o,
+	    struct ucerr *err);
+
 /* Rewrites the TFTP files after an identity change, then the exports kept
  * current (exports_refresh: CAPF's CRL, the reload command). */
 int	certmgr_republish(struct store *st, const char *purpose,

@@ -7,6 +7,7 @@
 
 #include "clock.h"
 #include "crl.h"
+#include "json.h"
 #include "store.h"
 #include "trust.h"
 #include "x509.h"
@@ -199,4 +200,46 @@ out:
 	ASN1_TIME_free(t1);
 	X509_CRL_free(crl);
 	return ok ? 0 : ucerr_ssl(err, "CRL: cannot sign");
+}
+
+void
+crl_info_get(X509_CRL *crl, struct crl_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	name_oneline(X509_CRL_get_issuer(crl), info->issuer,
+	    sizeof(info->issuer));
+	/* A CRL that revokes nothing has no list at all (-1). */
+	if ((info->revoked = sk_X509_REVOKED_num(X509_CRL_get_REVOKED(crl))) < 0)
+		info->revoked = 0;
+	info->last_update = asn1_time_to_unix(X509_CRL_get0_lastUpdate(crl));
+	if (X509_CRL_get0_nextUpdate(crl) != NULL)
+		info->next_update = asn1_time_to_unix(
+		    X509_CRL_get0_nextUpdate(crl));
+}
+
+int
+crl_list_json(struct json *j, struct store *st, struct ucerr *err)
+{
+	STACK_OF(X509_CRL) *crls;
+	struct crl_info info;
+	int i;
+
+	if (crl_all(st, &crls, err) == -1)
+		return -1;
+	json_array_begin(j, NULL);
+	for (i = 0; i < sk_X509_CRL_num(crls); i++) {
+		crl_info_get(sk_X509_CRL_value(crls, i), &info);
+		json_object_begin(j, NULL);
+		json_string(j, "issuer", info.issuer);
+		json_int(j, "revoked", info.revoked);
+		json_time(j, "last_update", info.last_update);
+		if (info.next_update != 0)
+			json_time(j, "next_update", info.next_update);
+		else
+			json_null(j, "next_update");
+		json_object_end(j);
+	}
+	json_array_end(j);
+	sk_X509_CRL_pop_free(crls, X509_CRL_free);
+	return 0;
 }

@@ -23,6 +23,17 @@ int	crl_add(struct store *st, const uint8_t *data, size_t len,
 	    char *issuer, size_t issuer_len, struct ucerr *err);
 /* Every CRL (caller frees with sk_X509_CRL_pop_free). */
 int	crl_all(struct store *st, STACK_OF(X509_CRL) **out, struct ucerr *err);
+/* What `crl list` shows of a CRL. */
+struct crl_info {
+	char	 issuer[512];
+	int	 revoked;
+	time_t	 last_update;
+	time_t	 next_update;		/* 0: none */
+};
+void	crl_info_get(X509_CRL *crl, struct crl_info *info);
+/* Every CRL's facts as `crl list --json` shows them. */
+struct json;
+int	crl_list_json(struct json *j, struct store *st, struct ucerr *err);
 /* Is cert revoked by one of crls? */
 int	crl_revoked(STACK_OF(X509_CRL) *crls, X509 *cert);
 

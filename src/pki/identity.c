@@ -2,6 +2,7 @@
  * identity.c - the node's own certificates: the purpose table, loading,
  * and generating a self-signed identity.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,47 @@ identity_params_default(const struct purpose_info *p,
 	params->key.bits = p->keys == KEYS_EC ? 256 : 2048;
 	params->md = EVP_sha256();
 	params->days = p->default_days;
+}
+
+int
+identity_params_option(const struct purpose_info *p,
+    struct identity_params *params, const char *option, const char *value,
+    struct ucerr *err)
+{
+	char *end;
+	long v;
+
+	if (strcmp(option, "key") == 0)
+		return key_spec_parse(value, &params->key, err);
+	if (strcmp(option, "hash") == 0)
+		return digest_parse(value, &params->md, err);
+	if (strcmp(option, "cn") == 0) {
+		params->cn = value;
+		return 0;
+	}
+	if (strcmp(option, "san") == 0) {
+		params->san = value;
+		return 0;
+	}
+	if (strcmp(option, "days") == 0) {
+		errno = 0;
+		v = strtol(value, &end, 10);
+		if (errno != 0 || end == value || *end != '\0' || v < 1 ||
+		    v > 36500)
+			return ucerr_set(err, "%s: --days must be a number from "
+			    "1 to 36500, not '%s'", p->name, value);
+		params->days = v;
+		return 0;
+	}
+	return ucerr_set(err, "%s: unknown option '%s' (key, hash, days, cn, "
+	    "san)", p->name, option);
+}
+
+int
+identity_params_check(const struct purpose_info *p,
+    const struct identity_params *params, struct ucerr *err)
+{
+	return identity_key_usable(p, &params->key, err);
 }
 
 int

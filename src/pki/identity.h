@@ -110,6 +110,19 @@ int	identity_generate(struct store *st, const struct purpose_info *p,
  */
 int	identity_upload(struct store *st, const struct purpose_info *p,
 	    const char *file, int *cas_added, struct ucerr *err);
+/* The same with the certificates already read (the API's body). */
+int	identity_upload_certs(struct store *st, const struct purpose_info *p,
+	    STACK_OF(X509) *certs, int *cas_added, struct ucerr *err);
+/*
+ * One of generate's and csr's options by the CLI's name: key, hash,
+ * days (1 to 36500), cn, san; the strings are kept by pointer.  After the
+ * last, identity_params_check (the weak-key rule).
+ */
+int	identity_params_option(const struct purpose_info *p,
+	    struct identity_params *params, const char *option,
+	    const char *value, struct ucerr *err);
+int	identity_params_check(const struct purpose_info *p,
+	    const struct identity_params *params, struct ucerr *err);
 
 
 

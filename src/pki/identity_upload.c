@@ -127,6 +127,20 @@ identity_upload(struct store *st, const struct purpose_info *p,
     const char *file, int *cas_added, struct ucerr *err)
 {
 	STACK_OF(X509) *certs = NULL;
+	int rc;
+
+	*cas_added = 0;
+	if (certs_load_file(file, &certs, err) == -1)
+		return -1;
+	rc = identity_upload_certs(st, p, certs, cas_added, err);
+	sk_X509_pop_free(certs, X509_free);
+	return rc;
+}
+
+int
+identity_upload_certs(struct store *st, const struct purpose_info *p,
+    STACK_OF(X509) *certs, int *cas_added, struct ucerr *err)
+{
 	struct identity_row old;
 	struct csr_row csr;
 	EVP_PKEY *pending = NULL;
@@ -136,8 +150,6 @@ identity_upload(struct store *st, const struct purpose_info *p,
 
 	*cas_added = 0;
 	memset(&csr, 0, sizeof(csr));
-	if (certs_load_file(file, &certs, err) == -1)
-		return -1;
 	if ((found = store_csr_get(st, p->name, &csr, err)) != 1) {
 		if (found == 0)
 			ucerr_set(err, "%s: no pending CSR (run ucpki cert "
@@ -181,6 +193,5 @@ identity_upload(struct store *st, const struct purpose_info *p,
 out:
 	csr_row_free(&csr);
 	EVP_PKEY_free(pending);
-	sk_X509_pop_free(certs, X509_free);
 	return rc;
 }

@@ -251,19 +251,6 @@ backup_alarm(struct ctx *c)
 }
 
 int
-monitor_check(struct store *st, time_t now, struct monitor_report *r,
-    struct ucerr *err)
-{
-	if (monitor_look(st, now, r, err) == -1)
-		return -1;
-	if (notify(st, r, err) == -1) {
-		monitor_report_free(r);
-		return -1;
-	}
-	return 0;
-}
-
-int
 monitor_look(struct store *st, time_t now, struct monitor_report *r,
     struct ucerr *err)
 {
@@ -293,6 +280,19 @@ monitor_look(struct store *st, time_t now, struct monitor_report *r,
 	if (store_meta_get(st, "exported.ITLRecovery", exported,
 	    sizeof(exported), err) == 0)
 		backup_alarm(&c);
+	return 0;
+}
+
+int
+monitor_check(struct store *st, time_t now, struct monitor_report *r,
+    struct ucerr *err)
+{
+	if (monitor_look(st, now, r, err) == -1)
+		return -1;
+	if (notify(st, r, err) == -1) {
+		monitor_report_free(r);
+		return -1;
+	}
 	return 0;
 }
 

@@ -64,6 +64,13 @@ struct monitor_report {
 
 int	monitor_config_load(struct store *st, struct monitor_config *c,
 	    struct ucerr *err);
+/* One setting by the CLI's option name (monitor_config.c): start-days
+ * (1 to 3650), frequency (24h, 7d, seconds), email, smtp. */
+int	monitor_config_set(struct store *st, const char *option,
+	    const char *value, struct ucerr *err);
+/* As `monitor config --json` shows it. */
+int	monitor_config_json(struct json *j, struct store *st,
+	    struct ucerr *err);
 /*
  * Checks everything, e-mails the new alarms when monitor.email and
  * monitor.smtp are set, and records them as notified once delivered.
@@ -79,10 +86,11 @@ int	monitor_run(struct store *st, time_t now, struct monitor_report *r,
  * monitor_mark_notified records the delivered alarms inside the
  * caller's transaction.
  */
-int	monitor_check(struct store *st, time_t now, struct monitor_report *r,
-	    struct ucerr *err);
-/* What monitor_check finds, without any e-mail (the web pages look). */
+/* What monitor_check finds, without e-mailing or recording anything:
+ * the alarms as they stand (the API's GET, the web pages). */
 int	monitor_look(struct store *st, time_t now, struct monitor_report *r,
+	    struct ucerr *err);
+int	monitor_check(struct store *st, time_t now, struct monitor_report *r,
 	    struct ucerr *err);
 int	monitor_mark_notified(struct store *st, const struct monitor_report *r,
 	    struct ucerr *err);

@@ -1,5 +1,6 @@
 /* tvs_index.c - TVS's in-memory index (see tvs_index.h). */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "identity.h"
 #include "itl.h"
+#include "json.h"
 #include "store.h"
 #include "tvs_index.h"
 #include "x509.h"
@@ -301,4 +303,55 @@ tvs_entry_remove(struct store *st, const char *prefix, char *removed,
 		return ucerr_set(err, "tvs remove: %s matches %d entries", lower,
 		    n);
 	return store_tvs_delete(st, removed, err);
+}
+
+int
+tvs_role_add(uint8_t roles[TVS_ROLES_MAX], size_t *n, const char *name,
+    struct ucerr *err)
+{
+	int role;
+
+	if ((role = role_parse(name)) == -1)
+		return ucerr_set(err, "--role %s: not one of ccm, tftp, "
+		    "ccm-tftp, capf, app-server, tvs, sast", name);
+	if (*n < TVS_ROLES_MAX)
+		roles[(*n)++] = (uint8_t)role;
+	return 0;
+}
+
+int
+tvs_ttl_parse(const char *s, uint32_t *ttl, struct ucerr *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 1 || v > 0x7fffffff)
+		return ucerr_set(err, "tvs add: --ttl must be a number from 1 "
+		    "to 2147483647, not '%s'", s);
+	*ttl = (uint32_t)v;
+	return 0;
+}
+
+void
+tvs_index_json(struct json *j, const struct tvs_index *idx)
+{
+	char sha[65], roles[128];
+	size_t i, k;
+
+	json_array_begin(j, NULL);
+	for (i = 0; i < idx->n; i++) {
+		for (k = 0; k < 32; k++)
+			snprintf(sha + 2 * k, 3, "%02x", idx->entries[i].sha256[k]);
+		role_names_join(idx->entries[i].roles, idx->entries[i].n_roles,
+		    roles, sizeof(roles));
+		json_object_begin(j, NULL);
+		json_string(j, "sha256", sha);
+		json_string(j, "name", idx->entries[i].label);
+		json_string(j, "roles", roles);
+		json_int(j, "ttl", idx->entries[i].ttl);
+		json_object_end(j);
+	}
+	json_array_end(j);
 }

@@ -55,4 +55,13 @@ int	tvs_entry_add(struct store *st, X509 *cert, const uint8_t *roles,
 int	tvs_entry_remove(struct store *st, const char *prefix,
 	    char *removed, size_t removed_len, struct ucerr *err);
 
+/* tvs add's rules, once for every front end: a role by name into
+ * roles (at most TVS_ROLES_MAX kept), the TTL from 1 to 2^31-1. */
+int	tvs_role_add(uint8_t roles[TVS_ROLES_MAX], size_t *n, const char *name,
+	    struct ucerr *err);
+int	tvs_ttl_parse(const char *s, uint32_t *ttl, struct ucerr *err);
+/* What TVS vouches for, as `tvs list --json` shows it. */
+struct json;
+void	tvs_index_json(struct json *j, const struct tvs_index *idx);
+
 #endif

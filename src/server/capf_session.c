@@ -33,6 +33,7 @@
 #include "lsc.h"
 #include "revoke.h"
 #include "server.h"
+#include "tls_log.h"
 #include "services.h"
 #include "store_device.h"
 #include "x509.h"
@@ -1089,7 +1090,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (s->state == S_HANDSHAKE) {
-		server_tls_failed("capf", bev, s->peer,
+		tls_handshake_failed("capf", bev, s->peer,
 		    (what & BEV_EVENT_TIMEOUT) != 0,
 		    s->loop->server->cfg.handshake_timeout_s);
 		session_free(s);

@@ -34,6 +34,7 @@
 #include "log.h"
 #include "server.h"
 #include "store.h"
+#include "tls_log.h"
 #include "trust.h"
 #include "x509.h"
 
@@ -146,126 +147,6 @@ check_key_mode(struct store *st, const char *purpose, struct ucerr *err)
 	return path_check_private(path, what, 077, "600", 0, err);
 }
 
-/*
- * What a failed handshake's log line needs, kept on the SSL as one
- * number (no allocation per connection): the highest TLS version the
- * ClientHello offered (bits 0-15), the last alert (16-23), whether there
- * was one (24) and whether the peer sent it (25).
- */
-static int tls_note_index = -1;
-
-#define NOTE_ALERT	(1u << 24)
-#define NOTE_RECEIVED	(1u << 25)
-
-static unsigned
-tls_note(const SSL *ssl)
-{
-	return (unsigned)(uintptr_t)SSL_get_ex_data(ssl, tls_note_index);
-}
-
-static void
-tls_note_set(SSL *ssl, unsigned note)
-{
-	SSL_set_ex_data(ssl, tls_note_index, (void *)(uintptr_t)note);
-}
-
-/* GREASE values (RFC 8701) are not versions. */
-static int
-is_grease(unsigned v)
-{
-	return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
-
-static int
-on_client_hello(SSL *ssl, int *alert, void *arg)
-{
-	const unsigned char *ext;
-	size_t len, i;
-	unsigned best = SSL_client_hello_get0_legacy_version(ssl), v;
-
-	(void)alert;
-	(void)arg;
-	/* TLS 1.3 clients offer their versions in an extension. */
-	if (SSL_client_hello_get0_ext(ssl, TLSEXT_TYPE_supported_versions, &ext,
-	    &len) == 1 && len >= 1)
-		for (i = 1; i + 1 < len && i < 1u + ext[0]; i += 2) {
-			v = (unsigned)ext[i] << 8 | ext[i + 1];
-			if (!is_grease(v) && v > best)
-				best = v;
-		}
-	tls_note_set(ssl, (tls_note(ssl) & ~0xffffu) | (best & 0xffff));
-	return SSL_CLIENT_HELLO_SUCCESS;
-}
-
-static void
-on_tls_info(const SSL *ssl, int where, int ret)
-{
-	unsigned note;
-
-	if (!(where & SSL_CB_ALERT))
-		return;
-	/* Keep the first fatal alert; a close_notify after it says less. */
-	note = tls_note(ssl);
-	if ((note & NOTE_ALERT) && (ret >> 8) != SSL3_AL_FATAL)
-		return;
-	note = (note & 0xffff) | ((unsigned)(ret & 0xff) << 16) | NOTE_ALERT |
-	    ((where & SSL_CB_READ) ? NOTE_RECEIVED : 0);
-	tls_note_set((SSL *)ssl, note);
-}
-
-static void
-tls_version_name(unsigned v, char *out, size_t outlen)
-{
-	if (v == SSL3_VERSION)
-		snprintf(out, outlen, "SSL 3.0");
-	else if (v >= TLS1_VERSION && v <= TLS1_3_VERSION)
-		snprintf(out, outlen, "TLS 1.%u", v - TLS1_VERSION);
-	else
-		snprintf(out, outlen, "version 0x%04x", v);
-}
-
-void
-server_tls_failed(const char *service, struct bufferevent *bev,
-    const char *peer, int timed_out, int seconds)
-{
-	SSL *ssl = bufferevent_openssl_get_ssl(bev);
-	unsigned long e = bufferevent_get_openssl_error(bev);
-	unsigned note = ssl != NULL ? tls_note(ssl) : 0;
-	char kind[64], net[48], offered[48] = "no ClientHello", alert[80] = "",
-	    reason[160] = "";
-
-	while (bufferevent_get_openssl_error(bev) != 0)
-		;	/* the latest error says why; drop the rest */
-	if (note & 0xffff) {
-		memcpy(offered, "offered ", 9);
-		tls_version_name(note & 0xffff, offered + 8, sizeof(offered) - 8);
-	}
-	if (note & NOTE_ALERT)
-		snprintf(alert, sizeof(alert), ", %s alert %s",
-		    (note & NOTE_RECEIVED) ? "received" : "sent",
-		    SSL_alert_desc_string_long((int)((note >> 16) & 0xff)));
-	/* A reset or an end of file is the network's word, not TLS's. */
-	if (e != 0 && (ERR_GET_LIB(e) == ERR_LIB_SYS ||
-	    ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
-		e = 0;
-	if (e != 0 && ERR_reason_error_string(e) != NULL)
-		snprintf(reason, sizeof(reason), " (%s)",
-		    ERR_reason_error_string(e));
-	if (!timed_out && !(note & 0xffff) && e == 0 && !(note & NOTE_RECEIVED)) {
-		/* A port check or scan: nothing was said, nothing failed. */
-		log_debug("%s: %s closed before a TLS handshake", service, peer);
-		return;
-	}
-	snprintf(kind, sizeof(kind), "%s: TLS handshakes failed", service);
-	log_peer_net(peer, net, sizeof(net));
-	if (timed_out)
-		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
-		    "timed out after %d s: %s", service, peer, seconds, offered);
-	else
-		log_limited(LOG_LEVEL_WARN, kind, net, "%s: TLS handshake with %s "
-		    "failed: %s%s%s", service, peer, offered, alert, reason);
-}
-
 static SSL_CTX *
 tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 {
@@ -297,8 +178,8 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	/* A failed handshake gets a line: what was offered, what was said. */
-	SSL_CTX_set_client_hello_cb(ctx, on_client_hello, NULL);
-	SSL_CTX_set_info_callback(ctx, on_tls_info);
+	if (tls_ctx_note_handshakes(ctx) == -1)
+		goto fail;
 	if (tls_ctx_use_identity(ctx, cert, key) == -1)
 		goto fail;
 	return ctx;
@@ -968,9 +849,6 @@ setup(struct server *s, struct ucerr *err)
 		return ucerr_set(err, "out of memory");
 	if (claims_init(&s->claims, 4096) == -1)
 		return ucerr_set(err, "out of memory");
-	if (tls_note_index == -1 && (tls_note_index = SSL_get_ex_new_index(0,
-	    NULL, NULL, NULL, NULL)) == -1)
-		return ucerr_ssl(err, "TLS: no ex_data index");
 	descriptor_limits(s, s->fd_note, sizeof(s->fd_note));
 	for (i = 0; i < s->n_loops; i++) {
 		s->loops[i].server = s;

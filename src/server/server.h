@@ -224,11 +224,6 @@ void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
 void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
-/* One (rate-limited) line for a TLS handshake that failed or ran out of
- * time: the address, the TLS version the peer offered, the alert. */
-void	server_tls_failed(const char *service, struct bufferevent *bev,
-	    const char *peer, int timed_out, int seconds);
-
 /* TVS's index (tvs_session.c). */
 struct tvs_index_ref *server_tvs_index(struct server *s);
 void	tvs_index_ref_release(struct tvs_index_ref *ref);

@@ -16,6 +16,7 @@
 #include "deadline.h"
 #include "log.h"
 #include "server.h"
+#include "tls_log.h"
 #include "services.h"
 #include "store.h"
 #include "tvs_index.h"
@@ -323,7 +324,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (!s->connected)
-		server_tls_failed("tvs", bev, s->peer, 0, 0);
+		tls_handshake_failed("tvs", bev, s->peer, 0, 0);
 	else
 		log_outcome(s, "closed by the phone");
 	session_free(s);
@@ -339,7 +340,7 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	if (!s->connected)
-		server_tls_failed("tvs", s->bev, s->peer, 1,
+		tls_handshake_failed("tvs", s->bev, s->peer, 1,
 		    cfg->handshake_timeout_s);
 	else if (s->deadline.in_message)
 		log_limited(LOG_LEVEL_WARN, "tvs: sessions timed out", s->net,

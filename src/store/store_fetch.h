@@ -31,6 +31,10 @@ int	store_fetch_record(struct store *st, const struct fetch_event *e,
 /* The device's latest fetch of that kind: 1 found, 0 none, -1 error. */
 int	store_fetch_last(struct store *st, const char *device, const char *kind,
 	    struct fetch_event *out, struct ucerr *err);
+/* Every file the device fetched last (one row per file), newest first. */
+typedef int (*fetch_cb)(void *ctx, const struct fetch_event *e);
+int	store_fetch_each(struct store *st, const char *device, fetch_cb cb,
+	    void *ctx, struct ucerr *err);
 /* Devices that have not fetched a file of that kind with this SHA-256. */
 int	store_fetch_count_missing(struct store *st, const char *kind,
 	    const char *sha256, int64_t *count, struct ucerr *err);

@@ -148,7 +148,7 @@ as_admin --path-as-is /api/v1/devices/../identities
 check "dot segments: 404" test "$CODE" = 404
 as_admin /api/v1/devices/SEP%00
 check "a NUL in the path: 400" test "$CODE" = 400
-as_admin -X DELETE /api/v1/devices/$D
+as_admin -X PATCH /api/v1/devices/$D
 check "a method the path lacks: 405" test "$CODE" = 405
 as_admin /index.html
 check "outside the API: 404" test "$CODE" = 404
@@ -183,25 +183,52 @@ check "the next connection presents the new one" test "$(presented)" = "$new"
 as_viewer /api/v1/identities/tomcat
 same_json "and the API answers over it" "$BODY" "$("$UCPKI" cert show tomcat --json)"
 
-# --- connections at once: 256, then new ones fail their handshake --------------------------
-python3 - "$PORT" "$TEST_TMP/held" <<'PY' &
+# --- connections at once: 32 from one address, 256 in all ----------------------------------
+# hold FLAG N ADDR...: N silent connections from each source address (all
+# of 127/8 is this host), until FLAG goes
+hold() {
+	python3 - "$PORT" "$@" <<'PY' &
 import socket, sys, time, os
-held = [socket.create_connection(("127.0.0.1", int(sys.argv[1]))) for _ in range(256)]
-open(sys.argv[2], "w").close()
-while os.path.exists(sys.argv[2]):
+port, flag, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+held = [socket.create_connection(("127.0.0.1", port), source_address=(a, 0))
+        for a in sys.argv[4:] for _ in range(n)]
+open(flag, "w").close()
+while os.path.exists(flag):
     time.sleep(0.05)
 PY
-HOLDER=$!
-on_exit_kill $HOLDER
-check "256 silent connections are held" wait_file "$TEST_TMP/held"
+	HOLDER=$!
+	on_exit_kill $HOLDER
+}
+release() { rm -f "$1"; wait $HOLDER; }
+hold "$TEST_TMP/held" 32 127.0.0.1
+check "32 silent connections from one address are held" wait_file "$TEST_TMP/held"
 as_viewer /api/v1/devices
-check "the next one is refused" test "$CODE" = 000
+check "the next one from that address is refused" test "$CODE" = 000
+contains "and it is logged with the address" "$(cat "$LOG")" \
+	"32 connections at once from one address (the limit)"
+as_viewer --interface 127.0.0.2 /api/v1/devices
+check "another address is served meanwhile" test "$CODE" = 200
+release "$TEST_TMP/held"
+tries=50
+while [ $tries -gt 0 ]; do as_viewer /api/v1/devices; [ "$CODE" = 200 ] && break; sleep 0.1; tries=$((tries - 1)); done
+check "once they close, that address is served again" test "$CODE" = 200
+hold "$TEST_TMP/held" 32 127.0.0.1 127.0.0.2 127.0.0.3 127.0.0.4 127.0.0.5 127.0.0.6 127.0.0.7 127.0.0.8
+check "256 silent connections from 8 addresses are held" wait_file "$TEST_TMP/held"
+as_viewer --interface 127.0.0.9 /api/v1/devices
+check "the next one, from a ninth address, is refused" test "$CODE" = 000
 contains "and it is logged" "$(cat "$LOG")" "256 connections at once (the limit)"
-rm -f "$TEST_TMP/held"
-wait $HOLDER
+release "$TEST_TMP/held"
 tries=50
 while [ $tries -gt 0 ]; do as_viewer /api/v1/devices; [ "$CODE" = 200 ] && break; sleep 0.1; tries=$((tries - 1)); done
 check "once they close, connections are served again" test "$CODE" = 200
+
+# --- a failed handshake is one line ---------------------------------------------------------
+openssl s_client -connect "127.0.0.1:$PORT" -tls1_1 -cipher 'DEFAULT:@SECLEVEL=0' </dev/null >/dev/null 2>&1
+tries=50
+while [ $tries -gt 0 ] && ! grep -q "admin: TLS handshake with 127.0.0.1" "$LOG"; do sleep 0.1; tries=$((tries - 1)); done
+contains "a TLS 1.1 client's failed handshake is logged, with what it offered" "$(cat "$LOG")" \
+	"admin: TLS handshake with 127.0.0.1"
+contains "as the CAPF and TVS listeners say it" "$(grep 'admin: TLS handshake with' "$LOG" | tail -1)" "offered TLS 1.1"
 
 # --- revoked tokens, then the limit on failures --------------------------------------------
 ok "admin token remove" admin token remove viewer

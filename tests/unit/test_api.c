@@ -50,14 +50,16 @@ every_route_is_routed_and_described(void **state)
 		for (k = 0; api_routes[i].method[k] != '\0'; k++)
 			lower[k] = (char)(api_routes[i].method[k] | 0x20);
 		lower[k] = '\0';
-		snprintf(key, sizeof(key), "\"%s\":{\"summary\":\"%s\"", lower,
+		/* (the summary as far as JSON writes it unescaped) */
+		snprintf(key, sizeof(key), "\"%s\":{\"summary\":\"%.*s", lower,
+		    (int)strcspn(api_routes[i].summary, "\"\\"),
 		    api_routes[i].summary);
 		assert_non_null(strstr(doc, key));
 		/* Writes are the routes read-only tokens may not use. */
 		assert_int_equal(api_routes[i].writes,
 		    strcmp(api_routes[i].method, "GET") != 0);
 	}
-	assert_true(n >= 12);
+	assert_true(n >= 38);
 	free(doc);
 }
 
@@ -78,7 +80,7 @@ paths_that_name_nothing(void **state)
 		    &status));
 		assert_int_equal(status, 404);
 	}
-	assert_null(api_match("DELETE", "/api/v1/devices/SEP001122334455", buf,
+	assert_null(api_match("PATCH", "/api/v1/devices/SEP001122334455", buf,
 	    sizeof(buf), params, &status));
 	assert_int_equal(status, 405);
 	assert_non_null(api_match("GET", "/api/v1/trust/CAPF-trust/a.b", buf,
