@@ -4,6 +4,8 @@
 # space only) for the whole server and for its RSA signatures (the
 # floor: two per enrollment, one per TVS handshake), and from /proc the
 # split between user and kernel time and the context switches, per phone.
+# And the system calls per phone, by name, from strace -c attached to
+# every thread of a warmed-up server.
 #   bash bench/profile.sh [capf|tvs] [PHONES]   (default capf 200; valgrind is slow)
 . "$(dirname "$0")/lib.sh"
 SVC=${1:-capf}
@@ -68,3 +70,22 @@ awk -v what="$per" -v hz="$(getconf CLK_TCK)" -v n="$N" -v u="$((u1 - u0))" -v s
 	printf "user_us_per_%s %.0f\nkernel_us_per_%s %.0f\n", what, u * 1e6 / hz / n, what, s * 1e6 / hz / n
 	printf "context_switches_per_%s %.1f\n", what, c / n
 }'
+
+# 3. System calls per phone: strace attached to every thread after a
+#    warm-up (counts repeat; strace's slowing does not change them much).
+if command -v strace >/dev/null; then
+	start_server --loops 1 --workers 1
+	swarm "$CAPF_PORT" "$TVS_PORT" 50  # warm-up
+	args=()
+	for t in /proc/"$SERVER_PID"/task/*; do args+=(-p "${t##*/}"); done
+	strace -c -o "$BENCH_TMP/strace.txt" "${args[@]}" 2>/dev/null &
+	STRACE_PID=$!
+	sleep 1
+	swarm "$CAPF_PORT" "$TVS_PORT" "$N"
+	kill -INT "$STRACE_PID"
+	wait "$STRACE_PID" 2>/dev/null || true
+	stop_server
+	# strace -c: "% time, seconds, usecs/call, calls, [errors,] syscall"
+	awk -v n="$N" '$1 ~ /^[0-9.]+$/ && $NF != "total" && NF >= 5 { c += $4; printf "  %s %.2f\n", $NF, $4 / n }
+		END { printf "syscalls_per_phone %.1f\n", c / n }' "$BENCH_TMP/strace.txt" | sort -k2 -nr | awk -v what="$per" '{ sub("phone", what) } 1'
+fi

@@ -229,6 +229,10 @@ void	server_connection_closed(struct server *s, const char *peer);
 void	server_tls_failed(const char *service, struct bufferevent *bev,
 	    const char *peer, int timed_out, int seconds);
 
+/* One message on a session's TLS connection, as one record, written at
+ * once when it can be (the rest queued); -1 when the peer is gone. */
+int	server_tls_send(struct bufferevent *bev, const void *data, size_t len);
+
 /* TVS's index (tvs_session.c). */
 struct tvs_index_ref *server_tvs_index(struct server *s);
 void	tvs_index_ref_release(struct tvs_index_ref *ref);

@@ -254,7 +254,7 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 		return -1;
 	}
 	if (rc == 0 && tvs_msg_end(&w) == 0 &&
-	    bufferevent_write(s->bev, w.data, w.len) == 0) {
+	    server_tls_send(s->bev, w.data, w.len) == 0) {
 		writer_free(&w);
 		return 0;
 	}
