@@ -900,8 +900,8 @@ on_log_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	(void)arg;
 	log_limit_flush(0);
+	server_memory_tick(arg);
 }
 
 static void *

@@ -186,6 +186,9 @@ struct server {
 	pthread_t		 monitor_thread;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
+	/* what they were at the last heap trim (server_memory.c; loop 0) */
+	int			 trimmed_connections;
+	unsigned long		 trimmed_done;
 	/* serve.status and sd_notify (server_status.c; loop 0 only) */
 	struct event		*status_tick;
 	int64_t			 started_at;
@@ -232,6 +235,10 @@ void	server_tls_failed(const char *service, struct bufferevent *bev,
 /* One message on a session's TLS connection, as one record, written at
  * once when it can be (the rest queued); -1 when the peer is gone. */
 int	server_tls_send(struct bufferevent *bev, const void *data, size_t len);
+
+/* Once a second on loop 0: the heap's free pages back to the system
+ * when connections came or went (server_memory.c). */
+void	server_memory_tick(struct server *s);
 
 /* TVS's index (tvs_session.c). */
 struct tvs_index_ref *server_tvs_index(struct server *s);
