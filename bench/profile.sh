@@ -19,9 +19,9 @@ esac
 # swarm PORT_CAPF PORT_TVS N: N phones of this service's kind
 swarm() {
 	if [ "$SVC" = capf ]; then
-		$U phone swarm --capf 127.0.0.1:"$1" -n "$3" -c 20 --provision >/dev/null 2>&1
+		$U phone swarm --capf 127.0.0.1:"$1" -n "$3" -c 20 --provision --timeout 300 >/dev/null 2>&1
 	else
-		$U phone swarm --tvs 127.0.0.1:"$2" -n "$3" -c 20 >/dev/null 2>&1
+		$U phone swarm --tvs 127.0.0.1:"$2" -n "$3" -c 20 --timeout 300 >/dev/null 2>&1
 	fi
 }
 command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 1; }
@@ -34,6 +34,7 @@ TVS_PORT=$(free_port)
 valgrind --tool=callgrind --callgrind-out-file="$BENCH_TMP/cg.out" --dump-instr=no \
 	$U serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port "$TVS_PORT" --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
 	--loops 1 --workers 1 --max-per-address 100000 --monitor-interval 0 --log-level warn \
+	--handshake-timeout 300 --idle-timeout 300 \
 	>"$BENCH_TMP/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do (exec 3<>/dev/tcp/127.0.0.1/"$CAPF_PORT") 2>/dev/null && break; sleep 0.1; done

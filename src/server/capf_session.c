@@ -35,6 +35,7 @@
 #include "server.h"
 #include "services.h"
 #include "store_device.h"
+#include "tls_send.h"
 #include "x509.h"
 
 /* The seeds: after 5 wrong strings a device is locked out. */
@@ -342,7 +343,7 @@ send_msg(struct capf_session *s, struct writer *w)
 
 	/* One write per message: phones stall on split records. */
 	if (capf_msg_end(w) == 0 &&
-	    server_tls_send(s->bev, w->data, w->len) == 0)
+	    tls_send(s->bev, w->data, w->len) == 0)
 		rc = 0;
 	writer_free(w);
 	return rc;
@@ -370,7 +371,7 @@ send_final(struct capf_session *s, struct writer *w)
 	deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 	if (send_msg(s, w) == -1)
 		return session_free(s);
-	/* Written already (server_tls_send): nothing to wait for. */
+	/* Written already (tls_send): nothing to wait for. */
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
 		return session_free(s);
 	bufferevent_disable(s->bev, EV_READ);

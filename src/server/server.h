@@ -232,10 +232,6 @@ void	server_connection_closed(struct server *s, const char *peer);
 void	server_tls_failed(const char *service, struct bufferevent *bev,
 	    const char *peer, int timed_out, int seconds);
 
-/* One message on a session's TLS connection, as one record, written at
- * once when it can be (the rest queued); -1 when the peer is gone. */
-int	server_tls_send(struct bufferevent *bev, const void *data, size_t len);
-
 /* Once a second on loop 0: the heap's free pages back to the system
  * when connections came or went (server_memory.c). */
 void	server_memory_tick(struct server *s);
