@@ -189,6 +189,7 @@ struct server {
 	/* what they were at the last heap trim (server_memory.c; loop 0) */
 	int			 trimmed_connections;
 	unsigned long		 trimmed_done;
+	int			 trim_ticks;
 	/* serve.status and sd_notify (server_status.c; loop 0 only) */
 	struct event		*status_tick;
 	int64_t			 started_at;
@@ -232,8 +233,8 @@ void	server_connection_closed(struct server *s, const char *peer);
 void	server_tls_failed(const char *service, struct bufferevent *bev,
 	    const char *peer, int timed_out, int seconds);
 
-/* Once a second on loop 0: the heap's free pages back to the system
- * when connections came or went (server_memory.c). */
+/* Once a second on loop 0: every few seconds the heap's free pages go
+ * back to the system if connections came or went (server_memory.c). */
 void	server_memory_tick(struct server *s);
 
 /* TVS's index (tvs_session.c). */
