@@ -2,8 +2,9 @@
 # server on loopback, and its CPU time and memory from /proc.
 set -eu
 cd "$(dirname "$0")/.."
-make -s build >/dev/null
-U=./build/ucpki
+# UCPKI_BIN: measure that binary instead (a "before" copy), unbuilt.
+if [ -n "${UCPKI_BIN:-}" ]; then U=$UCPKI_BIN; else make -s build >/dev/null; U=./build/ucpki; fi
+echo "# binary: $U ($(sha256sum "$U" | cut -c1-12))"
 BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ucpki-bench.XXXXXX")
 SERVER_PID=""
 trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$BENCH_TMP"' EXIT

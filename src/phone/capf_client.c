@@ -231,17 +231,20 @@ capf_client_keygen(struct capf_client *c, struct writer *out)
 {
 	struct ucerr err;
 	unsigned char *der = NULL;
+	const uint8_t *spki = NULL;
 	int der_len;
 
 	EVP_PKEY_free(c->new_key);
 	c->new_key = c->keygen ? c->keygen(c->keygen_ctx, &c->asked) : NULL;
 	if (c->new_key == NULL && key_generate(&c->asked, &c->new_key, &err) == -1)
 		return fail(c, "", "key generation failed");
-	if ((der_len = i2d_PUBKEY(c->new_key, &der)) <= 0)
+	if (c->keygen_spki != NULL)
+		spki = c->keygen_spki(c->keygen_ctx, c->new_key, &der_len);
+	if (spki == NULL && (der_len = i2d_PUBKEY(c->new_key, &der)) <= 0)
 		return fail(c, "", "cannot encode the public key");
 	writer_free(out);
 	capf_msg_begin(out, CAPF_KEY_GENERATE_RESPONSE, c->session_id);
-	writer_tlv(out, CAPF_EL_PUBLIC_KEY, der, (size_t)der_len);
+	writer_tlv(out, CAPF_EL_PUBLIC_KEY, spki ? spki : der, (size_t)der_len);
 	capf_msg_end(out);
 	OPENSSL_free(der);
 	c->state = ST_WAIT_STORE;

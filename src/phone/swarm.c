@@ -27,6 +27,7 @@
 #include "itl.h"
 #include "phone_state.h"
 #include "swarm.h"
+#include "tls_send.h"
 #include "tvs_msg.h"
 
 #define KEY_POOL	4	/* RSA-2048 keys take ~0.5 s each to make */
@@ -54,6 +55,8 @@ struct swarm {
 	SSL_CTX			*ctx;
 	struct sockaddr_in	 sin;
 	EVP_PKEY		*pool[KEY_POOL];
+	uint8_t			*pool_spki[KEY_POOL];	/* encoded once */
+	int			 pool_spki_len[KEY_POOL];
 	unsigned long		 pool_turn;
 	X509			*mfg_ca;
 	EVP_PKEY		*mfg_key;
@@ -92,6 +95,21 @@ pool_key(void *ctx, const struct key_spec *spec)
 	key = sw->pool[sw->pool_turn++ % KEY_POOL];
 	EVP_PKEY_up_ref(key);
 	return key;
+}
+
+/* A pool key's public half, encoded when the pool was made. */
+static const uint8_t *
+pool_spki(void *ctx, EVP_PKEY *key, int *len)
+{
+	struct swarm *sw = ctx;
+	int i;
+
+	for (i = 0; i < KEY_POOL; i++)
+		if (sw->pool[i] == key) {
+			*len = sw->pool_spki_len[i];
+			return sw->pool_spki[i];
+		}
+	return NULL;
 }
 
 static void	start_next(struct swarm *sw);
@@ -193,7 +211,7 @@ send_writer(struct sim_phone *p, struct writer *w)
 	/* Nothing to send: a softphone's key is its next message. */
 	if (w->len == 0)
 		return 0;
-	return bufferevent_write(p->bev, w->data, w->len);
+	return tls_send(p->bev, w->data, w->len);
 }
 
 static void
@@ -270,8 +288,7 @@ capf_message(struct sim_phone *p, const uint8_t *msg, size_t len)
 static void
 tvs_send(struct sim_phone *p)
 {
-	bufferevent_write(p->bev, p->swarm->tvs_request,
-	    p->swarm->tvs_request_len);
+	tls_send(p->bev, p->swarm->tvs_request, p->swarm->tvs_request_len);
 	p->tvs_left--;
 }
 
@@ -460,6 +477,7 @@ start_phone(struct swarm *sw, long index)
 	p->client.password = sw->o->auth_string ? sw->o->auth_string : "";
 	p->client.keygen = pool_key;
 	p->client.keygen_ctx = sw;
+	p->client.keygen_spki = pool_spki;
 	p->tvs_left = sw->o->requests_per_session;
 	if (sw->o->auth_mic) {
 		EVP_PKEY *key = sw->pool[index % KEY_POOL];
@@ -561,10 +579,17 @@ prepare(struct swarm *sw, struct ucerr *err)
 	/* Phones speak TLS 1.2 (78xx/88xx) at most. */
 	SSL_CTX_set_min_proto_version(sw->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_max_proto_version(sw->ctx, TLS1_2_VERSION);
+	/* Messages go at once (tls_send), not on the loop's next turn: the
+	 * swarm shares the server's cores, so its system calls count. */
+	SSL_CTX_set_mode(sw->ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 	if (!o->tvs) {
-		for (i = 0; i < KEY_POOL; i++)
+		for (i = 0; i < KEY_POOL; i++) {
 			if (key_generate(&o->key, &sw->pool[i], err) == -1)
 				return -1;
+			if ((sw->pool_spki_len[i] = i2d_PUBKEY(sw->pool[i],
+			    &sw->pool_spki[i])) <= 0)
+				return ucerr_ssl(err, "swarm: cannot encode a key");
+		}
 		if (o->auth_mic &&
 		    mfg_ca_load(o->home, &sw->mfg_ca, &sw->mfg_key, err) == -1)
 			return -1;
@@ -630,8 +655,10 @@ swarm_run(const struct swarm_opts *o, struct swarm_result *r,
 out:
 	if (sw.tick != NULL)
 		event_free(sw.tick);
-	for (i = 0; i < KEY_POOL; i++)
+	for (i = 0; i < KEY_POOL; i++) {
 		EVP_PKEY_free(sw.pool[i]);
+		OPENSSL_free(sw.pool_spki[i]);
+	}
 	X509_free(sw.mfg_ca);
 	EVP_PKEY_free(sw.mfg_key);
 	SSL_CTX_free(sw.ctx);

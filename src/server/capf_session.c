@@ -36,6 +36,7 @@
 #include "tls_log.h"
 #include "services.h"
 #include "store_device.h"
+#include "tls_send.h"
 #include "x509.h"
 
 /* The seeds: after 5 wrong strings a device is locked out. */
@@ -134,6 +135,7 @@ static void	save_then_reply(struct capf_session *s, struct capf_job *j,
 		    uint8_t end_reason);
 static enum session_fate claim_and_start(struct capf_session *s);
 static enum session_fate refuse_second_lsc(struct capf_session *s);
+static void	on_read(struct bufferevent *bev, void *arg);
 
 static uint32_t
 new_session_id(void)
@@ -342,7 +344,7 @@ send_msg(struct capf_session *s, struct writer *w)
 
 	/* One write per message: phones stall on split records. */
 	if (capf_msg_end(w) == 0 &&
-	    bufferevent_write(s->bev, w->data, w->len) == 0)
+	    tls_send(s->bev, w->data, w->len) == 0)
 		rc = 0;
 	writer_free(w);
 	return rc;
@@ -358,8 +360,9 @@ close_when_flushed(struct bufferevent *bev, void *arg)
 }
 
 /*
- * The session's last message; the connection closes once it is sent.
- * ALIVE until then: reading stops, and nothing more is sent.
+ * The session's last message; the connection closes once it is sent,
+ * at once when the socket took it whole (GONE).  ALIVE until then:
+ * reading stops, and nothing more is sent.
  */
 static enum session_fate
 send_final(struct capf_session *s, struct writer *w)
@@ -368,6 +371,9 @@ send_final(struct capf_session *s, struct writer *w)
 	/* A peer that does not read its last message does not hold on. */
 	deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 	if (send_msg(s, w) == -1)
+		return session_free(s);
+	/* Written already (tls_send): nothing to wait for. */
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
 		return session_free(s);
 	bufferevent_disable(s->bev, EV_READ);
 	bufferevent_setcb(s->bev, NULL, close_when_flushed, NULL, s);
@@ -509,7 +515,6 @@ count_attempt(struct capf_session *s, const struct capf_msg *m)
 	j->base.free_fn = NULL;
 	s->job = j;
 	s->state = S_COUNTING;
-	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->writer.q, &j->base);
 	return SESSION_ALIVE;
 }
@@ -810,7 +815,6 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	s->job = j;
 	s->state = S_SIGNING;
 	deadline_stop(&s->deadline);	/* the server is the one working */
-	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->workers.q, &j->base);
 	return SESSION_ALIVE;
 }
@@ -835,7 +839,6 @@ job_done(struct capf_session *s, struct capf_job *j)
 			release_attempt(s);
 		return session_free(s);
 	}
-	bufferevent_enable(s->bev, EV_READ);
 	if (s->state == S_COUNTING)
 		return on_counted(s, j);
 	if (j->base.rc != 0) {
@@ -872,13 +875,19 @@ on_job_done(evutil_socket_t fd, short what, void *arg)
 {
 	struct capf_session *s = arg;
 	struct capf_job *j = s->job;
+	enum session_fate fate;
 
 	(void)fd;
 	(void)what;
 	s->job = NULL;
 	/* Whatever became of the session, j is no longer its own. */
-	job_done(s, j);
+	fate = job_done(s, j);
 	job_free(j);
+	/* Reading went on while the job ran (turning it off and on costs
+	 * three epoll_ctl calls a job): what came meanwhile is read now. */
+	if (fate == SESSION_ALIVE && s->job == NULL &&
+	    evbuffer_get_length(bufferevent_get_input(s->bev)) > 0)
+		on_read(s->bev, s);
 }
 
 /* Hands a write to the writer; the reply goes once it is durable. */
@@ -893,7 +902,6 @@ save_then_reply(struct capf_session *s, struct capf_job *j,
 	s->job = j;
 	s->state = S_SAVING;
 	deadline_stop(&s->deadline);
-	bufferevent_disable(s->bev, EV_READ);
 	jobq_push(&s->loop->server->writer.q, &j->base);
 }
 

@@ -168,6 +168,11 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 		    "!SHA1:!CAMELLIA:!ARIA") != 1)
 			goto fail;
 	}
+	/* The elliptic curves only: X25519 costs ~37 us a key exchange
+	 * here, P-256 ~51 us; x448 and finite-field groups several times
+	 * that, and no phone needs them (protocols.md: ECDHE). */
+	if (SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384:P-521") != 1)
+		goto fail;
 	/* Server authentication only: phones do not send certificates. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	/* Phones do not resume sessions: no cache, no tickets to encrypt. */
@@ -175,7 +180,8 @@ tls_server_ctx(X509 *cert, EVP_PKEY *key, int tls1, struct ucerr *err)
 	SSL_CTX_set_num_tickets(ctx, 0);
 	/* Thousands of phones sit idle in key generation: let OpenSSL free
 	 * their 34 KB of record buffers while they do. */
-	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
+	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);	/* tls_send() */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	/* A failed handshake gets a line: what was offered, what was said. */
 	if (tls_ctx_note_handshakes(ctx) == -1)
@@ -740,8 +746,8 @@ on_log_tick(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	(void)arg;
 	log_limit_flush(0);
+	server_memory_tick(arg);
 }
 
 static void *

@@ -186,6 +186,10 @@ struct server {
 	pthread_t		 monitor_thread;
 	/* counters for logs and benchmarks */
 	atomic_ulong		 sessions_done;
+	/* what they were at the last heap trim (server_memory.c; loop 0) */
+	int			 trimmed_connections;
+	unsigned long		 trimmed_done;
+	int			 trim_ticks;
 	/* serve.status and sd_notify (server_status.c; loop 0 only) */
 	struct event		*status_tick;
 	int64_t			 started_at;
@@ -224,6 +228,10 @@ void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
 void	server_quiet_remove(struct quiet *q);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
+/* Once a second on loop 0: every few seconds the heap's free pages go
+ * back to the system if connections came or went (server_memory.c). */
+void	server_memory_tick(struct server *s);
+
 /* TVS's index (tvs_session.c). */
 struct tvs_index_ref *server_tvs_index(struct server *s);
 void	tvs_index_ref_release(struct tvs_index_ref *ref);

@@ -19,6 +19,7 @@
 #include "tls_log.h"
 #include "services.h"
 #include "store.h"
+#include "tls_send.h"
 #include "tvs_index.h"
 #include "tvs_msg.h"
 #include "x509.h"
@@ -255,7 +256,7 @@ on_message(struct tvs_session *s, const uint8_t *data, size_t len)
 		return -1;
 	}
 	if (rc == 0 && tvs_msg_end(&w) == 0 &&
-	    bufferevent_write(s->bev, w.data, w.len) == 0) {
+	    tls_send(s->bev, w.data, w.len) == 0) {
 		writer_free(&w);
 		return 0;
 	}

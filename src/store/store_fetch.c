@@ -118,27 +118,27 @@ store_fetch_each(struct store *st, const char *device, fetch_cb cb, void *ctx,
     struct ucerr *err)
 {
 	struct fetch_event e;
-	sqlite3_stmt *stmt;
+	struct db_stmt *stmt;
 	int rc = 0, step;
 
 	if (store_prepare(st, "SELECT file, kind, sha256, at, peer, transport "
 	    "FROM device_fetch WHERE device = ? ORDER BY at DESC, file", &stmt,
 	    err) == -1)
 		return -1;
-	sqlite3_bind_text(stmt, 1, device, -1, SQLITE_STATIC);
-	while (rc == 0 && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
+	db_bind_text(stmt, 1, device);
+	while (rc == 0 && (step = db_step(stmt)) == DB_ROW) {
 		memset(&e, 0, sizeof(e));
 		snprintf(e.device, sizeof(e.device), "%s", device);
 		store_column_text(stmt, 0, e.file, sizeof(e.file));
 		store_column_text(stmt, 1, e.kind, sizeof(e.kind));
 		store_column_text(stmt, 2, e.sha256, sizeof(e.sha256));
-		e.at = sqlite3_column_int64(stmt, 3);
+		e.at = db_column_int64(stmt, 3);
 		store_column_text(stmt, 4, e.peer, sizeof(e.peer));
 		store_column_text(stmt, 5, e.transport, sizeof(e.transport));
 		rc = cb(ctx, &e);
 	}
-	if (rc == 0 && step != SQLITE_DONE)
-		rc = store_fail(st, step, "device_fetch", err);
-	sqlite3_finalize(stmt);
+	if (rc == 0 && step != DB_DONE)
+		rc = store_fail(st, "device_fetch", err);
+	db_finish(stmt);
 	return rc;
 }
