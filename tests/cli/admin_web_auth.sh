@@ -96,6 +96,8 @@ check "a POST without the CSRF token: 403" test "$CODE" = 403
 contains "says so" "$BODY" "CSRF"
 web admin --data-urlencode "csrf=$(printf '%064d' 0)" --data-urlencode "name=$D" --data-urlencode "operation=install" /phone
 check "a wrong CSRF token: 403" test "$CODE" = 403
+web admin --data-urlencode "name=$D" --data-urlencode "operation=install" "/phone?csrf=$TOKEN"
+check "the right token in the URL instead of the form: 403" test "$CODE" = 403
 web admin -H "Origin: https://evil.example" --data-urlencode "csrf=$TOKEN" --data-urlencode "name=$D" --data-urlencode "operation=install" /phone
 check "another site's Origin: 403" test "$CODE" = 403
 check "nothing changed" test "$(device_field $D operation)" = none
