@@ -19,6 +19,7 @@
 #include "certinfo.h"
 #include "certmgr.h"
 #include "store.h"
+#include "trust.h"
 #include "web_int.h"
 #include "x509.h"
 
@@ -554,8 +555,66 @@ trust_entry(struct web_req *r)
 	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td>%s.pem"
 	    "</td></tr><tr><th>Certificate Purpose</th><td>%s</td></tr>"
 	    "</table>", label, store_name);
+	web_printf(r, "<h2>Delete</h2>");
+	web_form(r, "/trust/delete", "delete");
+	web_printf(r, "<input type=\"hidden\" name=\"store\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"name\" value=\"%s\"><label>"
+	    "<input type=\"checkbox\" name=\"force\" value=\"1\"> even if "
+	    "phones' LSCs chain to it (they will fail with Invalid LSC)"
+	    "</label> <button type=\"submit\" id=\"delete\">Delete</button>"
+	    "</form>", store_name, name);
 	details(r, cert);
 	X509_free(cert);
+	web_end(r);
+	return 200;
+}
+
+struct delete_write {
+	const char		*store_name;
+	char			 name[256];
+	int			 force;
+	int64_t			 holders;
+	struct export_refresh	 exports;
+};
+
+static int
+delete_apply(struct store *st, void *arg, struct ucerr *err)
+{
+	struct delete_write *d = arg;
+
+	return certmgr_trust_delete(st, d->store_name, d->name, d->force,
+	    &d->holders, &d->exports, err);
+}
+
+static int
+trust_delete(struct web_req *r)
+{
+	const char *name = web_arg(r, "name"), *force = web_arg(r, "force");
+	struct delete_write d;
+	char what[400], done[400];
+
+	memset(&d, 0, sizeof(d));
+	d.store_name = web_arg(r, "store");
+	if (d.store_name == NULL || name == NULL ||
+	    trust_store_name_check(d.store_name, &r->err) == -1)
+		return web_error_page(r, 400, "Delete Trust Certificate",
+		    d.store_name == NULL || name == NULL ? "no certificate "
+		    "named" : r->err.msg);
+	trust_name_normalize(name, d.name, sizeof(d.name));
+	d.force = force != NULL && strcmp(force, "1") == 0;
+	snprintf(what, sizeof(what), "trust delete %s %s", d.store_name,
+	    d.name);
+	if (web_write(r, what, delete_apply, &d) == -1)
+		return web_error_page(r, 409, "Delete Trust Certificate",
+		    r->err.msg);
+	web_begin(r, "Delete Trust Certificate");
+	snprintf(done, sizeof(done), "%s/%s.pem deleted", d.store_name, d.name);
+	web_status(r, 1, done);
+	if (d.holders > 0)
+		web_printf(r, "<p class=\"warn\">It signs %L devices' LSCs: they "
+		    "will fail with Invalid LSC.</p>", d.holders);
+	web_printf(r, "<p><a href=\"/trust?store=%U\">%s</a></p>",
+	    d.store_name, d.store_name);
 	web_end(r);
 	return 200;
 }
@@ -570,5 +629,6 @@ const struct web_route web_cert_routes[] = {
 	{ "/certificate/upload", 1, upload_page, upload_post },
 	{ "/trust", 0, trust_page, NULL },
 	{ "/trust/entry", 0, trust_entry, NULL },
+	{ "/trust/delete", 1, NULL, trust_delete },
 	{ NULL, 0, NULL, NULL },
 };

@@ -156,13 +156,11 @@ web_status(struct web_req *r, int ok, const char *msg)
 const char *
 web_arg(const struct web_req *r, const char *key)
 {
-	const char *v = NULL;
-
-	if (r->post && r->form != NULL)
-		v = evhttp_find_header(r->form, key);
-	if (v == NULL && r->query != NULL)
-		v = evhttp_find_header(r->query, key);
-	return v;
+	/* A POST's fields come from its body only: a CSRF token or a
+	 * setting in the URL would be in logs and Referer headers. */
+	if (r->post)
+		return r->form != NULL ? evhttp_find_header(r->form, key) : NULL;
+	return r->query != NULL ? evhttp_find_header(r->query, key) : NULL;
 }
 
 int

@@ -77,7 +77,7 @@ void	web_end(struct web_req *r);
 void	web_form(struct web_req *r, const char *action, const char *cls);
 /* A CUCM-style status box: ok 1 "Success: ...", 0 an error. */
 void	web_status(struct web_req *r, int ok, const char *msg);
-/* A query (GET) or form (POST) field, or NULL. */
+/* A field of the query (GET) or of the form (POST, the body only), or NULL. */
 const char *web_arg(const struct web_req *r, const char *key);
 /* A page saying msg with status (an error page inside the layout). */
 int	web_error_page(struct web_req *r, int status, const char *title,

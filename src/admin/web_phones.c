@@ -24,6 +24,37 @@
 
 static const char *const lsc_choices[] = { "", "installed", "none" };
 
+/* The Certificate Operation and Authentication Mode choices, as CUCM's
+ * Phone Configuration lists them; current is selected. */
+static void
+operation_select(struct web_req *r, const char *id, int current)
+{
+	static const int ops[] = { CERT_OP_INSTALL, CERT_OP_DELETE,
+	    CERT_OP_TROUBLESHOOT, CERT_OP_NONE };
+	size_t i;
+
+	web_printf(r, "<select name=\"operation\" id=\"%s\">", id);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		web_printf(r, "<option value=\"%s\"%s>%s</option>",
+		    cert_operation_name(ops[i]), ops[i] == current ?
+		    " selected" : "", cert_operation_text(ops[i]));
+	web_printf(r, "</select>");
+}
+
+static void
+auth_select(struct web_req *r, const char *id, int current, int with_string)
+{
+	int m;
+
+	web_printf(r, "<select name=\"auth\" id=\"%s\">", id);
+	for (m = CAPF_AUTH_NULL_STRING; m <= CAPF_AUTH_MIC; m++)
+		if (with_string || m != CAPF_AUTH_STRING)
+			web_printf(r, "<option value=\"%s\"%s>%s</option>",
+			    capf_auth_mode_name(m), m == current ?
+			    " selected" : "", capf_auth_mode_text(m));
+	web_printf(r, "</select>");
+}
+
 static void
 find_form(struct web_req *r, const char *lsc, const char *status,
     const char *model)
@@ -103,20 +134,15 @@ phones(struct web_req *r)
 	    "Operation Status</th><th>LSC</th><th>LSC Expires</th></tr>");
 	if (store_device_each(r->st, &f, list_one, &l, &r->err) == -1)
 		web_status(r, 0, r->err.msg);
+	/* A bulk operation gives every phone the same settings: an
+	 * authentication string is per phone, so not offered here. */
 	web_printf(r, "</table><p>%d phones.</p><h2>Bulk CAPF operation on the "
-	    "selected phones</h2>Certificate Operation <select "
-	    "name=\"operation\" id=\"bulk-operation\">"
-	    "<option value=\"install\">Install/Upgrade</option>"
-	    "<option value=\"delete\">Delete</option>"
-	    "<option value=\"troubleshoot\">Troubleshoot</option>"
-	    "<option value=\"none\">No Pending Operation</option></select> "
-	    "Authentication Mode <select name=\"auth\" id=\"bulk-auth\">"
-	    "<option value=\"null\">By Null String</option>"
-	    "<option value=\"lsc\">By Existing Certificate (Precedence to "
-	    "LSC)</option><option value=\"mic\">By Existing Certificate "
-	    "(Precedence to MIC)</option></select> "
-	    "<button type=\"submit\" id=\"bulk-apply\">Apply to Selected"
-	    "</button></form>", l.n);
+	    "selected phones</h2>Certificate Operation ", l.n);
+	operation_select(r, "bulk-operation", CERT_OP_INSTALL);
+	web_printf(r, " Authentication Mode ");
+	auth_select(r, "bulk-auth", CAPF_AUTH_NULL_STRING, 0);
+	web_printf(r, " <button type=\"submit\" id=\"bulk-apply\">Apply to "
+	    "Selected</button></form>");
 	web_end(r);
 	return 200;
 }
@@ -190,22 +216,15 @@ phone(struct web_req *r)
 	web_printf(r, "</table><h2>Change the CAPF settings</h2>");
 	web_form(r, "/phone", "settings");
 	web_printf(r, "<input type=\"hidden\" name=\"name\" value=\"%s\">"
-	    "<label>Certificate Operation <select name=\"operation\" "
-	    "id=\"operation\"><option value=\"install\">Install/Upgrade"
-	    "</option><option value=\"delete\">Delete</option><option "
-	    "value=\"troubleshoot\">Troubleshoot</option><option value=\"none\">"
-	    "No Pending Operation</option></select></label> <label>"
-	    "Authentication Mode <select name=\"auth\" id=\"auth\"><option "
-	    "value=\"null\">By Null String</option><option value=\"string\">"
-	    "By Authentication String</option><option value=\"lsc\">By "
-	    "Existing Certificate (Precedence to LSC)</option><option "
-	    "value=\"mic\">By Existing Certificate (Precedence to MIC)</option>"
-	    "</select></label> <label>Authentication String <input "
+	    "<label>Certificate Operation ", d.name);
+	operation_select(r, "operation", d.operation);
+	web_printf(r, "</label> <label>Authentication Mode ");
+	auth_select(r, "auth", d.auth_mode, 1);
+	web_printf(r, "</label> <label>Authentication String <input "
 	    "name=\"auth-string\" size=\"10\" autocomplete=\"off\"></label> "
 	    "<button type=\"submit\" id=\"save\">Save</button></form>"
 	    "<h2>History</h2><table id=\"history\"><tr><th>When</th>"
-	    "<th>Operation</th><th>Status</th><th>Peer</th><th>Detail</th></tr>",
-	    d.name);
+	    "<th>Operation</th><th>Status</th><th>Peer</th><th>Detail</th></tr>");
 	if (store_device_history_each(r->st, d.name, 50, history_one, r,
 	    &r->err) == -1)
 		web_status(r, 0, r->err.msg);

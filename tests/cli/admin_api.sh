@@ -151,7 +151,7 @@ check "a NUL in the path: 400" test "$CODE" = 400
 as_admin -X PATCH /api/v1/devices/$D
 check "a method the path lacks: 405" test "$CODE" = 405
 as_admin /index.html
-check "outside the API: 404" test "$CODE" = 404
+check "outside the API: the web pages, which want a login (303)" test "$CODE" = 303
 check "serve still runs" kill -0 $SERVER
 
 # --- the description ----------------------------------------------------------------------

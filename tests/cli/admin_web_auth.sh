@@ -20,6 +20,11 @@ ok "admin add" admin add alice --password-file "$TEST_TMP/pw"
 run admin add viewer --role read-only --password-file - <<<"$RO_PW"
 ok "admin add carol" admin add carol --password-file "$TEST_TMP/pw"
 "$UCPKI" cert show tomcat --pem >"$TEST_TMP/tomcat.pem"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TEST_TMP/ca.key" -out "$TEST_TMP/ca.pem" \
+	-subj "/CN=Web Test CA" -days 30 -addext "basicConstraints=critical,CA:TRUE" 2>/dev/null
+ok "trust add a CA" trust add tomcat-trust "$TEST_TMP/ca.pem"
+CA_NAME=$("$UCPKI" cert list trust tomcat-trust | sed -n 's|^tomcat-trust/\(Web_Test_CA[^:]*\)\.pem:.*|\1|p')
+check "it is listed" test -n "$CA_NAME"
 
 "$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
 	--monitor-interval 0 --admin-port "$PORT" >"$LOG" 2>&1 &
@@ -91,6 +96,8 @@ check "a POST without the CSRF token: 403" test "$CODE" = 403
 contains "says so" "$BODY" "CSRF"
 web admin --data-urlencode "csrf=$(printf '%064d' 0)" --data-urlencode "name=$D" --data-urlencode "operation=install" /phone
 check "a wrong CSRF token: 403" test "$CODE" = 403
+web admin --data-urlencode "name=$D" --data-urlencode "operation=install" "/phone?csrf=$TOKEN"
+check "the right token in the URL instead of the form: 403" test "$CODE" = 403
 web admin -H "Origin: https://evil.example" --data-urlencode "csrf=$TOKEN" --data-urlencode "name=$D" --data-urlencode "operation=install" /phone
 check "another site's Origin: 403" test "$CODE" = 403
 check "nothing changed" test "$(device_field $D operation)" = none
@@ -111,6 +118,15 @@ contains "says read-only" "$BODY" "read-only"
 check "nothing changed for it" test "$(device_field $D operation)" = install
 web viewer --data-urlencode "csrf=$VTOKEN" --data-urlencode "device=$D" --data-urlencode "operation=none" /phones/bulk
 check "nor a bulk change: 403" test "$CODE" = 403
+
+web viewer --data-urlencode "csrf=$VTOKEN" --data-urlencode "store=tomcat-trust" --data-urlencode "name=$CA_NAME" /trust/delete
+check "nor a trust store deletion: 403" test "$CODE" = 403
+web admin "/trust/entry?store=tomcat-trust&name=$CA_NAME"
+check "the trust certificate's page" test "$CODE" = 200
+contains "shows its subject, escaped" "$BODY" "Web Test CA"
+web admin --data-urlencode "csrf=$TOKEN" --data-urlencode "store=tomcat-trust" --data-urlencode "name=$CA_NAME" /trust/delete
+check "an administrator deletes it" test "$CODE" = 200
+lacks "and it is gone" "$("$UCPKI" cert list trust tomcat-trust)" "$CA_NAME"
 
 # --- logout, ended sessions ------------------------------------------------------------
 web viewer --data-urlencode "csrf=$VTOKEN" /logout
