@@ -585,7 +585,7 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 		goto fail;
 	a->web = web_new(&(struct web_config){ .st = a->st,
 	    .limit = &a->limit, .write = cfg->write,
-	    .write_ctx = cfg->write_ctx });
+	    .write_alone = cfg->write_alone, .write_ctx = cfg->write_ctx });
 	if (a->web == NULL) {
 		ucerr_set(err, "admin: out of memory");
 		goto fail;

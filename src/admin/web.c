@@ -130,18 +130,42 @@ set_cookie(struct web_req *r, const char *value, int max_age)
 	OPENSSL_cleanse(cookie, sizeof(cookie));
 }
 
+static int
+audit_apply(struct store *st, void *arg, struct ucerr *err)
+{
+	return audit_record(st, arg, err);
+}
+
 int
-web_write(struct web_req *r, const char *what, admin_apply_fn apply, void *arg)
+web_write(struct web_req *r, const struct web_change *c,
+    admin_apply_fn apply, void *arg)
 {
 	/* Before a session, the account a login names (a valid name). */
 	const char *who = r->s != NULL ? r->s->account : web_arg(r, "name");
+	const struct web_config *cfg = &r->w->cfg;
+	struct audit_entry e;
+	struct ucerr err;
+	char object[256];
 	int rc;
 
-	rc = r->w->cfg.write(r->w->cfg.write_ctx, apply, arg, &r->err);
-	/* Who, from where, what, and how it went.  The audit log's one call
-	 * site (audit_record, issue 17) is here. */
-	log_info("admin: web %s from %s: %s: %s", who, r->peer, what,
-	    rc == 0 ? "done" : r->err.msg);
+	memset(&e, 0, sizeof(e));
+	audit_fingerprint(r->st, c->kind, c->a, c->b, e.before);
+	rc = c->alone ? cfg->write_alone(cfg->write_ctx, apply, arg, &r->err) :
+	    cfg->write(cfg->write_ctx, apply, arg, &r->err);
+	snprintf(object, sizeof(object), "%s%s%s", c->a != NULL ? c->a : "",
+	    c->b != NULL ? " " : "", c->b != NULL ? c->b : "");
+	log_info("admin: web %s from %s: %s %s: %s", who, r->peer, c->action,
+	    object, rc == 0 ? "done" : r->err.msg);
+	audit_fingerprint(r->st, c->kind, c->a, c->b, e.after);
+	e.who = who != NULL ? who : "";
+	e.via = "web";
+	e.peer = r->addr;
+	e.action = c->action;
+	e.object = object;
+	e.result = rc == 0 ? "ok" : r->err.msg;
+	if (cfg->write(cfg->write_ctx, audit_apply, &e, &err) == -1)
+		log_error("admin: audit: web %s %s by %s: not recorded: %s",
+		    c->action, object, e.who, err.msg);
 	return rc;
 }
 
@@ -186,7 +210,8 @@ do_login(struct web_req *r)
 	const char *name = web_arg(r, "name"), *pw = web_arg(r, "password");
 	struct admin_login login;
 	struct note_write note;
-	char cookie[65], what[128];
+	struct web_change change = { NULL, AUDIT_NONE, NULL, NULL, 0 };
+	char cookie[65];
 	int64_t now = (int64_t)clock_now();
 	int wait;
 
@@ -205,10 +230,11 @@ do_login(struct web_req *r)
 	note.name = name;
 	note.good = login.result == ADMIN_LOGIN_OK;
 	note.now = now;
-	snprintf(what, sizeof(what), "login %s", note.good ? "succeeded" :
-	    login.result == ADMIN_LOGIN_LOCKED ? "refused (account locked)" :
-	    "failed");
-	if (web_write(r, what, note_apply, &note) == -1 && note.good)
+	change.action = note.good ? "login" : login.result ==
+	    ADMIN_LOGIN_LOCKED ? "login refused (account locked)" :
+	    "login failed";
+	change.a = name;
+	if (web_write(r, &change, note_apply, &note) == -1 && note.good)
 		return login_page(r, 503, "The login cannot be recorded now.");
 	if (!note.good)
 		goto bad;

@@ -18,7 +18,11 @@ struct web;
 struct web_config {
 	struct store		*st;		/* the service's read connection */
 	struct auth_limit	*limit;		/* failed logins per address */
+	/* serve's writer: apply in a batch's transaction, or alone (a core
+	 * function that begins and commits itself), as admin.h says. */
 	int			(*write)(void *ctx, admin_apply_fn apply,
+				    void *arg, struct ucerr *err);
+	int			(*write_alone)(void *ctx, admin_apply_fn apply,
 				    void *arg, struct ucerr *err);
 	void			*write_ctx;
 };

@@ -308,15 +308,14 @@ static int
 generate_post(struct web_req *r)
 {
 	struct generate_write g;
-	char what[96];
 	int status = 0, rc;
 
 	memset(&g, 0, sizeof(g));
 	if ((g.p = purpose_arg(r, &status)) == NULL)
 		return status;
 	identity_params_default(g.p, &g.params);
-	snprintf(what, sizeof(what), "cert generate %s", g.p->name);
-	rc = web_write(r, what, generate_apply, &g);
+	rc = web_write(r, &(struct web_change){ "cert generate",
+	    AUDIT_IDENTITY, g.p->name, NULL, 1 }, generate_apply, &g);
 	web_begin(r, "Generate Self-signed Certificate");
 	web_status(r, rc == 0, rc == 0 ? "Self-signed certificate generated "
 	    "by system" : r->err.msg);
@@ -370,7 +369,6 @@ csr_post(struct web_req *r)
 {
 	const char *key = web_arg(r, "key");
 	struct csr_write c;
-	char what[96];
 	int status = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -382,8 +380,8 @@ csr_post(struct web_req *r)
 	    identity_key_usable(c.p, &c.params.key, &r->err) == -1))
 		return web_error_page(r, 400, "Generate Certificate Signing "
 		    "Request", r->err.msg);
-	snprintf(what, sizeof(what), "cert csr %s", c.p->name);
-	if (web_write(r, what, csr_apply, &c) == -1)
+	if (web_write(r, &(struct web_change){ "cert csr", AUDIT_IDENTITY,
+	    c.p->name, NULL, 1 }, csr_apply, &c) == -1)
 		return web_error_page(r, 409, "Generate Certificate Signing "
 		    "Request", r->err.msg);
 	web_begin(r, "Generate Certificate Signing Request");
@@ -462,7 +460,7 @@ upload_post(struct web_req *r)
 {
 	const char *pem = web_arg(r, "cert");
 	struct upload_write u;
-	char path[4200], what[96], next[128];
+	char path[4200], next[128];
 	int status = 0, fd, rc;
 	size_t len;
 
@@ -486,8 +484,8 @@ upload_post(struct web_req *r)
 		    "upload");
 	}
 	u.file = path;
-	snprintf(what, sizeof(what), "cert upload %s", u.p->name);
-	rc = web_write(r, what, upload_apply, &u);
+	rc = web_write(r, &(struct web_change){ "cert upload", AUDIT_IDENTITY,
+	    u.p->name, NULL, 1 }, upload_apply, &u);
 	unlink(path);
 	if (rc == -1) {
 		certmgr_outcome_free(&u.o);
@@ -591,7 +589,7 @@ trust_delete(struct web_req *r)
 {
 	const char *name = web_arg(r, "name"), *force = web_arg(r, "force");
 	struct delete_write d;
-	char what[400], done[400];
+	char done[400];
 
 	memset(&d, 0, sizeof(d));
 	d.store_name = web_arg(r, "store");
@@ -602,9 +600,8 @@ trust_delete(struct web_req *r)
 		    "named" : r->err.msg);
 	trust_name_normalize(name, d.name, sizeof(d.name));
 	d.force = force != NULL && strcmp(force, "1") == 0;
-	snprintf(what, sizeof(what), "trust delete %s %s", d.store_name,
-	    d.name);
-	if (web_write(r, what, delete_apply, &d) == -1)
+	if (web_write(r, &(struct web_change){ "trust delete", AUDIT_TRUST,
+	    d.store_name, d.name, 1 }, delete_apply, &d) == -1)
 		return web_error_page(r, 409, "Delete Trust Certificate",
 		    r->err.msg);
 	web_begin(r, "Delete Trust Certificate");

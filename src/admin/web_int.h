@@ -6,6 +6,7 @@
 #ifndef UCPKI_WEB_INT_H
 #define UCPKI_WEB_INT_H
 
+#include "audit.h"
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,13 +86,23 @@ int	web_error_page(struct web_req *r, int status, const char *title,
 /* 303 to location. */
 int	web_redirect(struct web_req *r, const char *location);
 
+/* What a page changes, for the log and the audit trail. */
+struct web_change {
+	const char	*action;	/* the CLI's words: "cert generate" */
+	enum audit_kind	 kind;		/* whose fingerprints to take */
+	const char	*a, *b;		/* the object (audit_fingerprint's) */
+	int		 alone;		/* apply begins and commits itself
+					 * and writes files after its commit */
+};
+
 /*
- * Every change the pages make passes here: the writer (serve's single
- * writer) runs apply in its transaction; the change is logged with who,
- * from where and what.  The audit log (issue 17) records it here too.
+ * Every change the pages make passes here: serve's single writer runs
+ * apply (in its batch's transaction, or alone); the change is logged and
+ * audited with who, from where, what, how it went and the object's
+ * fingerprints before and after.
  */
-int	web_write(struct web_req *r, const char *what, admin_apply_fn apply,
-	    void *arg);
+int	web_write(struct web_req *r, const struct web_change *c,
+	    admin_apply_fn apply, void *arg);
 
 /* Sessions (web_session.c). */
 struct web_sessions;

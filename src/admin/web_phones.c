@@ -273,7 +273,7 @@ static int
 phone_post(struct web_req *r)
 {
 	const char *arg = web_arg(r, "name");
-	char name[64], what[128], next[128];
+	char name[64], next[128];
 	struct set_write w = { &name, 1, { 0 } };
 	int rc;
 
@@ -284,8 +284,8 @@ phone_post(struct web_req *r)
 		device_settings_clear(&w.s);
 		return web_error_page(r, 400, "Phone", r->err.msg);
 	}
-	snprintf(what, sizeof(what), "device set %s", name);
-	rc = web_write(r, what, set_apply, &w);
+	rc = web_write(r, &(struct web_change){ "device set", AUDIT_DEVICE,
+	    name, NULL, 0 }, set_apply, &w);
 	device_settings_clear(&w.s);
 	if (rc == -1)
 		return web_error_page(r, 409, "Phone", r->err.msg);
@@ -324,8 +324,9 @@ bulk_post(struct web_req *r)
 		    r->err.msg);
 		goto out;
 	}
-	snprintf(what, sizeof(what), "device set on %zu phones (bulk)", w.n);
-	rc = web_write(r, what, set_apply, &w);
+	snprintf(what, sizeof(what), "%zu phones", w.n);
+	rc = web_write(r, &(struct web_change){ "device set (bulk)",
+	    AUDIT_NONE, what, NULL, 0 }, set_apply, &w);
 	web_begin(r, "Bulk CAPF Operation");
 	if (rc == -1) {
 		web_status(r, 0, r->err.msg);
