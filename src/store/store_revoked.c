@@ -25,7 +25,7 @@ selection(enum revoke_which which)
 		return "l.device = ?3 AND (?4 IS NULL OR l.serial = ?4) AND "
 		    "(d.lsc_der IS NULL OR d.lsc_der <> l.cert_der)";
 	}
-	return "0";
+	return "1 = 0";
 }
 
 static void
@@ -52,9 +52,10 @@ store_revoke(struct store *st, enum revoke_which which, const char *device,
 		return ucerr_set(err, "revoke: a device or a serial is needed");
 	/* ?1 the current CAPF's SHA-256: which selected LSCs it did not
 	 * sign (their CRL cannot be signed any more). */
-	snprintf(sql, sizeof(sql), "SELECT count(*), coalesce(sum(?1 IS NOT "
-	    "NULL AND l.issuer_sha256 <> ?1), 0) FROM lsc l LEFT JOIN device "
-	    "d ON d.name = l.device WHERE %s", selection(which));
+	snprintf(sql, sizeof(sql), "SELECT count(*), coalesce(sum(CASE WHEN "
+	    "?1 IS NOT NULL AND l.issuer_sha256 <> ?1 THEN 1 ELSE 0 END), 0) "
+	    "FROM lsc l LEFT JOIN device d ON d.name = l.device WHERE %s",
+	    selection(which));
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
 	if (issuer_sha256 != NULL)

@@ -22,16 +22,38 @@ struct fixture {
 	struct store	*st;
 };
 
+/*
+ * With UCPKI_STORE (a PostgreSQL address: tests/pg_run.sh) each home's
+ * store is that database, emptied first so every test starts from an
+ * empty schema, as a new SQLite home does.
+ */
+static void
+empty_shared_store(void)
+{
+	const char *addr = getenv("UCPKI_STORE");
+	char cmd[1024];
+
+	if (addr == NULL || *addr == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "psql -q -v ON_ERROR_STOP=1 '%s' -c "
+	    "'DROP SCHEMA public CASCADE; CREATE SCHEMA public' "
+	    ">/dev/null 2>&1", addr);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct ucerr err;
 
+	empty_shared_store();
+
 	snprintf(f->home, sizeof(f->home), "/tmp/ucpki-store.XXXXXX");
 	assert_non_null(mkdtemp(f->home));
 	f->st = store_open(f->home, 1, &err);
-	assert_non_null(f->st);
+	if (f->st == NULL)
+		fail_msg("%s", err.msg);
 	*state = f;
 	return 0;
 }
