@@ -120,7 +120,8 @@ node_init(const char *home, const struct node_params *np, struct ucerr *err)
 		    "overwrite it", home);
 	if (stage_begin(&stage, home, err) == -1)
 		return -1;
-	if ((st = store_open(stage.tmp, STORE_CREATE, err)) == NULL)
+	if ((st = store_open_at(stage.tmp, STORE_CREATE, np->store,
+	    err)) == NULL)
 		goto fail;
 	if (store_remote(st) && store_taken(st, home, err) != 0) {
 		store_close(st);

@@ -235,8 +235,9 @@ bind(struct db_stmt *stmt, int i, enum db_type type, const void *p,
 void
 db_bind_text(struct db_stmt *stmt, int i, const char *s)
 {
-	bind(stmt, i, s != NULL ? DB_T_TEXT : DB_T_NULL, s,
-	    s != NULL ? strlen(s) : 0, 0);
+	/* A NULL keeps its type: PostgreSQL types a parameter by its first
+	 * use, and "?1 IS NULL" alone says nothing. */
+	bind(stmt, i, DB_T_TEXT, s, s != NULL ? strlen(s) : 0, 0);
 }
 
 void
@@ -249,7 +250,7 @@ void
 db_bind_blob(struct db_stmt *stmt, int i, const void *p, size_t len)
 {
 	/* A NULL pointer binds NULL, as SQLite always did. */
-	bind(stmt, i, p != NULL ? DB_T_BLOB : DB_T_NULL, p, len, 0);
+	bind(stmt, i, DB_T_BLOB, p, p != NULL ? len : 0, 0);
 }
 
 void

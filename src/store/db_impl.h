@@ -11,7 +11,7 @@
 #define DB_BUCKETS	128
 
 /* A bound parameter, as the caller gave it (its memory is the caller's
- * until db_finish). */
+ * until db_finish); text or a blob with p NULL is a NULL of that type. */
 enum db_type { DB_T_NULL, DB_T_TEXT, DB_T_INT64, DB_T_BLOB };
 
 struct db_param {

@@ -6,8 +6,8 @@
  * (the server must know the type of every parameter it is given, and a
  * caller may bind ones a statement does not use, as SQLite allows).  A kept statement is prepared on the server once
  * per connection (PQprepare, at its first step, when the types of its
- * parameters are known: integers go as int8 and blobs as binary bytea,
- * text as text of a type the server infers); results come as text and
+ * parameters are known: integers go as int8, blobs as binary bytea,
+ * text as text); results come as text and
  * are read from the PGresult a row at a time, so a callback may run
  * other statements while one is being read.  A lost connection is reset
  * once per call before that call fails DB_GONE; what it had prepared is
@@ -24,8 +24,9 @@
 
 #include "db_impl.h"
 
-#define PG_INT8OID	20
 #define PG_BYTEAOID	17
+#define PG_INT8OID	20
+#define PG_TEXTOID	25
 
 struct pg_conn {
 	PGconn		*conn;
@@ -410,9 +411,13 @@ execute(struct db_stmt *stmt)
 
 		switch (p->type) {
 		case DB_T_NULL:
+			/* Never bound, or bound NULL: the optional parameters
+			 * the store leaves unbound are text. */
+			types[i] = PG_TEXTOID;
 			break;
 		case DB_T_TEXT:
 			values[i] = p->p;
+			types[i] = PG_TEXTOID;
 			break;
 		case DB_T_INT64:
 			snprintf(ps->ints[i], sizeof(ps->ints[i]), "%" PRId64,

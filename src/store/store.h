@@ -40,6 +40,10 @@ enum {
  * STORE_CREATE from UCPKI_STORE; see store_address.c).
  */
 struct store	*store_open(const char *home, int flags, struct ucerr *err);
+/* The same, a new home (STORE_CREATE) taking address (a PostgreSQL URI or
+ * connection string) rather than UCPKI_STORE; NULL: as store_open. */
+struct store	*store_open_at(const char *home, int flags,
+		    const char *address, struct ucerr *err);
 /* Has the home a store (either kind)? */
 int		 store_exists(const char *home);
 /* The file in the home that says it has one ("ucpki.db" or "store"):

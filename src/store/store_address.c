@@ -2,8 +2,8 @@
  * store_address.c - where a home's store is: its own SQLite file
  * (<home>/ucpki.db), or a PostgreSQL database named by <home>/store.
  *
- * `ucpki init` with UCPKI_STORE set (a libpq URI or connection string)
- * records it in <home>/store; every later command and serve open the
+ * `ucpki init --store ADDRESS` (or UCPKI_STORE: a libpq URI or
+ * connection string) records it in <home>/store; every later command and serve open the
  * store from there.  The address never holds a password (libpq finds
  * one in PGPASSFILE or ~/.pgpass, 0600): the file is not a secret, and
  * an address that carries one is refused.
@@ -47,11 +47,12 @@ check(const char *addr, const char *where, struct ucerr *err)
 }
 
 int
-store_address(const char *home, int flags, char *out, size_t outlen,
-    struct ucerr *err)
+store_address(const char *home, int flags, const char *want, char *out,
+    size_t outlen, struct ucerr *err)
 {
 	char path[4096], db[4096];
-	const char *env = getenv("UCPKI_STORE");
+	const char *env = want != NULL ? want : getenv("UCPKI_STORE");
+	const char *from = want != NULL ? "--store" : "UCPKI_STORE";
 	uint8_t *data;
 	size_t len;
 
@@ -73,8 +74,8 @@ store_address(const char *home, int flags, char *out, size_t outlen,
 	    path_exists(db))
 		return 0;
 	if (strlen(env) >= outlen || strlen(env) >= STORE_ADDRESS_MAX)
-		return ucerr_set(err, "UCPKI_STORE: too long");
-	if (check(env, "UCPKI_STORE", err) == -1)
+		return ucerr_set(err, "%s: too long", from);
+	if (check(env, from, err) == -1)
 		return -1;
 	snprintf(out, outlen, "%s", env);
 	if (file_write_atomic(path, env, strlen(env), 0600, err) == -1)

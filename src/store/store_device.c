@@ -603,8 +603,7 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 	    "LEFT JOIN device d ON d.name = l.device "
 	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
 		return -1;
-	if (device != NULL)
-		db_bind_text(stmt, 1, device);
+	db_bind_text(stmt, 1, device);
 	return store_lsc_rows(st, stmt, cb, ctx, err);
 }
 

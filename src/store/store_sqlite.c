@@ -405,6 +405,13 @@ open_pg(struct store *st, struct ucerr *err)
 struct store *
 store_open(const char *home, int flags, struct ucerr *err)
 {
+	return store_open_at(home, flags, NULL, err);
+}
+
+struct store *
+store_open_at(const char *home, int flags, const char *address,
+    struct ucerr *err)
+{
 	struct store *st;
 	char path[4096];
 	int pg, readonly, open_flags = 0;
@@ -426,8 +433,8 @@ store_open(const char *home, int flags, struct ucerr *err)
 		    dir_make(path, 0700, err) == -1)
 			goto fail;
 	}
-	if ((pg = store_address(home, flags, st->path, sizeof(st->path),
-	    err)) == -1)
+	if ((pg = store_address(home, flags, address, st->path,
+	    sizeof(st->path), err)) == -1)
 		goto fail;
 	if (pg) {
 		if (home_check(home, 0, err) == -1 ||

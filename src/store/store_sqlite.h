@@ -27,8 +27,8 @@ struct store {
  * out, or 0 for the home's own SQLite file.  With STORE_CREATE a new
  * home records UCPKI_STORE.
  */
-int	store_address(const char *home, int flags, char *out, size_t outlen,
-	    struct ucerr *err);
+int	store_address(const char *home, int flags, const char *want,
+	    char *out, size_t outlen, struct ucerr *err);
 /* "file:PATH?QUERY" with PATH's %, ? and # escaped (SQLITE_OPEN_URI). */
 void	store_uri(const char *path, const char *query, char *out, size_t outlen);
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);
