@@ -35,6 +35,18 @@ pg_start() {
 		cat "$PG_DIR/initdb.log" >&2
 		return 1
 	}
+	pg_resume || return 1
+	pg_as_owner "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U ucpki ucpki || return 1
+	export UCPKI_PG="postgresql://ucpki@127.0.0.1:$PG_PORT/ucpki"
+}
+
+# pg_pause / pg_resume: the database goes away and comes back (same port,
+# same data), as a restarted or failed-over server does.
+pg_pause() {
+	pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+}
+
+pg_resume() {
 	# fsync off: a test's cluster is thrown away, not recovered.
 	pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
 		-w -t 60 -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50" \
@@ -43,8 +55,6 @@ pg_start() {
 		cat "$PG_DIR/server.log" >&2
 		return 1
 	}
-	pg_as_owner "$PG_BIN/createdb" -h "$PG_DIR" -p "$PG_PORT" -U ucpki ucpki || return 1
-	export UCPKI_PG="postgresql://ucpki@127.0.0.1:$PG_PORT/ucpki"
 }
 
 pg_stop() {

@@ -9,9 +9,9 @@
  * parameters are known: integers go as int8, blobs as binary bytea,
  * text as text); results come as text and
  * are read from the PGresult a row at a time, so a callback may run
- * other statements while one is being read.  A lost connection is reset
- * once per call before that call fails DB_GONE; what it had prepared is
- * prepared again.
+ * other statements while one is being read.  A lost connection is
+ * reconnected by the next call, with back-off (see connected()); what it
+ * had prepared is prepared again.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,14 +19,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
 #include "db_impl.h"
+#include "log.h"
 
 #define PG_BYTEAOID	17
 #define PG_INT8OID	20
 #define PG_TEXTOID	25
+/* Seconds between reconnection attempts, doubling up to this. */
+#define PG_BACKOFF_MAX	30
 
 struct pg_conn {
 	PGconn		*conn;
@@ -34,7 +38,19 @@ struct pg_conn {
 	unsigned	 epoch;		/* bumped by each reconnection */
 	unsigned	 next_name;
 	int		 in_tx;		/* inside a transaction when last asked */
+	int64_t		 lost_at;	/* when the connection went (0: up) */
+	int64_t		 next_try;	/* no reconnection before this */
+	int		 backoff;	/* seconds, the last wait */
 };
+
+static int64_t
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec;
+}
 
 struct pg_stmt {
 	char		*sql;		/* with $N */
@@ -110,16 +126,38 @@ fail_res(struct db *db, PGresult *res)
 }
 
 /*
- * A connection that went away is reset once here, before the call that
- * needs it; the statements it had prepared are prepared again on use.
+ * A connection that went away is reconnected here, before the call that
+ * needs it: at once, then no more often than a back-off of 1 s doubling
+ * to PG_BACKOFF_MAX.  Calls in between fail DB_GONE at once, so that a
+ * service answers what it can from memory rather than waiting on
+ * connection timeouts.  One log line when the database goes, one when
+ * it is back; the statements are prepared again on use.
  */
 static int
 connected(struct db *db)
 {
 	struct pg_conn *pc = conn_of(db);
+	int64_t now;
+	char why[256];
 
+	/* A server that shut down or failed over said so and closed the
+	 * socket: reading what is there (libpq never waits here), its
+	 * message and then the end of the stream, finds out before a
+	 * statement is sent on a dead connection. */
+	if (PQstatus(pc->conn) == CONNECTION_OK && !pc->in_tx &&
+	    PQconsumeInput(pc->conn) == 1)
+		(void)PQconsumeInput(pc->conn);
 	if (PQstatus(pc->conn) == CONNECTION_OK)
 		return 0;
+	now = mono_s();
+	if (pc->lost_at == 0) {
+		pc->lost_at = now;
+		pc->next_try = now;
+		pc->backoff = 0;
+		log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
+		    "PostgreSQL at %s:%s (database %s); reconnecting",
+		    PQhost(pc->conn), PQport(pc->conn), PQdb(pc->conn));
+	}
 	/* The transaction died with the connection: its caller hears so
 	 * (and rolls back) before anything runs on a new one. */
 	if (pc->in_tx) {
@@ -127,9 +165,26 @@ connected(struct db *db)
 		return fail_msg(db, DB_GONE, "the connection to PostgreSQL was "
 		    "lost inside a transaction");
 	}
+	if (now < pc->next_try)
+		return fail_msg(db, DB_GONE, "PostgreSQL is unreachable; "
+		    "reconnecting");
 	PQreset(pc->conn);
-	if (PQstatus(pc->conn) != CONNECTION_OK)
-		return fail_msg(db, DB_GONE, PQerrorMessage(pc->conn));
+	if (PQstatus(pc->conn) != CONNECTION_OK) {
+		pc->backoff = pc->backoff == 0 ? 1 : pc->backoff * 2;
+		if (pc->backoff > PG_BACKOFF_MAX)
+			pc->backoff = PG_BACKOFF_MAX;
+		pc->next_try = now + pc->backoff;
+		snprintf(why, sizeof(why), "%s", PQerrorMessage(pc->conn));
+		why[strcspn(why, "\n")] = '\0';
+		log_once(LOG_LEVEL_WARN, "store-reconnect", "store: PostgreSQL "
+		    "still unreachable (%s); next attempt in %d s", why,
+		    pc->backoff);
+		return fail_msg(db, DB_GONE, why);
+	}
+	log_msg(LOG_LEVEL_INFO, "store: reconnected to PostgreSQL at %s:%s "
+	    "after %lld s", PQhost(pc->conn), PQport(pc->conn),
+	    (long long)(now - pc->lost_at));
+	pc->lost_at = 0;
 	pc->epoch++;
 	return 0;
 }
