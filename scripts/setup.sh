@@ -4,7 +4,7 @@
 set -eu
 
 packages="build-essential cmake pkg-config clang libclang-rt-dev
-libssl-dev openssl libsqlite3-dev sqlite3 libevent-dev libcmocka-dev
+libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev postgresql libevent-dev libcmocka-dev
 libxml2-dev libpcap-dev libcurl4-openssl-dev python3 python3-cryptography python3-lxml strace
 libsystemd-dev systemd debhelper lintian fakeroot dpkg-dev adduser man-db
 groff-base curl tftp-hpa nginx-light libargon2-dev

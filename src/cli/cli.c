@@ -446,13 +446,9 @@ cli_home_path(struct cli *cli, char *out, size_t outlen, const char *name)
 struct store *
 cli_store(struct cli *cli)
 {
-	char path[4096];
-
 	if (cli->store != NULL)
 		return cli->store;
-	if (cli_home_path(cli, path, sizeof(path), "ucpki.db") == -1)
-		return NULL;
-	if (!path_exists(path)) {
+	if (!store_exists(cli->home)) {
 		ucerr_set(&cli->err, "%s: not initialised (run: ucpki --home %s "
 		    "init --node FQDN)", cli->home, cli->home);
 		return NULL;

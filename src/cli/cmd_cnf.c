@@ -11,6 +11,7 @@
 #include "enccnf.h"
 #include "fileio.h"
 #include "identity.h"
+#include "store.h"
 #include "x509.h"
 
 const struct opt cnf_encrypt_opts[] = {
@@ -96,7 +97,7 @@ cmd_cnf_decrypt(struct cli *cli, const struct args *a)
 {
 	const char *in = a->positional[0], *out = args_get(a, "out");
 	const char *key_file = args_get(a, "key"), *signer = args_get(a, "signer");
-	char path[4096], db[4096];
+	char path[4096];
 	uint8_t *data = NULL, *xml = NULL;
 	size_t len, xml_len;
 	EVP_PKEY *key = NULL;
@@ -117,8 +118,8 @@ cmd_cnf_decrypt(struct cli *cli, const struct args *a)
 	    file_read(in, FILE_READ_MAX, &data, &len, &cli->err) == -1)
 		goto out;
 	/* Without --signer, the cluster's CallManager if there is one. */
-	if ((signer != NULL || (cli_home_path(cli, db, sizeof(db),
-	    "ucpki.db") == 0 && path_exists(db) && cli_store(cli) != NULL)) &&
+	if ((signer != NULL || (store_exists(cli->home) &&
+	    cli_store(cli) != NULL)) &&
 	    identity_signer_load(cli->store, signer, &cert, NULL,
 	    &cli->err) == -1)
 		goto out;

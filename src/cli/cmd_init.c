@@ -12,6 +12,8 @@ const struct opt init_opts[] = {
 	{ "locality", OPT_VALUE, "L", "locality (city)" },
 	{ "state", OPT_VALUE, "ST", "state or province" },
 	{ "country", OPT_VALUE, "C", "two-letter country code" },
+	{ "store", OPT_VALUE, "ADDRESS", "a PostgreSQL database (postgresql://HOST/DB; "
+	    "default UCPKI_STORE, else the home's own SQLite file); passwords from PGPASSFILE" },
 	{ NULL, 0, NULL, NULL },
 };
 
@@ -27,6 +29,7 @@ cmd_init(struct cli *cli, const struct args *a)
 	np.locality = args_get(a, "locality");
 	np.state = args_get(a, "state");
 	np.country = args_get(a, "country");
+	np.store = args_get(a, "store");
 	if (np.node == NULL)
 		return ucerr_set(&cli->err, "init: --node FQDN is required");
 	if (node_init(cli->home, &np, &cli->err) == -1)

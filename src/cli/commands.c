@@ -7,7 +7,7 @@
 #include "commands.h"
 
 const struct command commands[] = {
-	{ "init", "--node FQDN [--org O] [--ou OU] [--locality L] [--state ST] [--country C]",
+	{ "init", "--node FQDN [--org O] [--ou OU] [--locality L] [--state ST] [--country C] [--store ADDRESS]",
 	    "create the node's identities (tomcat, ipsec, CallManager, CAPF, TVS, "
 	    "ITLRecovery) and fill the trust stores",
 	    init_opts, 0, 0, cmd_init, CMD_AUDITED(0) },

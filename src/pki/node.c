@@ -85,30 +85,56 @@ fail:
 	return -1;
 }
 
+static int
+any_identity(void *ctx, const struct identity_row *row)
+{
+	(void)ctx;
+	(void)row;
+	return 1;
+}
+
+/* A PostgreSQL store may hold a node already (another home's init):
+ * a new home does not take its identities over. */
+static int
+store_taken(struct store *st, const char *home, struct ucerr *err)
+{
+	int rc = store_identity_each(st, any_identity, NULL, err);
+
+	if (rc == 1)
+		return ucerr_set(err, "%s: the store already holds a node's "
+		    "identities; a new home needs an empty database", home);
+	return rc;
+}
+
 int
 node_init(const char *home, const struct node_params *np, struct ucerr *err)
 {
 	struct stage stage;
-	char path[4096];
+	char marker[16];
 	struct store *st;
 
-	if (node_params_check(np, err) == -1 ||
-	    path_join(path, sizeof(path), home, "ucpki.db", err) == -1)
+	if (node_params_check(np, err) == -1)
 		return -1;
-	if (path_exists(path))
+	if (store_exists(home))
 		return ucerr_set(err, "%s is already initialised; refusing to "
 		    "overwrite it", home);
 	if (stage_begin(&stage, home, err) == -1)
 		return -1;
-	if ((st = store_open(stage.tmp, STORE_CREATE, err)) == NULL)
+	if ((st = store_open_at(stage.tmp, STORE_CREATE, np->store,
+	    err)) == NULL)
 		goto fail;
+	if (store_remote(st) && store_taken(st, home, err) != 0) {
+		store_close(st);
+		goto fail;
+	}
+	snprintf(marker, sizeof(marker), "%s", store_marker(st));
 	if (node_create(st, np, err) == -1 ||
 	    tftp_publish(st, NULL, err) == -1) {
 		store_close(st);
 		goto fail;
 	}
 	store_close(st);
-	if (stage_commit(&stage, "ucpki.db", err) == -1)
+	if (stage_commit(&stage, marker, err) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -13,6 +13,7 @@ struct store;
 struct node_params {
 	const char	*node;		/* FQDN (required) */
 	const char	*org, *ou, *locality, *state, *country;
+	const char	*store;		/* PostgreSQL address, or NULL */
 };
 
 /* A host name of letters, digits, '-' and '.', at most 253 characters. */

@@ -1,6 +1,7 @@
 /*
  * db.h - the statement layer under the store: one connection to one
- * database, whatever engine holds it (db_sqlite.c today).
+ * database, whatever engine holds it (db_sqlite.c, db_pg.c; db.c is
+ * what they share).
  *
  * SQL is written once, with `?` or `?N` placeholders (SQLite's rules: a
  * bare `?` is one more than the largest number before it), so a backend
@@ -38,6 +39,12 @@ enum db_class {
 	DB_OTHER,		/* anything else: the engine's message says what */
 };
 
+/* Which SQL an engine speaks, where portable SQL cannot say it. */
+enum db_dialect {
+	DB_SQLITE,
+	DB_PG,
+};
+
 /* db_step's answers. */
 enum {
 	DB_ERROR = -1,
@@ -59,10 +66,34 @@ enum {
  */
 struct db	*db_sqlite_open(const char *path, int flags, int busy_ms);
 const char	*db_sqlite_version(void);
+/*
+ * Connects to PostgreSQL (a libpq connection string or URI, multi-host
+ * and target_session_attrs included); as db_sqlite_open, a failed
+ * connection comes back with its class set (DB_GONE).  Passwords come
+ * from libpq's own sources (PGPASSFILE, ~/.pgpass), never the string.
+ */
+struct db	*db_pg_open(const char *conninfo);
+/* 1 when conninfo names a password, 0 when not, -1 when libpq cannot
+ * read it (why says so). */
+int		 db_pg_has_password(const char *conninfo, char *why,
+		    size_t whylen);
+
+enum db_dialect	 db_dialect(const struct db *db);
+/* The schema's version number (0: never migrated), kept where the
+ * engine keeps such things (SQLite: user_version; PostgreSQL: a table). */
+int		 db_user_version(struct db *db, int *version);
+/* Inside the transaction that migrated. */
+int		 db_set_user_version(struct db *db, int version);
 
 void		 db_close(struct db *db);
 /* Every statement of a semicolon-separated list, in order. */
 int		 db_exec(struct db *db, const char *sql);
+/*
+ * Schema statements in SQLite's words for types (INTEGER, BLOB, and
+ * INTEGER PRIMARY KEY for a key the database numbers): each engine reads
+ * them as its own (PostgreSQL: BIGINT, BYTEA, an identity column).
+ */
+int		 db_exec_schema(struct db *db, const char *sql);
 /* BEGIN for a writer (SQLite: IMMEDIATE, the write lock at once). */
 int		 db_begin(struct db *db);
 int		 db_commit(struct db *db);

@@ -34,7 +34,23 @@ enum {
 	STORE_READONLY_OK	= 2,
 };
 
+/*
+ * A home's store is its own SQLite file, <home>/ucpki.db, or the
+ * PostgreSQL database whose address <home>/store holds (written at
+ * STORE_CREATE from UCPKI_STORE; see store_address.c).
+ */
 struct store	*store_open(const char *home, int flags, struct ucerr *err);
+/* The same, a new home (STORE_CREATE) taking address (a PostgreSQL URI or
+ * connection string) rather than UCPKI_STORE; NULL: as store_open. */
+struct store	*store_open_at(const char *home, int flags,
+		    const char *address, struct ucerr *err);
+/* Has the home a store (either kind)? */
+int		 store_exists(const char *home);
+/* The file in the home that says it has one ("ucpki.db" or "store"):
+ * what an init renames into place last. */
+const char	*store_marker(const struct store *st);
+/* PostgreSQL rather than the home's own file? */
+int		 store_remote(const struct store *st);
 /* Opened read-only (see STORE_READONLY_OK)? */
 int		 store_readonly(const struct store *st);
 void		 store_close(struct store *st);

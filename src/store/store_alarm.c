@@ -34,8 +34,9 @@ store_alarm_raised(struct store *st, const char *subject, const char *alarm,
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT OR REPLACE INTO monitor_alarm "
-	    "(subject, alarm, raised_at) VALUES (?, ?, ?)", &stmt, err) == -1)
+	if (store_prepare(st, "INSERT INTO monitor_alarm (subject, alarm, "
+	    "raised_at) VALUES (?, ?, ?) ON CONFLICT (subject, alarm) DO "
+	    "UPDATE SET raised_at = excluded.raised_at", &stmt, err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, subject);
 	db_bind_text(stmt, 2, alarm);

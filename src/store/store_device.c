@@ -160,7 +160,7 @@ store_device_remove(struct store *st, const char *name, struct ucerr *err)
 static void
 filter_sql(const struct device_filter *f, char *out, size_t outlen)
 {
-	snprintf(out, outlen, " WHERE 1%s%s%s%s%s",
+	snprintf(out, outlen, " WHERE 1 = 1%s%s%s%s%s",
 	    f && f->status ? " AND status = ?1" : "",
 	    f && f->lsc == 0 ? " AND lsc_der IS NULL" : "",
 	    f && f->lsc == 1 ? " AND lsc_der IS NOT NULL" : "",
@@ -508,7 +508,7 @@ store_device_history_each(struct store *st, const char *name, int limit,
 	    err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, name);
-	db_bind_int64(stmt, 2, limit > 0 ? limit : -1);
+	db_bind_int64(stmt, 2, limit > 0 ? limit : INT64_MAX);
 	while ((rc = db_step(stmt)) == DB_ROW) {
 		memset(&e, 0, sizeof(e));
 		e.at = db_column_int64(stmt, 0);
@@ -603,8 +603,7 @@ store_lsc_each(struct store *st, const char *device, lsc_cb cb, void *ctx,
 	    "LEFT JOIN device d ON d.name = l.device "
 	    "WHERE ?1 IS NULL OR l.device = ?1 ORDER BY l.id", &stmt, err) == -1)
 		return -1;
-	if (device != NULL)
-		db_bind_text(stmt, 1, device);
+	db_bind_text(stmt, 1, device);
 	return store_lsc_rows(st, stmt, cb, ctx, err);
 }
 

@@ -16,8 +16,10 @@ store_export_put(struct store *st, const struct export_row *row,
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT OR REPLACE INTO export (path, kind, what, "
-	    "added_at) VALUES (?, ?, ?, ?)", &stmt, err) == -1)
+	if (store_prepare(st, "INSERT INTO export (path, kind, what, added_at) "
+	    "VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET kind = "
+	    "excluded.kind, what = excluded.what, added_at = excluded.added_at",
+	    &stmt, err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, row->path);
 	db_bind_text(stmt, 2, row->kind);

@@ -5,6 +5,11 @@
 #include "store_fetch.h"
 #include "store_sqlite.h"
 
+/* An upsert's SET: the newer fetch replaces the row (both tables). */
+#define FETCH_UPDATE "kind = excluded.kind, sha256 = excluded.sha256, " \
+	"at = excluded.at, peer = excluded.peer, transport = " \
+	"excluded.transport"
+
 static void
 bind_event(struct db_stmt *stmt, const struct fetch_event *e, const char *who)
 {
@@ -40,23 +45,26 @@ store_fetch_record(struct store *st, const struct fetch_event *e,
 		if (exec_bound(st, "DELETE FROM fetch_pending WHERE at < ?8", e,
 		    "", err) == -1)
 			return -1;
-		return exec_bound(st, "INSERT OR REPLACE INTO fetch_pending "
-		    "(addr, file, kind, sha256, at, peer, transport) VALUES (?9, "
-		    "?2, ?3, ?4, ?5, ?6, ?7)", e, "", err);
+		return exec_bound(st, "INSERT INTO fetch_pending (addr, file, "
+		    "kind, sha256, at, peer, transport) VALUES (?9, ?2, ?3, ?4, "
+		    "?5, ?6, ?7) ON CONFLICT (addr, file) DO UPDATE SET "
+		    FETCH_UPDATE, e, "", err);
 	}
 	/* Only devices the store knows; the device's trigger cleans up. */
-	if (exec_bound(st, "INSERT OR REPLACE INTO device_fetch (device, file, "
-	    "kind, sha256, at, peer, transport) SELECT ?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7 WHERE EXISTS (SELECT 1 FROM device WHERE name = ?1)", e,
-	    e->device, err) == -1)
+	if (exec_bound(st, "INSERT INTO device_fetch (device, file, kind, "
+	    "sha256, at, peer, transport) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+	    "WHERE EXISTS (SELECT 1 FROM device WHERE name = ?1) ON CONFLICT "
+	    "(device, file) DO UPDATE SET " FETCH_UPDATE, e, e->device,
+	    err) == -1)
 		return -1;
 	/* The unnamed fetches just before, from the same address, were this
 	 * phone's boot sequence. */
-	if (exec_bound(st, "INSERT OR REPLACE INTO device_fetch (device, file, "
-	    "kind, sha256, at, peer, transport) SELECT ?1, file, kind, sha256, "
-	    "at, peer, transport FROM fetch_pending WHERE addr = ?9 AND at >= "
-	    "?8 AND at <= ?5 AND EXISTS (SELECT 1 FROM device WHERE name = ?1)",
-	    e, e->device, err) == -1)
+	if (exec_bound(st, "INSERT INTO device_fetch (device, file, kind, "
+	    "sha256, at, peer, transport) SELECT ?1, file, kind, sha256, at, "
+	    "peer, transport FROM fetch_pending WHERE addr = ?9 AND at >= ?8 "
+	    "AND at <= ?5 AND EXISTS (SELECT 1 FROM device WHERE name = ?1) "
+	    "ON CONFLICT (device, file) DO UPDATE SET " FETCH_UPDATE, e,
+	    e->device, err) == -1)
 		return -1;
 	return exec_bound(st, "DELETE FROM fetch_pending WHERE addr = ?9 AND "
 	    "at <= ?5", e, e->device, err);

@@ -25,16 +25,15 @@ selection(enum revoke_which which)
 		return "l.device = ?3 AND (?4 IS NULL OR l.serial = ?4) AND "
 		    "(d.lsc_der IS NULL OR d.lsc_der <> l.cert_der)";
 	}
-	return "0";
+	return "1 = 0";
 }
 
 static void
 bind_key(struct db_stmt *stmt, const char *device, const char *serial)
 {
-	if (device != NULL)
-		db_bind_text(stmt, 3, device);
-	if (serial != NULL)
-		db_bind_text(stmt, 4, serial);
+	/* NULL binds NULL: "?3 IS NULL" then chooses every device. */
+	db_bind_text(stmt, 3, device);
+	db_bind_text(stmt, 4, serial);
 }
 
 int
@@ -52,19 +51,21 @@ store_revoke(struct store *st, enum revoke_which which, const char *device,
 		return ucerr_set(err, "revoke: a device or a serial is needed");
 	/* ?1 the current CAPF's SHA-256: which selected LSCs it did not
 	 * sign (their CRL cannot be signed any more). */
-	snprintf(sql, sizeof(sql), "SELECT count(*), coalesce(sum(?1 IS NOT "
-	    "NULL AND l.issuer_sha256 <> ?1), 0) FROM lsc l LEFT JOIN device "
-	    "d ON d.name = l.device WHERE %s", selection(which));
+	snprintf(sql, sizeof(sql), "SELECT count(*), coalesce(sum(CASE WHEN "
+	    "?1 IS NOT NULL AND l.issuer_sha256 <> ?1 THEN 1 ELSE 0 END), 0) "
+	    "FROM lsc l LEFT JOIN device d ON d.name = l.device WHERE %s",
+	    selection(which));
 	if (store_prepare(st, sql, &stmt, err) == -1)
 		return -1;
-	if (issuer_sha256 != NULL)
-		db_bind_text(stmt, 1, issuer_sha256);
+	db_bind_text(stmt, 1, issuer_sha256);
 	bind_key(stmt, device, serial);
-	if (db_step(stmt) == DB_ROW) {
-		*matched = db_column_int(stmt, 0);
-		if (other_ca != NULL)
-			*other_ca = db_column_int(stmt, 1);
+	if (db_step(stmt) != DB_ROW) {
+		db_finish(stmt);
+		return store_fail(st, "lsc", err);
 	}
+	*matched = db_column_int(stmt, 0);
+	if (other_ca != NULL)
+		*other_ca = db_column_int(stmt, 1);
 	db_finish(stmt);
 	snprintf(sql, sizeof(sql), "UPDATE lsc SET revoked_at = ?1, "
 	    "revoke_reason = ?2 WHERE revoked_at = 0 AND id IN (SELECT l.id "

@@ -16,10 +16,27 @@
 /*
  * Numbered migrations: migrations[i] takes the schema from version i to
  * i + 1.  Never edit a released step; append a new one.
+ *
+ * Each step is .sql, run by both engines, in SQLite's words for types
+ * (INTEGER, BLOB, INTEGER PRIMARY KEY; PostgreSQL reads them as BIGINT,
+ * BYTEA, an identity: see db_exec_schema), then .sqlite or .pg for what
+ * only one engine says its own way (triggers).  A step with neither is
+ * written once; one with a trigger writes it twice.
  */
-static const char *const migrations[] = {
+struct migration {
+	const char	*sql;
+	const char	*sqlite;
+	const char	*pg;
+};
+
+/* PostgreSQL's triggers call a function: the generation counter's. */
+#define PG_GENERATION_TRIGGER(name, events, table) \
+	"CREATE TRIGGER " name " AFTER " events " ON " table " FOR EACH ROW " \
+	"EXECUTE FUNCTION ucpki_generation_bump();"
+
+static const struct migration migrations[] = {
 	/* 1: node settings, identities, pending CSRs, trust stores. */
-	"CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	{ "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE identity ("
 	"  purpose TEXT PRIMARY KEY, cert_der BLOB NOT NULL,"
 	"  key_file TEXT NOT NULL, type TEXT NOT NULL,"
@@ -35,7 +52,7 @@ static const char *const migrations[] = {
 	/* Caches (TVS index, ITL publisher) poll this counter. */
 	"CREATE TABLE generation (id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  value INTEGER NOT NULL);"
-	"INSERT INTO generation VALUES (1, 0);"
+	"INSERT INTO generation VALUES (1, 0);",
 	"CREATE TRIGGER identity_gen_i AFTER INSERT ON identity BEGIN"
 	"  UPDATE generation SET value = value + 1; END;"
 	"CREATE TRIGGER identity_gen_u AFTER UPDATE ON identity BEGIN"
@@ -44,9 +61,14 @@ static const char *const migrations[] = {
 	"  UPDATE generation SET value = value + 1; END;"
 	"CREATE TRIGGER trust_gen_d AFTER DELETE ON trust BEGIN"
 	"  UPDATE generation SET value = value + 1; END;",
+	"CREATE FUNCTION ucpki_generation_bump() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  UPDATE generation SET value = value + 1; RETURN NULL; END $$;"
+	PG_GENERATION_TRIGGER("identity_gen", "INSERT OR UPDATE", "identity")
+	PG_GENERATION_TRIGGER("trust_gen", "INSERT OR DELETE", "trust") },
 
 	/* 2: devices, every issued LSC (kept forever), device history. */
-	"CREATE TABLE device ("
+	{ "CREATE TABLE device ("
 	"  name TEXT PRIMARY KEY, model TEXT NOT NULL DEFAULT '',"
 	"  operation INTEGER NOT NULL DEFAULT 0,"
 	"  auth_mode INTEGER NOT NULL DEFAULT 0,"
@@ -71,38 +93,39 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY, device TEXT NOT NULL, at INTEGER NOT NULL,"
 	"  operation INTEGER NOT NULL, status INTEGER NOT NULL,"
 	"  peer TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX device_history_device ON device_history (device, at);",
+	"CREATE INDEX device_history_device ON device_history (device, at);" },
 
 	/* 3: certificates TVS vouches for beyond the node's identities. */
-	"CREATE TABLE tvs_entry ("
+	{ "CREATE TABLE tvs_entry ("
 	"  sha256 TEXT PRIMARY KEY, cert_der BLOB NOT NULL,"
-	"  roles TEXT NOT NULL, ttl INTEGER NOT NULL, added_at INTEGER NOT NULL);"
+	"  roles TEXT NOT NULL, ttl INTEGER NOT NULL, added_at INTEGER NOT NULL);",
 	"CREATE TRIGGER tvs_gen_i AFTER INSERT ON tvs_entry BEGIN"
 	"  UPDATE generation SET value = value + 1; END;"
 	"CREATE TRIGGER tvs_gen_d AFTER DELETE ON tvs_entry BEGIN"
 	"  UPDATE generation SET value = value + 1; END;",
+	PG_GENERATION_TRIGGER("tvs_gen", "INSERT OR DELETE", "tvs_entry") },
 
 	/* 4: the certificate monitor's last alarm per certificate. */
-	("CREATE TABLE monitor_alarm ("
+	{ "CREATE TABLE monitor_alarm ("
 	"  subject TEXT NOT NULL, alarm TEXT NOT NULL, raised_at INTEGER NOT NULL,"
-	"  PRIMARY KEY (subject, alarm));"),
+	"  PRIMARY KEY (subject, alarm));" },
 
 	/* 5: certificate revocation lists. */
-	("CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
-	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);"),
+	{ "CREATE TABLE crl (id INTEGER PRIMARY KEY, issuer TEXT NOT NULL,"
+	"  der BLOB NOT NULL, added_at INTEGER NOT NULL);" },
 
 	/* 6: LSCs the administrator revoked; lookups of an LSC presented
 	 * for authentication (by serial) and of the CAPFs that issued LSCs
 	 * (by issuer); the certificate a troubleshoot last returned. */
-	("ALTER TABLE lsc ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
+	{ "ALTER TABLE lsc ADD COLUMN revoked_at INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX lsc_serial ON lsc (serial);"
 	"CREATE INDEX lsc_issuer ON lsc (issuer_sha256);"
-	"ALTER TABLE device ADD COLUMN fetched_der BLOB;"),
+	"ALTER TABLE device ADD COLUMN fetched_der BLOB;" },
 
 	/* 7: the TFTP service: each device's security profile, the files
 	 * it last fetched, and fetches not yet tied to a device (a phone
 	 * asks for ITLFile.tlv before it names itself). */
-	("ALTER TABLE device ADD COLUMN security_mode INTEGER NOT NULL"
+	{ "ALTER TABLE device ADD COLUMN security_mode INTEGER NOT NULL"
 	"  DEFAULT 1;"
 	"ALTER TABLE device ADD COLUMN encrypted_config INTEGER NOT NULL"
 	"  DEFAULT 0;"
@@ -115,39 +138,44 @@ static const char *const migrations[] = {
 	"  addr TEXT NOT NULL, file TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  sha256 TEXT NOT NULL, at INTEGER NOT NULL, peer TEXT NOT NULL,"
 	"  transport TEXT NOT NULL, PRIMARY KEY (addr, file));"
-	"CREATE INDEX fetch_pending_at ON fetch_pending (at);"
+	"CREATE INDEX fetch_pending_at ON fetch_pending (at);",
 	"CREATE TRIGGER device_fetch_d AFTER DELETE ON device BEGIN"
-	"  DELETE FROM device_fetch WHERE device = old.name; END;"),
+	"  DELETE FROM device_fetch WHERE device = old.name; END;",
+	"CREATE FUNCTION ucpki_device_fetch_forget() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ BEGIN"
+	"  DELETE FROM device_fetch WHERE device = OLD.name; RETURN NULL; END $$;"
+	"CREATE TRIGGER device_fetch_d AFTER DELETE ON device FOR EACH ROW"
+	"  EXECUTE FUNCTION ucpki_device_fetch_forget();" },
 
 	/* 8: CAPF as a CA: why each LSC was revoked (its CRL's reason
 	 * code; revoked_at from 6 says when), and the files kept current
 	 * for other servers (ucpki config lists them). */
-	("ALTER TABLE lsc ADD COLUMN revoke_reason INTEGER NOT NULL DEFAULT 0;"
+	{ "ALTER TABLE lsc ADD COLUMN revoke_reason INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX lsc_revoked ON lsc (revoked_at) WHERE revoked_at <> 0;"
 	"CREATE TABLE export (path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-	"  what TEXT NOT NULL, added_at INTEGER NOT NULL);"),
+	"  what TEXT NOT NULL, added_at INTEGER NOT NULL);" },
 
 	/* 9: the administration API's tokens, by the SHA-256 of the token
 	 * (the token itself is shown once and never stored). */
-	("CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
-	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);"),
+	{ "CREATE TABLE api_token (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	"  sha256 TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);" },
 
 	/* 10: the audit trail: who changed what from where, how it went,
 	 * and the object's fingerprints before and after (store_audit.c). */
-	("CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	{ "CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	"  who TEXT NOT NULL, via TEXT NOT NULL, peer TEXT NOT NULL,"
 	"  action TEXT NOT NULL, object TEXT NOT NULL, result TEXT NOT NULL,"
 	"  before TEXT NOT NULL, after TEXT NOT NULL);"
-	"CREATE INDEX audit_at ON audit (at);"),
+	"CREATE INDEX audit_at ON audit (at);" },
 
 	/* 11: the web pages' local accounts: the password's argon2id hash
 	 * (encoded, salt included; the password itself is never stored),
 	 * failed logins and the lockout they cause. */
-	("CREATE TABLE admin_account (name TEXT PRIMARY KEY,"
+	{ "CREATE TABLE admin_account (name TEXT PRIMARY KEY,"
 	"  role TEXT NOT NULL, hash TEXT NOT NULL,"
 	"  failures INTEGER NOT NULL DEFAULT 0,"
 	"  locked_until INTEGER NOT NULL DEFAULT 0,"
-	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);"),
+	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);" },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -226,18 +254,53 @@ store_step_done(struct store *st, struct db_stmt *stmt, const char *what,
 	return 0;
 }
 
+/* One step, in its own transaction; another process (a second node on
+ * the same PostgreSQL) may have taken it first. */
+static int
+migrate_step(struct store *st, int *version, struct ucerr *err)
+{
+	const struct migration *m;
+
+	if (store_begin(st, err) == -1)
+		return -1;
+	/* PostgreSQL's writers do not exclude each other at BEGIN. */
+	if (db_dialect(st->db) == DB_PG &&
+	    store_exec(st, "SELECT pg_advisory_xact_lock(5306021)", err) == -1)
+		goto fail;
+	if (db_user_version(st->db, version) == -1) {
+		store_fail(st, "schema", err);
+		goto fail;
+	}
+	if (*version >= N_MIGRATIONS) {
+		store_rollback(st);
+		return 0;
+	}
+	m = &migrations[*version];
+	if (db_exec_schema(st->db, m->sql) == -1 ||
+	    (db_dialect(st->db) == DB_SQLITE && m->sqlite != NULL &&
+	    db_exec(st->db, m->sqlite) == -1) ||
+	    (db_dialect(st->db) == DB_PG && m->pg != NULL &&
+	    db_exec(st->db, m->pg) == -1) ||
+	    db_set_user_version(st->db, *version + 1) == -1) {
+		store_fail(st, "exec", err);
+		goto fail;
+	}
+	if (store_commit(st, err) == -1)
+		return -1;
+	++*version;
+	return 0;
+fail:
+	store_rollback(st);
+	return ucerr_wrap(err, "migration %d", *version + 1);
+}
+
 static int
 migrate(struct store *st, struct ucerr *err)
 {
-	struct db_stmt *stmt;
-	char sql[64];
 	int version = 0;
 
-	if (store_prepare(st, "PRAGMA user_version", &stmt, err) == -1)
-		return -1;
-	if (db_step(stmt) == DB_ROW)
-		version = db_column_int(stmt, 0);
-	db_finish(stmt);
+	if (db_user_version(st->db, &version) == -1)
+		return store_fail(st, "prepare", err);
 	if (version > N_MIGRATIONS)
 		return ucerr_set(err, "store: database schema %d is newer than "
 		    "this ucpki (%d)", version, N_MIGRATIONS);
@@ -245,19 +308,9 @@ migrate(struct store *st, struct ucerr *err)
 		return ucerr_set(err, "%s: schema %d needs upgrading to %d, "
 		    "which needs write access (run any command as its owner)",
 		    st->path, version, N_MIGRATIONS);
-	for (; version < N_MIGRATIONS; version++) {
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
-		    version + 1);
-		if (store_exec(st, "BEGIN IMMEDIATE", err) == -1)
+	while (version < N_MIGRATIONS)
+		if (migrate_step(st, &version, err) == -1)
 			return -1;
-		if (store_exec(st, migrations[version], err) == -1 ||
-		    store_exec(st, sql, err) == -1) {
-			store_exec(st, "ROLLBACK", NULL);
-			return ucerr_wrap(err, "migration %d", version + 1);
-		}
-		if (store_exec(st, "COMMIT", err) == -1)
-			return -1;
-	}
 	st->schema_version = version;
 	return 0;
 }
@@ -355,12 +408,30 @@ db_create(const char *path, struct ucerr *err)
 	return 0;
 }
 
+/* The store at st->path, a PostgreSQL address. */
+static int
+open_pg(struct store *st, struct ucerr *err)
+{
+	if ((st->db = db_pg_open(st->path)) == NULL)
+		return ucerr_set(err, "store: out of memory");
+	if (db_error_class(st->db) != DB_OK)
+		return store_fail(st, "open", err);
+	return 0;
+}
+
 struct store *
 store_open(const char *home, int flags, struct ucerr *err)
 {
+	return store_open_at(home, flags, NULL, err);
+}
+
+struct store *
+store_open_at(const char *home, int flags, const char *address,
+    struct ucerr *err)
+{
 	struct store *st;
 	char path[4096];
-	int readonly, open_flags = 0;
+	int pg, readonly, open_flags = 0;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		ucerr_set(err, "store: out of memory");
@@ -378,6 +449,15 @@ store_open(const char *home, int flags, struct ucerr *err)
 		if (path_join(path, sizeof(path), home, "keys", err) == -1 ||
 		    dir_make(path, 0700, err) == -1)
 			goto fail;
+	}
+	if ((pg = store_address(home, flags, address, st->path,
+	    sizeof(st->path), err)) == -1)
+		goto fail;
+	if (pg) {
+		if (home_check(home, 0, err) == -1 ||
+		    open_pg(st, err) == -1 || migrate(st, err) == -1)
+			goto fail;
+		return st;
 	}
 	if (path_join(st->path, sizeof(st->path), home, "ucpki.db", err) == -1)
 		goto fail;
@@ -408,6 +488,28 @@ store_open(const char *home, int flags, struct ucerr *err)
 fail:
 	store_close(st);
 	return NULL;
+}
+
+int
+store_exists(const char *home)
+{
+	char path[4096];
+
+	return (path_join(path, sizeof(path), home, "ucpki.db", NULL) == 0 &&
+	    path_exists(path)) || (path_join(path, sizeof(path), home,
+	    "store", NULL) == 0 && path_exists(path));
+}
+
+int
+store_remote(const struct store *st)
+{
+	return db_dialect(st->db) == DB_PG;
+}
+
+const char *
+store_marker(const struct store *st)
+{
+	return store_remote(st) ? "store" : "ucpki.db";
 }
 
 int
@@ -552,8 +654,9 @@ store_meta_set(struct store *st, const char *key, const char *value,
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT OR REPLACE INTO meta (key, value) "
-	    "VALUES (?, ?)", &stmt, err) == -1)
+	if (store_prepare(st, "INSERT INTO meta (key, value) VALUES (?, ?) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value", &stmt,
+	    err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, key);
 	db_bind_text(stmt, 2, value);
@@ -627,8 +730,14 @@ store_identity_put(struct store *st, const struct identity_row *row,
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT OR REPLACE INTO identity (" IDENTITY_COLUMNS
-	    ") VALUES (?, ?, ?, ?, ?)", &stmt, err) == -1)
+	/* SQLite's REPLACE puts a renewed identity last in rowid order (the
+	 * order listings show); PostgreSQL's listing orders by time. */
+	if (store_prepare(st, STORE_SQL(st, "INSERT OR REPLACE INTO identity ("
+	    IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?)", "INSERT INTO identity ("
+	    IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (purpose) DO "
+	    "UPDATE SET cert_der = excluded.cert_der, key_file = "
+	    "excluded.key_file, type = excluded.type, updated_at = "
+	    "excluded.updated_at"), &stmt, err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, row->purpose);
 	db_bind_blob(stmt, 2, row->cert_der, row->cert_len);
@@ -647,8 +756,9 @@ store_identity_each(struct store *st, identity_cb cb, void *ctx,
 	struct db_stmt *stmt;
 	int rc;
 
-	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
-	    "ORDER BY rowid", &stmt, err) == -1)
+	if (store_prepare(st, STORE_SQL(st, "SELECT " IDENTITY_COLUMNS " FROM "
+	    "identity ORDER BY rowid", "SELECT " IDENTITY_COLUMNS " FROM "
+	    "identity ORDER BY updated_at, purpose"), &stmt, err) == -1)
 		return -1;
 	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (identity_from_stmt(stmt, &row) == -1) {
@@ -708,8 +818,10 @@ store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT OR REPLACE INTO csr (purpose, csr_der, "
-	    "key_file, created_at) VALUES (?, ?, ?, ?)", &stmt, err) == -1)
+	if (store_prepare(st, "INSERT INTO csr (purpose, csr_der, key_file, "
+	    "created_at) VALUES (?, ?, ?, ?) ON CONFLICT (purpose) DO UPDATE "
+	    "SET csr_der = excluded.csr_der, key_file = excluded.key_file, "
+	    "created_at = excluded.created_at", &stmt, err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, row->purpose);
 	db_bind_blob(stmt, 2, row->csr_der, row->csr_len);

@@ -13,7 +13,8 @@
 struct store {
 	struct db *db;
 	char	 home[4096];
-	char	 path[4200];		/* <home>/ucpki.db, for messages */
+	char	 path[4200];		/* <home>/ucpki.db or the PostgreSQL
+					 * address, for messages */
 	int	 schema_version;
 	int	 readonly;
 	int	 nested;		/* store_begin inside a transaction */
@@ -22,6 +23,13 @@ struct store {
 /* How long a statement waits for another process's write transaction. */
 #define STORE_BUSY_MS	5000
 
+/*
+ * The PostgreSQL address a home's store is at (store_address.c): 1 and
+ * out, or 0 for the home's own SQLite file.  With STORE_CREATE a new
+ * home records UCPKI_STORE.
+ */
+int	store_address(const char *home, int flags, const char *want,
+	    char *out, size_t outlen, struct ucerr *err);
 /* "file:PATH?QUERY" with PATH's %, ? and # escaped (SQLITE_OPEN_URI). */
 void	store_uri(const char *path, const char *query, char *out, size_t outlen);
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);
@@ -48,8 +56,12 @@ void	store_column_text(struct db_stmt *stmt, int col, char *out,
 /* An lsc row as LSC_COLUMNS select it (l: lsc, d: device, LEFT JOIN). */
 #define LSC_COLUMNS	"l.id, l.device, l.serial, l.issuer, " \
 	"l.issuer_sha256, l.not_before, l.not_after, l.issued_at, " \
-	"d.lsc_der IS NOT NULL AND d.lsc_der = l.cert_der, l.revoked_at, " \
+	"CASE WHEN d.lsc_der = l.cert_der THEN 1 ELSE 0 END, l.revoked_at, " \
 	"l.revoke_reason "
+/* SQL the engines spell differently (portable SQL first, where it can). */
+#define STORE_SQL(st, sqlite, pg) \
+	(db_dialect((st)->db) == DB_PG ? (pg) : (sqlite))
+
 struct lsc_row;
 void	store_lsc_row_read(struct db_stmt *stmt, struct lsc_row *row);
 /* Steps stmt (LSC_COLUMNS), a row at a time to cb, and finalizes it;

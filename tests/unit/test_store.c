@@ -23,16 +23,38 @@ struct fixture {
 	struct store	*st;
 };
 
+/*
+ * With UCPKI_STORE (a PostgreSQL address: tests/pg_run.sh) each home's
+ * store is that database, emptied first so every test starts from an
+ * empty schema, as a new SQLite home does.
+ */
+static void
+empty_shared_store(void)
+{
+	const char *addr = getenv("UCPKI_STORE");
+	char cmd[1024];
+
+	if (addr == NULL || *addr == '\0')
+		return;
+	snprintf(cmd, sizeof(cmd), "psql -q -v ON_ERROR_STOP=1 '%s' -c "
+	    "'DROP SCHEMA public CASCADE; CREATE SCHEMA public' "
+	    ">/dev/null 2>&1", addr);
+	assert_int_equal(system(cmd), 0);
+}
+
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct ucerr err;
 
+	empty_shared_store();
+
 	snprintf(f->home, sizeof(f->home), "/tmp/ucpki-store.XXXXXX");
 	assert_non_null(mkdtemp(f->home));
 	f->st = store_open(f->home, 1, &err);
-	assert_non_null(f->st);
+	if (f->st == NULL)
+		fail_msg("%s", err.msg);
 	*state = f;
 	return 0;
 }
@@ -130,6 +152,57 @@ trust_rows_are_unique_per_store(void **state)
 	assert_int_equal(store_trust_each(f->st, "CAPF-trust", count_rows, &n,
 	    &err), 0);
 	assert_int_equal(n, 0);
+}
+
+struct nested {
+	struct store	*st;
+	int		 outer, inner;
+};
+
+static int
+count_inner(void *ctx, const struct trust_row *row)
+{
+	(void)row;
+	((struct nested *)ctx)->inner++;
+	return 0;
+}
+
+/* The callback reads the same rows again (the same statement) while the
+ * outer listing is still being read, and writes. */
+static int
+read_again(void *ctx, const struct trust_row *row)
+{
+	struct nested *n = ctx;
+	struct ucerr err;
+
+	n->outer++;
+	if (store_trust_each(n->st, row->store, count_inner, n, &err) != 0)
+		return -1;
+	return store_meta_set(n->st, "nested", row->name, &err) == 0 ? 0 : -1;
+}
+
+static void
+callbacks_may_use_the_store(void **state)
+{
+	struct fixture *f = *state;
+	struct trust_row a = row_named("CAPF-trust", "a", "aa");
+	struct trust_row b = row_named("CAPF-trust", "b", "bb");
+	struct nested n = { f->st, 0, 0 };
+	struct ucerr err;
+	char value[16];
+	int i;
+
+	assert_int_equal(store_trust_add(f->st, &a, &err), 0);
+	assert_int_equal(store_trust_add(f->st, &b, &err), 0);
+	/* Twice: the statements kept from the first round serve again. */
+	for (i = 0; i < 2; i++)
+		assert_int_equal(store_trust_each(f->st, "CAPF-trust",
+		    read_again, &n, &err), 0);
+	assert_int_equal(n.outer, 4);
+	assert_int_equal(n.inner, 8);
+	assert_int_equal(store_meta_get(f->st, "nested", value, sizeof(value),
+	    &err), 1);
+	assert_string_equal(value, "b");
 }
 
 static void
@@ -365,6 +438,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(migrations_apply_once_and_reopen, setup, teardown),
 		cmocka_unit_test(open_without_create_fails_cleanly),
 		cmocka_unit_test_setup_teardown(trust_rows_are_unique_per_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(callbacks_may_use_the_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(identity_and_csr_rows_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(meta_round_trips_and_overwrites, setup, teardown),
