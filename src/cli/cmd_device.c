@@ -14,6 +14,7 @@
 #include "certmgr.h"
 #include "commands.h"
 #include "device.h"
+#include "device_new.h"
 #include "device_rules.h"
 #include "device_settings.h"
 #include "device_view.h"
@@ -88,20 +89,10 @@ name_arg(struct cli *cli, const char *name)
 int
 cmd_device_add(struct cli *cli, const struct args *a)
 {
-	const char *model = args_get(a, "model");
-	struct device d;
-	struct store *st;
-
-	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL)
+	if (cli_store(cli) == NULL || device_add(cli->store, a->positional[0],
+	    args_get(a, "model"), &cli->err) == -1)
 		return -1;
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "%s", a->positional[0]);
-	snprintf(d.model, sizeof(d.model), "%s", model ? model : "");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.status = CERT_STATUS_NONE;
-	if (store_device_add(st, &d, &cli->err) == -1)
-		return -1;
-	fprintf(cli->out, "%s: added\n", d.name);
+	fprintf(cli->out, "%s: added\n", a->positional[0]);
 	return 0;
 }
 
