@@ -143,36 +143,6 @@ settings_parse(struct cli *cli, const struct args *a,
 	return 0;
 }
 
-struct bulk_ctx {
-	struct cli		*cli;
-	struct store		*st;
-	const struct device_settings *s;
-	int64_t			 done, total;
-	int			 failed;
-};
-
-/* Collects names first: the store is not changed while it is read. */
-struct name_list {
-	char	(*names)[64];
-	size_t	 n, cap;
-};
-
-static int
-collect_name(void *arg, const struct device *d)
-{
-	struct name_list *l = arg;
-	char (*grown)[64];
-
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		if ((grown = reallocarray(l->names, l->cap, 64)) == NULL)
-			return -1;
-		l->names = grown;
-	}
-	snprintf(l->names[l->n++], 64, "%s", d->name);
-	return 0;
-}
-
 static int
 set_one(struct cli *cli, struct store *st, const char *name,
     struct device_settings *s)
@@ -201,16 +171,36 @@ issuer_filter(struct cli *cli, const char *v, char sha[65])
 	return 0;
 }
 
+struct bulk_set {
+	struct cli			*cli;
+	const struct device_settings	*s;
+};
+
+/* After each device of a bulk set: its string, and progress. */
+static void
+set_each(void *arg, const char *name, size_t i, size_t n)
+{
+	struct bulk_set *b = arg;
+	struct cli *cli = b->cli;
+	const struct device_settings *s = b->s;
+
+	if (s->generate_string)
+		fprintf(cli->out, "%s: authentication string %s\n", name,
+		    s->generated);
+	if (n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
+		fprintf(stderr, "device set: %zu/%zu\r", i + 1, n);
+}
+
 int
 cmd_device_set(struct cli *cli, const struct args *a)
 {
 	struct device_filter f;
-	struct name_list names = { NULL, 0, 0 };
 	struct device_settings s;
+	struct bulk_set b = { cli, &s };
 	struct store *st;
 	char sha[65];
 	const char *v;
-	size_t i;
+	size_t n;
 	int bulk, rc = -1;
 
 	bulk = args_has(a, "all") || args_has(a, "status") ||
@@ -236,40 +226,25 @@ cmd_device_set(struct cli *cli, const struct args *a)
 		goto out;
 	}
 	device_filter_init(&f);
-	if ((v = args_get(a, "status")) != NULL &&
-	    (f.status = cert_status_parse(v)) == -1) {
-		ucerr_set(&cli->err, "--status: unknown status '%s'", v);
+	if (((v = args_get(a, "status")) != NULL &&
+	    device_filter_option(&f, "status", v, &cli->err) == -1) ||
+	    ((v = args_get(a, "model")) != NULL &&
+	    device_filter_option(&f, "model", v, &cli->err) == -1))
 		goto out;
-	}
-	f.model = args_get(a, "model");
 	if ((v = args_get(a, "issuer")) != NULL) {
 		if (issuer_filter(cli, v, sha) == -1)
 			goto out;
 		f.issuer_sha256 = sha;
 	}
-	if (store_device_each(st, &f, collect_name, &names, &cli->err) != 0)
+	if (device_settings_apply_all(st, &f, &s, set_each, &b, &n,
+	    &cli->err) == -1)
 		goto out;
-	if (store_begin(st, &cli->err) == -1)
-		goto out;
-	for (i = 0; i < names.n; i++) {
-		if (set_one(cli, st, names.names[i], &s) == -1) {
-			store_rollback(st);
-			goto out;
-		}
-		if (names.n >= PROGRESS_EVERY && (i + 1) % PROGRESS_EVERY == 0)
-			fprintf(stderr, "device set: %zu/%zu\r", i + 1, names.n);
-	}
-	if (store_commit(st, &cli->err) == -1) {
-		store_rollback(st);
-		goto out;
-	}
-	if (names.n >= PROGRESS_EVERY)
+	if (n >= PROGRESS_EVERY)
 		fprintf(stderr, "\n");
-	fprintf(cli->out, "%zu devices updated\n", names.n);
+	fprintf(cli->out, "%zu devices updated\n", n);
 	rc = cli_device_deadline_warning(cli, &s.deadline);
 out:
 	device_settings_clear(&s);
-	free(names.names);
 	return rc;
 }
 

@@ -1,5 +1,6 @@
 /* device_settings.c - `device set`'s settings (see device_settings.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -154,5 +155,70 @@ device_settings_apply(struct store *st, const char *name,
 out:
 	OPENSSL_cleanse(d.auth_string, sizeof(d.auth_string));
 	device_free(&d);
+	return rc;
+}
+
+/* The names first: the store is not changed while it is read. */
+#define NAME_LEN	((int)sizeof(((struct device *)0)->name))
+
+struct name_list {
+	char	(*names)[NAME_LEN];
+	size_t	 n, cap;
+	int	 out_of_memory;
+};
+
+static int
+collect_name(void *arg, const struct device *d)
+{
+	struct name_list *l = arg;
+	char (*grown)[NAME_LEN];
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		if ((grown = reallocarray(l->names, l->cap,
+		    NAME_LEN)) == NULL) {
+			l->out_of_memory = 1;
+			return -1;
+		}
+		l->names = grown;
+	}
+	snprintf(l->names[l->n++], NAME_LEN, "%s", d->name);
+	return 0;
+}
+
+int
+device_settings_apply_all(struct store *st, const struct device_filter *f,
+    struct device_settings *s,
+    void (*each)(void *arg, const char *name, size_t i, size_t n), void *arg,
+    size_t *count, struct ucerr *err)
+{
+	struct name_list names = { NULL, 0, 0, 0 };
+	size_t i;
+	int rc = -1;
+
+	*count = 0;
+	if (store_device_each(st, f, collect_name, &names, err) != 0) {
+		if (names.out_of_memory)
+			ucerr_set(err, "device set: out of memory");
+		goto out;
+	}
+	if (store_begin(st, err) == -1)
+		goto out;
+	for (i = 0; i < names.n; i++) {
+		if (device_settings_apply(st, names.names[i], s, err) == -1) {
+			store_rollback(st);
+			goto out;
+		}
+		if (each != NULL)
+			each(arg, names.names[i], i, names.n);
+	}
+	if (store_commit(st, err) == -1) {
+		store_rollback(st);
+		goto out;
+	}
+	*count = names.n;
+	rc = 0;
+out:
+	free(names.names);
 	return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "device.h"
 #include "err.h"
+#include "store_device.h"
 
 struct store;
 
@@ -46,6 +47,17 @@ int	device_settings_check(const struct device_settings *s,
  */
 int	device_settings_apply(struct store *st, const char *name,
 	    struct device_settings *s, struct ucerr *err);
+/*
+ * device set's bulk form: s applied to every device f selects, all in
+ * one transaction of its own (all or none).  The names are read first,
+ * so the store is not changed while it is read.  each(arg, name, i, n)
+ * follows device i of n (s->generated then holds its string); may be
+ * NULL.  *count gets n.
+ */
+int	device_settings_apply_all(struct store *st,
+	    const struct device_filter *f, struct device_settings *s,
+	    void (*each)(void *arg, const char *name, size_t i, size_t n),
+	    void *arg, size_t *count, struct ucerr *err);
 void	device_settings_clear(struct device_settings *s);
 
 #endif
