@@ -44,8 +44,6 @@ cmd_tvs_add(struct cli *cli, const struct args *a)
 	int i, role, rc;
 	struct store *st;
 
-	if (args_count(a, "role") == 0)
-		return ucerr_set(&cli->err, "tvs add: at least one --role");
 	for (i = 0; i < a->n_items; i++) {
 		if (strcmp(a->cmd->opts[a->items[i].opt].name, "role") != 0)
 			continue;
