@@ -180,8 +180,8 @@ phone_capf_opts_check(const char *name, const struct phone_capf_opts *o,
     struct ucerr *err)
 {
 	if (o->softphone && !device_is_softphone(name))
-		return ucerr_set(err, "%s: --softphone needs a CSF, BOT, TCT or "
-		    "TAB device name", name);
+		return ucerr_set(err, "%s: --softphone needs a CSF, BOT, TCT "
+		    "or TAB device name", name);
 	if (o->softphone && o->prefer_mic)
 		return ucerr_set(err, "--softphone: a softphone has no MIC");
 	return 0;
