@@ -45,10 +45,12 @@ hostport_parse(const char *arg, int default_port, char *host, size_t hostlen,
 			    "address is written [ADDRESS]:PORT)", arg);
 		rest = end + 1;
 		if (*rest != '\0' && *rest != ':')
-			return ucerr_set(err, "%s: expected ':' after ']'", arg);
+			return ucerr_set(err, "%s: expected ':' after ']'",
+			    arg);
 	} else {
 		end = strrchr(arg, ':');
-		if (end != NULL && memchr(arg, ':', (size_t)(end - arg)) != NULL)
+		if (end != NULL &&
+		    memchr(arg, ':', (size_t)(end - arg)) != NULL)
 			return ucerr_set(err, "%s: an IPv6 address goes in "
 			    "brackets: [ADDRESS]:PORT", arg);
 		if (end == NULL)
@@ -65,8 +67,8 @@ hostport_parse(const char *arg, int default_port, char *host, size_t hostlen,
 		return ucerr_set(err, "%s: bad port (1-65535)", arg);
 	n = (size_t)(end - start);
 	if (n >= hostlen)
-		return ucerr_set(err, "%s: host longer than %zu characters", arg,
-		    hostlen - 1);
+		return ucerr_set(err, "%s: host longer than %zu characters",
+		    arg, hostlen - 1);
 	for (i = 0; i < n; i++)
 		if (!host_char_ok((unsigned char)start[i]))
 			return ucerr_set(err, "%s: the host has a character a "

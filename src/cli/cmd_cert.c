@@ -366,7 +366,7 @@ cmd_cert_export(struct cli *cli, const struct args *a)
 	const struct purpose_info *p;
 	const char *out = args_get(a, "out");
 	const char *pwfile = args_get(a, "password-file");
-	char password[EXPORT_PASSWORD_MAX], meta_key[64];
+	char password[EXPORT_PASSWORD_MAX];
 	uint8_t *data = NULL;
 	struct store *st;
 	size_t len = 0;
@@ -419,9 +419,7 @@ cmd_cert_export(struct cli *cli, const struct args *a)
 	    "PKCS#12" : part == EXPORT_CHAIN ? "certificate chain" :
 	    "certificate", path_is_stdio(out) ? "standard output" : out,
 	    secret && !path_is_stdio(out) ? " (mode 0600)" : "");
-	/* The ITLRecoveryCertBackup alarm stops once this is done. */
-	snprintf(meta_key, sizeof(meta_key), "exported.%s", p->name);
-	rc = store_meta_set(st, meta_key, "1", &cli->err);
+	rc = identity_export_record(st, p->name, &cli->err);
 out:
 	if (data != NULL)
 		OPENSSL_cleanse(data, len);

@@ -80,8 +80,8 @@ cmd_config(struct cli *cli, const struct args *a)
 	    &cli->err) == -1 || set_exports(cli, st, a) == -1 ||
 	    reset_config_load(st, &reset, &cli->err) == -1)
 		return -1;
-	has_reload = store_meta_get(st, "export.reload_command", reload,
-	    sizeof(reload), NULL) == 1 && reload[0] != '\0';
+	has_reload = export_reload_command_get(st, reload, sizeof(reload),
+	    NULL) == 1;
 	p.cli = cli;
 	p.j = NULL;
 	if (args_has(a, "json")) {

@@ -157,8 +157,7 @@ cmd_pcap(struct cli *cli, const struct args *a)
 			    "TLSv1.3: handshake encrypted, certificates not visible" :
 			    tls_version_name(t->version));
 			side_text(cli, &t->server, "server", i + 1, dir, 0);
-			if (t->cert_requested && (t->client.certs == NULL ||
-			    sk_X509_num(t->client.certs) == 0) && !t->tls13)
+			if (pcap_client_cert_missing(t))
 				fprintf(cli->out, "  the server asked for a client "
 				    "certificate; none was sent\n");
 			side_text(cli, &t->client, "client", i + 1, dir, 1);

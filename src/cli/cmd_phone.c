@@ -10,7 +10,6 @@
 #include "certinfo.h"
 #include "clock.h"
 #include "commands.h"
-#include "device.h"
 #include "hostport.h"
 #include "json.h"
 #include "phone_capf.h"
@@ -176,20 +175,15 @@ cmd_phone_capf(struct cli *cli, const struct args *a)
 		o.auth_string = secret;
 	}
 	o.softphone = args_has(a, "softphone");
-	if (o.softphone && !device_is_softphone(a->positional[0]))
-		return ucerr_set(&cli->err, "%s: --softphone needs a CSF, BOT, "
-		    "TCT or TAB device name", a->positional[0]);
-	if (o.softphone && args_has(a, "mic"))
-		return ucerr_set(&cli->err, "--softphone: a softphone has no "
-		    "MIC");
-	if (phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
-		goto out;
 	o.host = host;
 	o.itl_path = args_get(a, "itl");
 	o.timeout_ms = (int)timeout * 1000;
 	o.tls1 = args_has(a, "tls1");
 	o.prefer_mic = args_has(a, "mic");
 	o.console = cli->out;
+	if (phone_capf_opts_check(a->positional[0], &o, &cli->err) == -1 ||
+	    phone_load(cli->home, a->positional[0], &ph, &cli->err) == -1)
+		goto out;
 	/* A server that hangs up is a failure to report, not a reason to die. */
 	signal(SIGPIPE, SIG_IGN);
 	rc = phone_capf_run(&ph, &o, &outcome, &status, &cli->err);

@@ -34,8 +34,10 @@ static void
 print_result(struct cli *cli, const struct swarm_opts *o,
     const struct swarm_result *r, int json)
 {
-	static const char *const outcomes[] = { "none", "installed", "deleted",
-	    "fetched", "no_action", "unknown_device", "rejected", "failed" };
+	/* The ways a CAPF session fails, as the summary counts them. */
+	static const enum capf_client_outcome failures[] = { OUTCOME_NO_ACTION,
+	    OUTCOME_UNKNOWN_DEVICE, OUTCOME_REJECTED, OUTCOME_RETRY_LATER,
+	    OUTCOME_FAILED };
 	struct json j;
 	double rate = r->wall_s > 0 ? r->completed / r->wall_s : 0;
 	int i;
@@ -49,8 +51,9 @@ print_result(struct cli *cli, const struct swarm_opts *o,
 		json_int(&j, "completed", r->completed);
 		json_int(&j, "failed", r->failed);
 		json_object_begin(&j, "failed_by");
-		for (i = 4; i < 8 && !o->tvs; i++)
-			json_int(&j, outcomes[i], r->by_outcome[i]);
+		for (i = 0; i < 5 && !o->tvs; i++)
+			json_int(&j, capf_client_outcome_name(failures[i]),
+			    r->by_outcome[failures[i]]);
 		json_int(&j, "connect_failed", r->connect_failed);
 		json_int(&j, "server_not_in_itl", r->server_mismatch);
 		json_object_end(&j);
@@ -77,8 +80,12 @@ print_result(struct cli *cli, const struct swarm_opts *o,
 	fprintf(cli->out, "failed:      %ld", r->failed);
 	if (!o->tvs)
 		fprintf(cli->out, " (no action %ld, unknown device %ld, rejected "
-		    "%ld, protocol %ld)", r->by_outcome[4], r->by_outcome[5],
-		    r->by_outcome[6], r->by_outcome[7]);
+		    "%ld, retry later %ld, protocol %ld)",
+		    r->by_outcome[OUTCOME_NO_ACTION],
+		    r->by_outcome[OUTCOME_UNKNOWN_DEVICE],
+		    r->by_outcome[OUTCOME_REJECTED],
+		    r->by_outcome[OUTCOME_RETRY_LATER],
+		    r->by_outcome[OUTCOME_FAILED]);
 	fprintf(cli->out, ", connect failed %ld, server not in ITL %ld\n",
 	    r->connect_failed, r->server_mismatch);
 	for (i = 0; i < r->n_reasons; i++)

@@ -54,11 +54,6 @@ cmd_trust_add(struct cli *cli, const struct args *a)
 	if (certs_load_file(file, &certs, &cli->err) == -1)
 		return -1;
 	n = sk_X509_num(certs);
-	if (args_has(a, "name") && n > 1) {
-		ucerr_set(&cli->err, "%s: --name needs a file with one "
-		    "certificate (it has %d)", file, n);
-		goto out;
-	}
 	if ((results = calloc((size_t)n, sizeof(*results))) == NULL) {
 		ucerr_set(&cli->err, "trust add: out of memory");
 		goto out;

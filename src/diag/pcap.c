@@ -513,6 +513,13 @@ pcap_result_free(struct pcap_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+int
+pcap_client_cert_missing(const struct tls_conn *t)
+{
+	return t->cert_requested && !t->tls13 && (t->client.certs == NULL ||
+	    sk_X509_num(t->client.certs) == 0);
+}
+
 const char *
 pcap_cert_kind(X509 *cert)
 {

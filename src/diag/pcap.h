@@ -61,5 +61,11 @@ const char *tls_version_name(uint16_t version);
  */
 const char *pcap_cert_kind(X509 *cert);
 const char *tls_alert_name(uint8_t desc);
+/*
+ * The server asked for a client certificate and none was sent: the
+ * phone has no LSC or MIC for that server (only visible before TLS 1.3,
+ * whose handshake is encrypted).
+ */
+int	pcap_client_cert_missing(const struct tls_conn *t);
 
 #endif

@@ -348,3 +348,21 @@ capf_client_handle(struct capf_client *c, const uint8_t *msg, size_t len,
 		return fail(c, "", "message after the session ended");
 	}
 }
+
+const char *
+capf_client_outcome_name(enum capf_client_outcome outcome)
+{
+	static const char *const names[OUTCOME_COUNT] = {
+		[OUTCOME_NONE] = "none",
+		[OUTCOME_INSTALLED] = "installed",
+		[OUTCOME_DELETED] = "deleted",
+		[OUTCOME_FETCHED] = "fetched",
+		[OUTCOME_NO_ACTION] = "no_action",
+		[OUTCOME_UNKNOWN_DEVICE] = "unknown_device",
+		[OUTCOME_REJECTED] = "rejected",
+		[OUTCOME_RETRY_LATER] = "retry_later",
+		[OUTCOME_FAILED] = "failed",
+	};
+
+	return (unsigned)outcome < OUTCOME_COUNT ? names[outcome] : "unknown";
+}

@@ -34,7 +34,12 @@ enum capf_client_outcome {
 	OUTCOME_REJECTED,	/* END_SESSION with an error reason */
 	OUTCOME_RETRY_LATER,	/* RETRY_LATER: the server is busy with it */
 	OUTCOME_FAILED,		/* protocol or local error */
+	OUTCOME_COUNT
 };
+
+/* "installed", "no_action", "retry_later", ...: the outcome's name in
+ * reports (the swarm's JSON keys). */
+const char	*capf_client_outcome_name(enum capf_client_outcome outcome);
 
 /* Where keys come from: generated here, or from a pool (the swarm). */
 typedef EVP_PKEY *(*capf_keygen_fn)(void *ctx, const struct key_spec *spec);

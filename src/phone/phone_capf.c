@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "capf_msg.h"
+#include "device.h"
 #include "fileio.h"
 #include "itl.h"
 #include "phone_capf.h"
@@ -172,6 +173,18 @@ session(struct phone *ph, const struct phone_capf_opts *o,
 out:
 	writer_free(&out);
 	return rc;
+}
+
+int
+phone_capf_opts_check(const char *name, const struct phone_capf_opts *o,
+    struct ucerr *err)
+{
+	if (o->softphone && !device_is_softphone(name))
+		return ucerr_set(err, "%s: --softphone needs a CSF, BOT, TCT "
+		    "or TAB device name", name);
+	if (o->softphone && o->prefer_mic)
+		return ucerr_set(err, "--softphone: a softphone has no MIC");
+	return 0;
 }
 
 int

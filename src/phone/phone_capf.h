@@ -38,6 +38,10 @@ enum phone_lsc_status {
  */
 const char *phone_capf_message(int rc, enum capf_client_outcome outcome,
 	    enum phone_lsc_status status);
+/* What cannot go together for the phone called name: a softphone has a
+ * CSF, BOT, TCT or TAB name, and no MIC. */
+int	phone_capf_opts_check(const char *name,
+	    const struct phone_capf_opts *o, struct ucerr *err);
 int	phone_capf_run(struct phone *ph, const struct phone_capf_opts *o,
 	    enum capf_client_outcome *outcome, enum phone_lsc_status *status,
 	    struct ucerr *err);

@@ -25,9 +25,9 @@
 /* One boot: the options and, over HTTPS, what the server is checked by. */
 struct boot {
 	const struct fetch_opts	*o;
-	struct itl_file		 itl;	/* the ITL the phone held at start */
-	int			 refused;	/* the server was not in it */
-	char			 server[256];	/* its subject, for the message */
+	struct itl_file		 itl;		/* the ITL held at start */
+	int			 refused;	/* the server not in it */
+	char			 server[256];	/* its subject, for errors */
 };
 
 static const char *
@@ -77,8 +77,8 @@ https_setup(CURL *curl, struct boot *b)
 	curl_easy_setopt(curl, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
 	curl_easy_setopt(curl, CURLOPT_SSL_CTX_DATA, b);
 	curl_easy_setopt(curl, CURLOPT_SSL_SESSIONID_CACHE, 0L);
-	curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)(CURL_SSLVERSION_TLSv1_2 |
-	    CURL_SSLVERSION_MAX_TLSv1_2));
+	curl_easy_setopt(curl, CURLOPT_SSLVERSION,
+	    (long)(CURL_SSLVERSION_TLSv1_2 | CURL_SSLVERSION_MAX_TLSv1_2));
 }
 
 static size_t

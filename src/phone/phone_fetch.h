@@ -20,7 +20,7 @@ struct fetch_opts {
 	const char	*host;
 	int		 port;
 	int		 tftp;		/* TFTP instead of HTTP */
-	int		 https;		/* HTTPS, checked by the ITL held */
+	int		 https;		/* HTTPS, checked by the ITL */
 	FILE		*console;
 };
 

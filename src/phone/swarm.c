@@ -169,7 +169,7 @@ phone_done(struct sim_phone *p, int ok)
 	} else {
 		sw->r->failed++;
 	}
-	if (!sw->o->tvs && p->client.outcome < 8)
+	if (!sw->o->tvs && (unsigned)p->client.outcome < OUTCOME_COUNT)
 		sw->r->by_outcome[p->client.outcome]++;
 	if (p->delay != NULL)
 		event_free(p->delay);

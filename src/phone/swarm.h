@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "capf_client.h"
 #include "err.h"
 #include "x509.h"
 
@@ -49,7 +50,7 @@ struct swarm_reason {
 struct swarm_result {
 	long		 completed;
 	long		 failed;
-	long		 by_outcome[8];		/* enum capf_client_outcome */
+	long		 by_outcome[OUTCOME_COUNT];	/* enum capf_client_outcome */
 	long		 connect_failed;
 	long		 server_mismatch;
 	struct swarm_reason reasons[SWARM_REASONS];

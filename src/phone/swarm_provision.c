@@ -7,9 +7,9 @@
 
 #include "clock.h"
 #include "device.h"
+#include "device_new.h"
 #include "device_rules.h"
 #include "store.h"
-#include "store_device.h"
 #include "swarm.h"
 
 /* A swarm's devices have a day to enroll: a large swarm takes hours. */
@@ -39,18 +39,16 @@ swarm_opts_auth(struct swarm_opts *o, const char *auth, const char *key,
 	return 0;
 }
 
-/* Device i as the swarm's phone i expects it, keeping what it had. */
+/* Device i as the swarm's phone i expects it. */
 static int
 provision_one(struct store *st, const struct swarm_opts *o, long i,
     struct ucerr *err)
 {
-	struct device d, old;
-	int found;
+	struct device d;
+	char name[16];
 
-	memset(&d, 0, sizeof(d));
-	swarm_device_name(i, o->softphone, d.name);
-	snprintf(d.model, sizeof(d.model), "%s", o->softphone ? "CSF" :
-	    "8845");
+	swarm_device_name(i, o->softphone, name);
+	device_new(&d, name, o->softphone ? "CSF" : "8845");
 	d.auth_mode = o->auth_mode;
 	snprintf(d.auth_string, sizeof(d.auth_string), "%s",
 	    o->auth_string ? o->auth_string : "");
@@ -58,15 +56,7 @@ provision_one(struct store *st, const struct swarm_opts *o, long i,
 	if (device_schedule(&d, CERT_OP_INSTALL, clock_now() +
 	    SWARM_DEADLINE_S, err) == -1)
 		return -1;
-	if ((found = store_device_get(st, d.name, &old, err)) == -1)
-		return -1;
-	if (found) {
-		d.security_mode = old.security_mode;
-		d.encrypted_config = old.encrypted_config;
-		device_free(&old);
-	}
-	return found ? store_device_update(st, &d, err) :
-	    store_device_add(st, &d, err);
+	return device_upsert(st, &d, err) == -1 ? -1 : 0;
 }
 
 int

@@ -8,6 +8,7 @@
 #include "csv.h"
 #include "device.h"
 #include "device_import.h"
+#include "device_new.h"
 #include "device_rules.h"
 #include "store.h"
 #include "store_device.h"
@@ -70,23 +71,6 @@ csv_device(char fields[][CSV_FIELD_MAX], struct device *d, char *why,
 	return 0;
 }
 
-static int
-upsert(struct store *st, struct device *d, struct ucerr *err)
-{
-	struct device old;
-	int found;
-
-	if ((found = store_device_get(st, d->name, &old, err)) == -1)
-		return -1;
-	if (found == 0)
-		return store_device_add(st, d, err);
-	/* The CSV has no security profile: the device keeps its own. */
-	d->security_mode = old.security_mode;
-	d->encrypted_config = old.encrypted_config;
-	device_free(&old);
-	return store_device_update(st, d, err);
-}
-
 /* Says once that names were written as MACs, with the first example. */
 static void
 normalise_name(char *field, size_t line, struct device_import_report *r)
@@ -140,7 +124,7 @@ device_import_csv(struct store *st, const char *label, const uint8_t *data,
 				rec->fields[rec->n_fields][0] = '\0';
 			normalise_name(rec->fields[0], rec->line, r);
 			if (csv_device(rec->fields, &d, why, sizeof(why)) == 0) {
-				if (upsert(st, &d, err) == -1) {
+				if (device_upsert(st, &d, err) == -1) {
 					store_rollback(st);
 					ucerr_wrap(err, "%s:%zu", label, rec->line);
 					goto out;

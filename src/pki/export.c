@@ -105,6 +105,32 @@ write_part(BIO *bio, X509 *cert, EVP_PKEY *key, STACK_OF(X509) *chain,
 	return 0;
 }
 
+static void
+exported_key(const char *purpose, char *key, size_t keylen)
+{
+	snprintf(key, keylen, "exported.%s", purpose);
+}
+
+int
+identity_export_record(struct store *st, const char *purpose,
+    struct ucerr *err)
+{
+	char key[64];
+
+	exported_key(purpose, key, sizeof(key));
+	return store_meta_set(st, key, "1", err);
+}
+
+int
+identity_was_exported(struct store *st, const char *purpose,
+    struct ucerr *err)
+{
+	char key[64], value[16];
+
+	exported_key(purpose, key, sizeof(key));
+	return store_meta_get(st, key, value, sizeof(value), err);
+}
+
 int
 identity_export(struct store *st, const char *purpose, enum identity_part part,
     const char *password, uint8_t **out, size_t *len, struct ucerr *err)
@@ -670,8 +696,8 @@ exports_refresh(struct store *st, time_t now, struct export_refresh *r,
 		    path, c.certs, c.crls);
 	}
 	free(rows.v);
-	if (r->changed > 0 && store_meta_get(st, "export.reload_command", cmd,
-	    sizeof(cmd), NULL) == 1 && cmd[0] != '\0') {
+	if (r->changed > 0 &&
+	    export_reload_command_get(st, cmd, sizeof(cmd), NULL) == 1) {
 		r->reload_run = 1;
 		r->reload_status = run_reload(cmd);
 		note(r, "reload command: exit %d", r->reload_status);
@@ -693,6 +719,18 @@ export_reload_command_set(struct store *st, const char *command,
     struct ucerr *err)
 {
 	return store_meta_set(st, "export.reload_command", command, err);
+}
+
+int
+export_reload_command_get(struct store *st, char *out, size_t outlen,
+    struct ucerr *err)
+{
+	int found;
+
+	if ((found = store_meta_get(st, "export.reload_command", out, outlen,
+	    err)) == -1)
+		return -1;
+	return found == 1 && out[0] != '\0';
 }
 
 int

@@ -35,6 +35,17 @@ enum identity_part {
 
 #define EXPORT_PASSWORD_MAX	1024
 
+/*
+ * An identity taken out by hand (`cert export`), recorded: the monitor's
+ * ITLRecoveryCertBackup alarm stands until ITLRecovery has been, since a
+ * lost ITLRecovery key strands every phone (ITL recovery needs it).
+ */
+int	identity_export_record(struct store *st, const char *purpose,
+	    struct ucerr *err);
+/* 1 when purpose was ever exported by hand, 0 not, -1 error. */
+int	identity_was_exported(struct store *st, const char *purpose,
+	    struct ucerr *err);
+
 /* password: PKCS#12 only; NULL for an unencrypted one. */
 int	identity_export(struct store *st, const char *purpose,
 	    enum identity_part part, const char *password, uint8_t **out,
@@ -61,6 +72,9 @@ int	export_add(struct store *st, const struct export_row *row, int once,
 	    struct export_counts *c, struct ucerr *err);
 /* The command run after an export kept current changed ("": none). */
 int	export_reload_command_set(struct store *st, const char *command,
+	    struct ucerr *err);
+/* 1 with the command in out, 0 when there is none. */
+int	export_reload_command_get(struct store *st, char *out, size_t outlen,
 	    struct ucerr *err);
 /* Stops keeping the export at path current (an error when it is not). */
 int	export_forget(struct store *st, const char *path, struct ucerr *err);

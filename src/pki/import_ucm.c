@@ -24,6 +24,7 @@
 
 #include "clock.h"
 #include "device.h"
+#include "device_new.h"
 #include "device_rules.h"
 #include "identity.h"
 #include "import_ucm.h"
@@ -329,12 +330,8 @@ device_settings(struct import_ctx *c, const struct ucm_row *row,
 	if ((found = store_device_get(c->st, it->name, d, err)) == -1)
 		return -1;
 	it->existed = found;
-	if (!found) {
-		memset(d, 0, sizeof(*d));
-		snprintf(d->name, sizeof(d->name), "%s", it->name);
-		snprintf(d->key_type, sizeof(d->key_type), "rsa2048");
-		d->status = CERT_STATUS_NONE;
-	}
+	if (!found)
+		device_new(d, it->name, NULL);
 	if (parse_operation(row, &op, err) == -1 ||
 	    parse_auth(c->db, row, d, err) == -1 ||
 	    parse_key(row, it->key_type, sizeof(it->key_type), err) == -1)

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "crl.h"
+#include "export.h"
 #include "identity.h"
 #include "log.h"
 #include "mail.h"
@@ -257,7 +258,6 @@ monitor_look(struct store *st, time_t now, struct monitor_report *r,
 	struct monitor_config cfg;
 	struct renew_config renew;
 	struct ctx c = { NULL, st, &cfg, &renew, now, r, err };
-	char exported[8];
 	int rc;
 
 	memset(r, 0, sizeof(*r));
@@ -277,8 +277,7 @@ monitor_look(struct store *st, time_t now, struct monitor_report *r,
 		return -1;
 	}
 	/* Until the ITLRecovery certificate has been exported once. */
-	if (store_meta_get(st, "exported.ITLRecovery", exported,
-	    sizeof(exported), err) == 0)
+	if (identity_was_exported(st, "ITLRecovery", err) == 0)
 		backup_alarm(&c);
 	return 0;
 }

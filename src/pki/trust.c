@@ -128,6 +128,10 @@ trust_add_bundle(struct store *st, const char *store_name,
 {
 	int i, rc, added = 0, n = sk_X509_num(certs);
 
+	/* A name chosen by hand is one entry's: several would collide. */
+	if (name != NULL && n > 1)
+		return ucerr_set(err, "%s: --name is for one certificate; the "
+		    "bundle has %d", store_name, n);
 	if (store_begin(st, err) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {

@@ -32,8 +32,9 @@ int	trust_add_cert(struct store *st, const char *store_name, X509 *cert,
  * the store is skipped (results[i].duplicate, under its existing name),
  * the others are added.  results has one entry per certificate.  Returns
  * how many were added; fails, changing nothing, when none was new or any
- * certificate could not be added.  Once committed, the exports kept
- * current are rewritten (*exports says what changed).
+ * certificate could not be added.  A name given (NULL: the CN's) is for
+ * a bundle of one.  Once committed, the exports kept current are
+ * rewritten (*exports says what changed).
  */
 struct trust_added {
 	char	name[256];

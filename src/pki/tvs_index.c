@@ -269,6 +269,10 @@ tvs_entry_add(struct store *st, X509 *cert, const uint8_t *roles,
 	size_t i, used = 0;
 	int rc;
 
+	/* TVS answers with the roles: an entry without any vouches for
+	 * nothing a phone would accept. */
+	if (n_roles == 0)
+		return ucerr_set(err, "tvs add: at least one --role");
 	memset(&row, 0, sizeof(row));
 	for (i = 0; i < n_roles && used < sizeof(row.roles); i++)
 		used += (size_t)snprintf(row.roles + used, sizeof(row.roles) - used,

@@ -30,7 +30,7 @@ ok "CSFJDOE: install by null string" device set CSFJDOE --operation install --au
 
 PORT=$(free_port)
 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$PORT" --tvs-port 0 --http-port 0 \
-    --tftp-port 0 --monitor-interval 0 --loops 2 --workers 2 >"$W/serve.log" 2>&1 &
+    --tftp-port 0 --https-port 0 --admin-port 0 --monitor-interval 0 --loops 2 --workers 2 >"$W/serve.log" 2>&1 &
 SERVER=$!
 on_exit_kill $SERVER
 if wait_port "$PORT" 30; then pass "serve listens"; else

@@ -23,7 +23,7 @@ start_serve() {
 	shift
 	CAPF=$(free_port)
 	"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 \
-	    --http-port 0 --tftp-port 0 "$@" >"$W/$log" 2>&1 &
+	    --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 "$@" >"$W/$log" 2>&1 &
 	SERVER=$!
 	on_exit_kill $SERVER
 	wait_port "$CAPF" 30

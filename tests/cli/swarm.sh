@@ -27,6 +27,11 @@ contains "TVS completed" "$OUT" "completed:   10 of 10 (TVS verifications)"
 # Enrolled already: no operation pending, each failure with that reason.
 refuses "swarm: phones with nothing to do fail" "swarm: 3 of 3 failed" phone swarm --capf 127.0.0.1:$CAPF -n 3 -c 3
 contains "the reason counted" "$OUT" "       3  CAPF: no operation pending"
+contains "counted by outcome, each kind apart" "$OUT" "(no action 3, unknown device 0, rejected 0, retry later 0, protocol 0)"
+run phone swarm --capf 127.0.0.1:$CAPF -n 3 -c 3 --json
+check "--json: failed_by names every way a session fails" python3 -c '
+import json,sys; d=json.loads(sys.argv[1])["failed_by"]
+assert d["no_action"]==3 and d["unknown_device"]==0 and d["rejected"]==0 and d["retry_later"]==0 and d["failed"]==0, d' "$OUT"
 stop_server "serve" $SERVER "$W/serve.log"
 
 # --- a server that refuses most connections (limit per address) -------------------------------

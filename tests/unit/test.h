@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "device.h"
+#include "device_new.h"
 #include "err.h"
 #include "fileio.h"
 #include "identity.h"
@@ -108,20 +109,14 @@ test_cert_make(const char *cn, enum cert_profile profile, X509 *issuer,
 }
 
 /*
- * A device row as `device add NAME` leaves it: model 8845, an RSA 2048
- * key, no operation, status None.  Tests change the fields their rule
+ * A device row as `device add NAME --model 8845` leaves it (device_new:
+ * an RSA 2048 key, no operation, status None).  Tests change the fields their rule
  * needs, then test_device_add().
  */
 static inline void
 test_device_init(struct device *d, const char *name)
 {
-	memset(d, 0, sizeof(*d));
-	snprintf(d->name, sizeof(d->name), "%s", name);
-	snprintf(d->model, sizeof(d->model), "8845");
-	snprintf(d->key_type, sizeof(d->key_type), "rsa2048");
-	d->operation = CERT_OP_NONE;
-	d->auth_mode = CAPF_AUTH_NULL_STRING;
-	d->status = CERT_STATUS_NONE;
+	device_new(d, name, "8845");
 }
 
 static inline void

@@ -86,12 +86,81 @@ applied_with_history(void **state)
 	device_settings_clear(&s);
 }
 
+static void
+count_each(void *arg, const char *name, size_t i, size_t n,
+    const struct device_settings *s)
+{
+	(void)name;
+	(void)n;
+	(void)s;
+	assert_int_equal(*(size_t *)arg, i);
+	(*(size_t *)arg)++;
+}
+
+/* device set --model/--status/--all: every selected device, or none. */
+static void
+bulk_is_all_or_none(void **state)
+{
+	struct test_home *h = *state;
+	struct device_settings s;
+	struct device_filter f;
+	struct device d;
+	struct ucerr err;
+	size_t n, seen = 0;
+
+	test_device_init(&d, "SEP0011223344A1");
+	snprintf(d.auth_string, sizeof(d.auth_string), "1234");
+	test_device_add(h->st, &d);
+	add_device(h->st, "SEP0011223344A2");
+	test_device_init(&d, "SEP0011223344B1");
+	snprintf(d.model, sizeof(d.model), "7841");
+	test_device_add(h->st, &d);
+	device_filter_init(&f);
+	assert_int_equal(device_filter_option(&f, "model", "8845", &err), 0);
+	/* The second device has no string: nothing is written, not even
+	 * the first one, which has. */
+	device_settings_init(&s);
+	assert_int_equal(device_settings_option(&s, "operation", "install",
+	    &err), 0);
+	assert_int_equal(device_settings_option(&s, "auth", "string", &err), 0);
+	/* In the caller's transaction (the CLI's, or serve's writer). */
+	assert_int_equal(store_begin(h->st, &err), 0);
+	assert_int_equal(device_settings_apply_all(h->st, &f, &s, NULL, NULL,
+	    &n, &err), -1);
+	store_rollback(h->st);
+	assert_non_null(strstr(err.msg, "SEP0011223344A2"));
+	assert_int_equal(n, 0);
+	assert_int_equal(device_lookup(h->st, "SEP0011223344A1", &d, &err), 1);
+	assert_int_equal(d.operation, CERT_OP_NONE);
+	device_free(&d);
+	device_settings_clear(&s);
+	/* By Null String: both 8845s, each reported, the 7841 untouched. */
+	device_settings_init(&s);
+	assert_int_equal(device_settings_option(&s, "operation", "install",
+	    &err), 0);
+	assert_int_equal(store_begin(h->st, &err), 0);
+	assert_int_equal(device_settings_apply_all(h->st, &f, &s, count_each,
+	    &seen, &n, &err), 0);
+	assert_int_equal(store_commit(h->st, &err), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(seen, 2);
+	assert_int_equal(device_lookup(h->st, "SEP0011223344A2", &d, &err), 1);
+	assert_int_equal(d.status, CERT_STATUS_SCHEDULE);
+	device_free(&d);
+	assert_int_equal(device_lookup(h->st, "SEP0011223344B1", &d, &err), 1);
+	assert_int_equal(d.operation, CERT_OP_NONE);
+	device_free(&d);
+	device_settings_clear(&s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(options_are_checked_with_the_cli_messages),
 		cmocka_unit_test_setup_teardown(applied_with_history,
+		    test_setup_home, test_teardown_home),
+		cmocka_unit_test_setup_teardown(bulk_is_all_or_none,
 		    test_setup_home, test_teardown_home),
 	};
 

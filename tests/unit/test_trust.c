@@ -52,6 +52,35 @@ same_cn_kept_apart_and_duplicate_refused(void **state)
 	X509_free(b);
 }
 
+/* A bundle: duplicates skipped, a hand-given name only for one. */
+static void
+bundle_skips_duplicates_and_names_one(void **state)
+{
+	struct test_home *h = *state;
+	struct trust_added added[2];
+	struct export_refresh exports;
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	struct ucerr err;
+	X509 *a = make_cert("Bundle Root A", NULL);
+	X509 *b = make_cert("Bundle Root B", NULL);
+
+	assert_non_null(certs);
+	sk_X509_push(certs, a);
+	sk_X509_push(certs, b);
+	assert_int_equal(trust_add_bundle(h->st, "tomcat-trust", certs, "mine",
+	    added, &exports, &err), -1);
+	assert_string_equal(err.msg, "tomcat-trust: --name is for one "
+	    "certificate; the bundle has 2");
+	assert_int_equal(trust_add_cert(h->st, "tomcat-trust", a, NULL, NULL, 0,
+	    &err), 0);
+	assert_true(trust_add_bundle(h->st, "tomcat-trust", certs, NULL, added,
+	    &exports, &err) >= 0);
+	assert_true(added[0].duplicate);
+	assert_false(added[1].duplicate);
+	assert_string_equal(added[1].name, "Bundle_Root_B");
+	sk_X509_pop_free(certs, X509_free);
+}
+
 static void
 identity_replaces_its_entry(void **state)
 {
@@ -113,6 +142,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    same_cn_kept_apart_and_duplicate_refused, test_setup_home,
 		    test_teardown_home),
+		cmocka_unit_test_setup_teardown(
+		    bundle_skips_duplicates_and_names_one,
+		    test_setup_node, test_teardown_home),
 		cmocka_unit_test_setup_teardown(identity_replaces_its_entry,
 		    test_setup_home, test_teardown_home),
 		cmocka_unit_test_setup_teardown(x509_store_verifies_what_it_holds,
