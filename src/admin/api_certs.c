@@ -7,6 +7,7 @@
 
 #include <openssl/pem.h>
 
+#include "admin_writes.h"
 #include "api.h"
 #include "cert_view.h"
 #include "json.h"
@@ -76,26 +77,16 @@ static int
 identity_download(struct api_req *r, int der)
 {
 	const struct purpose_info *p;
-	unsigned char *buf = NULL;
 	char type[32];
 	X509 *cert;
-	int status, len;
+	int status;
 
 	if ((status = identity_arg(r, &p, &cert, type)) != 0)
 		return status;
-	if (der) {
-		if ((len = i2d_X509(cert, &buf)) > 0)
-			fwrite(buf, 1, (size_t)len, r->out);
-		OPENSSL_free(buf);
-		r->content_type = "application/pkix-cert";
-	} else {
-		PEM_write_X509(r->out, cert);
-		r->content_type = "application/x-pem-file";
-	}
-	X509_free(cert);
 	/* The names CUCM's Download gives: tomcat.pem, tomcat.der. */
-	snprintf(r->filename, sizeof(r->filename), "%s.%s", p->name,
-	    der ? "der" : "pem");
+	admin_cert_download(r->out, cert, p->name, der, &r->content_type,
+	    r->filename, sizeof(r->filename));
+	X509_free(cert);
 	return 200;
 }
 

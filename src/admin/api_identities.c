@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_writes.h"
 #include "api.h"
 #include "cert_view.h"
 #include "certmgr.h"
@@ -206,21 +207,6 @@ api_identity_upload(struct api_req *r)
 		ucerr_wrap(&r->err, "cert upload");
 	sk_X509_pop_free(w.certs, X509_free);
 	return status;
-}
-
-struct csr_write {
-	const struct purpose_info	*p;
-	struct identity_params		 params;
-	char				*pem;
-	size_t				 len;
-};
-
-static int
-csr_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct csr_write *w = arg;
-
-	return certmgr_csr(st, w->p, &w->params, &w->pem, &w->len, err);
 }
 
 int

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "admin_writes.h"
 #include "api.h"
 #include "cert_view.h"
 #include "certmgr.h"
@@ -87,27 +88,10 @@ out:
 	return status;
 }
 
-struct delete_write {
-	const char		*store_name;
-	char			 name[256];
-	int			 force;
-	int64_t			 holders;
-	struct export_refresh	 exports;
-};
-
-static int
-delete_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct delete_write *w = arg;
-
-	return certmgr_trust_delete(st, w->store_name, w->name, w->force,
-	    &w->holders, &w->exports, err);
-}
-
 int
 api_trust_delete(struct api_req *r)
 {
-	struct delete_write w;
+	struct trust_delete_write w;
 	struct json j;
 
 	memset(&w, 0, sizeof(w));
@@ -116,7 +100,7 @@ api_trust_delete(struct api_req *r)
 	w.force = api_query_flag(r, "force");
 	if (trust_store_name_check(w.store_name, &r->err) == -1)
 		return 404;
-	if (r->write_alone(r->write_ctx, delete_apply, &w, &r->err) == -1)
+	if (r->write_alone(r->write_ctx, trust_delete_apply, &w, &r->err) == -1)
 		return trust_status(r);
 	json_init(&j, r->out);
 	json_object_begin(&j, NULL);

@@ -15,6 +15,7 @@
 
 #include <openssl/pem.h>
 
+#include "admin_writes.h"
 #include "cert_view.h"
 #include "certinfo.h"
 #include "certmgr.h"
@@ -209,10 +210,9 @@ cert_download(struct web_req *r)
 {
 	const struct purpose_info *p;
 	const char *format = web_arg(r, "format");
-	unsigned char *der = NULL;
 	char type[32];
 	X509 *cert;
-	int status = 0, found, len, as_der = format != NULL &&
+	int status = 0, found, as_der = format != NULL &&
 	    strcmp(format, "der") == 0;
 
 	if ((p = purpose_arg(r, &status)) == NULL)
@@ -220,18 +220,9 @@ cert_download(struct web_req *r)
 	if ((found = identity_cert_get(r->st, p, &cert, type, &r->err)) != 1)
 		return web_error_page(r, found == 0 ? 404 : 500, "Download",
 		    r->err.msg);
-	if (as_der) {
-		if ((len = i2d_X509(cert, &der)) > 0)
-			fwrite(der, 1, (size_t)len, r->out);
-		OPENSSL_free(der);
-		r->content_type = "application/pkix-cert";
-	} else {
-		PEM_write_X509(r->out, cert);
-		r->content_type = "application/x-pem-file";
-	}
+	admin_cert_download(r->out, cert, p->name, as_der, &r->content_type,
+	    r->filename, sizeof(r->filename));
 	X509_free(cert);
-	snprintf(r->filename, sizeof(r->filename), "%s.%s", p->name,
-	    as_der ? "der" : "pem");
 	return 200;
 }
 
@@ -347,21 +338,6 @@ csr_page(struct web_req *r)
 	    "are the node's, as <code>ucpki cert csr</code> makes them.</p>");
 	web_end(r);
 	return 200;
-}
-
-struct csr_write {
-	const struct purpose_info	*p;
-	struct identity_params		 params;
-	char				*pem;
-	size_t				 len;
-};
-
-static int
-csr_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct csr_write *c = arg;
-
-	return certmgr_csr(st, c->p, &c->params, &c->pem, &c->len, err);
 }
 
 static int
@@ -567,28 +543,11 @@ trust_entry(struct web_req *r)
 	return 200;
 }
 
-struct delete_write {
-	const char		*store_name;
-	char			 name[256];
-	int			 force;
-	int64_t			 holders;
-	struct export_refresh	 exports;
-};
-
-static int
-delete_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct delete_write *d = arg;
-
-	return certmgr_trust_delete(st, d->store_name, d->name, d->force,
-	    &d->holders, &d->exports, err);
-}
-
 static int
 trust_delete(struct web_req *r)
 {
 	const char *name = web_arg(r, "name"), *force = web_arg(r, "force");
-	struct delete_write d;
+	struct trust_delete_write d;
 	char done[400];
 
 	memset(&d, 0, sizeof(d));
@@ -601,7 +560,7 @@ trust_delete(struct web_req *r)
 	trust_name_normalize(name, d.name, sizeof(d.name));
 	d.force = force != NULL && strcmp(force, "1") == 0;
 	if (web_write(r, &(struct web_change){ "trust delete", AUDIT_TRUST,
-	    d.store_name, d.name, 1 }, delete_apply, &d) == -1)
+	    d.store_name, d.name, 1 }, trust_delete_apply, &d) == -1)
 		return web_error_page(r, 409, "Delete Trust Certificate",
 		    r->err.msg);
 	web_begin(r, "Delete Trust Certificate");
