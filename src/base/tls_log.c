@@ -92,7 +92,7 @@ on_tls_info(const SSL *ssl, int where, int ret)
 }
 
 static void
-tls_version_name(unsigned v, char *out, size_t outlen)
+offered_version_text(unsigned v, char *out, size_t outlen)
 {
 	if (v == SSL3_VERSION)
 		snprintf(out, outlen, "SSL 3.0");
@@ -124,7 +124,7 @@ tls_ssl_failed(const char *service, const SSL *ssl, unsigned long e,
 
 	if (note & 0xffff) {
 		memcpy(offered, "offered ", 9);
-		tls_version_name(note & 0xffff, offered + 8, sizeof(offered) - 8);
+		offered_version_text(note & 0xffff, offered + 8, sizeof(offered) - 8);
 	}
 	if (note & NOTE_ALERT)
 		snprintf(alert, sizeof(alert), ", %s alert %s",

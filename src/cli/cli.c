@@ -430,9 +430,11 @@ cli_dispatch(struct cli *cli, int argc, char **argv)
 	}
 	if ((best->flags & CMD_DEVICE_ARG) && a.n_positional > 0)
 		device_arg(&a);
-	cli_audit_before(cli, &a, &au);
+	if (cli->around != NULL)
+		cli->around->before(cli, &a, &au);
 	rc = best->run(cli, &a) == 0 ? cli->exit_code : 1;
-	cli_audit_after(cli, &a, &au, rc);
+	if (cli->around != NULL)
+		cli->around->after(cli, &a, &au, rc);
 	args_free(&a);
 	return rc;
 }

@@ -57,6 +57,7 @@ struct cli {
 	struct ucerr	 err;		/* what failed, printed by main */
 	int		 exit_code;	/* set by a handler that succeeded but
 					   has more to say (status: 3) */
+	const struct cli_around *around; /* may be NULL */
 };
 
 struct command {
@@ -91,10 +92,14 @@ struct cli_audit {
 	int	 on;
 	char	 before[65];
 };
-void	cli_audit_before(struct cli *cli, const struct args *a,
-	    struct cli_audit *au);
-void	cli_audit_after(struct cli *cli, const struct args *a,
-	    struct cli_audit *au, int rc);
+/* What runs around every command: main sets the audit trail's pair
+ * (cli_audit.h); NULL runs none (the documentation generator). */
+struct cli_around {
+	void	(*before)(struct cli *cli, const struct args *a,
+		    struct cli_audit *au);
+	void	(*after)(struct cli *cli, const struct args *a,
+		    struct cli_audit *au, int rc);
+};
 
 /* The table (src/cli/commands.c), terminated by a row with words NULL. */
 extern const struct command commands[];

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "cli.h"
+#include "cli_audit.h"
 #include "store.h"
 
 /*
@@ -102,3 +102,5 @@ cli_audit_after(struct cli *cli, const struct args *a, struct cli_audit *au,
 			fprintf(stderr, "ucpki: warning: audit: %s\n", err.msg);
 	}
 }
+
+const struct cli_around cli_audit_around = { cli_audit_before, cli_audit_after };

@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 
 #include "cli.h"
+#include "cli_audit.h"
 #include "paths.h"
 #include "store.h"
 #include "text.h"
@@ -47,6 +48,7 @@ main(int argc, char **argv)
 	/* A full disk or a file size limit is an error to report, not a
 	 * signal that kills us halfway through a write. */
 	signal(SIGXFSZ, SIG_IGN);
+	cli.around = &cli_audit_around;
 	rc = cli_dispatch(&cli, argc - i, argv + i);
 	/* Messages quote names, files and peers' data: one line, escaped. */
 	if (rc != 0 && cli.err.msg[0] != '\0')
