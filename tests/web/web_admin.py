@@ -17,9 +17,8 @@ import sys
 import tempfile
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 passed = failed = 0
@@ -56,11 +55,22 @@ def browser(node, profile):
     return webdriver.Chrome(service=svc, options=o)
 
 
+def gone(element):
+    """True once element left the document.  Chromium may say so with an
+    inspector error ("Node with given id does not belong to the
+    document") rather than a stale reference, mid-navigation."""
+    try:
+        element.is_enabled()
+        return False
+    except WebDriverException:
+        return True
+
+
 def submit(d, element_id):
     """Clicks a form's button and waits until the next page has loaded."""
     old = d.find_element(By.TAG_NAME, "html")
     d.find_element(By.ID, element_id).click()
-    WebDriverWait(d, 30).until(EC.staleness_of(old))
+    WebDriverWait(d, 30).until(lambda drv: gone(old))
     WebDriverWait(d, 30).until(
         lambda drv: drv.execute_script("return document.readyState") ==
         "complete")
@@ -232,7 +242,7 @@ def main():
         d.get(base + "/")
         old = d.find_element(By.TAG_NAME, "html")
         d.find_element(By.CSS_SELECTOR, "form.logout button").click()
-        WebDriverWait(d, 30).until(EC.staleness_of(old))
+        WebDriverWait(d, 30).until(lambda drv: gone(old))
         d.get(base + "/")
         check("after logout a page asks for the login",
               d.find_elements(By.ID, "password") != [])
