@@ -10,6 +10,7 @@
 #include "api.h"
 #include "certmgr.h"
 #include "device_import.h"
+#include "device_new.h"
 #include "device_settings.h"
 #include "device_view.h"
 #include "json.h"
@@ -224,7 +225,7 @@ add_apply(struct store *st, void *arg, struct ucerr *err)
 {
 	struct add_write *w = arg;
 
-	return device_create(st, w->name, w->model, err);
+	return device_add(st, w->name, w->model, err);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "device.h"
 #include "device_rules.h"
+#include "device_new.h"
 #include "device_settings.h"
 #include "device_view.h"
 #include "json.h"
@@ -91,7 +92,7 @@ cmd_device_add(struct cli *cli, const struct args *a)
 	struct store *st;
 
 	if (name_arg(cli, a->positional[0]) == -1 || (st = cli_store(cli)) == NULL ||
-	    device_create(st, a->positional[0], args_get(a, "model"),
+	    device_add(st, a->positional[0], args_get(a, "model"),
 	    &cli->err) == -1)
 		return -1;
 	fprintf(cli->out, "%s: added\n", a->positional[0]);

@@ -235,17 +235,3 @@ device_selection_option(struct device_filter *f, const char *option,
 	return ucerr_set(err, "device set: unknown selection '%s' (all, status, "
 	    "model, issuer)", option);
 }
-
-int
-device_create(struct store *st, const char *name, const char *model,
-    struct ucerr *err)
-{
-	struct device d;
-
-	memset(&d, 0, sizeof(d));
-	snprintf(d.name, sizeof(d.name), "%s", name);
-	snprintf(d.model, sizeof(d.model), "%s", model != NULL ? model : "");
-	snprintf(d.key_type, sizeof(d.key_type), "rsa2048");
-	d.status = CERT_STATUS_NONE;
-	return store_device_add(st, &d, err);
-}

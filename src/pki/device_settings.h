@@ -63,9 +63,6 @@ int	device_settings_apply_all(struct store *st,
  */
 int	device_selection_option(struct device_filter *f, const char *option,
 	    const char *value, struct ucerr *err);
-/* A new device with no operation, RSA 2048 (device add). */
-int	device_create(struct store *st, const char *name, const char *model,
-	    struct ucerr *err);
 void	device_settings_clear(struct device_settings *s);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include "test.h"
 #include "audit.h"
+#include "device_new.h"
 #include "device_settings.h"
 
 struct seen {
@@ -81,7 +82,7 @@ device_fingerprint_follows_settings_not_the_string(void **state)
 
 	audit_fingerprint(h->st, AUDIT_DEVICE, "SEP001122334455", NULL, a);
 	assert_string_equal(a, "");
-	assert_int_equal(device_create(h->st, "SEP001122334455", "8845", &err), 0);
+	assert_int_equal(device_add(h->st, "SEP001122334455", "8845", &err), 0);
 	audit_fingerprint(h->st, AUDIT_DEVICE, "SEP001122334455", NULL, a);
 	assert_int_equal(strlen(a), 64);
 	device_settings_init(&s);
