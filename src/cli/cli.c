@@ -7,6 +7,7 @@
 #include "device.h"
 #include "fileio.h"
 #include "identity.h"
+#include "json.h"
 #include "paths.h"
 #include "sigfile.h"
 #include "store.h"
@@ -521,4 +522,23 @@ cli_strip_suffix(struct cli *cli, const char *path, const char *suffix,
 	memcpy(out, path, len - slen);
 	out[len - slen] = '\0';
 	return 0;
+}
+
+struct json *
+cli_json_list(struct cli *cli, const struct args *a, struct json *j)
+{
+	if (!args_has(a, "json"))
+		return NULL;
+	json_init(j, cli->out);
+	json_array_begin(j, NULL);
+	return j;
+}
+
+void
+cli_json_list_end(struct json *j)
+{
+	if (j == NULL)
+		return;
+	json_array_end(j);
+	json_finish(j);
 }

@@ -101,6 +101,13 @@ struct cli_around {
 		    struct cli_audit *au, int rc);
 };
 
+/* A list's --json: with it, j begins the answer's array and is returned;
+ * without, NULL (the caller prints text).  cli_json_list_end ends it. */
+struct json;
+struct json *cli_json_list(struct cli *cli, const struct args *a,
+	    struct json *j);
+void	cli_json_list_end(struct json *j);
+
 /* The table (src/cli/commands.c), terminated by a row with words NULL. */
 extern const struct command commands[];
 

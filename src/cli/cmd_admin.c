@@ -102,16 +102,9 @@ cmd_admin_token_list(struct cli *cli, const struct args *a)
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "json")) {
-		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-		l.json = &j;
-	}
+	l.json = cli_json_list(cli, a, &j);
 	rc = admin_token_each(st, list_one, &l, &cli->err);
-	if (l.json != NULL) {
-		json_array_end(&j);
-		json_finish(&j);
-	}
+	cli_json_list_end(l.json);
 	return rc;
 }
 
@@ -247,16 +240,9 @@ cmd_admin_list(struct cli *cli, const struct args *a)
 
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "json")) {
-		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-		l.json = &j;
-	}
+	l.json = cli_json_list(cli, a, &j);
 	rc = admin_account_each(st, account_one, &l, &cli->err);
-	if (l.json != NULL) {
-		json_array_end(&j);
-		json_finish(&j);
-	}
+	cli_json_list_end(l.json);
 	return rc;
 }
 

@@ -55,15 +55,8 @@ cmd_audit(struct cli *cli, const struct args *a)
 	    audit_limit_parse(args_get(a, "limit"), &limit, &cli->err) == -1 ||
 	    (st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "json")) {
-		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-		l.json = &j;
-	}
+	l.json = cli_json_list(cli, a, &j);
 	rc = audit_each(st, since, limit, list_one, &l, &cli->err);
-	if (l.json != NULL) {
-		json_array_end(&j);
-		json_finish(&j);
-	}
+	cli_json_list_end(l.json);
 	return rc;
 }

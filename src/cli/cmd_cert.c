@@ -171,20 +171,13 @@ cmd_cert_list(struct cli *cli, const struct args *a)
 		return -1;
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "json")) {
-		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-		ctx.json = &j;
-	}
+	ctx.json = cli_json_list(cli, a, &j);
 	if (strcmp(which, "own") == 0)
 		rc = store_identity_each(st, print_own, &ctx, &cli->err);
 	else
 		rc = store_trust_each(st, store_name, print_trust, &ctx,
 		    &cli->err);
-	if (ctx.json != NULL) {
-		json_array_end(&j);
-		json_finish(&j);
-	}
+	cli_json_list_end(ctx.json);
 	return rc;
 }
 

@@ -464,16 +464,9 @@ cmd_device_list(struct cli *cli, const struct args *a)
 			return -1;
 	if ((st = cli_store(cli)) == NULL)
 		return -1;
-	if (args_has(a, "json")) {
-		json_init(&j, cli->out);
-		json_array_begin(&j, NULL);
-		l.json = &j;
-	}
+	l.json = cli_json_list(cli, a, &j);
 	rc = store_device_each(st, &f, list_one, &l, &cli->err);
-	if (l.json != NULL) {
-		json_array_end(&j);
-		json_finish(&j);
-	}
+	cli_json_list_end(l.json);
 	return rc;
 }
 
