@@ -1094,6 +1094,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		server_handshake_done(s->loop);
 		send_auth_request(s);
 		return;
 	}
@@ -1152,6 +1153,8 @@ session_free(struct capf_session *s)
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
+	if (s->state == S_HANDSHAKE)
+		server_handshake_done(s->loop);
 	deadline_free(&s->deadline);
 	if (s->done_ev != NULL)
 		event_free(s->done_ev);
@@ -1186,6 +1189,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	    loop->server->cfg.message_timeout_s, on_deadline, s) == -1) {
 		free(s);
 		bufferevent_free(bev);
+		server_handshake_done(loop);
 		server_connection_closed(loop->server, peer);
 		return;
 	}
@@ -1200,6 +1204,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);
 	bufferevent_setwatermark(bev, EV_READ, 0, CAPF_MESSAGE_MAX * 2);
+	/* From now, not from accept: it may have waited for a slot. */
 	set_timeout(s, loop->server->cfg.handshake_timeout_s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
