@@ -23,6 +23,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 
+#include "clock.h"
 #include "log.h"
 #include "server.h"
 
@@ -35,15 +36,6 @@ struct parked {
 	int64_t		 since_ms;	/* monotonic */
 	char		 peer[64];
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The handshake begins: its SSL object, its bufferevent, its session. */
 static void
@@ -126,7 +118,7 @@ arm_expiry(struct loop *loop)
 		return;
 	}
 	left = g->head->since_ms + (int64_t)loop->server->cfg.handshake_wait_s *
-	    1000 - now_ms();
+	    1000 - clock_monotonic_ms();
 	if (left < 0)
 		left = 0;
 	tv.tv_sec = (time_t)(left / 1000);
@@ -140,7 +132,7 @@ on_expire(evutil_socket_t fd, short what, void *arg)
 	struct loop *loop = arg;
 	struct server *s = loop->server;
 	int64_t wait_ms = (int64_t)s->cfg.handshake_wait_s * 1000;
-	int64_t now = now_ms();
+	int64_t now = clock_monotonic_ms();
 	struct parked *p;
 	char kind[64], net[48];
 
@@ -223,7 +215,7 @@ handshake_gate_enter(struct loop *loop, int slot, int fd,
 	p->loop = loop;
 	p->fd = fd;
 	p->slot = slot;
-	p->since_ms = now_ms();
+	p->since_ms = clock_monotonic_ms();
 	snprintf(p->peer, sizeof(p->peer), "%s", peer);
 	p->prev = g->tail;
 	if (g->tail != NULL)
