@@ -93,4 +93,37 @@ PY
 check "the parked connection is closed after its wait" run_waited
 check "with a line naming the limit" grep -q "serve: CAPF: 127.0.0.1:[0-9]* closed: waited 1 s for one of 1 TLS handshakes in progress (--max-handshakes)" "$W/wait.log"
 stop_server "serve (1 s wait)" $SERVER "$W/wait.log"
+# A parked connection is a quiet one: a full server closes it for a new
+# connection like any other that has said nothing.  Three connections
+# fill the server; the first holds the one handshake and times out
+# (2 s); the second starts its handshake and goes to the end of the quiet
+# list, so the third, still parked, is the oldest quiet one when a fifth
+# arrives.
+"$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 --admin-port 0 \
+    --loops 1 --workers 1 --max-handshakes 1 --handshake-timeout 2 --max-connections 3 --monitor-interval 0 >"$W/full.log" 2>&1 &
+SERVER=$!
+on_exit_kill $SERVER
+check "serve (3 connections) listening" wait_port "$CAPF"
+$PY - "$CAPF" >"$W/evicted.port" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+a, b, c = (socket.create_connection(("127.0.0.1", port)) for _ in range(3))
+a.settimeout(20)
+try:
+    a.recv(1)	# its handshake timed out
+except OSError:
+    pass
+d = socket.create_connection(("127.0.0.1", port))
+e = socket.create_connection(("127.0.0.1", port))
+c.settimeout(20)
+try:
+    got = c.recv(1)
+except ConnectionResetError:
+    got = b""
+print(c.getsockname()[1])
+sys.exit(0 if got == b"" else 1)
+PY
+check "the parked connection was closed for a new one" test $? -eq 0
+check "and the line says which" grep -q "closed 127.0.0.1:$(cat "$W/evicted.port"), which had sent nothing" "$W/full.log"
+stop_server "serve (3 connections)" $SERVER "$W/full.log"
 finish
