@@ -36,6 +36,15 @@ clock_now(void)
 	return override_now != 0 ? override_now : time(NULL);
 }
 
+int64_t
+clock_monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* "YYYY-MM-DD HH:MM[:SS]" (or with T); returns what follows. */
 static const char *
 parse_date_time(const char *s, char sep, struct tm *tm)

@@ -5,9 +5,12 @@
 #ifndef UCPKI_CLOCK_H
 #define UCPKI_CLOCK_H
 
+#include <stdint.h>
 #include <time.h>
 
 time_t	clock_now(void);
+/* Milliseconds of CLOCK_MONOTONIC, for time limits (never injected). */
+int64_t	clock_monotonic_ms(void);
 /*
  * "YYYY-MM-DD HH:MM" (or with ":SS") in local time, or UTC when followed
  * by " UTC" (as ucpki prints times) or written "YYYY-MM-DDTHH:MM[:SS]Z";

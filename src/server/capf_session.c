@@ -125,6 +125,7 @@ struct capf_session {
 	int			 final_status;	/* for the outcome log line */
 	int			 closed;	/* peer gone while a job ran */
 	char			 claimed[64];	/* the device it holds, or "" */
+	unsigned long		 claim_mark;	/* claims_mark() before the read */
 	uint8_t			 end_reason;	/* END_SESSION after S_SAVING */
 	char			 password[64];	/* while S_COUNTING */
 };
@@ -656,8 +657,9 @@ start_operation(struct capf_session *s)
 /*
  * Authenticated: one operation per device at a time.  The device is
  * claimed (a second authenticated session, on any loop, is told to retry
- * later), then read again, so the holder sees it as the last session
- * left it: an install another session just completed is not done twice.
+ * later); if a session that held it ended after this one read it, it is
+ * read again, so the holder sees it as the last session left it: an
+ * install another session just completed is not done twice (claims.h).
  * Only authenticated sessions claim, so guesses never hold a device up.
  */
 static enum session_fate
@@ -665,15 +667,19 @@ claim_and_start(struct capf_session *s)
 {
 	struct device fresh;
 	struct ucerr err;
-	int rc;
+	int rc, stale;
 
-	if ((rc = claims_take(&s->loop->server->claims, s->dev.name)) != 1) {
+	if ((rc = claims_take(&s->loop->server->claims, s->dev.name,
+	    s->claim_mark, &stale)) != 1) {
 		log_outcome(s, rc == 0 ? "another session for this device is "
 		    "in progress: told to retry later" : "out of memory: told "
 		    "to retry later");
 		return send_retry_later(s);
 	}
 	snprintf(s->claimed, sizeof(s->claimed), "%s", s->dev.name);
+	/* As read in on_auth_response, which checked what follows. */
+	if (!stale)
+		return start_operation(s);
 	if ((rc = store_device_get(s->loop->store, s->dev.name, &fresh,
 	    &err)) != 1) {
 		log_outcome(s, rc == 0 ? "the device was removed" : err.msg);
@@ -727,6 +733,9 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 		return send_end(s, CAPF_REASON_INVALID_ELEMENT);
 	}
 	s->version = version;
+	/* Before the read: claim_and_start learns whether it is still the
+	 * last word of the sessions for this device. */
+	s->claim_mark = claims_mark(&s->loop->server->claims, name);
 	/* Validated before it touches the store or a path. */
 	if (!device_name_valid(name) ||
 	    (found = store_device_get(s->loop->store, name, &s->dev,
@@ -1094,6 +1103,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
+		server_handshake_done(s->loop);
 		send_auth_request(s);
 		return;
 	}
@@ -1152,6 +1162,8 @@ session_free(struct capf_session *s)
 	}
 	if (s->bev != NULL)
 		bufferevent_free(s->bev);
+	if (s->state == S_HANDSHAKE)
+		server_handshake_done(s->loop);
 	deadline_free(&s->deadline);
 	if (s->done_ev != NULL)
 		event_free(s->done_ev);
@@ -1186,6 +1198,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	    loop->server->cfg.message_timeout_s, on_deadline, s) == -1) {
 		free(s);
 		bufferevent_free(bev);
+		server_handshake_done(loop);
 		server_connection_closed(loop->server, peer);
 		return;
 	}
@@ -1200,6 +1213,7 @@ capf_session_accept(struct loop *loop, struct bufferevent *bev,
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);
 	bufferevent_setwatermark(bev, EV_READ, 0, CAPF_MESSAGE_MAX * 2);
+	/* From now, not from accept: it may have waited for a slot. */
 	set_timeout(s, loop->server->cfg.handshake_timeout_s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }

@@ -26,6 +26,11 @@ claims_init(struct claim_set *c, size_t n_buckets)
 	c->n_buckets = n_buckets;
 	if ((c->buckets = calloc(n_buckets, sizeof(*c->buckets))) == NULL)
 		return -1;
+	if ((c->ended = calloc(n_buckets, sizeof(*c->ended))) == NULL) {
+		free(c->buckets);
+		c->buckets = NULL;
+		return -1;
+	}
 	pthread_mutex_init(&c->lock, NULL);
 	return 0;
 }
@@ -44,18 +49,34 @@ claims_free(struct claim_set *c)
 			free(cl);
 		}
 	free(c->buckets);
+	free(c->ended);
 	c->buckets = NULL;
+	c->ended = NULL;
 	pthread_mutex_destroy(&c->lock);
 }
 
+unsigned long
+claims_mark(struct claim_set *c, const char *name)
+{
+	size_t b = bucket_of(c, name);
+	unsigned long mark;
+
+	pthread_mutex_lock(&c->lock);
+	mark = c->ended[b];
+	pthread_mutex_unlock(&c->lock);
+	return mark;
+}
+
 int
-claims_take(struct claim_set *c, const char *name)
+claims_take(struct claim_set *c, const char *name, unsigned long mark,
+    int *stale)
 {
 	struct claim *cl;
 	size_t b = bucket_of(c, name);
 	int rc = 1;
 
 	pthread_mutex_lock(&c->lock);
+	*stale = c->ended[b] != mark;
 	for (cl = c->buckets[b]; cl != NULL; cl = cl->next)
 		if (strcmp(cl->name, name) == 0)
 			break;
@@ -76,13 +97,14 @@ void
 claims_drop(struct claim_set *c, const char *name)
 {
 	struct claim **p, *cl;
+	size_t b = bucket_of(c, name);
 
 	pthread_mutex_lock(&c->lock);
-	for (p = &c->buckets[bucket_of(c, name)]; (cl = *p) != NULL;
-	    p = &cl->next)
+	for (p = &c->buckets[b]; (cl = *p) != NULL; p = &cl->next)
 		if (strcmp(cl->name, name) == 0) {
 			*p = cl->next;
 			free(cl);
+			c->ended[b]++;
 			break;
 		}
 	pthread_mutex_unlock(&c->lock);

@@ -4,6 +4,7 @@
 
 #include <event2/event.h>
 
+#include "clock.h"
 #include "deadline.h"
 
 int
@@ -24,20 +25,11 @@ deadline_free(struct deadline *d)
 	d->ev = NULL;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Arms the timer to fire at the absolute (monotonic) time end. */
 static void
 arm(struct deadline *d, int64_t end)
 {
-	int64_t left = end - now_ms();
+	int64_t left = end - clock_monotonic_ms();
 	struct timeval tv = { 0, 0 };
 
 	if (left > 0) {
@@ -50,7 +42,7 @@ arm(struct deadline *d, int64_t end)
 void
 deadline_phase(struct deadline *d, int seconds)
 {
-	d->phase_end = now_ms() + (int64_t)seconds * 1000;
+	d->phase_end = clock_monotonic_ms() + (int64_t)seconds * 1000;
 	d->active = 1;
 	d->in_message = 0;
 	arm(d, d->phase_end);
@@ -70,7 +62,7 @@ deadline_message_begun(struct deadline *d)
 	if (!d->active || d->in_message)
 		return;
 	d->in_message = 1;
-	arm(d, now_ms() + (int64_t)d->message_s * 1000);
+	arm(d, clock_monotonic_ms() + (int64_t)d->message_s * 1000);
 }
 
 void

@@ -36,7 +36,9 @@ struct server_config {
 	int		 tls1;			/* allow TLS 1.0 on CAPF/TVS */
 	int		 loops;			/* 0: one per core */
 	int		 workers;		/* 0: one per core */
-	int		 handshake_timeout_s;	/* whole handshake, from accept */
+	int		 handshake_timeout_s;	/* whole handshake, from its start */
+	int		 max_handshakes;	/* in progress per loop */
+	int		 handshake_wait_s;	/* parked, waiting for one */
 	int		 idle_timeout_s;	/* until a message begins */
 	int		 message_timeout_s;	/* a message, once begun */
 	int		 keygen_timeout_s;
@@ -137,6 +139,19 @@ struct service {
 	int		 port;
 };
 
+/*
+ * The TLS handshakes in progress on a loop, and the connections parked
+ * until one of them ends (handshake_gate.c).
+ */
+struct parked;
+struct handshake_gate {
+	int			 handshakes;	/* in progress */
+	int			 parked;
+	struct parked		*head, *tail;	/* oldest first */
+	struct event		*unpark;	/* a slot came free */
+	struct event		*expire;	/* the oldest one's wait ends */
+};
+
 struct loop {
 	struct server		*server;
 	struct event_base	*base;
@@ -148,6 +163,7 @@ struct loop {
 	struct quiet		 quiet;		/* oldest first (sentinel) */
 	struct store		*store;		/* read connection of this loop */
 	struct spki_decoder	 spki_decoder;	/* phones' keys, decoded here */
+	struct handshake_gate	 gate;
 	int			 sessions;
 };
 
@@ -226,6 +242,15 @@ X509_STORE *server_capf_trust(struct server *s, struct store *st);
 void	server_quiet_add(struct loop *loop, struct quiet *q, const char *peer,
 	    void (*evict)(struct quiet *q));
 void	server_quiet_remove(struct quiet *q);
+/* An accepted connection's handshake starts now, or when one of the
+ * loop's --max-handshakes ends (handshake_gate.c). */
+int	handshake_gate_init(struct loop *loop);
+void	handshake_gate_free(struct loop *loop);
+void	handshake_gate_enter(struct loop *loop, int slot, int fd,
+	    const char *peer);
+/* A session's handshake ended, well or not (once per session, also when
+ * its accept hook fails): the next parked connection may start. */
+void	server_handshake_done(struct loop *loop);
 /* Releases a connection's slot (its per-address count too). */
 void	server_connection_closed(struct server *s, const char *peer);
 /* Once a second on loop 0: every few seconds the heap's free pages go

@@ -37,6 +37,8 @@ static const struct conf_key keys[] = {
 	{ "loops", CONF_INT, AT(loops), 0, 256 },
 	{ "workers", CONF_INT, AT(workers), 0, 256 },
 	{ "handshake-timeout", CONF_INT, AT(handshake_timeout_s), 1, 3600 },
+	{ "max-handshakes", CONF_INT, AT(max_handshakes), 1, 1000000 },
+	{ "handshake-wait", CONF_INT, AT(handshake_wait_s), 1, 3600 },
 	{ "idle-timeout", CONF_INT, AT(idle_timeout_s), 1, 3600 },
 	{ "message-timeout", CONF_INT, AT(message_timeout_s), 1, 3600 },
 	{ "keygen-timeout", CONF_INT, AT(keygen_timeout_s), 1, 86400 },

@@ -116,6 +116,8 @@ static void
 session_free(struct tvs_session *s)
 {
 	server_quiet_remove(&s->quiet);
+	if (!s->connected)
+		server_handshake_done(s->loop);
 	deadline_free(&s->deadline);
 	bufferevent_free(s->bev);
 	s->loop->sessions--;
@@ -321,6 +323,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 
 	if (what & BEV_EVENT_CONNECTED) {
 		s->connected = 1;
+		server_handshake_done(s->loop);
 		deadline_phase(&s->deadline, s->loop->server->cfg.idle_timeout_s);
 		return;
 	}
@@ -371,6 +374,7 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	    cfg->message_timeout_s, on_deadline, s) == -1) {
 		free(s);
 		bufferevent_free(bev);
+		server_handshake_done(loop);
 		server_connection_closed(loop->server, peer);
 		return;
 	}
@@ -382,7 +386,8 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	loop->sessions++;
 	bufferevent_setcb(bev, on_read, NULL, on_event, s);
 	bufferevent_setwatermark(bev, EV_READ, 0, TVS_MESSAGE_MAX * 2);
-	/* The whole handshake, however slowly its bytes come. */
+	/* The whole handshake, however slowly its bytes come, from now:
+	 * it may have waited for a slot (handshake_gate.c). */
 	deadline_phase(&s->deadline, cfg->handshake_timeout_s);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
