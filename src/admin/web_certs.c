@@ -531,9 +531,10 @@ trust_entry(struct web_req *r)
 		return web_error_page(r, found == 0 ? 404 : 500, "Trust "
 		    "Certificate", r->err.msg);
 	web_begin(r, "Certificate Settings");
-	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td>%s.pem"
-	    "</td></tr><tr><th>Certificate Purpose</th><td>%s</td></tr>"
-	    "</table>", label, store_name);
+	/* label is trust_cert_get's "<store>/<name>.pem". */
+	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td "
+	    "id=\"file-name\">%s</td></tr><tr><th>Certificate Purpose</th>"
+	    "<td>%s</td></tr></table>", label, store_name);
 	web_printf(r, "<h2>Delete</h2>");
 	web_form(r, "/trust/delete", "delete");
 	web_printf(r, "<input type=\"hidden\" name=\"store\" value=\"%s\">"

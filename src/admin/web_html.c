@@ -140,9 +140,11 @@ static void
 form_begin(struct web_req *r, const char *action, const char *cls,
     int files)
 {
-	web_printf(r, "<form method=\"post\" action=\"%s\" class=\"%s\"%s>",
-	    action, cls != NULL ? cls : "", files ? " enctype=\"multipart/"
-	    "form-data\"" : "");
+	/* The format is markup, the arguments text (web_printf escapes). */
+	web_printf(r, files ? "<form method=\"post\" action=\"%s\" "
+	    "class=\"%s\" enctype=\"multipart/form-data\">" :
+	    "<form method=\"post\" action=\"%s\" class=\"%s\">", action,
+	    cls != NULL ? cls : "");
 	if (r->s != NULL)
 		web_printf(r, "<input type=\"hidden\" name=\"csrf\" "
 		    "value=\"%s\">", r->s->csrf);

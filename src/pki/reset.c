@@ -20,7 +20,8 @@ reset_config_load(struct store *st, struct reset_config *c, struct ucerr *err)
 	if ((rc = store_meta_get(st, "reset.command", c->command,
 	    sizeof(c->command), err)) == -1)
 		return -1;
-	c->has_command = rc == 1;
+	/* `config --reset-command ""` takes it away. */
+	c->has_command = rc == 1 && c->command[0] != '\0';
 	if (store_meta_get(st, "reset.concurrency", v, sizeof(v), NULL) == 1)
 		c->concurrency = strtol(v, NULL, 10);
 	if (c->concurrency < 1 || c->concurrency > RESET_CONCURRENCY_MAX)

@@ -104,8 +104,10 @@ assert sorted((r["device"], r["ended"], r["code"]) for r in b["resets"]) == sort
 check "the reset command ran for each" test "$(sort "$TEST_TMP/resets.txt" | tr '\n' ' ')" = "reset $D1 reset $D2 reset SEP0011223344E3 "
 contains "and the log says so" "$(cat "$LOG")" "admin: reset $D1: exit 0"
 ok "no reset command" config --reset-command ""
+contains "an empty one is none" "$("$UCPKI" config)" "reset-command (none"
 : >"$TEST_TMP/resets.txt"
-post_json admin '{"yes":true}' /api/v1/identities/TVS/regenerate
+post_json admin '{"yes":true}' /api/v1/identities/CAPF/regenerate
+check "regenerate CAPF: 200" test "$CODE" = 200
 check "without one: resets is null" test "$(json_get resets)" = null
 check "and the devices are listed" python3 -c 'import json,sys; assert len(json.loads(sys.argv[1])["devices_to_reset"]) == 3' "$BODY"
 check "nothing ran" test ! -s "$TEST_TMP/resets.txt"
