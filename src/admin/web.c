@@ -1,9 +1,10 @@
 /*
  * web.c - the administration pages' front door (see web.h): security
  * headers on every answer, the session cookie, login with its rate limit
- * and the accounts' lockout, CSRF and role checks on every POST, and the
- * route tables of the page groups (web_certs.c, web_phones.c,
- * web_system.c).
+ * and the accounts' lockout, forms (fields, or fields and files through
+ * the multipart reader) within their size, CSRF and role checks on every
+ * POST, and the route tables of the page groups (web_certs.c,
+ * web_phones.c, web_system.c).
  */
 #include <sys/queue.h>
 

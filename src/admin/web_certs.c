@@ -3,9 +3,9 @@
  * Administration words it: the Certificate List with its find, a
  * certificate's settings page and downloads, Generate Self-signed (the
  * impact of regenerating first, certmgr's plan, and the "will overwrite"
- * warning), Generate CSR, Upload Certificate/Certificate chain, and the
- * trust stores.  The same core as `cert` and `trust` (certmgr.c,
- * cert_view.c, certinfo.c).
+ * warning), Generate CSR, Upload Certificate/Certificate chain (a file
+ * picker), and the trust stores with Upload Trust Certificate.  The same
+ * core as `cert` and `trust` (certmgr.c, cert_view.c, certinfo.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
