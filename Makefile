@@ -7,6 +7,8 @@ HOME_DIR   ?= var
 NODE       ?= $(shell hostname -f 2>/dev/null || hostname)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
+# Empty: every fuzz/fuzz_*.c; else the names, e.g. FUZZ_TARGETS="fuzz_multipart fuzz_web_cookie"
+FUZZ_TARGETS ?=
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -61,7 +63,7 @@ asan: setup
 fuzz: setup
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang -DUCPKI_FUZZ=ON >/dev/null
 	cmake --build $(FUZZ_BUILD) -j$(JOBS)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BUILD)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_TARGETS)
 
 # /usr/local/bin/ucpki, man pages, bash completion, the systemd unit,
 # /etc/ucpki/ucpki.conf and the docs; PREFIX=/usr gives /usr/bin/ucpki.

@@ -53,11 +53,19 @@ struct api_req {
 	struct ucerr	 err;
 };
 
-/* A raw body (api_body.c): copied out of evhttp's buffer, at most
- * API_RAW_MAX bytes; -1 with r->err when too large. */
+/*
+ * Bodies: a JSON object at most API_JSON_MAX bytes, a file (a raw body,
+ * or the part "file" of a multipart/form-data one, as `curl -F
+ * file=@cert.pem` sends it) at most API_RAW_MAX; past them 413.
+ */
+#define API_JSON_MAX	(8 * 1024)
 #define API_RAW_MAX	(64 * 1024)
+/* A raw body (api_body.c): copied out of evhttp's buffer into r->raw;
+ * 0, or the HTTP status with r->err (413 too large, 400 a bad form). */
 struct evbuffer;
 int	api_raw_body(struct api_req *r, struct evbuffer *in, const char *type);
+/* Was the file sent as type (or as a form's file)? */
+int	api_raw_is(const struct api_req *r, const char *type);
 /* The body's certificates (PEM, DER or DER PKCS#7, as the CLI's files);
  * -1 with r->err naming the body when none can be read. */
 int	api_body_certs(struct api_req *r, STACK_OF(X509) **certs);
@@ -160,6 +168,7 @@ int	api_tvs_list(struct api_req *r);
 int	api_itl_show(struct api_req *r);
 int	api_itl_build(struct api_req *r);
 int	api_itl_reset(struct api_req *r);
+int	api_itl_reset_remotekey(struct api_req *r);
 int	api_device_fetches(struct api_req *r);
 int	api_tvs_add(struct api_req *r);
 int	api_tvs_remove(struct api_req *r);

@@ -318,9 +318,9 @@ api_device_import(struct api_req *r)
 
 	memset(&w, 0, sizeof(w));
 	w.r = r;
-	if (r->raw_type == NULL || strncasecmp(r->raw_type, "text/csv", 8) != 0)
+	if (!api_raw_is(r, "text/csv"))
 		return ucerr_set(&r->err, "device import: the body must be CSV "
-		    "(Content-Type: text/csv)"), 415;
+		    "(Content-Type: text/csv, or a form's file)"), 415;
 	/* All or nothing in its own transaction, as the CLI's. */
 	if (r->write_alone(r->write_ctx, import_apply, &w, &r->err) == -1)
 		return strncmp(r->err.msg, "body:", 5) == 0 ? 400 :

@@ -1,9 +1,9 @@
 /*
  * api_identities.c - the API's identity changes: generate, regenerate
  * (its impact first: GET gives certmgr's plan, POST does it), CSR and
- * upload, through the same core calls as the CLI (certmgr.c).  A
- * replacement's answer names the devices that must reset; the API does
- * not run the reset hook (a terminal does, where its output is seen).
+ * upload, through the same core calls as the CLI (certmgr.c).  After a
+ * replacement the reset command runs for the devices that must reset, as
+ * `cert regenerate` runs it; the answer names them and how each went.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +60,8 @@ change_status(const struct api_req *r)
 }
 
 static void
-outcome_json(struct api_req *r, const struct certmgr_outcome *o)
+outcome_json(struct api_req *r, const struct certmgr_outcome *o,
+    int reset_ran, const struct admin_reset *resets, size_t n_resets)
 {
 	struct json j;
 	size_t i;
@@ -77,40 +78,33 @@ outcome_json(struct api_req *r, const struct certmgr_outcome *o)
 	for (i = 0; i < o->n_reset; i++)
 		json_string(&j, NULL, o->reset[i]);
 	json_array_end(&j);
+	/* null: no reset command is configured (reset them yourself). */
+	if (reset_ran) {
+		json_array_begin(&j, "resets");
+		for (i = 0; i < n_resets; i++) {
+			json_object_begin(&j, NULL);
+			json_string(&j, "device", resets[i].device);
+			json_string(&j, "ended", resets[i].exited ? "exit" :
+			    "signal");
+			json_int(&j, "code", resets[i].code);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+	} else
+		json_null(&j, "resets");
 	api_exports_json(&j, &o->exports);
 	json_object_end(&j);
 	json_finish(&j);
 }
 
-struct generate_write {
-	const struct purpose_info	*p;
-	struct identity_params		 params;
-	STACK_OF(X509)			*certs;	/* upload */
-	struct certmgr_outcome		 o;
-};
-
-static int
-generate_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct generate_write *w = arg;
-
-	return certmgr_generate(st, w->p, &w->params, &w->o, err);
-}
-
-static int
-upload_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct generate_write *w = arg;
-
-	return certmgr_upload_certs(st, w->p, w->certs, &w->o, err);
-}
-
 /* Runs the replacement and answers with what it did. */
 static int
-replace(struct api_req *r, struct generate_write *w,
+replace(struct api_req *r, struct replace_write *w,
     int (*apply)(struct store *, void *, struct ucerr *))
 {
-	int rc;
+	struct admin_reset *resets;
+	size_t n_resets;
+	int rc, ran;
 
 	memset(&w->o, 0, sizeof(w->o));
 	rc = r->write_alone(r->write_ctx, apply, w, &r->err);
@@ -119,7 +113,9 @@ replace(struct api_req *r, struct generate_write *w,
 		certmgr_outcome_free(&w->o);
 		return change_status(r);
 	}
-	outcome_json(r, &w->o);
+	ran = admin_reset_devices(r->st, &w->o, &resets, &n_resets);
+	outcome_json(r, &w->o, ran, resets, n_resets);
+	free(resets);
 	certmgr_outcome_free(&w->o);
 	return rc == 0 ? 200 : 500;
 }
@@ -127,7 +123,7 @@ replace(struct api_req *r, struct generate_write *w,
 int
 api_identity_generate(struct api_req *r)
 {
-	struct generate_write w;
+	struct replace_write w;
 
 	memset(&w, 0, sizeof(w));
 	if ((w.p = purpose_lookup(r->params[0], &r->err)) == NULL)
@@ -139,7 +135,7 @@ api_identity_generate(struct api_req *r)
 		    "certificate will overwrite the existing certificate, "
 		    "including one signed by a third-party CA; repeat with "
 		    "--yes to replace it", w.p->name), 409;
-	return replace(r, &w, generate_apply);
+	return replace(r, &w, replace_generate_apply);
 }
 
 int
@@ -171,7 +167,7 @@ api_identity_plan(struct api_req *r)
 int
 api_identity_regenerate(struct api_req *r)
 {
-	struct generate_write w;
+	struct replace_write w;
 	struct certmgr_plan plan;
 
 	memset(&w, 0, sizeof(w));
@@ -188,13 +184,13 @@ api_identity_regenerate(struct api_req *r)
 		return ucerr_set(&r->err, "cert regenerate %s: not done; repeat "
 		    "with --yes", w.p->name), 409;
 	identity_params_default(w.p, &w.params);
-	return replace(r, &w, generate_apply);
+	return replace(r, &w, replace_generate_apply);
 }
 
 int
 api_identity_upload(struct api_req *r)
 {
-	struct generate_write w;
+	struct replace_write w;
 	int status;
 
 	memset(&w, 0, sizeof(w));
@@ -202,7 +198,7 @@ api_identity_upload(struct api_req *r)
 		return 404;
 	if (api_body_certs(r, &w.certs) == -1)
 		return ucerr_wrap(&r->err, "cert upload"), 400;
-	status = replace(r, &w, upload_apply);
+	status = replace(r, &w, replace_upload_apply);
 	if (status >= 300)
 		ucerr_wrap(&r->err, "cert upload");
 	sk_X509_pop_free(w.certs, X509_free);

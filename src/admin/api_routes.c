@@ -125,6 +125,12 @@ static const struct api_param p_itl_reset[] = {
 	{ "digest", "body", "sha1 (default) or sha512" },
 	{ NULL, NULL, NULL },
 };
+static const struct api_param p_itl_remotekey[] = {
+	{ "digest", "query", "sha1 (default) or sha512" },
+	{ "key", "body", "the ITLRecovery private key kept elsewhere (PEM); "
+	    "never kept or logged" },
+	{ NULL, NULL, NULL },
+};
 static const struct api_param p_tvs_add[] = {
 	{ "role", "query", "ccm|tftp|ccm-tftp|capf|app-server|tvs|sast (repeatable)" },
 	{ "ttl", "query", "how long phones may cache the answer (seconds)" },
@@ -243,6 +249,10 @@ const struct api_route api_routes[] = {
 	{ "POST", "/api/v1/itl/reset", 1, "ITL recovery: publish the ITL "
 	    "signed by ITLRecovery (the home's key)", "itl reset localkey "
 	    "[--digest sha1|sha512]", p_itl_reset, api_itl_reset },
+	{ "POST", "/api/v1/itl/reset/remotekey", 1, "ITL recovery with an "
+	    "ITLRecovery key kept elsewhere (the body)", "itl reset remotekey "
+	    "KEYFILE [--digest sha1|sha512]", p_itl_remotekey,
+	    api_itl_reset_remotekey, AUDIT_NONE, "application/x-pem-file" },
 	{ "GET", "/api/v1/tvs", 0, "every certificate TVS vouches for",
 	    "tvs list --json", NULL, api_tvs_list },
 	{ "POST", "/api/v1/tvs", 1, "have TVS vouch for a certificate (the "
@@ -371,7 +381,8 @@ body_json(struct json *j, const struct api_param *params)
 	json_object_end(j);
 }
 
-/* A body that is a file: its media type, as a string. */
+/* A body that is a file: its media type, as a string, or a form's part
+ * "file" (api_body.c). */
 static void
 raw_body_json(struct json *j, const char *type)
 {
@@ -381,6 +392,17 @@ raw_body_json(struct json *j, const char *type)
 	json_object_begin(j, type);
 	json_object_begin(j, "schema");
 	json_string(j, "type", "string");
+	json_object_end(j);
+	json_object_end(j);
+	json_object_begin(j, "multipart/form-data");
+	json_object_begin(j, "schema");
+	json_string(j, "type", "object");
+	json_object_begin(j, "properties");
+	json_object_begin(j, "file");
+	json_string(j, "type", "string");
+	json_string(j, "format", "binary");
+	json_object_end(j);
+	json_object_end(j);
 	json_object_end(j);
 	json_object_end(j);
 	json_object_end(j);
@@ -397,6 +419,8 @@ responses_json(struct json *j, const struct api_route *r)
 		{ "404", "no such object (the CLI's message)" },
 		{ "409", "refused: a guard, a duplicate, or the change failed "
 		    "(the CLI's message)" },
+		{ "413", "the body is larger than 8 KB (a JSON object) or 64 KB "
+		    "(a file)" },
 		{ "429", "too many failed authentications from this address" },
 	};
 	size_t i;
@@ -408,6 +432,9 @@ responses_json(struct json *j, const struct api_route *r)
 	for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
 		if ((strcmp(errors[i].code, "403") == 0 ||
 		    strcmp(errors[i].code, "409") == 0) && !r->writes)
+			continue;
+		if (strcmp(errors[i].code, "413") == 0 &&
+		    strcmp(r->method, "POST") != 0)
 			continue;
 		json_object_begin(j, errors[i].code);
 		json_string(j, "description", errors[i].text);

@@ -1,8 +1,8 @@
 /*
  * api_tftp.c - the trust lists and what phones fetched: the ITL as `itl
  * show --json` shows the published one, `itl build` and `itl reset
- * localkey` into the TFTP root (through the writer, so no two publishes
- * cross), and a device's fetch records.
+ * localkey|remotekey` into the TFTP root (through the writer, so no two
+ * publishes cross), and a device's fetch records.
  */
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +15,7 @@
 #include "publish.h"
 #include "sigfile.h"
 #include "store_fetch.h"
+#include "x509.h"
 
 int
 api_itl_show(struct api_req *r)
@@ -38,6 +39,7 @@ api_itl_show(struct api_req *r)
 struct itl_write {
 	struct trustlist_options o;
 	int			 reset;
+	EVP_PKEY		*key;		/* remotekey's */
 	char			 path[4096];
 	size_t			 len;
 };
@@ -47,6 +49,9 @@ itl_apply(struct store *st, void *arg, struct ucerr *err)
 {
 	struct itl_write *w = arg;
 
+	if (w->key != NULL)
+		return itl_reset_key(st, w->o.hash_alg, w->key, "body",
+		    w->path, sizeof(w->path), &w->len, err);
 	if (w->reset)
 		return itl_reset(st, w->o.hash_alg, NULL, w->path,
 		    sizeof(w->path), &w->len, err);
@@ -85,27 +90,60 @@ itl_options(struct api_req *r, struct itl_write *w)
 }
 
 static int
+publish(struct api_req *r, struct itl_write *w)
+{
+	struct json j;
+
+	if (r->write_alone(r->write_ctx, itl_apply, w, &r->err) == -1) {
+		ucerr_wrap(&r->err, w->reset ? "itl reset" : "itl build");
+		return 409;
+	}
+	json_init(&j, r->out);
+	json_object_begin(&j, NULL);
+	json_string(&j, "path", w->path);
+	json_int(&j, "bytes", (int64_t)w->len);
+	json_bool(&j, "signed_by_itlrecovery", w->reset);
+	json_object_end(&j);
+	json_finish(&j);
+	return 200;
+}
+
+static int
 itl_publish(struct api_req *r, int reset)
 {
 	struct itl_write w;
-	struct json j;
 
 	memset(&w, 0, sizeof(w));
 	w.reset = reset;
 	if (itl_options(r, &w) == -1)
 		return 400;
-	if (r->write_alone(r->write_ctx, itl_apply, &w, &r->err) == -1) {
-		ucerr_wrap(&r->err, reset ? "itl reset" : "itl build");
-		return 409;
-	}
-	json_init(&j, r->out);
-	json_object_begin(&j, NULL);
-	json_string(&j, "path", w.path);
-	json_int(&j, "bytes", (int64_t)w.len);
-	json_bool(&j, "signed_by_itlrecovery", reset);
-	json_object_end(&j);
-	json_finish(&j);
-	return 200;
+	return publish(r, &w);
+}
+
+/* `itl reset remotekey KEYFILE`: the key is the body (PEM), the digest
+ * the query's; neither the key nor its text is kept or logged. */
+int
+api_itl_reset_remotekey(struct api_req *r)
+{
+	const char *digest = api_query(r, "digest");
+	struct itl_write w;
+	int status;
+
+	memset(&w, 0, sizeof(w));
+	w.reset = 1;
+	w.o.hash_alg = SIG_HASH_SHA1;
+	if (digest != NULL && sig_hash_parse(digest, &w.o.hash_alg,
+	    &r->err) == -1)
+		return 400;
+	if (r->raw_len == 0)
+		return ucerr_set(&r->err, "itl reset remotekey: the body must "
+		    "hold the ITLRecovery private key (PEM)"), 400;
+	if (key_parse_pem((const uint8_t *)r->raw, r->raw_len, &w.key,
+	    &r->err) == -1)
+		return ucerr_wrap(&r->err, "itl reset remotekey: body"), 400;
+	status = publish(r, &w);
+	EVP_PKEY_free(w.key);
+	return status;
 }
 
 int

@@ -13,22 +13,6 @@
 #include "json.h"
 #include "trust.h"
 
-struct add_write {
-	const char		*store_name, *name;
-	STACK_OF(X509)		*certs;
-	struct trust_added	*results;
-	struct export_refresh	 exports;
-};
-
-static int
-add_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct add_write *w = arg;
-
-	return trust_add_bundle(st, w->store_name, w->certs, w->name,
-	    w->results, &w->exports, err) == -1 ? -1 : 0;
-}
-
 /* The status of a refused trust change: a guard or a duplicate is a
  * conflict, a missing certificate 404. */
 static int
@@ -41,7 +25,7 @@ trust_status(const struct api_req *r)
 int
 api_trust_add(struct api_req *r)
 {
-	struct add_write w;
+	struct trust_add_write w;
 	struct json j;
 	int i, n, status = 400;
 
@@ -64,7 +48,7 @@ api_trust_add(struct api_req *r)
 		goto out;
 	}
 	/* Its own transaction, then the exports: as the CLI's. */
-	if (r->write_alone(r->write_ctx, add_apply, &w, &r->err) == -1) {
+	if (r->write_alone(r->write_ctx, trust_add_apply, &w, &r->err) == -1) {
 		status = trust_status(r);
 		goto out;
 	}

@@ -1,9 +1,10 @@
 /*
  * web.c - the administration pages' front door (see web.h): security
  * headers on every answer, the session cookie, login with its rate limit
- * and the accounts' lockout, CSRF and role checks on every POST, and the
- * route tables of the page groups (web_certs.c, web_phones.c,
- * web_system.c).
+ * and the accounts' lockout, forms (fields, or fields and files through
+ * the multipart reader) within their size, CSRF and role checks on every
+ * POST, and the route tables of the page groups (web_certs.c,
+ * web_phones.c, web_system.c).
  */
 #include <sys/queue.h>
 
@@ -19,6 +20,7 @@
 #include "admin_account.h"
 #include "clock.h"
 #include "log.h"
+#include "multipart.h"
 #include "text.h"
 #include "web_int.h"
 
@@ -63,6 +65,7 @@ reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
 	case 429: return "Too Many Requests";
 	default: return status >= 500 ? "Internal Server Error" : "Error";
@@ -286,38 +289,94 @@ find_route(const char *path)
 	return NULL;
 }
 
-/* The form of a POST (application/x-www-form-urlencoded); 0 when good. */
+/* Line ends only (a pasted certificate has them): anything else would
+ * reach the store, the log or a terminal. */
 static int
-read_form(struct web_req *r, struct evkeyvalq *form)
+field_clean(const char *key, const char *value)
+{
+	return text_find_control(key) == -1 && strpbrk(value, "\001\002\003"
+	    "\004\005\006\007\010\013\014\016\017\020\021\022\023\024"
+	    "\025\026\027\030\031\032\033\034\035\036\037\177") == NULL;
+}
+
+/*
+ * A form with a file: its fields join the others (web_arg), its files
+ * stay as parts over r's copy of the body (web_file).
+ */
+static int
+read_multipart(struct web_req *r, const char *type, const uint8_t *data,
+    size_t len, struct evkeyvalq *form)
+{
+	char boundary[MULTIPART_BOUNDARY_MAX + 1], value[WEB_FORM_MAX];
+	const struct multipart_part *p;
+	int i;
+
+	if ((r->parts = calloc(1, sizeof(*r->parts))) == NULL)
+		return ucerr_set(&r->err, "out of memory"), 500;
+	if (multipart_boundary(type, boundary, &r->err) == -1 ||
+	    multipart_parse(data, len, boundary, r->parts, &r->err) == -1)
+		return 400;
+	for (i = 0; i < r->parts->n; i++) {
+		p = &r->parts->part[i];
+		if (p->is_file)
+			continue;
+		if (p->len >= sizeof(value) || memchr(p->data, '\0',
+		    p->len) != NULL)
+			return ucerr_set(&r->err, "field %s: longer than %zu "
+			    "bytes or binary", p->name, sizeof(value) - 1), 400;
+		memcpy(value, p->data, p->len);
+		value[p->len] = '\0';
+		if (!field_clean(p->name, value) ||
+		    evhttp_add_header(form, p->name, value) == -1)
+			return ucerr_set(&r->err, "field %s: control "
+			    "characters are not allowed", p->name), 400;
+	}
+	return 0;
+}
+
+/*
+ * The form of a POST: fields (application/x-www-form-urlencoded) or
+ * fields with files (multipart/form-data); 0 when good, else the status
+ * with r->err saying why.  *body (*bodylen bytes) is a copy the parts of a
+ * multipart form point into; the caller frees it.
+ */
+static int
+read_form(struct web_req *r, struct evkeyvalq *form, char **body,
+    size_t *bodylen)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
 	const char *type = evhttp_find_header(
 	    evhttp_request_get_input_headers(r->req), "Content-Type");
-	size_t len = evbuffer_get_length(in);
+	size_t len = evbuffer_get_length(in), max;
 	struct evkeyval *kv;
-	char *data;
-	int rc;
+	int multipart, rc;
 
-	if (type == NULL || strncasecmp(type,
-	    "application/x-www-form-urlencoded", 33) != 0)
-		return 415;
-	if ((data = malloc(len + 1)) == NULL)
-		return 500;
-	evbuffer_copyout(in, data, len);
-	data[len] = '\0';
-	rc = strlen(data) != len || evhttp_parse_query_str(data, form) == -1;
-	OPENSSL_cleanse(data, len);
-	free(data);
+	multipart = type != NULL && strncasecmp(type, "multipart/form-data",
+	    19) == 0;
+	if (!multipart && (type == NULL || strncasecmp(type,
+	    "application/x-www-form-urlencoded", 33) != 0))
+		return ucerr_set(&r->err, "a form must be sent as "
+		    "application/x-www-form-urlencoded or multipart/form-data"),
+		    415;
+	max = multipart ? WEB_UPLOAD_MAX : WEB_FORM_MAX;
+	if (len > max)
+		return ucerr_set(&r->err, "the form is larger than %zu KB",
+		    max / 1024), 413;
+	if ((*body = malloc(len + 1)) == NULL)
+		return ucerr_set(&r->err, "out of memory"), 500;
+	*bodylen = len;
+	evbuffer_copyout(in, *body, len);
+	(*body)[len] = '\0';
+	if (multipart)
+		return read_multipart(r, type, (const uint8_t *)*body, len,
+		    form);
+	rc = strlen(*body) != len || evhttp_parse_query_str(*body, form) == -1;
 	if (rc)
-		return 400;
-	/* Line ends only (a pasted certificate has them): anything else
-	 * would reach the store, the log or a terminal. */
+		return ucerr_set(&r->err, "the form could not be read"), 400;
 	TAILQ_FOREACH(kv, form, next)
-		if (text_find_control(kv->key) != -1 ||
-		    strpbrk(kv->value, "\001\002\003\004\005\006\007\010\013"
-		    "\014\016\017\020\021\022\023\024\025\026\027\030\031\032"
-		    "\033\034\035\036\037\177") != NULL)
-			return 400;
+		if (!field_clean(kv->key, kv->value))
+			return ucerr_set(&r->err, "field %s: control characters "
+			    "are not allowed", kv->key), 400;
 	return 0;
 }
 
@@ -423,8 +482,8 @@ web_request(struct web *w, struct evhttp_request *req, const char *addr,
 {
 	struct evkeyvalq form;
 	struct web_req r;
-	char *body = NULL;
-	size_t len = 0;
+	char *body = NULL, *in = NULL;
+	size_t len = 0, inlen = 0;
 	int status, cmd = evhttp_request_get_command(req);
 
 	memset(&r, 0, sizeof(r));
@@ -447,9 +506,8 @@ web_request(struct web *w, struct evhttp_request *req, const char *addr,
 		    "GET and POST only.");
 	else if (!r.post && static_file(&r))
 		status = 200;
-	else if (r.post && (status = read_form(&r, &form)) != 0)
-		status = web_error_page(&r, status, "Refused", "The form "
-		    "could not be read.");
+	else if (r.post && (status = read_form(&r, &form, &in, &inlen)) != 0)
+		status = web_error_page(&r, status, "Refused", r.err.msg);
 	else
 		status = dispatch(&r);
 	fclose(r.out);
@@ -457,4 +515,10 @@ web_request(struct web *w, struct evhttp_request *req, const char *addr,
 	    status == 200);
 	free(body);
 	evhttp_clear_headers(&form);
+	/* The form may hold a password, or a key. */
+	if (in != NULL) {
+		OPENSSL_cleanse(in, inlen);
+		free(in);
+	}
+	free(r.parts);
 }

@@ -3,15 +3,13 @@
  * Administration words it: the Certificate List with its find, a
  * certificate's settings page and downloads, Generate Self-signed (the
  * impact of regenerating first, certmgr's plan, and the "will overwrite"
- * warning), Generate CSR, Upload Certificate/Certificate chain, and the
- * trust stores.  The same core as `cert` and `trust` (certmgr.c,
- * cert_view.c, certinfo.c).
+ * warning), Generate CSR, Upload Certificate/Certificate chain (a file
+ * picker), and the trust stores with Upload Trust Certificate.  The same
+ * core as `cert` and `trust` (certmgr.c, cert_view.c, certinfo.c).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/pem.h>
 
@@ -19,6 +17,7 @@
 #include "cert_view.h"
 #include "certinfo.h"
 #include "certmgr.h"
+#include "multipart.h"
 #include "store.h"
 #include "trust.h"
 #include "web_int.h"
@@ -226,19 +225,33 @@ cert_download(struct web_req *r)
 	return 200;
 }
 
-/* What the outcome of a replacement says, as `cert generate` says it. */
+/*
+ * What the outcome of a replacement says, as `cert generate` says it,
+ * after the reset command has run for the devices that must reset.
+ */
 static void
 outcome(struct web_req *r, const struct certmgr_outcome *o)
 {
-	size_t i;
+	struct admin_reset *resets;
+	size_t i, n;
 
 	if (o->cas_added > 0)
 		web_printf(r, "<p>%d CA certificates added to %s.</p>",
 		    o->cas_added, o->trust_store);
 	if (o->republished)
 		web_printf(r, "<p>The ITL is republished to the TFTP root.</p>");
-	if (o->n_reset > 0) {
-		web_printf(r, "<p>Devices that must reset to take it:</p><ul>");
+	if (admin_reset_devices(r->st, o, &resets, &n)) {
+		web_printf(r, "<p>Devices reset by the reset command:</p>"
+		    "<ul id=\"resets\">");
+		for (i = 0; i < n; i++)
+			web_printf(r, "<li>%s: %s %d</li>", resets[i].device,
+			    resets[i].exited ? "exit" : "signal", resets[i].code);
+		web_printf(r, "</ul>");
+		free(resets);
+	} else if (o->n_reset > 0) {
+		web_printf(r, "<p>Devices that must reset to take it (no reset "
+		    "command is configured: <code>ucpki config --reset-command "
+		    "CMD</code>):</p><ul id=\"resets\">");
 		for (i = 0; i < o->n_reset; i++)
 			web_printf(r, "<li>%s</li>", o->reset[i]);
 		web_printf(r, "</ul>");
@@ -281,24 +294,10 @@ generate_page(struct web_req *r)
 	return 200;
 }
 
-struct generate_write {
-	const struct purpose_info	*p;
-	struct identity_params		 params;
-	struct certmgr_outcome		 o;
-};
-
-static int
-generate_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct generate_write *g = arg;
-
-	return certmgr_generate(st, g->p, &g->params, &g->o, err);
-}
-
 static int
 generate_post(struct web_req *r)
 {
-	struct generate_write g;
+	struct replace_write g;
 	int status = 0, rc;
 
 	memset(&g, 0, sizeof(g));
@@ -306,7 +305,7 @@ generate_post(struct web_req *r)
 		return status;
 	identity_params_default(g.p, &g.params);
 	rc = web_write(r, &(struct web_change){ "cert generate",
-	    AUDIT_IDENTITY, g.p->name, NULL, 1 }, generate_apply, &g);
+	    AUDIT_IDENTITY, g.p->name, NULL, 1 }, replace_generate_apply, &g);
 	web_begin(r, "Generate Self-signed Certificate");
 	web_status(r, rc == 0, rc == 0 ? "Self-signed certificate generated "
 	    "by system" : r->err.msg);
@@ -400,78 +399,81 @@ csr_download(struct web_req *r)
 
 /* --- Upload Certificate/Certificate chain ------------------------------------------- */
 
+/*
+ * The certificates of the file a form sent in field key (PEM, DER or DER
+ * PKCS#7, as the CLI reads a file); -1 with r->err naming the file.
+ */
+static int
+file_certs(struct web_req *r, const char *key, STACK_OF(X509) **certs)
+{
+	const struct multipart_part *f = web_file(r, key);
+
+	*certs = NULL;
+	if (f == NULL || (f->filename[0] == '\0' && f->len == 0))
+		return ucerr_set(&r->err, "no file chosen");
+	if (certs_parse(f->data, f->len, certs, &r->err) == -1)
+		return ucerr_wrap(&r->err, "%s", f->filename[0] != '\0' ?
+		    f->filename : key);
+	return 0;
+}
+
+/* The file input both upload pages have. */
+static void
+file_input(struct web_req *r, const char *label)
+{
+	web_printf(r, "<p><label for=\"file\">%s</label> <input type=\"file\" "
+	    "name=\"file\" id=\"file\" required accept=\".pem,.crt,.cer,.der,"
+	    ".p7b,.p7c\"></p>", label);
+}
+
 static int
 upload_page(struct web_req *r)
 {
 	const char *v = web_arg(r, "purpose");
 
 	web_begin(r, "Upload Certificate/Certificate chain");
-	web_form(r, "/certificate/upload", "upload");
+	web_form_files(r, "/certificate/upload", "upload");
 	purpose_select(r, purpose_find(v != NULL ? v : "tomcat"));
-	web_printf(r, "<p><label for=\"cert\">Upload File (the CA-signed "
-	    "certificate for the pending CSR, with its chain; PEM)</label></p>"
-	    "<textarea name=\"cert\" id=\"cert\" spellcheck=\"false\">"
-	    "</textarea><p><button type=\"submit\" id=\"upload\">Upload"
+	file_input(r, "Upload File (the CA-signed certificate for the pending "
+	    "CSR, with its chain: PEM, DER or PKCS#7)");
+	web_printf(r, "<p><button type=\"submit\" id=\"upload\">Upload"
 	    "</button></p></form>");
 	web_end(r);
 	return 200;
 }
 
-struct upload_write {
-	const struct purpose_info	*p;
-	const char			*file;
-	struct certmgr_outcome		 o;
-};
-
-static int
-upload_apply(struct store *st, void *arg, struct ucerr *err)
-{
-	struct upload_write *u = arg;
-
-	return certmgr_upload(st, u->p, u->file, &u->o, err);
-}
-
 static int
 upload_post(struct web_req *r)
 {
-	const char *pem = web_arg(r, "cert");
-	struct upload_write u;
-	char path[4200], next[128];
-	int status = 0, fd, rc;
-	size_t len;
+	struct replace_write u;
+	int status = 0, rc;
 
 	memset(&u, 0, sizeof(u));
 	if ((u.p = purpose_arg(r, &status)) == NULL)
 		return status;
-	if (pem == NULL || (len = strlen(pem)) == 0)
-		return web_error_page(r, 400, "Upload Certificate/Certificate "
-		    "chain", "no certificate given");
-	/* certmgr_upload reads a file, as `cert upload` does: the pasted
-	 * text goes to one only this user can read, gone afterwards. */
-	snprintf(path, sizeof(path), "%s/.upload-XXXXXX", store_home(r->st));
-	if ((fd = mkstemp(path)) == -1)
-		return web_error_page(r, 500, "Upload Certificate/Certificate "
-		    "chain", strerror(errno));
-	rc = write(fd, pem, len) == (ssize_t)len ? 0 : -1;
-	close(fd);
-	if (rc == -1) {
-		unlink(path);
-		return web_error_page(r, 500, "Upload", "cannot write the "
-		    "upload");
-	}
-	u.file = path;
+	if (file_certs(r, "file", &u.certs) == -1)
+		return ucerr_wrap(&r->err, "cert upload"),
+		    web_error_page(r, 400, "Upload Certificate/Certificate "
+		    "chain", r->err.msg);
 	rc = web_write(r, &(struct web_change){ "cert upload", AUDIT_IDENTITY,
-	    u.p->name, NULL, 1 }, upload_apply, &u);
-	unlink(path);
-	if (rc == -1) {
+	    u.p->name, NULL, 1 }, replace_upload_apply, &u);
+	sk_X509_pop_free(u.certs, X509_free);
+	/* Installed but a later step failed: said, as the CLI says it. */
+	if (rc == -1 && !u.o.replaced) {
 		certmgr_outcome_free(&u.o);
+		ucerr_wrap(&r->err, "cert upload");
 		return web_error_page(r, 409, "Upload Certificate/Certificate "
 		    "chain", r->err.msg);
 	}
+	web_begin(r, "Upload Certificate/Certificate chain");
+	web_status(r, rc == 0, rc == 0 ? "Certificate Signed by a Certificate "
+	    "Authority installed" : r->err.msg);
+	outcome(r, &u.o);
+	web_printf(r, "<p><a href=\"/certificate?purpose=%U\" id=\"settings\">"
+	    "Certificate Settings</a></p>", u.p->name);
+	web_end(r);
 	certmgr_outcome_free(&u.o);
-	snprintf(next, sizeof(next), "/certificate?purpose=%s&done=upload",
-	    u.p->name);
-	return web_redirect(r, next);
+	return rc == 0 ? 200 : 500;
 }
 
 /* --- trust stores ------------------------------------------------------------------- */
@@ -501,7 +503,10 @@ trust_page(struct web_req *r)
 	for (i = 0; trust_stores[i] != NULL; i++)
 		web_printf(r, "%s<a href=\"/trust?store=%U\">%s</a>", i ? " | " :
 		    "", trust_stores[i], trust_stores[i]);
-	web_printf(r, "</p><table id=\"trust\"><tr><th>Certificate</th><th>"
+	web_printf(r, "</p><p><a href=\"/trust/add%s%U\" id=\"trust-add\">"
+	    "Upload Trust Certificate</a></p>", store_name != NULL ?
+	    "?store=" : "", store_name != NULL ? store_name : "");
+	web_printf(r, "<table id=\"trust\"><tr><th>Certificate</th><th>"
 	    "Common Name</th><th>Store</th><th>Type</th><th>Key Type</th><th>"
 	    "Issued By</th><th>Expiration</th><th>SHA-256</th></tr>");
 	if (store_trust_each(r->st, store_name, trust_one, &f, &r->err) == -1)
@@ -526,9 +531,10 @@ trust_entry(struct web_req *r)
 		return web_error_page(r, found == 0 ? 404 : 500, "Trust "
 		    "Certificate", r->err.msg);
 	web_begin(r, "Certificate Settings");
-	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td>%s.pem"
-	    "</td></tr><tr><th>Certificate Purpose</th><td>%s</td></tr>"
-	    "</table>", label, store_name);
+	/* label is trust_cert_get's "<store>/<name>.pem". */
+	web_printf(r, "<table class=\"fields\"><tr><th>File Name</th><td "
+	    "id=\"file-name\">%s</td></tr><tr><th>Certificate Purpose</th>"
+	    "<td>%s</td></tr></table>", label, store_name);
 	web_printf(r, "<h2>Delete</h2>");
 	web_form(r, "/trust/delete", "delete");
 	web_printf(r, "<input type=\"hidden\" name=\"store\" value=\"%s\">"
@@ -575,6 +581,89 @@ trust_delete(struct web_req *r)
 	return 200;
 }
 
+static int
+trust_add_page(struct web_req *r)
+{
+	const char *chosen = web_arg(r, "store");
+	size_t i;
+
+	web_begin(r, "Upload Trust Certificate");
+	web_form_files(r, "/trust/add", "trust-add");
+	web_printf(r, "<label>Certificate Purpose <select name=\"store\" "
+	    "id=\"store\">");
+	for (i = 0; trust_stores[i] != NULL; i++)
+		web_printf(r, "<option value=\"%s\"%s>%s</option>",
+		    trust_stores[i], chosen != NULL && strcmp(chosen,
+		    trust_stores[i]) == 0 ? " selected" : "", trust_stores[i]);
+	web_printf(r, "</select></label> <label>Name <input name=\"name\" "
+	    "id=\"name\" placeholder=\"its Common Name\"></label>");
+	file_input(r, "Upload File (a CA certificate or a bundle: PEM, DER or "
+	    "PKCS#7)");
+	web_printf(r, "<p><button type=\"submit\" id=\"upload\">Upload"
+	    "</button></p></form>");
+	web_end(r);
+	return 200;
+}
+
+static int
+trust_add_post(struct web_req *r)
+{
+	const char *name = web_arg(r, "name");
+	struct trust_add_write a;
+	char named[256];
+	int i, n, rc;
+
+	memset(&a, 0, sizeof(a));
+	a.store_name = web_arg(r, "store");
+	if (a.store_name == NULL || trust_store_name_check(a.store_name,
+	    &r->err) == -1)
+		return web_error_page(r, 400, "Upload Trust Certificate",
+		    a.store_name == NULL ? "no trust store chosen" :
+		    r->err.msg);
+	if (name != NULL && name[0] != '\0') {
+		trust_name_normalize(name, named, sizeof(named));
+		a.name = named;
+	}
+	if (file_certs(r, "file", &a.certs) == -1)
+		return ucerr_wrap(&r->err, "trust add"),
+		    web_error_page(r, 400, "Upload Trust Certificate",
+		    r->err.msg);
+	n = sk_X509_num(a.certs);
+	if (a.name != NULL && n > 1) {
+		sk_X509_pop_free(a.certs, X509_free);
+		snprintf(r->err.msg, sizeof(r->err.msg), "trust add: a name "
+		    "needs a file with one certificate (it has %d)", n);
+		return web_error_page(r, 400, "Upload Trust Certificate",
+		    r->err.msg);
+	}
+	if ((a.results = calloc((size_t)n, sizeof(*a.results))) == NULL) {
+		sk_X509_pop_free(a.certs, X509_free);
+		return web_error_page(r, 500, "Upload Trust Certificate",
+		    "out of memory");
+	}
+	rc = web_write(r, &(struct web_change){ "trust add", AUDIT_NONE,
+	    a.store_name, a.name, 1 }, trust_add_apply, &a);
+	sk_X509_pop_free(a.certs, X509_free);
+	if (rc == -1) {
+		free(a.results);
+		ucerr_wrap(&r->err, "trust add");
+		return web_error_page(r, 409, "Upload Trust Certificate",
+		    r->err.msg);
+	}
+	web_begin(r, "Upload Trust Certificate");
+	web_status(r, 1, "Certificate uploaded to the trust store");
+	web_printf(r, "<ul id=\"added\">");
+	for (i = 0; i < n; i++)
+		web_printf(r, "<li>%s/%s.pem: %s</li>", a.store_name,
+		    a.results[i].name, a.results[i].duplicate ? "already there" :
+		    "added");
+	web_printf(r, "</ul><p><a href=\"/trust?store=%U\">%s</a></p>",
+	    a.store_name, a.store_name);
+	web_end(r);
+	free(a.results);
+	return 200;
+}
+
 const struct web_route web_cert_routes[] = {
 	{ "/certificates", 0, cert_list, NULL },
 	{ "/certificate", 0, cert_settings, NULL },
@@ -585,6 +674,7 @@ const struct web_route web_cert_routes[] = {
 	{ "/certificate/upload", 1, upload_page, upload_post },
 	{ "/trust", 0, trust_page, NULL },
 	{ "/trust/entry", 0, trust_entry, NULL },
+	{ "/trust/add", 1, trust_add_page, trust_add_post },
 	{ "/trust/delete", 1, NULL, trust_delete },
 	{ NULL, 0, NULL, NULL },
 };

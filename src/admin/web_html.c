@@ -11,6 +11,7 @@
 #include <event2/http.h>
 
 #include "clock.h"
+#include "multipart.h"
 #include "web_int.h"
 
 static void
@@ -135,14 +136,30 @@ web_end(struct web_req *r)
 	web_printf(r, "</main></body></html>\n");
 }
 
-void
-web_form(struct web_req *r, const char *action, const char *cls)
+static void
+form_begin(struct web_req *r, const char *action, const char *cls,
+    int files)
 {
-	web_printf(r, "<form method=\"post\" action=\"%s\" class=\"%s\">",
-	    action, cls != NULL ? cls : "");
+	/* The format is markup, the arguments text (web_printf escapes). */
+	web_printf(r, files ? "<form method=\"post\" action=\"%s\" "
+	    "class=\"%s\" enctype=\"multipart/form-data\">" :
+	    "<form method=\"post\" action=\"%s\" class=\"%s\">", action,
+	    cls != NULL ? cls : "");
 	if (r->s != NULL)
 		web_printf(r, "<input type=\"hidden\" name=\"csrf\" "
 		    "value=\"%s\">", r->s->csrf);
+}
+
+void
+web_form(struct web_req *r, const char *action, const char *cls)
+{
+	form_begin(r, action, cls, 0);
+}
+
+void
+web_form_files(struct web_req *r, const char *action, const char *cls)
+{
+	form_begin(r, action, cls, 1);
 }
 
 void
@@ -161,6 +178,17 @@ web_arg(const struct web_req *r, const char *key)
 	if (r->post)
 		return r->form != NULL ? evhttp_find_header(r->form, key) : NULL;
 	return r->query != NULL ? evhttp_find_header(r->query, key) : NULL;
+}
+
+const struct multipart_part *
+web_file(const struct web_req *r, const char *key)
+{
+	const struct multipart_part *p;
+
+	if (!r->post || r->parts == NULL ||
+	    (p = multipart_find(r->parts, key)) == NULL || !p->is_file)
+		return NULL;
+	return p;
 }
 
 int

@@ -18,12 +18,18 @@
 
 struct evhttp_request;
 struct evkeyvalq;
+struct multipart;
+struct multipart_part;
 
 /* Idle and absolute lifetimes of a session, and how many at once. */
 #define WEB_SESSION_IDLE_S	(30 * 60)
 #define WEB_SESSION_MAX_S	(8 * 60 * 60)
 #define WEB_SESSIONS		256
 #define WEB_COOKIE		"__Host-ucpki"
+/* A form's body: fields (urlencoded) up to WEB_FORM_MAX, a form with a
+ * file (multipart/form-data) up to WEB_UPLOAD_MAX; past them 413. */
+#define WEB_FORM_MAX		(8 * 1024)
+#define WEB_UPLOAD_MAX		(64 * 1024)
 
 struct web_session {
 	unsigned char	 id_sha256[32];	/* of the cookie's value */
@@ -41,6 +47,7 @@ struct web_req {
 	const char		*addr, *peer, *path;
 	struct evkeyvalq	*query;
 	struct evkeyvalq	*form;		/* POST: the form's fields */
+	struct multipart	*parts;		/* a multipart POST's parts */
 	int			 post;
 	struct web_session	*s;		/* NULL before login */
 	FILE			*out;
@@ -76,10 +83,15 @@ void	web_begin(struct web_req *r, const char *title);
 void	web_end(struct web_req *r);
 /* <form method=post action=...> with the session's CSRF token. */
 void	web_form(struct web_req *r, const char *action, const char *cls);
+/* The same for a form with <input type=file> (multipart/form-data). */
+void	web_form_files(struct web_req *r, const char *action, const char *cls);
 /* A CUCM-style status box: ok 1 "Success: ...", 0 an error. */
 void	web_status(struct web_req *r, int ok, const char *msg);
 /* A field of the query (GET) or of the form (POST, the body only), or NULL. */
 const char *web_arg(const struct web_req *r, const char *key);
+/* The file a multipart form sent in field key (it may be empty), or NULL. */
+const struct multipart_part *web_file(const struct web_req *r,
+	    const char *key);
 /* A page saying msg with status (an error page inside the layout). */
 int	web_error_page(struct web_req *r, int status, const char *title,
 	    const char *msg);

@@ -63,6 +63,20 @@ reader_cstring(struct reader *r, const char **out, size_t *len)
 }
 
 int
+reader_find(const struct reader *r, const void *needle, size_t nlen,
+    size_t *at)
+{
+	const uint8_t *start = r->data + r->pos, *hit;
+
+	if (nlen == 0 || nlen > reader_left(r))
+		return -1;
+	if ((hit = memmem(start, reader_left(r), needle, nlen)) == NULL)
+		return -1;
+	*at = (size_t)(hit - start);
+	return 0;
+}
+
+int
 reader_skip(struct reader *r, size_t n)
 {
 	const uint8_t *p;

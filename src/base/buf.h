@@ -42,6 +42,10 @@ int	reader_skip(struct reader *r, size_t n);
 /* A NUL-terminated string: *out points at it, *len excludes the NUL;
  * fails (cursor unchanged) when no NUL is left. */
 int	reader_cstring(struct reader *r, const char **out, size_t *len);
+/* Where needle next begins, counted from the cursor (which stays): 0
+ * and *at set, or -1 when it is not in what is left. */
+int	reader_find(const struct reader *r, const void *needle, size_t nlen,
+	    size_t *at);
 /* Carves the next n bytes off as a child reader (for containers). */
 int	reader_sub(struct reader *r, size_t n, struct reader *child);
 

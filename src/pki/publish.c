@@ -238,6 +238,24 @@ trustlist_options_free(struct trustlist_options *o)
 	o->signer_key = NULL;
 }
 
+/* itl_reset with o->signer_key set, or NULL for the home's key. */
+static int
+reset_signed(struct store *st, struct trustlist_options *o,
+    const char *what_key, char *path, size_t pathlen, size_t *len,
+    struct ucerr *err)
+{
+	o->sign_with = "itlrecovery";
+	if (o->signer_key != NULL) {
+		if (identity_load(st, "ITLRecovery", &o->signer, NULL,
+		    err) == -1)
+			return -1;
+		if (!cert_matches_key(o->signer, o->signer_key))
+			return ucerr_set(err, "%s: not the ITLRecovery key",
+			    what_key);
+	}
+	return itl_write(st, o, NULL, path, pathlen, len, err);
+}
+
 int
 itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
     char *path, size_t pathlen, size_t *len, struct ucerr *err)
@@ -247,19 +265,27 @@ itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
 
 	memset(&o, 0, sizeof(o));
 	o.hash_alg = hash_alg;
-	o.sign_with = "itlrecovery";
-	if (key_file != NULL) {
-		if (identity_load(st, "ITLRecovery", &o.signer, NULL,
-		    err) == -1 ||
-		    key_load_file(key_file, &o.signer_key, err) == -1)
-			goto out;
-		if (!cert_matches_key(o.signer, o.signer_key)) {
-			ucerr_set(err, "%s: not the ITLRecovery key", key_file);
-			goto out;
-		}
-	}
-	rc = itl_write(st, &o, NULL, path, pathlen, len, err);
-out:
+	if (key_file == NULL || key_load_file(key_file, &o.signer_key,
+	    err) == 0)
+		rc = reset_signed(st, &o, key_file, path, pathlen, len, err);
+	trustlist_options_free(&o);
+	return rc;
+}
+
+int
+itl_reset_key(struct store *st, uint8_t hash_alg, EVP_PKEY *key,
+    const char *what_key, char *path, size_t pathlen, size_t *len,
+    struct ucerr *err)
+{
+	struct trustlist_options o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.hash_alg = hash_alg;
+	if (EVP_PKEY_up_ref(key) != 1)
+		return ucerr_set(err, "out of memory");
+	o.signer_key = key;
+	rc = reset_signed(st, &o, what_key, path, pathlen, len, err);
 	trustlist_options_free(&o);
 	return rc;
 }

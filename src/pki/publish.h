@@ -66,6 +66,11 @@ void	trustlist_options_free(struct trustlist_options *o);
  */
 int	itl_reset(struct store *st, uint8_t hash_alg, const char *key_file,
 	    char *path, size_t pathlen, size_t *len, struct ucerr *err);
+/* The same with the key kept elsewhere already read (the API's body);
+ * what names it in a refusal is what_key. */
+int	itl_reset_key(struct store *st, uint8_t hash_alg, EVP_PKEY *key,
+	    const char *what_key, char *path, size_t pathlen, size_t *len,
+	    struct ucerr *err);
 
 /* The TFTP root: <home>/tftp, created on demand. */
 int	tftp_dir(struct store *st, char *out, size_t outlen, struct ucerr *err);

@@ -1,4 +1,5 @@
 /* reset.c - the reset hook (see reset.h). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,8 @@ reset_config_load(struct store *st, struct reset_config *c, struct ucerr *err)
 	if ((rc = store_meta_get(st, "reset.command", c->command,
 	    sizeof(c->command), err)) == -1)
 		return -1;
-	c->has_command = rc == 1;
+	/* `config --reset-command ""` takes it away. */
+	c->has_command = rc == 1 && c->command[0] != '\0';
 	if (store_meta_get(st, "reset.concurrency", v, sizeof(v), NULL) == 1)
 		c->concurrency = strtol(v, NULL, 10);
 	if (c->concurrency < 1 || c->concurrency > RESET_CONCURRENCY_MAX)
@@ -64,24 +66,30 @@ expand(const char *cmd, const char *name, char *out, size_t outlen)
 	out[used < outlen ? used : outlen - 1] = '\0';
 }
 
+/*
+ * Waits for the oldest reset still running.  Its own child, by pid: in
+ * serve another thread's child (an export's reload command) must be left
+ * to the waitpid that thread makes.
+ */
 static void
 reap_one(pid_t *pids, char (*who)[64], int *running, reset_done_fn done,
     void *arg)
 {
 	int status, i;
-	pid_t pid = wait(&status);
 
-	for (i = 0; i < *running; i++) {
-		if (pids[i] != pid)
-			continue;
-		if (done != NULL)
-			done(arg, who[i], WIFEXITED(status), WIFEXITED(status) ?
-			    WEXITSTATUS(status) : WTERMSIG(status));
-		pids[i] = pids[*running - 1];
-		memcpy(who[i], who[*running - 1], 64);
-		(*running)--;
-		return;
+	while (waitpid(pids[0], &status, 0) == -1)
+		if (errno != EINTR) {
+			status = 0x7f00;	/* lost: reported as exit 127 */
+			break;
+		}
+	if (done != NULL)
+		done(arg, who[0], WIFEXITED(status), WIFEXITED(status) ?
+		    WEXITSTATUS(status) : WTERMSIG(status));
+	for (i = 1; i < *running; i++) {
+		pids[i - 1] = pids[i];
+		memcpy(who[i - 1], who[i], 64);
 	}
+	(*running)--;
 }
 
 int

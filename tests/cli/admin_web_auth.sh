@@ -2,7 +2,10 @@
 # The administration web pages' authentication, with curl over real TLS
 # to a real `ucpki serve`: login good and bad, the cookie's flags, the
 # security headers, the per-account lockout, an ended session, CSRF
-# refusals, and a read-only account refused a change server-side.
+# refusals, a read-only account refused a change server-side, and the
+# forms with a file (multipart/form-data): Upload Trust Certificate,
+# Upload Certificate, their size limits, and the reset command that runs
+# after a page's regenerate.
 source "$UCPKI_TESTLIB"
 
 command -v curl >/dev/null || { echo "# curl missing"; exit 77; }
@@ -25,6 +28,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TEST_TMP/ca.key" -out "$TEST
 ok "trust add a CA" trust add tomcat-trust "$TEST_TMP/ca.pem"
 CA_NAME=$("$UCPKI" cert list trust tomcat-trust | sed -n 's|^tomcat-trust/\(Web_Test_CA[^:]*\)\.pem:.*|\1|p')
 check "it is listed" test -n "$CA_NAME"
+ok "a reset command that writes a file" config --reset-command "echo reset {device} >>$TEST_TMP/resets.txt"
 
 "$UCPKI" serve --listen 127.0.0.1 --capf-port 0 --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
 	--monitor-interval 0 --admin-port "$PORT" >"$LOG" 2>&1 &
@@ -127,6 +131,48 @@ contains "shows its subject, escaped" "$BODY" "Web Test CA"
 web admin --data-urlencode "csrf=$TOKEN" --data-urlencode "store=tomcat-trust" --data-urlencode "name=$CA_NAME" /trust/delete
 check "an administrator deletes it" test "$CODE" = 200
 lacks "and it is gone" "$("$UCPKI" cert list trust tomcat-trust)" "$CA_NAME"
+
+# --- forms with a file, their limits, the reset command ---------------------------------
+web viewer -F "csrf=$VTOKEN" -F "store=tomcat-trust" -F "file=@$TEST_TMP/ca.pem" /trust/add
+check "a read-only account's upload: 403" test "$CODE" = 403
+web admin /trust/add?store=tomcat-trust
+check "Upload Trust Certificate: 200" test "$CODE" = 200
+contains "a form with a file picker" "$BODY" 'enctype="multipart/form-data"'
+contains "an input of type file" "$BODY" 'type="file" name="file"'
+web admin -F "csrf=$TOKEN" -F "store=tomcat-trust" -F "file=@$TEST_TMP/ca.pem" /trust/add
+check "an administrator uploads the CA back: 200" test "$CODE" = 200
+contains "it is added" "$BODY" "tomcat-trust/Web_Test_CA"
+contains "the trust store has it" "$("$UCPKI" cert list trust tomcat-trust)" "Web_Test_CA"
+web admin -F "csrf=$TOKEN" -F "store=tomcat-trust" -F "file=@$TEST_TMP/ca.pem" /trust/add
+check "the same again: 409" test "$CODE" = 409
+run trust add tomcat-trust "$TEST_TMP/ca.pem"
+contains "with the CLI's reason" "$BODY" "${ERR##*: }"
+printf 'not a certificate\n' >"$TEST_TMP/junk.pem"
+web admin -F "csrf=$TOKEN" -F "store=tomcat-trust" -F "file=@$TEST_TMP/junk.pem" /trust/add
+check "a file that is no certificate: 400" test "$CODE" = 400
+run trust add tomcat-trust "$TEST_TMP/junk.pem"
+contains "named as the CLI names its file" "$BODY" "trust add: junk.pem: ${ERR##*junk.pem: }"
+web admin -F "csrf=$TOKEN" -F "purpose=tomcat" -F "file=@/dev/null;filename=" /certificate/upload
+check "Upload Certificate without a file: 400" test "$CODE" = 400
+contains "says so" "$BODY" "cert upload: no file chosen"
+web admin -F "csrf=$TOKEN" -F "purpose=tomcat" -F "file=@$TEST_TMP/ca.pem" /certificate/upload
+check "a certificate not for the pending CSR: 409" test "$CODE" = 409
+run cert upload tomcat "$TEST_TMP/ca.pem"
+contains "with the CLI's one line" "$BODY" "${ERR#ucpki: }"
+head -c 70000 /dev/urandom | base64 -w0 >"$TEST_TMP/big.pem"
+web admin -F "csrf=$TOKEN" -F "purpose=tomcat" -F "file=@$TEST_TMP/big.pem" /certificate/upload
+check "a form with a file over 64 KB: 413" test "$CODE" = 413
+contains "says so" "$BODY" "the form is larger than 64 KB"
+web admin --data-urlencode "csrf=$TOKEN" --data-urlencode "name=$D" --data-urlencode "string=$(head -c 9000 /dev/zero | tr '\0' 1)" /phone
+check "a form over 8 KB: 413" test "$CODE" = 413
+contains "says so" "$BODY" "the form is larger than 8 KB"
+web admin -H 'Content-Type: multipart/form-data; boundary=zz' --data-binary $'--zz\r\nContent-Disposition: form-data; name="csrf"\r\n\r\nx' /trust/add
+check "a form cut short: 400" test "$CODE" = 400
+contains "says where in one line" "$BODY" "multipart: part 1 (csrf) does not end with the boundary"
+web admin --data-urlencode "csrf=$TOKEN" --data-urlencode "purpose=CAPF" /certificate/generate
+check "Regenerate CAPF on the page: 200" test "$CODE" = 200
+contains "the reset command ran for the device" "$BODY" "$D: exit 0"
+check "and wrote its file" test "$(cat "$TEST_TMP/resets.txt")" = "reset $D"
 
 # --- logout, ended sessions ------------------------------------------------------------
 web viewer --data-urlencode "csrf=$VTOKEN" /logout

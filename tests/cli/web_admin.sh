@@ -32,6 +32,11 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TEST_TMP/ca.key" -out "$TEST
 	-subj "/CN=Example Root CA/O=Example Corp" -days 3650 \
 	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 check "a test root CA" test -s "$TEST_TMP/ca.pem"
+XSS_CN='<img src=x onerror=alert(2)>"'
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TEST_TMP/xss.key" -out "$TEST_TMP/xss-ca.pem" \
+	-subj "/CN=$XSS_CN/O=Example Corp" -days 3650 \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+check "a CA with markup in its subject" test -s "$TEST_TMP/xss-ca.pem"
 
 "$UCPKI" serve --listen 127.0.0.1 --capf-port "$CAPF_PORT" --tvs-port 0 --http-port 0 --tftp-port 0 --https-port 0 \
 	--monitor-interval 0 --admin-port "$PORT" >"$LOG" 2>&1 &
@@ -44,12 +49,15 @@ check "and on CAPF" wait_port "$CAPF_PORT"
 	--password-file "$TEST_TMP/pw" --ucpki "$UCPKI" --capf "127.0.0.1:$CAPF_PORT" \
 	--phones "$(echo $PHONES | tr ' ' ,)" --xss-device $XSS_DEVICE --xss-model "$XSS_MODEL" \
 	--ca-key "$TEST_TMP/ca.key" --ca-cert "$TEST_TMP/ca.pem" --tmp "$TEST_TMP" \
+	--xss-ca "$TEST_TMP/xss-ca.pem" --xss-cn "$XSS_CN" \
 	${UCPKI_SCREENSHOTS:+--screenshots "$UCPKI_SCREENSHOTS"} >"$TEST_TMP/browser.out" 2>&1
 BROWSER_RC=$?
 cat "$TEST_TMP/browser.out"
 check "the browser test passes" test "$BROWSER_RC" -eq 0
 check "and ran its steps" grep -q '^[1-9][0-9]* passed, 0 failed$' "$TEST_TMP/browser.out"
 contains "the changes are logged with who made them" "$(cat "$LOG")" "admin: web alice from 127.0.0.1"
+contains "the upload among them" "$(cat "$LOG")" "cert upload tomcat: done"
+contains "and the trust add" "$(cat "$LOG")" "trust add CallManager-trust"
 
 stop_server "serve" $SERVER "$LOG"
 finish

@@ -79,6 +79,28 @@ writer_grows_patches_and_respects_max(void **state)
 	writer_free(&w);
 }
 
+static void
+reader_finds_without_moving(void **state)
+{
+	const uint8_t data[] = "ab\r\ncd\r\n";
+	struct reader r;
+	size_t at;
+
+	(void)state;
+	reader_init(&r, data, sizeof(data) - 1);
+	assert_int_equal(reader_find(&r, "\r\n", 2, &at), 0);
+	assert_int_equal(at, 2);
+	assert_int_equal(reader_left(&r), 8);
+	assert_int_equal(reader_skip(&r, 4), 0);
+	assert_int_equal(reader_find(&r, "\r\n", 2, &at), 0);
+	assert_int_equal(at, 2);
+	assert_int_equal(reader_find(&r, "x", 1, &at), -1);
+	assert_int_equal(reader_find(&r, "", 0, &at), -1);
+	assert_int_equal(reader_find(&r, "cd\r\n!", 5, &at), -1);
+	assert_int_equal(reader_skip(&r, 4), 0);
+	assert_int_equal(reader_find(&r, "\r", 1, &at), -1);
+}
+
 int
 main(void)
 {
@@ -86,6 +108,7 @@ main(void)
 		cmocka_unit_test(reader_reads_big_and_little_endian),
 		cmocka_unit_test(reader_refuses_to_run_past_the_end),
 		cmocka_unit_test(writer_grows_patches_and_respects_max),
+		cmocka_unit_test(reader_finds_without_moving),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

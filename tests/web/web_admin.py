@@ -3,9 +3,11 @@
 
 Driven by tests/cli/web_admin.sh, which starts `ucpki serve` and makes the
 accounts and phones; this script logs in, generates a CSR and uploads the
-certificate a test CA signs (openssl), finds phones by LSC status,
-schedules a bulk CAPF install and sees it complete after the simulated
-phones enroll, and checks that markup in a device model stays text.
+certificate a test CA signs (openssl) through the page's file input,
+adds a CA to a trust store the same way (markup in its subject stays
+text), finds phones by LSC status, schedules a bulk CAPF install and sees
+it complete after the simulated phones enroll, and checks that markup in
+a device model stays text.
 With --screenshots DIR it also saves the main pages as PNG files.
 
 Prints TAP-like "ok - ..." / "FAIL - ..." lines and "N passed, M failed".
@@ -102,6 +104,9 @@ def main():
     ap.add_argument("--xss-model", required=True)
     ap.add_argument("--ca-key", required=True)
     ap.add_argument("--ca-cert", required=True)
+    ap.add_argument("--xss-ca", required=True,
+                    help="a CA certificate whose CN is markup")
+    ap.add_argument("--xss-cn", required=True)
     ap.add_argument("--tmp", required=True)
     ap.add_argument("--screenshots")
     a = ap.parse_args()
@@ -209,15 +214,21 @@ def main():
                             "-copy_extensions", "copy", "-out", signed],
                            capture_output=True, text=True)
         check("the test CA signs it", r.returncode == 0, r.stderr)
-        with open(signed) as f, open(a.ca_cert) as g:
-            chain = f.read() + g.read()
+        chain = os.path.join(a.tmp, "tomcat-chain.pem")
+        with open(signed) as f, open(a.ca_cert) as g, open(chain, "w") as o:
+            o.write(f.read() + g.read())
         d.get(base + "/certificate/upload?purpose=tomcat")
-        d.find_element(By.ID, "cert").send_keys(chain)
+        file_input = d.find_element(By.ID, "file")
+        check("Upload Certificate has a file picker",
+              file_input.get_attribute("type") == "file")
+        file_input.send_keys(chain)       # the file chooser, as a user picks
         shot("upload")
         submit(d, "upload")
         check("Upload Certificate installs it",
               "Certificate Signed by a Certificate Authority installed" in
               text(d, ".status"), text(d, "main"))
+        d.find_element(By.ID, "settings").click()
+        WebDriverWait(d, 30).until(lambda drv: text(drv, "#type") != "")
         check("the settings page says CA-signed",
               text(d, "#type") == "CA-signed", text(d, "main"))
         shot("certificate")
@@ -230,6 +241,44 @@ def main():
         check("Find Certificate List where Certificate begins with tomcat",
               "tomcat" in rows and "CallManager" not in rows, rows)
         shot("certificates")
+
+        # --- Upload Trust Certificate, markup in its subject -------------------
+        d.get(base + "/trust?store=CallManager-trust")
+        d.find_element(By.ID, "trust-add").click()
+        WebDriverWait(d, 30).until(
+            lambda drv: drv.find_elements(By.ID, "file") != [])
+        check("the trust store links to Upload Trust Certificate",
+              text(d, "h1") == "Upload Trust Certificate", text(d, "main"))
+        Select(d.find_element(By.ID, "store")).select_by_value(
+            "CallManager-trust")
+        d.find_element(By.ID, "file").send_keys(a.xss_ca)
+        shot("trust-add")
+        submit(d, "upload")
+        check("the CA is added", "Certificate uploaded" in
+              text(d, ".status") and "added" in text(d, "#added"),
+              text(d, "main"))
+        check("and its upload ran nothing (no alert)", no_alert(d))
+        d.get(base + "/trust?store=CallManager-trust")
+        rows = text(d, "#trust")
+        check("the trust store lists it, its subject as text",
+              a.xss_cn in rows, rows)
+        check("and runs nothing (no alert), adds no element", no_alert(d) and
+              d.find_elements(By.CSS_SELECTOR,
+                              "main img, main script") == [])
+        d.find_element(By.PARTIAL_LINK_TEXT, "onerror").click()
+        WebDriverWait(d, 30).until(
+            lambda drv: drv.find_elements(By.ID, "details") != [])
+        # certinfo_print writes the subject as RFC 2253 text (\< \>).
+        check("its settings page shows the subject as text",
+              a.xss_cn in text(d, "#details").replace("\\", "") and
+              a.xss_cn.replace(" ", "_") in text(d, "#file-name") and
+              no_alert(d) and
+              d.find_elements(By.CSS_SELECTOR,
+                              "main img, main script") == [],
+              text(d, "main"))
+        check("beside the guarded delete",
+              d.find_elements(By.ID, "delete") != [])
+        shot("trust-entry")
         if shots:
             for page, name in (("/", "dashboard"), ("/alarms", "alarms"),
                                ("/itl", "itl"), ("/trust", "trust"),
