@@ -35,6 +35,8 @@ struct purpose_info {
 	const char	*keys_why;	/* why, when not KEYS_ANY */
 };
 
+/* The cluster's one (the publisher's key), not each node's own? */
+int	purpose_cluster_wide(const struct purpose_info *p);
 /* NULL when the name is not a purpose (case-insensitive match). */
 const struct purpose_info *purpose_find(const char *name);
 /* All purposes, terminated by name NULL. */
@@ -60,7 +62,8 @@ int	identity_load_if_any(struct store *st, const char *purpose, X509 **cert,
 int	identity_signer_load(struct store *st, const char *file, X509 **cert,
 	    EVP_PKEY **key, struct ucerr *err);
 
-/* Node settings saved by init (meta keys node, org, ou, locality, state, country). */
+/* Node settings: this home's node name (store_node_self), and what init
+ * saved for the cluster (meta keys org, ou, locality, state, country). */
 struct node_info {
 	char	node[256], org[128], ou[128], locality[128], state[128],
 		country[8];

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "fileio.h"
 #include "identity.h"
 #include "node.h"
@@ -61,9 +62,18 @@ node_create(struct store *st, const struct node_params *np, struct ucerr *err)
 	char key_file[128];
 	X509 *cert;
 
+	struct node_row self;
+
 	if (node_params_check(np, err) == -1 || store_begin(st, err) == -1)
 		return -1;
-	if (save_params(st, np, err) == -1)
+	/* The first node is the cluster's publisher. */
+	memset(&self, 0, sizeof(self));
+	snprintf(self.name, sizeof(self.name), "%s", np->node);
+	snprintf(self.role, sizeof(self.role), "publisher");
+	self.added_at = (int64_t)clock_now();
+	if (save_params(st, np, err) == -1 ||
+	    store_node_self_set(st, np->node, err) == -1 ||
+	    store_node_add(st, &self, err) == -1)
 		goto fail;
 	for (p = purposes; p->name != NULL; p++) {
 		identity_params_default(p, &params);

@@ -241,8 +241,8 @@ tftp_files_open(const struct tftp_files_config *c, struct store *st,
 	f->capf_port = c->capf_port;
 	f->tvs_port = c->tvs_port;
 	f->signer_generation = -1;
-	if (store_meta_get(st, "node", f->node, sizeof(f->node), err) == -1 ||
-	    (f->root_fd = open_dir(c->root, "TFTP root", err)) == -1 ||
+	snprintf(f->node, sizeof(f->node), "%s", store_node_self(st));
+	if ((f->root_fd = open_dir(c->root, "TFTP root", err)) == -1 ||
 	    (f->config_fd = open_dir(c->config_dir, "configuration folder",
 	    err)) == -1) {
 		tftp_files_close(f);
