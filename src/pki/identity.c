@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
+#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
@@ -427,6 +428,12 @@ identity_create(struct store *st, const struct purpose_info *p,
 	if (identity_key_usable(p, &params->key, err) == -1 ||
 	    node_info_load(st, &node, err) == -1)
 		return -1;
+	/* A subscriber holds no key of the cluster's own. */
+	if (purpose_cluster_wide(p) && (rc = cluster_is_publisher(st,
+	    err)) != 1)
+		return rc == -1 ? -1 : ucerr_set(err, "%s: the cluster's, its "
+		    "key on the publisher: make it there, not on %s", p->name,
+		    node.node);
 	if (params->cn != NULL)
 		snprintf(cn, sizeof(cn), "%s", params->cn);
 	else

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "enccnf.h"
 #include "identity.h"
 #include "log.h"
@@ -468,6 +469,10 @@ generate(struct tftp_files *f, const char *name, const char *base,
 	if (device_config) {
 		phone_security_for(v->found ? &v->d : NULL, v->cert, f->node,
 		    f->capf_port, f->tvs_port, &sec);
+		/* In a cluster: every node's TVS, the publisher's CAPF. */
+		if (cluster_phone_endpoints(f->st, f->capf_port, f->tvs_port,
+		    &sec, err) == -1)
+			goto out;
 		if (phone_config_merge(src, src_len, base, &sec, &merged,
 		    &merged_len, err) == -1)
 			goto out;
