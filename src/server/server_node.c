@@ -94,19 +94,6 @@ node_port(const struct server_config *cfg)
 	    cfg->tftp.https_port > 0 || cfg->admin_port > 0;
 }
 
-static int
-node_start(struct server *s, struct ucerr *err)
-{
-	struct timeval every = { CLUSTER_HEARTBEAT_S, 0 };
-
-	if ((heartbeat_timer = event_new(s->loops[0].base, -1, EV_PERSIST,
-	    on_heartbeat, s)) == NULL || event_add(heartbeat_timer,
-	    &every) == -1)
-		return ucerr_set(err, "serve: cannot start the heartbeat");
-	on_heartbeat(-1, 0, s);
-	return 0;
-}
-
 /* A node that joined or left, or changed an identity: this node's ITL
  * names every node's CallManager and TVS. */
 static void
@@ -123,6 +110,21 @@ node_refresh(struct server *s, struct store *st)
 		log_info("node: the cluster changed: ITLFile.tlv republished");
 		break;
 	}
+}
+
+static int
+node_start(struct server *s, struct ucerr *err)
+{
+	struct timeval every = { CLUSTER_HEARTBEAT_S, 0 };
+
+	if ((heartbeat_timer = event_new(s->loops[0].base, -1, EV_PERSIST,
+	    on_heartbeat, s)) == NULL || event_add(heartbeat_timer,
+	    &every) == -1)
+		return ucerr_set(err, "serve: cannot start the heartbeat");
+	on_heartbeat(-1, 0, s);
+	/* The cluster may have changed while this node was not serving. */
+	node_refresh(s, s->loops[0].store);
+	return 0;
 }
 
 static void
