@@ -128,7 +128,7 @@ const char	*store_node_self(const struct store *st);
 /* Names this home's node: <home>/node (0644), and st's. */
 int	store_node_self_set(struct store *st, const char *name,
 	    struct ucerr *err);
-/* Fails "already exists" (store_was_duplicate) for a known name. */
+/* Fails "node NAME: already in the cluster" for a known name. */
 int	store_node_add(struct store *st, const struct node_row *row,
 	    struct ucerr *err);
 int	store_node_get(struct store *st, const char *name,
