@@ -413,6 +413,20 @@ out:
 }
 
 int
+identity_key_here(struct store *st, const struct purpose_info *p,
+    struct ucerr *err)
+{
+	int rc;
+
+	if (!purpose_cluster_wide(p) || (rc = cluster_is_publisher(st,
+	    err)) == 1)
+		return 0;
+	return rc == -1 ? -1 : ucerr_set(err, "%s: the cluster's, its key on "
+	    "the publisher: make it there, not on %s", p->name,
+	    store_node_self(st));
+}
+
+int
 identity_create(struct store *st, const struct purpose_info *p,
     const struct identity_params *params, X509 **cert_out,
     char *key_file, size_t key_file_len, struct ucerr *err)
@@ -428,12 +442,8 @@ identity_create(struct store *st, const struct purpose_info *p,
 	if (identity_key_usable(p, &params->key, err) == -1 ||
 	    node_info_load(st, &node, err) == -1)
 		return -1;
-	/* A subscriber holds no key of the cluster's own. */
-	if (purpose_cluster_wide(p) && (rc = cluster_is_publisher(st,
-	    err)) != 1)
-		return rc == -1 ? -1 : ucerr_set(err, "%s: the cluster's, its "
-		    "key on the publisher: make it there, not on %s", p->name,
-		    node.node);
+	if (identity_key_here(st, p, err) == -1)
+		return -1;
 	if (params->cn != NULL)
 		snprintf(cn, sizeof(cn), "%s", params->cn);
 	else

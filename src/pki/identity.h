@@ -136,6 +136,10 @@ int	identity_key_file_name(const struct purpose_info *p, X509 *cert,
 	    char *out, size_t outlen);
 int	identity_key_path(struct store *st, const char *key_file, char *out,
 	    size_t outlen, struct ucerr *err);
+/* May this home make a key for p?  A subscriber holds none of the
+ * cluster's (CAPF, ITLRecovery: the publisher's). */
+int	identity_key_here(struct store *st, const struct purpose_info *p,
+	    struct ucerr *err);
 /* New key (written to <home>/keys) and self-signed certificate, not stored. */
 int	identity_create(struct store *st, const struct purpose_info *p,
 	    const struct identity_params *params, X509 **cert_out,
