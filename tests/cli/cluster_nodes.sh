@@ -68,6 +68,14 @@ for pair in CallManager-trust:CallManager TVS-trust:TVS tomcat-trust:tomcat; do
 	done
 done
 
+old=$("$UCPKI" --home "$H1" cert show tomcat --pem | openssl x509 -outform DER | sha256sum | cut -d' ' -f1)
+n_tomcat=$(sql "SELECT count(*) FROM trust WHERE store = 'tomcat-trust'")
+ok "a subscriber regenerates its tomcat" --home "$H1" cert generate tomcat --yes
+new=$("$UCPKI" --home "$H1" cert show tomcat --pem | openssl x509 -outform DER | sha256sum | cut -d' ' -f1)
+check "its entry in tomcat-trust is replaced, the others kept" test \
+	"$(sql "SELECT count(*) FROM trust WHERE store = 'tomcat-trust' AND sha256 IN ('$old', '$new')"),$(sql "SELECT count(*) FROM trust WHERE store = 'tomcat-trust' AND sha256 = '$new'"),$(sql "SELECT count(*) FROM trust WHERE store = 'tomcat-trust'")" = "1,1,$n_tomcat"
+check "the publisher's tomcat is untouched" test "$("$UCPKI" --home "$HP" cert show tomcat --json | grep -c "$PUB")" -ge 1
+
 # --- three nodes serving ----------------------------------------------------------------------
 CAPF_PORT=$(free_port)
 declare -A TVS HTTP LOG PID
