@@ -12,6 +12,20 @@ const struct command commands[] = {
 	    "ITLRecovery) and fill the trust stores",
 	    init_opts, 0, 0, cmd_init, CMD_AUDITED(0) },
 
+	{ "node add", "FQDN",
+	    "on the publisher: expect a new node (a subscriber) to join the cluster",
+	    node_add_opts, 1, 1, cmd_node_add, CMD_AUDITED(0) },
+	{ "node join", "--store ADDRESS --node FQDN",
+	    "on the new node: a home on the cluster's PostgreSQL database, with the node's own "
+	    "tomcat, ipsec, CallManager, CallManager-ECDSA and TVS",
+	    node_join_opts, 0, 0, cmd_node_join, CMD_AUDITED(0) },
+	{ "node list", "[--json]",
+	    "the cluster's nodes: role, the services each reports, last heartbeat",
+	    node_list_opts, 0, 0, cmd_node_list },
+	{ "node remove", "FQDN",
+	    "on the publisher: a subscriber leaves; its certificates leave the trust stores and the ITL",
+	    node_remove_opts, 1, 1, cmd_node_remove, CMD_AUDITED(0) },
+
 	{ "cert list", "own|trust [STORE] [--json]",
 	    "list the node's certificates or the trust stores (show cert list)",
 	    cert_list_opts, 1, 2, cmd_cert_list },

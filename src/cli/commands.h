@@ -125,6 +125,14 @@ int	cmd_admin_list(struct cli *, const struct args *);
 int	cmd_admin_remove(struct cli *, const struct args *);
 int	cmd_admin_passwd(struct cli *, const struct args *);
 
+/* node */
+extern const struct opt node_add_opts[], node_join_opts[], node_list_opts[],
+	node_remove_opts[];
+int	cmd_node_add(struct cli *, const struct args *);
+int	cmd_node_join(struct cli *, const struct args *);
+int	cmd_node_list(struct cli *, const struct args *);
+int	cmd_node_remove(struct cli *, const struct args *);
+
 /* tvs, phone trust */
 extern const struct opt tvs_add_opts[], tvs_remove_opts[], tvs_list_opts[],
 	tvs_query_opts[], phone_itl_opts[], phone_verify_config_opts[],

@@ -445,6 +445,7 @@ certmgr_csr(struct store *st, const struct purpose_info *p,
 	*pem = NULL;
 	memset(&row, 0, sizeof(row));
 	if (identity_key_usable(p, &params->key, err) == -1 ||
+	    identity_key_here(st, p, err) == -1 ||
 	    node_info_load(st, &node, err) == -1 ||
 	    identity_load(st, p->name, &current, NULL, err) == -1)
 		return -1;

@@ -13,6 +13,7 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
+#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
@@ -58,6 +59,18 @@ const char *const trust_stores[] = {
 	"TVS-trust", "Phone-VPN-trust", "Phone-SAST-trust", "cup-trust",
 	"cup-xmpp-trust", NULL,
 };
+
+/*
+ * CAPF and ITLRecovery are the cluster's, with their keys on the
+ * publisher (CAPF issues every LSC; ITLRecovery is the one SAST every
+ * phone keeps); every other purpose each node has its own of.
+ */
+int
+purpose_cluster_wide(const struct purpose_info *p)
+{
+	return strcmp(p->name, "CAPF") == 0 ||
+	    strcmp(p->name, "ITLRecovery") == 0;
+}
 
 const struct purpose_info *
 purpose_find(const char *name)
@@ -163,7 +176,11 @@ int
 node_info_load(struct store *st, struct node_info *info, struct ucerr *err)
 {
 	memset(info, 0, sizeof(*info));
-	if (meta_copy(st, "node", info->node, sizeof(info->node), err) == -1 ||
+	/* The home's own node (meta "node" when the store was opened
+	 * before init named it); the organisation is the cluster's. */
+	snprintf(info->node, sizeof(info->node), "%s", store_node_self(st));
+	if ((info->node[0] == '\0' && meta_copy(st, "node", info->node,
+	    sizeof(info->node), err) == -1) ||
 	    meta_copy(st, "org", info->org, sizeof(info->org), err) == -1 ||
 	    meta_copy(st, "ou", info->ou, sizeof(info->ou), err) == -1 ||
 	    meta_copy(st, "locality", info->locality, sizeof(info->locality),
@@ -379,6 +396,7 @@ identity_install(struct store *st, const struct purpose_info *p, X509 *cert,
 	row.cert_der = der;
 	row.cert_len = len;
 	row.updated_at = (int64_t)clock_now();
+	row.cluster = purpose_cluster_wide(p);
 	if (store_identity_put(st, &row, err) == -1)
 		goto out;
 	if (trust_add_identity(st, p->trust_store, cert, replace_trust,
@@ -392,6 +410,20 @@ identity_install(struct store *st, const struct purpose_info *p, X509 *cert,
 out:
 	free(der);
 	return rc;
+}
+
+int
+identity_key_here(struct store *st, const struct purpose_info *p,
+    struct ucerr *err)
+{
+	int rc;
+
+	if (!purpose_cluster_wide(p) || (rc = cluster_is_publisher(st,
+	    err)) == 1)
+		return 0;
+	return rc == -1 ? -1 : ucerr_set(err, "%s: the cluster's, its key on "
+	    "the publisher: make it there, not on %s", p->name,
+	    store_node_self(st));
 }
 
 int
@@ -409,6 +441,8 @@ identity_create(struct store *st, const struct purpose_info *p,
 	*cert_out = NULL;
 	if (identity_key_usable(p, &params->key, err) == -1 ||
 	    node_info_load(st, &node, err) == -1)
+		return -1;
+	if (identity_key_here(st, p, err) == -1)
 		return -1;
 	if (params->cn != NULL)
 		snprintf(cn, sizeof(cn), "%s", params->cn);

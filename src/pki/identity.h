@@ -35,6 +35,8 @@ struct purpose_info {
 	const char	*keys_why;	/* why, when not KEYS_ANY */
 };
 
+/* The cluster's one (the publisher's key), not each node's own? */
+int	purpose_cluster_wide(const struct purpose_info *p);
 /* NULL when the name is not a purpose (case-insensitive match). */
 const struct purpose_info *purpose_find(const char *name);
 /* All purposes, terminated by name NULL. */
@@ -60,7 +62,8 @@ int	identity_load_if_any(struct store *st, const char *purpose, X509 **cert,
 int	identity_signer_load(struct store *st, const char *file, X509 **cert,
 	    EVP_PKEY **key, struct ucerr *err);
 
-/* Node settings saved by init (meta keys node, org, ou, locality, state, country). */
+/* Node settings: this home's node name (store_node_self), and what init
+ * saved for the cluster (meta keys org, ou, locality, state, country). */
 struct node_info {
 	char	node[256], org[128], ou[128], locality[128], state[128],
 		country[8];
@@ -133,6 +136,10 @@ int	identity_key_file_name(const struct purpose_info *p, X509 *cert,
 	    char *out, size_t outlen);
 int	identity_key_path(struct store *st, const char *key_file, char *out,
 	    size_t outlen, struct ucerr *err);
+/* May this home make a key for p?  A subscriber holds none of the
+ * cluster's (CAPF, ITLRecovery: the publisher's). */
+int	identity_key_here(struct store *st, const struct purpose_info *p,
+	    struct ucerr *err);
 /* New key (written to <home>/keys) and self-signed certificate, not stored. */
 int	identity_create(struct store *st, const struct purpose_info *p,
 	    const struct identity_params *params, X509 **cert_out,

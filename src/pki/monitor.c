@@ -377,7 +377,7 @@ notify(struct store *st, struct monitor_report *r, struct ucerr *err)
 	if (store_meta_get(st, "monitor.email", to, sizeof(to), err) != 1 ||
 	    store_meta_get(st, "monitor.smtp", url, sizeof(url), err) != 1)
 		return 0;
-	store_meta_get(st, "node", node, sizeof(node), NULL);
+	snprintf(node, sizeof(node), "%s", store_node_self(st));
 	if ((body = malloc(cap)) == NULL)
 		return ucerr_set(err, "monitor: out of memory");
 	body[0] = '\0';

@@ -1,6 +1,7 @@
 /*
  * node.h - a new node: its settings checked, then its home built with
- * the six identities and the first ITL, all or nothing.
+ * its identities and the first ITL, all or nothing: the publisher's
+ * (init: every identity) or a subscriber's (join: its own).
  */
 #ifndef UCPKI_NODE_H
 #define UCPKI_NODE_H
@@ -30,6 +31,16 @@ int	node_create(struct store *st, const struct node_params *np,
  * half-built home, and init can simply run again.
  */
 int	node_init(const char *home, const struct node_params *np,
+	    struct ucerr *err);
+/*
+ * `node join`: a new home for node on the cluster's PostgreSQL database
+ * at address (NULL: UCPKI_STORE), refused unless the publisher added
+ * node (cluster_node_add) and it has not joined yet.  The node's own
+ * tomcat, ipsec, CallManager, CallManager-ECDSA and TVS: keys in the
+ * home only, certificates in the store and the cluster's trust stores.
+ * All or nothing, as node_init.
+ */
+int	node_join(const char *home, const char *address, const char *node,
 	    struct ucerr *err);
 
 #endif

@@ -11,9 +11,16 @@
 #include "store.h"
 #include "x509.h"
 
+/* The other nodes' records a cluster's ITL and CTL carry. */
+#define PEERS_MAX	96
+
 struct loaded {
 	X509		*callmanager, *callmanager_ec, *capf, *tvs, *tomcat,
 			*itlrecovery;
+	/* Every other node's CallManager(-ECDSA) (CCM+TFTP) and TVS, in
+	 * node order: phones verify any node's files and TLS by them. */
+	struct itl_entry peers[PEERS_MAX];
+	size_t		 n_peers;
 	EVP_PKEY	*signer_key;
 	X509		*signer;	/* borrowed or owned (owned_signer) */
 	int		 owned_signer;
@@ -28,10 +35,70 @@ loaded_free(struct loaded *l)
 	X509_free(l->tvs);
 	X509_free(l->tomcat);
 	X509_free(l->itlrecovery);
+	while (l->n_peers > 0)
+		X509_free(l->peers[--l->n_peers].cert);
 	EVP_PKEY_free(l->signer_key);
 	if (l->owned_signer)
 		X509_free(l->signer);
 	memset(l, 0, sizeof(*l));
+}
+
+struct peer_ctx {
+	struct loaded	*l;
+	const char	*self;
+	int		 failed;
+};
+
+static int
+on_peer_identity(void *ctx, const struct identity_row *row)
+{
+	struct peer_ctx *c = ctx;
+	struct loaded *l = c->l;
+	X509 *cert;
+	int role;
+
+	if (row->node[0] == '\0' || strcmp(row->node, c->self) == 0)
+		return 0;
+	if (strcmp(row->purpose, "CallManager") == 0 ||
+	    strcmp(row->purpose, "CallManager-ECDSA") == 0)
+		role = ROLE_CCM_TFTP;
+	else if (strcmp(row->purpose, "TVS") == 0)
+		role = ROLE_TVS;
+	else
+		return 0;
+	if (l->n_peers == PEERS_MAX ||
+	    cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1) {
+		c->failed = 1;
+		return 1;
+	}
+	l->peers[l->n_peers].cert = cert;
+	l->peers[l->n_peers++].role = role;
+	return 0;
+}
+
+/* The peers' records of role into e (n so far). */
+static size_t
+add_peers(const struct loaded *l, int role, struct itl_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_peers; i++)
+		if (l->peers[i].role == role)
+			e[n++] = l->peers[i];
+	return n;
+}
+
+static int
+load_peers(struct store *st, struct loaded *l, struct ucerr *err)
+{
+	struct peer_ctx c = { l, store_node_self(st), 0 };
+
+	if (store_identity_each_node(st, on_peer_identity, &c, err) == -1)
+		return -1;
+	if (c.failed)
+		return ucerr_set(err, "ITL: more than %d records of other "
+		    "nodes, or one unreadable", PEERS_MAX);
+	return 0;
 }
 
 static int
@@ -48,7 +115,7 @@ load_all(struct store *st, const struct trustlist_options *o,
 	    identity_load(st, "tomcat", &l->tomcat, NULL, err) == -1 ||
 	    identity_load(st, "ITLRecovery", &l->itlrecovery, NULL, err) == -1 ||
 	    identity_load_if_any(st, "CallManager-ECDSA", &l->callmanager_ec,
-	    NULL, err) == -1)
+	    NULL, err) == -1 || load_peers(st, l, err) == -1)
 		goto fail;
 	if (o->signer != NULL) {
 		l->signer = o->signer;
@@ -98,7 +165,7 @@ int
 itl_build_from_store(struct store *st, const struct trustlist_options *o,
     uint8_t **out, size_t *out_len, struct ucerr *err)
 {
-	struct itl_entry e[7];
+	struct itl_entry e[7 + PEERS_MAX];
 	struct loaded l;
 	size_t n = 0;
 	int rc;
@@ -114,8 +181,10 @@ itl_build_from_store(struct store *st, const struct trustlist_options *o,
 	 * configuration over HTTPS on 6971, checked against this record. */
 	if (l.callmanager_ec != NULL)
 		e[n++] = (struct itl_entry){ l.callmanager_ec, ROLE_CCM_TFTP };
+	n = add_peers(&l, ROLE_CCM_TFTP, e, n);
 	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
 	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
+	n = add_peers(&l, ROLE_TVS, e, n);
 	e[n++] = (struct itl_entry){ l.tomcat, ROLE_APP_SERVER };
 	rc = build(o, &l, e, n, "ITLFile.tlv", out, out_len, err);
 	loaded_free(&l);
@@ -126,7 +195,7 @@ int
 ctl_build_from_store(struct store *st, const struct trustlist_options *o,
     uint8_t **out, size_t *out_len, struct ucerr *err)
 {
-	struct itl_entry e[6];
+	struct itl_entry e[6 + PEERS_MAX];
 	struct loaded l;
 	size_t n = 0;
 	int rc;
@@ -147,8 +216,10 @@ ctl_build_from_store(struct store *st, const struct trustlist_options *o,
 	 * EC identity (HTTPS 6971, TLS with the EC key) against the CTL. */
 	if (l.callmanager_ec != NULL)
 		e[n++] = (struct itl_entry){ l.callmanager_ec, ROLE_CCM_TFTP };
+	n = add_peers(&l, ROLE_CCM_TFTP, e, n);
 	e[n++] = (struct itl_entry){ l.capf, ROLE_CAPF };
 	e[n++] = (struct itl_entry){ l.tvs, ROLE_TVS };
+	n = add_peers(&l, ROLE_TVS, e, n);
 	rc = build(o, &l, e, n, "CTLFile.tlv", out, out_len, err);
 out:
 	loaded_free(&l);
@@ -356,6 +427,51 @@ tftp_publish(struct store *st, const char *dir, struct ucerr *err)
 out:
 	free(data);
 	return rc;
+}
+
+/* The same records (role and certificate), whatever the signature and
+ * timestamp say. */
+static int
+same_records(const struct itl_file *a, const struct itl_file *b)
+{
+	size_t i;
+
+	if (a->n_records != b->n_records)
+		return 0;
+	for (i = 0; i < a->n_records; i++)
+		if (a->records[i].role != b->records[i].role ||
+		    a->records[i].cert_len != b->records[i].cert_len ||
+		    (a->records[i].cert_len > 0 && memcmp(a->records[i].cert,
+		    b->records[i].cert, a->records[i].cert_len) != 0))
+			return 0;
+	return 1;
+}
+
+int
+tftp_publish_if_changed(struct store *st, struct ucerr *err)
+{
+	struct trustlist_options o;
+	struct itl_file now, fresh;
+	char path[4096];
+	uint8_t *data;
+	size_t len;
+	int same = 0;
+
+	memset(&o, 0, sizeof(o));
+	if (tftp_file_path(st, "ITLFile.tlv", path, sizeof(path), err) == -1 ||
+	    itl_build_from_store(st, &o, &data, &len, err) == -1)
+		return -1;
+	if (itl_parse(data, len, &fresh, NULL) == 0) {
+		if (path_exists(path) && itl_load_file(path, &now, NULL) == 0) {
+			same = same_records(&now, &fresh);
+			itl_free(&now);
+		}
+		itl_free(&fresh);
+	}
+	free(data);
+	if (same)
+		return 0;
+	return tftp_publish(st, NULL, err) == -1 ? -1 : 1;
 }
 
 int

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cluster.h"
 #include "enccnf.h"
 #include "identity.h"
 #include "log.h"
@@ -241,8 +242,8 @@ tftp_files_open(const struct tftp_files_config *c, struct store *st,
 	f->capf_port = c->capf_port;
 	f->tvs_port = c->tvs_port;
 	f->signer_generation = -1;
-	if (store_meta_get(st, "node", f->node, sizeof(f->node), err) == -1 ||
-	    (f->root_fd = open_dir(c->root, "TFTP root", err)) == -1 ||
+	snprintf(f->node, sizeof(f->node), "%s", store_node_self(st));
+	if ((f->root_fd = open_dir(c->root, "TFTP root", err)) == -1 ||
 	    (f->config_fd = open_dir(c->config_dir, "configuration folder",
 	    err)) == -1) {
 		tftp_files_close(f);
@@ -468,6 +469,10 @@ generate(struct tftp_files *f, const char *name, const char *base,
 	if (device_config) {
 		phone_security_for(v->found ? &v->d : NULL, v->cert, f->node,
 		    f->capf_port, f->tvs_port, &sec);
+		/* In a cluster: every node's TVS, the publisher's CAPF. */
+		if (cluster_phone_endpoints(f->st, f->capf_port, f->tvs_port,
+		    &sec, err) == -1)
+			goto out;
 		if (phone_config_merge(src, src_len, base, &sec, &merged,
 		    &merged_len, err) == -1)
 			goto out;

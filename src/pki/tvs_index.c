@@ -158,38 +158,74 @@ drop_overridden(struct tvs_index *idx, size_t n_ids)
 	}
 }
 
+/* The roles TVS gives a node identity: every node's, the cluster's. */
+static const struct { const char *purpose; int role; } identity_roles[] = {
+	{ "CallManager", ROLE_CCM_TFTP }, { "CAPF", ROLE_CAPF },
+	{ "TVS", ROLE_TVS }, { "tomcat", ROLE_APP_SERVER },
+	{ "ITLRecovery", ROLE_SAST },
+};
+
+struct identity_rows {
+	struct tvs_index	*idx;
+	size_t			*cap;
+	const char		*self;
+	int			 oom;
+};
+
+/* TVS on every node vouches for every node's identities (a phone
+ * registered to one node verifies another's files and TLS by it). */
+static int
+add_identity(void *arg, const struct identity_row *row)
+{
+	struct identity_rows *a = arg;
+	struct tvs_entry e;
+	X509 *cert;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(identity_roles) / sizeof(identity_roles[0]); i++)
+		if (strcmp(identity_roles[i].purpose, row->purpose) == 0)
+			break;
+	if (i == sizeof(identity_roles) / sizeof(identity_roles[0]) ||
+	    cert_from_der(row->cert_der, row->cert_len, &cert, NULL) == -1)
+		return 0;
+	memset(&e, 0, sizeof(e));
+	rc = entry_from_cert(cert, &e);
+	X509_free(cert);
+	if (rc == -1)
+		return 0;
+	e.roles[0] = (uint8_t)identity_roles[i].role;
+	e.n_roles = 1;
+	e.ttl = TVS_TTL_DEFAULT;
+	if (row->node[0] == '\0' || strcmp(row->node, a->self) == 0)
+		snprintf(e.label, sizeof(e.label), "%s", row->purpose);
+	else
+		snprintf(e.label, sizeof(e.label), "%s %s", row->purpose,
+		    row->node);
+	if (append(a->idx, a->cap, &e) == -1) {
+		a->oom = 1;
+		return 1;
+	}
+	return 0;
+}
+
 int
 tvs_index_build(struct store *st, struct tvs_index *idx, struct ucerr *err)
 {
-	static const struct { const char *purpose; int role; } identity_roles[] = {
-		{ "CallManager", ROLE_CCM_TFTP }, { "CAPF", ROLE_CAPF },
-		{ "TVS", ROLE_TVS }, { "tomcat", ROLE_APP_SERVER },
-		{ "ITLRecovery", ROLE_SAST },
-	};
+	struct identity_rows ids;
 	struct added_rows added;
-	struct tvs_entry e;
 	size_t i, n_ids, cap = 0;
-	X509 *cert;
-	int rc;
 
 	memset(idx, 0, sizeof(*idx));
 	idx->generation = store_generation(st);
-	for (i = 0; i < sizeof(identity_roles) / sizeof(identity_roles[0]); i++) {
-		if (identity_load(st, identity_roles[i].purpose, &cert, NULL,
-		    err) == -1)
-			goto fail;
-		memset(&e, 0, sizeof(e));
-		rc = entry_from_cert(cert, &e);
-		X509_free(cert);
-		if (rc == -1)
-			continue;
-		e.roles[0] = (uint8_t)identity_roles[i].role;
-		e.n_roles = 1;
-		e.ttl = TVS_TTL_DEFAULT;
-		snprintf(e.label, sizeof(e.label), "%s", identity_roles[i].purpose);
-		if (append(idx, &cap, &e) == -1)
-			goto oom;
-	}
+	ids.idx = idx;
+	ids.cap = &cap;
+	ids.self = store_node_self(st);
+	ids.oom = 0;
+	if (store_identity_each_node(st, add_identity, &ids, err) == -1)
+		goto fail;
+	if (ids.oom)
+		goto oom;
 	n_ids = idx->n;
 	added.idx = idx;
 	added.cap = &cap;

@@ -944,7 +944,8 @@ server_run(const struct server_config *cfg,
 	pthread_mutex_init(&s.lock, NULL);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
-	if (services_on(&s, defs, err) == -1 || setup(&s, err) == -1)
+	if (server_node_capf_check(&s.cfg, err) == -1 ||
+	    services_on(&s, defs, err) == -1 || setup(&s, err) == -1)
 		goto out;
 	/* Every file the server needs is open before privileges go. */
 	if (writer_start(&s.writer, cfg->home, err) == -1)

@@ -57,6 +57,9 @@ struct server_config {
 };
 
 void	server_config_defaults(struct server_config *cfg);
+/* A subscriber's CAPF stays closed (server_node.c: CAPF runs where its
+ * key is, the publisher): says so in the log, turns cfg's CAPF off. */
+int	server_node_capf_check(struct server_config *cfg, struct ucerr *err);
 
 /* Services with a TLS listener on the loops, at most. */
 #define SERVER_MAX_LISTENERS	4

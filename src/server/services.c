@@ -8,5 +8,6 @@ const struct service_def *const serve_services[] = {
 	&tvs_service,
 	&tftp_service,
 	&admin_service,
+	&node_service,
 	NULL,
 };

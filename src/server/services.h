@@ -12,6 +12,7 @@ extern const struct service_def capf_service;	/* capf_session.c */
 extern const struct service_def tvs_service;	/* tvs_session.c */
 extern const struct service_def tftp_service;	/* server_tftp.c */
 extern const struct service_def admin_service;	/* server_admin.c */
+extern const struct service_def node_service;	/* server_node.c */
 
 /* Every service, NULL-terminated: what server_run takes. */
 extern const struct service_def *const serve_services[];

@@ -76,7 +76,12 @@ int	store_meta_get(struct store *st, const char *key, char *out,
 int	store_meta_set(struct store *st, const char *key, const char *value,
 	    struct ucerr *err);
 
-/* A node identity: the certificate for one purpose and its key file. */
+/*
+ * A node identity: the certificate for one purpose and its key file
+ * (in the home of the node that owns it).  A cluster-wide identity
+ * (cluster: CAPF, ITLRecovery, whose keys are the publisher's) has node
+ * ""; every other is one node's.
+ */
 struct identity_row {
 	char		 purpose[32];
 	uint8_t		*cert_der;
@@ -84,15 +89,60 @@ struct identity_row {
 	char		 key_file[128];	/* relative to <home>/keys */
 	char		 type[16];	/* "self-signed" | "CA-signed" */
 	int64_t		 updated_at;
+	char		 node[256];	/* read: the owner; "" the cluster */
+	int		 cluster;	/* put: the cluster's, not this node's */
 };
 
 void	identity_row_free(struct identity_row *row);
+/* This node's identity for purpose, or the cluster's. */
 int	store_identity_get(struct store *st, const char *purpose,
 	    struct identity_row *row, struct ucerr *err);
+/* As this node's (or, row->cluster, the cluster's). */
 int	store_identity_put(struct store *st, const struct identity_row *row,
 	    struct ucerr *err);
 typedef int (*identity_cb)(void *ctx, const struct identity_row *row);
+/* This node's and the cluster's. */
 int	store_identity_each(struct store *st, identity_cb cb, void *ctx,
+	    struct ucerr *err);
+/* Every node's and the cluster's, by node. */
+int	store_identity_each_node(struct store *st, identity_cb cb, void *ctx,
+	    struct ucerr *err);
+
+/*
+ * The cluster's nodes (store_node.c).  A home's own node is named by the
+ * home (<home>/node, written at init and join), so homes sharing one
+ * PostgreSQL database tell themselves apart; a home older than that file
+ * is the node meta "node" names.
+ */
+struct node_row {
+	char		 name[256];
+	char		 role[16];	/* "publisher" | "subscriber" */
+	char		 services[256];	/* as the node reports them:
+					 * "tvs=2445 capf=3804 ..." */
+	int64_t		 heartbeat_at;	/* 0: never */
+	int64_t		 added_at;
+};
+
+/* This home's node name ("" before init). */
+const char	*store_node_self(const struct store *st);
+/* Names this home's node: <home>/node (0644), and st's. */
+int	store_node_self_set(struct store *st, const char *name,
+	    struct ucerr *err);
+/* Fails "node NAME: already in the cluster" for a known name. */
+int	store_node_add(struct store *st, const struct node_row *row,
+	    struct ucerr *err);
+int	store_node_get(struct store *st, const char *name,
+	    struct node_row *row, struct ucerr *err);
+typedef int (*node_cb)(void *ctx, const struct node_row *row);
+/* The publisher first, then by when they were added. */
+int	store_node_each(struct store *st, node_cb cb, void *ctx,
+	    struct ucerr *err);
+/* The node is alive at at, its services as given (the generation moves
+ * only when they changed). */
+int	store_node_heartbeat(struct store *st, const char *name,
+	    const char *services, int64_t at, struct ucerr *err);
+/* The node, its identities and pending CSRs; 1 when it was there. */
+int	store_node_delete(struct store *st, const char *name,
 	    struct ucerr *err);
 
 /* A pending CSR: one per purpose; its key stays in <home>/keys. */

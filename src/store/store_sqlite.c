@@ -34,6 +34,12 @@ struct migration {
 	"CREATE TRIGGER " name " AFTER " events " ON " table " FOR EACH ROW " \
 	"EXECUTE FUNCTION ucpki_generation_bump();"
 
+/* Migration 12: the node an identity or CSR of an existing home belongs
+ * to. */
+#define NODE_OF_PURPOSE "CASE WHEN purpose IN ('CAPF', 'ITLRecovery') " \
+	"THEN '' ELSE COALESCE((SELECT value FROM meta WHERE key = 'node'), " \
+	"'') END"
+
 static const struct migration migrations[] = {
 	/* 1: node settings, identities, pending CSRs, trust stores. */
 	{ "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -176,6 +182,50 @@ static const struct migration migrations[] = {
 	"  failures INTEGER NOT NULL DEFAULT 0,"
 	"  locked_until INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);" },
+
+	/* 12: the cluster's nodes (store_node.c) and the identities and
+	 * pending CSRs of each: a per-node purpose's row names its node,
+	 * a cluster-wide one (CAPF, ITLRecovery: keys on the publisher)
+	 * has node ''.  An existing home is the publisher, meta "node". */
+	{ "CREATE TABLE node (name TEXT PRIMARY KEY, role TEXT NOT NULL,"
+	"  services TEXT NOT NULL DEFAULT '',"
+	"  heartbeat_at INTEGER NOT NULL DEFAULT 0,"
+	"  added_at INTEGER NOT NULL);"
+	"INSERT INTO node (name, role, added_at) SELECT value, 'publisher', 0"
+	"  FROM meta WHERE key = 'node' AND value <> '';"
+	"CREATE TABLE node_identity (node TEXT NOT NULL, purpose TEXT NOT NULL,"
+	"  cert_der BLOB NOT NULL, key_file TEXT NOT NULL, type TEXT NOT NULL,"
+	"  updated_at INTEGER NOT NULL, PRIMARY KEY (node, purpose));"
+	"INSERT INTO node_identity SELECT " NODE_OF_PURPOSE ", purpose,"
+	"  cert_der, key_file, type, updated_at FROM identity;"
+	"DROP TABLE identity;"
+	"ALTER TABLE node_identity RENAME TO identity;"
+	"CREATE TABLE node_csr (node TEXT NOT NULL, purpose TEXT NOT NULL,"
+	"  csr_der BLOB NOT NULL, key_file TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, PRIMARY KEY (node, purpose));"
+	"INSERT INTO node_csr SELECT " NODE_OF_PURPOSE ", purpose, csr_der,"
+	"  key_file, created_at FROM csr;"
+	"DROP TABLE csr;"
+	"ALTER TABLE node_csr RENAME TO csr;",
+	/* The identity triggers went with the old table; a node's arrival
+	 * or departure and the services it reports move the counter too
+	 * (the configuration files name every node's TVS). */
+	"CREATE TRIGGER identity_gen_i AFTER INSERT ON identity BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER identity_gen_u AFTER UPDATE ON identity BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER identity_gen_d AFTER DELETE ON identity BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER node_gen_i AFTER INSERT ON node BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER node_gen_u AFTER UPDATE OF services, role ON node BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER node_gen_d AFTER DELETE ON node BEGIN"
+	"  UPDATE generation SET value = value + 1; END;",
+	PG_GENERATION_TRIGGER("identity_gen", "INSERT OR UPDATE OR DELETE",
+	    "identity")
+	PG_GENERATION_TRIGGER("node_gen", "INSERT OR DELETE OR UPDATE OF "
+	    "services, role", "node") },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -455,7 +505,8 @@ store_open_at(const char *home, int flags, const char *address,
 		goto fail;
 	if (pg) {
 		if (home_check(home, 0, err) == -1 ||
-		    open_pg(st, err) == -1 || migrate(st, err) == -1)
+		    open_pg(st, err) == -1 || migrate(st, err) == -1 ||
+		    store_node_load_self(st, err) == -1)
 			goto fail;
 		return st;
 	}
@@ -482,7 +533,7 @@ store_open_at(const char *home, int flags, const char *address,
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON;", err) == -1)
 		goto fail;
-	if (migrate(st, err) == -1)
+	if (migrate(st, err) == -1 || store_node_load_self(st, err) == -1)
 		goto fail;
 	return st;
 fail:
@@ -696,10 +747,15 @@ identity_from_stmt(struct db_stmt *stmt, struct identity_row *row)
 	store_column_text(stmt, 2, row->key_file, sizeof(row->key_file));
 	store_column_text(stmt, 3, row->type, sizeof(row->type));
 	row->updated_at = db_column_int64(stmt, 4);
+	store_column_text(stmt, 5, row->node, sizeof(row->node));
+	row->cluster = row->node[0] == '\0';
 	return store_column_blob(stmt, 1, &row->cert_der, &row->cert_len);
 }
 
-#define IDENTITY_COLUMNS "purpose, cert_der, key_file, type, updated_at"
+#define IDENTITY_COLUMNS "purpose, cert_der, key_file, type, updated_at, node"
+/* This node's rows and the cluster's (node ''): what "the identity" of a
+ * purpose means to every service of the node. */
+#define OWN_NODE "node IN (?, '')"
 
 int
 store_identity_get(struct store *st, const char *purpose,
@@ -709,9 +765,10 @@ store_identity_get(struct store *st, const char *purpose,
 	int rc;
 
 	if (store_prepare(st, "SELECT " IDENTITY_COLUMNS " FROM identity "
-	    "WHERE purpose = ?", &stmt, err) == -1)
+	    "WHERE " OWN_NODE " AND purpose = ?", &stmt, err) == -1)
 		return -1;
-	db_bind_text(stmt, 1, purpose);
+	db_bind_text(stmt, 1, st->node);
+	db_bind_text(stmt, 2, purpose);
 	rc = db_step(stmt);
 	if (rc == DB_ROW)
 		rc = identity_from_stmt(stmt, row) == 0 ? 1 :
@@ -733,11 +790,12 @@ store_identity_put(struct store *st, const struct identity_row *row,
 	/* SQLite's REPLACE puts a renewed identity last in rowid order (the
 	 * order listings show); PostgreSQL's listing orders by time. */
 	if (store_prepare(st, STORE_SQL(st, "INSERT OR REPLACE INTO identity ("
-	    IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?)", "INSERT INTO identity ("
-	    IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?) ON CONFLICT (purpose) DO "
-	    "UPDATE SET cert_der = excluded.cert_der, key_file = "
-	    "excluded.key_file, type = excluded.type, updated_at = "
-	    "excluded.updated_at"), &stmt, err) == -1)
+	    IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)", "INSERT INTO "
+	    "identity (" IDENTITY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?) ON "
+	    "CONFLICT (node, purpose) DO UPDATE SET cert_der = "
+	    "excluded.cert_der, key_file = excluded.key_file, type = "
+	    "excluded.type, updated_at = excluded.updated_at"), &stmt,
+	    err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, row->purpose);
 	db_bind_blob(stmt, 2, row->cert_der, row->cert_len);
@@ -745,21 +803,29 @@ store_identity_put(struct store *st, const struct identity_row *row,
 	db_bind_text(stmt, 4, row->type);
 	db_bind_int64(stmt, 5, row->updated_at ? row->updated_at :
 	    (int64_t)clock_now());
+	/* A node writes its own identities only: its keys are its files. */
+	db_bind_text(stmt, 6, row->cluster ? "" : st->node);
 	return store_step_done(st, stmt, "identity", err);
 }
 
-int
-store_identity_each(struct store *st, identity_cb cb, void *ctx,
+static int
+identity_each(struct store *st, int every_node, identity_cb cb, void *ctx,
     struct ucerr *err)
 {
 	struct identity_row row;
 	struct db_stmt *stmt;
 	int rc;
 
-	if (store_prepare(st, STORE_SQL(st, "SELECT " IDENTITY_COLUMNS " FROM "
-	    "identity ORDER BY rowid", "SELECT " IDENTITY_COLUMNS " FROM "
-	    "identity ORDER BY updated_at, purpose"), &stmt, err) == -1)
+	if (store_prepare(st, every_node ? STORE_SQL(st, "SELECT "
+	    IDENTITY_COLUMNS " FROM identity ORDER BY node, rowid", "SELECT "
+	    IDENTITY_COLUMNS " FROM identity ORDER BY node, updated_at, "
+	    "purpose") : STORE_SQL(st, "SELECT " IDENTITY_COLUMNS " FROM "
+	    "identity WHERE " OWN_NODE " ORDER BY rowid", "SELECT "
+	    IDENTITY_COLUMNS " FROM identity WHERE " OWN_NODE " ORDER BY "
+	    "updated_at, purpose"), &stmt, err) == -1)
 		return -1;
+	if (!every_node)
+		db_bind_text(stmt, 1, st->node);
 	while ((rc = db_step(stmt)) == DB_ROW) {
 		if (identity_from_stmt(stmt, &row) == -1) {
 			db_finish(stmt);
@@ -778,6 +844,20 @@ store_identity_each(struct store *st, identity_cb cb, void *ctx,
 	return rc == DB_DONE ? 0 : -1;
 }
 
+int
+store_identity_each(struct store *st, identity_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	return identity_each(st, 0, cb, ctx, err);
+}
+
+int
+store_identity_each_node(struct store *st, identity_cb cb, void *ctx,
+    struct ucerr *err)
+{
+	return identity_each(st, 1, cb, ctx, err);
+}
+
 void
 csr_row_free(struct csr_row *row)
 {
@@ -794,9 +874,10 @@ store_csr_get(struct store *st, const char *purpose, struct csr_row *row,
 
 	memset(row, 0, sizeof(*row));
 	if (store_prepare(st, "SELECT purpose, csr_der, key_file, created_at "
-	    "FROM csr WHERE purpose = ?", &stmt, err) == -1)
+	    "FROM csr WHERE " OWN_NODE " AND purpose = ?", &stmt, err) == -1)
 		return -1;
-	db_bind_text(stmt, 1, purpose);
+	db_bind_text(stmt, 1, st->node);
+	db_bind_text(stmt, 2, purpose);
 	rc = db_step(stmt);
 	if (rc == DB_ROW) {
 		store_column_text(stmt, 0, row->purpose, sizeof(row->purpose));
@@ -818,16 +899,20 @@ store_csr_put(struct store *st, const struct csr_row *row, struct ucerr *err)
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "INSERT INTO csr (purpose, csr_der, key_file, "
-	    "created_at) VALUES (?, ?, ?, ?) ON CONFLICT (purpose) DO UPDATE "
-	    "SET csr_der = excluded.csr_der, key_file = excluded.key_file, "
-	    "created_at = excluded.created_at", &stmt, err) == -1)
+	/* The CSR belongs where its identity does (the cluster's CAPF). */
+	if (store_prepare(st, "INSERT INTO csr (node, purpose, csr_der, "
+	    "key_file, created_at) VALUES (CASE WHEN EXISTS (SELECT 1 FROM "
+	    "identity WHERE node = '' AND purpose = ?1) THEN '' ELSE ?5 END, "
+	    "?1, ?2, ?3, ?4) ON CONFLICT (node, purpose) DO UPDATE SET csr_der "
+	    "= excluded.csr_der, key_file = excluded.key_file, created_at = "
+	    "excluded.created_at", &stmt, err) == -1)
 		return -1;
 	db_bind_text(stmt, 1, row->purpose);
 	db_bind_blob(stmt, 2, row->csr_der, row->csr_len);
 	db_bind_text(stmt, 3, row->key_file);
 	db_bind_int64(stmt, 4, row->created_at ? row->created_at :
 	    (int64_t)clock_now());
+	db_bind_text(stmt, 5, st->node);
 	return store_step_done(st, stmt, "csr", err);
 }
 
@@ -836,10 +921,11 @@ store_csr_delete(struct store *st, const char *purpose, struct ucerr *err)
 {
 	struct db_stmt *stmt;
 
-	if (store_prepare(st, "DELETE FROM csr WHERE purpose = ?", &stmt,
-	    err) == -1)
+	if (store_prepare(st, "DELETE FROM csr WHERE " OWN_NODE " AND "
+	    "purpose = ?", &stmt, err) == -1)
 		return -1;
-	db_bind_text(stmt, 1, purpose);
+	db_bind_text(stmt, 1, st->node);
+	db_bind_text(stmt, 2, purpose);
 	return store_step_done(st, stmt, "csr", err);
 }
 

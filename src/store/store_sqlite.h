@@ -18,7 +18,12 @@ struct store {
 	int	 schema_version;
 	int	 readonly;
 	int	 nested;		/* store_begin inside a transaction */
+	char	 node[256];		/* this home's node (store_node.c) */
 };
+
+/* st->node from <home>/node, else (a home older than clusters) meta
+ * "node"; "" in a home not yet initialised. */
+int	store_node_load_self(struct store *st, struct ucerr *err);
 
 /* How long a statement waits for another process's write transaction. */
 #define STORE_BUSY_MS	5000

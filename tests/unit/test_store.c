@@ -431,6 +431,126 @@ device_rows_round_trip(void **state)
 	assert_int_equal(store_device_get(f->st, d.name, &got, &err), 0);
 }
 
+static int
+count_identity(void *ctx, const struct identity_row *row)
+{
+	(void)row;
+	++*(int *)ctx;
+	return 0;
+}
+
+static int
+node_names(void *ctx, const struct node_row *row)
+{
+	strcat(ctx, row->name);
+	strcat(ctx, " ");
+	return 0;
+}
+
+static void
+put_identity(struct store *st, const char *purpose, uint8_t byte, int cluster)
+{
+	struct identity_row id;
+	struct ucerr err;
+
+	memset(&id, 0, sizeof(id));
+	snprintf(id.purpose, sizeof(id.purpose), "%s", purpose);
+	snprintf(id.key_file, sizeof(id.key_file), "%s.key", purpose);
+	snprintf(id.type, sizeof(id.type), "self-signed");
+	id.cert_der = &byte;
+	id.cert_len = 1;
+	id.cluster = cluster;
+	assert_int_equal(store_identity_put(st, &id, &err), 0);
+}
+
+/* Homes sharing one database: each node's identities are its own, the
+ * cluster's (node '') every node's; the node table and its heartbeat. */
+static void
+nodes_own_their_identities(void **state)
+{
+	struct fixture *f = *state;
+	struct identity_row got;
+	struct csr_row csr, got_csr;
+	struct node_row n;
+	struct ucerr err;
+	char names[128] = "";
+	int64_t gen;
+	int count = 0;
+	uint8_t der = 9;
+
+	assert_int_equal(store_node_self_set(f->st, "a.example.test", &err), 0);
+	memset(&n, 0, sizeof(n));
+	snprintf(n.name, sizeof(n.name), "b.example.test");
+	snprintf(n.role, sizeof(n.role), "subscriber");
+	n.added_at = 2;
+	assert_int_equal(store_node_add(f->st, &n, &err), 0);
+	snprintf(n.name, sizeof(n.name), "a.example.test");
+	snprintf(n.role, sizeof(n.role), "publisher");
+	n.added_at = 1;
+	assert_int_equal(store_node_add(f->st, &n, &err), 0);
+	assert_int_equal(store_node_add(f->st, &n, &err), -1);
+	assert_non_null(strstr(err.msg, "already in the cluster"));
+	assert_int_equal(store_node_each(f->st, node_names, names, &err), 0);
+	assert_string_equal(names, "a.example.test b.example.test ");
+
+	put_identity(f->st, "tomcat", 1, 0);
+	put_identity(f->st, "CAPF", 3, 1);
+	/* The same database seen from node b's home. */
+	assert_int_equal(store_node_self_set(f->st, "b.example.test", &err), 0);
+	put_identity(f->st, "tomcat", 2, 0);
+	assert_int_equal(store_identity_get(f->st, "tomcat", &got, &err), 1);
+	assert_int_equal(got.cert_der[0], 2);
+	assert_string_equal(got.node, "b.example.test");
+	identity_row_free(&got);
+	assert_int_equal(store_identity_get(f->st, "CAPF", &got, &err), 1);
+	assert_true(got.cluster);
+	identity_row_free(&got);
+	assert_int_equal(store_identity_each(f->st, count_identity, &count,
+	    &err), 0);
+	assert_int_equal(count, 2);
+	count = 0;
+	assert_int_equal(store_identity_each_node(f->st, count_identity, &count,
+	    &err), 0);
+	assert_int_equal(count, 3);
+
+	/* A CSR goes where its identity is. */
+	memset(&csr, 0, sizeof(csr));
+	snprintf(csr.purpose, sizeof(csr.purpose), "CAPF");
+	snprintf(csr.key_file, sizeof(csr.key_file), "CAPF-csr.key");
+	csr.csr_der = &der;
+	csr.csr_len = 1;
+	assert_int_equal(store_csr_put(f->st, &csr, &err), 0);
+	assert_int_equal(store_node_self_set(f->st, "a.example.test", &err), 0);
+	assert_int_equal(store_csr_get(f->st, "CAPF", &got_csr, &err), 1);
+	csr_row_free(&got_csr);
+	assert_int_equal(store_identity_get(f->st, "tomcat", &got, &err), 1);
+	assert_int_equal(got.cert_der[0], 1);
+	identity_row_free(&got);
+
+	/* The heartbeat moves the generation only when services change. */
+	assert_int_equal(store_node_heartbeat(f->st, "b.example.test",
+	    "tvs=2445", 10, &err), 0);
+	gen = store_generation(f->st);
+	assert_int_equal(store_node_heartbeat(f->st, "b.example.test",
+	    "tvs=2445", 40, &err), 0);
+	assert_int_equal(store_generation(f->st), gen);
+	assert_int_equal(store_node_get(f->st, "b.example.test", &n, &err), 1);
+	assert_int_equal(n.heartbeat_at, 40);
+	assert_string_equal(n.services, "tvs=2445");
+
+	assert_int_equal(store_node_delete(f->st, "b.example.test", &err), 1);
+	assert_int_equal(store_node_get(f->st, "b.example.test", &n, &err), 0);
+	count = 0;
+	assert_int_equal(store_identity_each_node(f->st, count_identity, &count,
+	    &err), 0);
+	assert_int_equal(count, 2);
+
+	/* The home remembers which node it is. */
+	store_close(f->st);
+	assert_non_null(f->st = store_open(f->home, 0, &err));
+	assert_string_equal(store_node_self(f->st), "a.example.test");
+}
+
 int
 main(void)
 {
@@ -446,6 +566,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(crl_rows_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(tvs_rows_add_match_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_rows_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(nodes_own_their_identities, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
