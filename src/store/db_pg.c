@@ -41,6 +41,7 @@ struct pg_conn {
 	int64_t		 lost_at;	/* when the connection went (0: up) */
 	int64_t		 next_try;	/* no reconnection before this */
 	int		 backoff;	/* seconds, the last wait */
+	char		 listen[64];	/* LISTEN again after reconnecting */
 };
 
 static int64_t
@@ -125,6 +126,8 @@ fail_res(struct db *db, PGresult *res)
 	return fail_msg(db, cls, msg);
 }
 
+static int	listen_now(struct db *db);
+
 /*
  * A connection that went away is reconnected here, before the call that
  * needs it: at once, then no more often than a back-off of 1 s doubling
@@ -186,6 +189,10 @@ connected(struct db *db)
 	    (long long)(now - pc->lost_at));
 	pc->lost_at = 0;
 	pc->epoch++;
+	/* A new session listens to nothing: subscribe it again (what came
+	 * in between, the caller's read of the counter catches up on). */
+	if (pc->listen[0] != '\0' && listen_now(db) == -1)
+		return -1;
 	return 0;
 }
 
@@ -608,6 +615,80 @@ p_blob(struct db_stmt *stmt, int col, size_t *len)
 	return ps->blob;
 }
 
+/* LISTEN on the channel kept in the connection. */
+static int
+listen_now(struct db *db)
+{
+	struct pg_conn *pc = conn_of(db);
+	PGresult *res;
+	char *id, sql[128];
+	int rc = 0;
+
+	if ((id = PQescapeIdentifier(pc->conn, pc->listen,
+	    strlen(pc->listen))) == NULL)
+		return fail_msg(db, DB_OTHER, PQerrorMessage(pc->conn));
+	snprintf(sql, sizeof(sql), "LISTEN %s", id);
+	PQfreemem(id);
+	res = PQexec(pc->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = fail_res(db, res);
+	PQclear(res);
+	return rc;
+}
+
+static int
+p_listen(struct db *db, const char *channel)
+{
+	struct pg_conn *pc = conn_of(db);
+
+	if (snprintf(pc->listen, sizeof(pc->listen), "%s", channel) >=
+	    (int)sizeof(pc->listen))
+		return fail_msg(db, DB_OTHER, "channel name too long");
+	if (connected(db) == -1)
+		return -1;
+	return listen_now(db);
+}
+
+static int
+p_socket(struct db *db, unsigned *epoch)
+{
+	struct pg_conn *pc = conn_of(db);
+
+	*epoch = pc->epoch;
+	if (PQstatus(pc->conn) != CONNECTION_OK)
+		return -1;
+	return PQsocket(pc->conn);
+}
+
+/*
+ * What the server sent, read without waiting.  A lost connection is
+ * noticed here (one log line, through connected(), which also tries to
+ * reconnect at once and then with back-off).
+ */
+static int
+p_notified(struct db *db, int64_t *payload)
+{
+	struct pg_conn *pc = conn_of(db);
+	PGnotify *n;
+	int64_t v;
+	int got = 0;
+
+	if (PQstatus(pc->conn) != CONNECTION_OK ||
+	    PQconsumeInput(pc->conn) == 0 ||
+	    PQstatus(pc->conn) != CONNECTION_OK) {
+		(void)connected(db);
+		return -1;
+	}
+	while ((n = PQnotifies(pc->conn)) != NULL) {
+		v = strtoll(n->extra, NULL, 10);
+		if (v > *payload)
+			*payload = v;
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
 static const struct db_ops pg_ops = {
 	.begin_sql = "BEGIN",
 	.close = p_close,
@@ -626,6 +707,9 @@ static const struct db_ops pg_ops = {
 	.int64 = p_int64,
 	.text = p_text,
 	.blob = p_blob,
+	.listen = p_listen,
+	.socket = p_socket,
+	.notified = p_notified,
 };
 
 int

@@ -176,6 +176,21 @@ static const struct migration migrations[] = {
 	"  failures INTEGER NOT NULL DEFAULT 0,"
 	"  locked_until INTEGER NOT NULL DEFAULT 0,"
 	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);" },
+
+	/* 12: the cluster's nodes (the nodes branch writes it; empty here
+	 * so that 13 keeps its number). */
+	{ NULL },
+
+	/* 13: change notification.  On PostgreSQL the generation trigger
+	 * also sends the new generation on channel "ucpki" (delivered at
+	 * commit, in commit order), so every serve on the database sees a
+	 * change at once (store_watch.c).  SQLite keeps its triggers: serve
+	 * reads the counter there. */
+	{ NULL, NULL,
+	"CREATE OR REPLACE FUNCTION ucpki_generation_bump() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ DECLARE g bigint; BEGIN"
+	"  UPDATE generation SET value = value + 1 RETURNING value INTO g;"
+	"  PERFORM pg_notify('ucpki', g::text); RETURN NULL; END $$;" },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -276,7 +291,7 @@ migrate_step(struct store *st, int *version, struct ucerr *err)
 		return 0;
 	}
 	m = &migrations[*version];
-	if (db_exec_schema(st->db, m->sql) == -1 ||
+	if ((m->sql != NULL && db_exec_schema(st->db, m->sql) == -1) ||
 	    (db_dialect(st->db) == DB_SQLITE && m->sqlite != NULL &&
 	    db_exec(st->db, m->sqlite) == -1) ||
 	    (db_dialect(st->db) == DB_PG && m->pg != NULL &&
@@ -970,18 +985,4 @@ store_trust_each(struct store *st, const char *store_name, trust_cb cb,
 		db_error(st, err, "trust");
 	db_finish(stmt);
 	return rc == DB_DONE ? 0 : -1;
-}
-
-int64_t
-store_generation(struct store *st)
-{
-	struct db_stmt *stmt;
-	int64_t value = -1;
-
-	if (store_prepare(st, "SELECT value FROM generation", &stmt, NULL) == -1)
-		return -1;
-	if (db_step(stmt) == DB_ROW)
-		value = db_column_int64(stmt, 0);
-	db_finish(stmt);
-	return value;
 }
