@@ -505,6 +505,30 @@ fail:
 	return NULL;
 }
 
+struct store *
+store_open_remote(const char *home, const char *address, struct ucerr *err)
+{
+	struct store *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		ucerr_set(err, "store: out of memory");
+		return NULL;
+	}
+	if (snprintf(st->home, sizeof(st->home), "%s", home) >=
+	    (int)sizeof(st->home) || snprintf(st->path, sizeof(st->path), "%s",
+	    address) >= (int)sizeof(st->path)) {
+		ucerr_set(err, "%s: too long", address);
+		goto fail;
+	}
+	if (store_address_check(address, "--to", err) == -1 ||
+	    open_pg(st, err) == -1 || migrate(st, err) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
 int
 store_exists(const char *home)
 {
