@@ -1048,6 +1048,12 @@ server_run(const struct server_config *cfg,
 		goto out;
 	}
 	server_monitor_start(&s);
+	/* Each loop, the writer, the watch, the TFTP and administration
+	 * services hold one (README, "Cluster"); the monitor one per run. */
+	if (store_remote(s.loops[0].store))
+		log_info("serve: %d connections to PostgreSQL (%d loops, the "
+		    "writer, the store watch and the services' own)",
+		    store_remote_connections(), s.n_loops);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
 	/* Every listener is bound (setup) and every thread is up. */

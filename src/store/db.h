@@ -76,6 +76,8 @@ const char	*db_sqlite_version(void);
  * from libpq's own sources (PGPASSFILE, ~/.pgpass), never the string.
  */
 struct db	*db_pg_open(const char *conninfo);
+/* PostgreSQL connections this process holds (open or being reconnected). */
+int		 db_pg_connections(void);
 /* 1 when conninfo names a password, 0 when not, -1 when libpq cannot
  * read it (why says so). */
 int		 db_pg_has_password(const char *conninfo, char *why,

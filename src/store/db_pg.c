@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@
 #define PG_TEXTOID	25
 /* Seconds between reconnection attempts, doubling up to this. */
 #define PG_BACKOFF_MAX	30
+
+/* Connections this process holds open (serve logs the count). */
+static atomic_int open_connections;
 
 struct pg_conn {
 	PGconn		*conn;
@@ -201,8 +205,10 @@ p_close(struct db *db)
 {
 	struct pg_conn *pc = conn_of(db);
 
-	if (pc != NULL)
+	if (pc != NULL) {
 		PQfinish(pc->conn);
+		atomic_fetch_sub(&open_connections, 1);
+	}
 	free(pc);
 }
 
@@ -713,6 +719,12 @@ static const struct db_ops pg_ops = {
 };
 
 int
+db_pg_connections(void)
+{
+	return atomic_load(&open_connections);
+}
+
+int
 db_pg_has_password(const char *conninfo, char *why, size_t whylen)
 {
 	PQconninfoOption *opts, *o;
@@ -755,6 +767,7 @@ db_pg_open(const char *conninfo)
 		return NULL;
 	}
 	db->h = pc;
+	atomic_fetch_add(&open_connections, 1);
 	pc->conn = PQconnectdb(conninfo);
 	if (pc->conn == NULL) {
 		db_fail(db, DB_GONE, ENOMEM, "out of memory");

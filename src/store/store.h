@@ -51,6 +51,8 @@ int		 store_exists(const char *home);
 const char	*store_marker(const struct store *st);
 /* PostgreSQL rather than the home's own file? */
 int		 store_remote(const struct store *st);
+/* The PostgreSQL connections this process holds (0 on SQLite). */
+int		 store_remote_connections(void);
 /* Opened read-only (see STORE_READONLY_OK)? */
 int		 store_readonly(const struct store *st);
 void		 store_close(struct store *st);

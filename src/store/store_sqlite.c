@@ -545,6 +545,12 @@ store_remote(const struct store *st)
 	return db_dialect(st->db) == DB_PG;
 }
 
+int
+store_remote_connections(void)
+{
+	return db_pg_connections();
+}
+
 const char *
 store_marker(const struct store *st)
 {

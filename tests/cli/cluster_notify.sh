@@ -26,7 +26,7 @@ serve_on() { # HOME TVS-PORT LOG [ARGS...]
 	shift 3
 	"$UCPKI" --home "$home" serve --listen 127.0.0.1 --capf-port 0 \
 		--tvs-port "$port" --http-port 0 --tftp-port 0 --https-port 0 \
-		--admin-port 0 --monitor-interval 0 --log-level debug "$@" >"$log" 2>&1 &
+		--admin-port 0 --monitor-interval 0 --loops 2 --log-level debug "$@" >"$log" 2>&1 &
 	on_exit_kill $!
 }
 TVS_A=$(free_port)
@@ -80,4 +80,7 @@ for _ in $(seq 1 20); do
 done
 contains "the second serve saw the deletion's generation notified" \
 	"$(cat "$W/b.log")" "store: generation $gen (notified)"
+# Logged once the loops run (after the ports listen): read at the end.
+contains "serve counts its connections: 2 loops, the writer, the watch" \
+	"$(grep 'connections to PostgreSQL' "$W/b.log")" "serve: 4 connections to PostgreSQL (2 loops,"
 finish
