@@ -137,9 +137,14 @@ static int	listen_now(struct db *db);
  * needs it: at once, then no more often than a back-off of 1 s doubling
  * to PG_BACKOFF_MAX.  Calls in between fail DB_GONE at once, so that a
  * service answers what it can from memory rather than waiting on
- * connection timeouts.  One log line when the database goes, one when
- * it is back; the statements are prepared again on use.
+ * connection timeouts.  The process logs one line when the database
+ * goes and one when it is back, whichever of its connections notices
+ * first (a connection found closed and reconnected at once, the server
+ * back already, says so only at debug level); the statements are
+ * prepared again on use.
  */
+static atomic_int database_down;
+
 static int
 connected(struct db *db)
 {
@@ -161,9 +166,6 @@ connected(struct db *db)
 		pc->lost_at = now;
 		pc->next_try = now;
 		pc->backoff = 0;
-		log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
-		    "PostgreSQL at %s:%s (database %s); reconnecting",
-		    PQhost(pc->conn), PQport(pc->conn), PQdb(pc->conn));
 	}
 	/* The transaction died with the connection: its caller hears so
 	 * (and rolls back) before anything runs on a new one. */
@@ -177,6 +179,10 @@ connected(struct db *db)
 		    "reconnecting");
 	PQreset(pc->conn);
 	if (PQstatus(pc->conn) != CONNECTION_OK) {
+		if (atomic_exchange(&database_down, 1) == 0)
+			log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
+			    "PostgreSQL at %s:%s (database %s); reconnecting",
+			    PQhost(pc->conn), PQport(pc->conn), PQdb(pc->conn));
 		pc->backoff = pc->backoff == 0 ? 1 : pc->backoff * 2;
 		if (pc->backoff > PG_BACKOFF_MAX)
 			pc->backoff = PG_BACKOFF_MAX;
@@ -188,7 +194,8 @@ connected(struct db *db)
 		    pc->backoff);
 		return fail_msg(db, DB_GONE, why);
 	}
-	log_msg(LOG_LEVEL_INFO, "store: reconnected to PostgreSQL at %s:%s "
+	log_msg(atomic_exchange(&database_down, 0) == 1 ? LOG_LEVEL_INFO :
+	    LOG_LEVEL_DEBUG, "store: reconnected to PostgreSQL at %s:%s "
 	    "after %lld s", PQhost(pc->conn), PQport(pc->conn),
 	    (long long)(now - pc->lost_at));
 	pc->lost_at = 0;
