@@ -634,14 +634,10 @@ listen_now(struct db *db)
 {
 	struct pg_conn *pc = conn_of(db);
 	PGresult *res;
-	char *id, sql[128];
+	char sql[128];
 	int rc = 0;
 
-	if ((id = PQescapeIdentifier(pc->conn, pc->listen,
-	    strlen(pc->listen))) == NULL)
-		return fail_msg(db, DB_OTHER, PQerrorMessage(pc->conn));
-	snprintf(sql, sizeof(sql), "LISTEN %s", id);
-	PQfreemem(id);
+	snprintf(sql, sizeof(sql), "LISTEN %s", pc->listen);
 	res = PQexec(pc->conn, sql);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = fail_res(db, res);
@@ -654,9 +650,12 @@ p_listen(struct db *db, const char *channel)
 {
 	struct pg_conn *pc = conn_of(db);
 
-	if (snprintf(pc->listen, sizeof(pc->listen), "%s", channel) >=
-	    (int)sizeof(pc->listen))
-		return fail_msg(db, DB_OTHER, "channel name too long");
+	/* The store's own name, never a caller's text: a plain word, so
+	 * it needs no quoting. */
+	if (channel[0] == '\0' || strspn(channel, "abcdefghijklmnopqrstuvwxyz_") !=
+	    strlen(channel) || snprintf(pc->listen, sizeof(pc->listen), "%s",
+	    channel) >= (int)sizeof(pc->listen))
+		return fail_msg(db, DB_OTHER, "not a channel name");
 	if (connected(db) == -1)
 		return -1;
 	return listen_now(db);
