@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 
+#include "curl_api.h"
 #include "mail.h"
 
 struct payload {
@@ -37,6 +37,8 @@ mail_send(const char *smtp_url, const char *from, const char *to,
 	CURL *curl;
 	CURLcode rc;
 
+	if (curl_api_load(err) == -1)
+		return -1;
 	if ((list = strdup(to)) == NULL)
 		return ucerr_set(err, "mail: out of memory");
 	for (addr = strtok_r(list, ",", &save); addr != NULL;

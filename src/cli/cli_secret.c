@@ -14,6 +14,9 @@
 #include "cli.h"
 #include "fileio.h"
 
+/* Longer than any secret ucpki takes (an out buffer refuses the rest). */
+#define SECRET_LINE_MAX 1024
+
 /* The first line of data, without its line end, into out. */
 static int
 first_line(struct cli *cli, const char *what, const char *data, size_t len,
@@ -31,13 +34,31 @@ first_line(struct cli *cli, const char *what, const char *data, size_t len,
 	return 0;
 }
 
+/* A line of standard input into line (cleansed by the caller); a line
+ * longer than the buffer is refused, never cut to fit. */
+static int
+stdin_line(struct cli *cli, char *line, size_t size, char *out,
+    size_t outlen)
+{
+	size_t n;
+
+	if (fgets(line, (int)size, stdin) == NULL)
+		return ucerr_set(&cli->err, "standard input: no authentication "
+		    "string");
+	n = strlen(line);
+	if (n == size - 1 && line[n - 1] != '\n' && !feof(stdin))
+		return ucerr_set(&cli->err, "standard input: the line is too "
+		    "long");
+	return first_line(cli, "standard input", line, n, out, outlen);
+}
+
 /* Typed at the terminal, echo off (restored even on failure). */
 static int
 prompt(struct cli *cli, const char *label, char *out, size_t outlen)
 {
 	struct termios old, quiet;
-	char line[128];
-	int rc = -1;
+	char line[SECRET_LINE_MAX];
+	int rc;
 
 	if (tcgetattr(STDIN_FILENO, &old) == -1)
 		return ucerr_set(&cli->err, "standard input: %s", strerror(errno));
@@ -48,11 +69,7 @@ prompt(struct cli *cli, const char *label, char *out, size_t outlen)
 		return ucerr_set(&cli->err, "standard input: %s", strerror(errno));
 	fprintf(stderr, "%s: ", label);
 	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) != NULL)
-		rc = first_line(cli, "standard input", line, strlen(line), out,
-		    outlen);
-	else
-		ucerr_set(&cli->err, "standard input: no authentication string");
+	rc = stdin_line(cli, line, sizeof(line), out, outlen);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	fputc('\n', stderr);
 	OPENSSL_cleanse(line, sizeof(line));
@@ -64,7 +81,7 @@ cli_read_secret(struct cli *cli, const char *source, const char *label,
     char *out, size_t outlen)
 {
 	uint8_t *data = NULL;
-	char line[128];
+	char line[SECRET_LINE_MAX];
 	size_t len = 0;
 	int rc;
 
@@ -79,10 +96,7 @@ cli_read_secret(struct cli *cli, const char *source, const char *label,
 	}
 	if (isatty(STDIN_FILENO))
 		return prompt(cli, label, out, outlen);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return ucerr_set(&cli->err, "standard input: no authentication "
-		    "string");
-	rc = first_line(cli, "standard input", line, strlen(line), out, outlen);
+	rc = stdin_line(cli, line, sizeof(line), out, outlen);
 	OPENSSL_cleanse(line, sizeof(line));
 	return rc;
 }

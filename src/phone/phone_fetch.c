@@ -3,11 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 #include "buf.h"
+#include "curl_api.h"
 #include "enccnf.h"
 #include "fileio.h"
 #include "itl.h"
@@ -106,6 +106,8 @@ fetch(struct boot *b, const char *name, uint8_t **out, size_t *len,
 	snprintf(url, sizeof(url), "%s://%s%s%s:%d/%s", o->https ? "https" :
 	    o->tftp ? "tftp" : "http", v6 ? "[" : "", o->host, v6 ? "]" : "",
 	    o->port, name);
+	if (curl_api_load(err) == -1)
+		return -1;
 	if ((curl = curl_easy_init()) == NULL)
 		return ucerr_set(err, "%s: cannot set up libcurl", url);
 	writer_init(&w, FETCH_MAX);

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "device_rules.h"
 #include "device_settings.h"
+#include "device_view.h"
 #include "store.h"
 #include "store_device.h"
 #include "x509.h"
@@ -215,16 +216,9 @@ device_selection_option(struct device_filter *f, const char *option,
 {
 	if (strcmp(option, "all") == 0)
 		return 0;
-	if (strcmp(option, "model") == 0) {
-		f->model = value;
-		return 0;
-	}
-	if (strcmp(option, "status") == 0) {
-		if ((f->status = cert_status_parse(value)) == -1)
-			return ucerr_set(err, "--status: unknown status '%s'",
-			    value);
-		return 0;
-	}
+	/* The same words as Find Phones', read by the same function. */
+	if (strcmp(option, "model") == 0 || strcmp(option, "status") == 0)
+		return device_filter_option(f, option, value, err);
 	if (strcmp(option, "issuer") == 0) {
 		if (strlen(value) != 64 || strspn(value, "0123456789abcdef") != 64)
 			return ucerr_set(err, "--issuer: a CA's SHA-256 (64 "

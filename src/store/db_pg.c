@@ -22,10 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "db_impl.h"
 #include "log.h"
+#include "pq_api.h"
 
 #define PG_BYTEAOID	17
 #define PG_INT8OID	20
@@ -736,7 +735,12 @@ db_pg_has_password(const char *conninfo, char *why, size_t whylen)
 	PQconninfoOption *opts, *o;
 	char *msg = NULL;
 	int found = 0;
+	struct ucerr err;
 
+	if (pq_api_load(&err) == -1) {
+		snprintf(why, whylen, "%s", err.msg);
+		return -1;
+	}
 	if ((opts = PQconninfoParse(conninfo, &msg)) == NULL) {
 		snprintf(why, whylen, "%s", msg != NULL ? msg :
 		    "out of memory");
@@ -765,9 +769,14 @@ db_pg_open(const char *conninfo)
 {
 	struct db *db;
 	struct pg_conn *pc;
+	struct ucerr err;
 
 	if ((db = db_new(&pg_ops, DB_PG)) == NULL)
 		return NULL;
+	if (pq_api_load(&err) == -1) {
+		db_fail(db, DB_GONE, 0, err.msg);
+		return db;
+	}
 	if ((pc = calloc(1, sizeof(*pc))) == NULL) {
 		free(db);
 		return NULL;

@@ -17,6 +17,16 @@ refuses "a short password" "the password must be 12 to 128 characters" admin add
 refuses "a bad name" "not an account name" admin add 'a b' --password-file "$TEST_TMP/pw"
 refuses "a bad role" "--role must be admin or read-only" admin add carol --role root --password-file "$TEST_TMP/pw"
 refuses "no password on standard input" "no authentication string" admin add carol </dev/null
+# A long password on standard input is refused whole, never cut to fit
+# (it was cut at 127 characters, and the cut one accepted).
+LONG=$(printf 'x%.0s' $(seq 200))
+refuses "a 200-character password on standard input is refused" "standard input: the line is too long" admin add carol --password-file - <<<"$LONG"
+LONG=$(printf 'y%.0s' $(seq 1500))
+refuses "and one longer than the line buffer" "standard input: the line is too long" admin add carol --password-file - <<<"$LONG"
+PW128=$(printf 'z%.0s' $(seq 128))
+run admin add dave --password-file - <<<"$PW128"
+check "a 128-character password on standard input is taken whole" test "$RC" -eq 0
+ok "admin remove dave" admin remove dave
 run admin list
 contains "admin list names them" "$OUT" "viewer                   read-only"
 run admin list --json
