@@ -651,9 +651,10 @@ p_listen(struct db *db, const char *channel)
 
 	/* The store's own name, never a caller's text: a plain word, so
 	 * it needs no quoting. */
-	if (channel[0] == '\0' || strspn(channel, "abcdefghijklmnopqrstuvwxyz_") !=
-	    strlen(channel) || snprintf(pc->listen, sizeof(pc->listen), "%s",
-	    channel) >= (int)sizeof(pc->listen))
+	if (channel[0] == '\0' ||
+	    strspn(channel, "abcdefghijklmnopqrstuvwxyz_") != strlen(channel) ||
+	    snprintf(pc->listen, sizeof(pc->listen), "%s", channel) >=
+	    (int)sizeof(pc->listen))
 		return fail_msg(db, DB_OTHER, "not a channel name");
 	if (connected(db) == -1)
 		return -1;
