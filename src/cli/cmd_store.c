@@ -1,8 +1,10 @@
 /* cmd_store.c - `ucpki store migrate`: the core is store_migrate.c. */
 #include <stdio.h>
+#include <time.h>
 
 #include "commands.h"
 #include "json.h"
+#include "server_status.h"
 #include "store_migrate.h"
 
 const struct opt store_migrate_opts[] = {
@@ -74,11 +76,17 @@ int
 cmd_store_migrate(struct cli *cli, const struct args *a)
 {
 	struct store_migration m;
+	struct serve_status status;
 	const char *to = args_get(a, "to");
 
 	if (to == NULL || *to == '\0')
 		return ucerr_set(&cli->err, "store migrate: --to ADDRESS is "
 		    "required");
+	/* What a running serve wrote after the copy would be lost. */
+	if (server_status_read(cli->home, time(NULL), &status, NULL) == 1 &&
+	    status.up)
+		return ucerr_set(&cli->err, "store migrate: serve is running on "
+		    "%s (pid %ld); stop it first", cli->home, status.pid);
 	if (store_migrate(cli->home, to, args_has(a, "dry-run"), &m,
 	    &cli->err) == -1) {
 		store_migration_free(&m);

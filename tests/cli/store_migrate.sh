@@ -61,6 +61,9 @@ for P in $PHONES; do
 	ok "$P enrolls through CAPF (SQLite)" phone capf $P --server 127.0.0.1:$CAPF
 done
 phones_answer before
+for _ in $(seq 1 40); do grep -q "state = running" "$H/serve.status" 2>/dev/null && break; sleep 0.25; done
+refuses "not while serve runs on the home" "store migrate: serve is running on $H (pid $SERVER); stop it first" \
+	store migrate --to "postgresql://ucpki@127.0.0.1:1/ucpki"
 kill $SERVER; wait $SERVER 2>/dev/null
 shown before
 check "no PostgreSQL yet: the home is SQLite" test -s "$H/ucpki.db" -a ! -e "$H/store"
