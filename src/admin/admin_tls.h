@@ -1,8 +1,9 @@
 /*
  * admin_tls.h - the administration service's TLS: the tomcat identity,
  * TLS 1.2 and later only.  A new or uploaded tomcat certificate is seen
- * on the next connection: each accept first asks the store whether its
- * generation moved (one small query), and only then reloads.
+ * on the next connection: each accept first looks whether the store's
+ * generation moved (in serve, the one its watch keeps in memory), and
+ * only then reloads.
  */
 #ifndef UCPKI_ADMIN_TLS_H
 #define UCPKI_ADMIN_TLS_H

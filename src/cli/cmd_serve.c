@@ -33,6 +33,7 @@ const struct opt serve_opts[] = {
 	{ "max-connections", OPT_VALUE, "N", "connections at once (default: the descriptor limit less a reserve)" },
 	{ "max-per-address", OPT_VALUE, "N", "connections at once from one address (default 100)" },
 	{ "monitor-interval", OPT_VALUE, "S", "seconds between certificate monitor runs (default 3600, 0 off)" },
+	{ "store-poll", OPT_VALUE, "S", "PostgreSQL: seconds between reads of the store's generation besides its notifications (default 30)" },
 	{ "allow-rsa512", OPT_FLAG, NULL, "INSECURE: issue LSCs for 512-bit RSA keys" },
 	{ "log-level", OPT_VALUE, "LEVEL", "error|warn|info|debug (default info)" },
 	{ "log-limit", OPT_VALUE, "N", "lines per kind of refusal or error and source network per 10 s (default 10, 0 no limit)" },

@@ -133,6 +133,10 @@ int	cmd_node_join(struct cli *, const struct args *);
 int	cmd_node_list(struct cli *, const struct args *);
 int	cmd_node_remove(struct cli *, const struct args *);
 
+/* store */
+extern const struct opt store_migrate_opts[];
+int	cmd_store_migrate(struct cli *, const struct args *);
+
 /* tvs, phone trust */
 extern const struct opt tvs_add_opts[], tvs_remove_opts[], tvs_list_opts[],
 	tvs_query_opts[], phone_itl_opts[], phone_verify_config_opts[],

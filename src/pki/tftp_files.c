@@ -353,6 +353,26 @@ serve_root(struct tftp_files *f, const char *name, int fd,
 	return 1;
 }
 
+/* A configuration's cached copy whatever it was built from: 1 when held. */
+static int
+cached_as_last(struct tftp_files *f, const char *name, struct tftp_served *out,
+    const struct ucerr *why)
+{
+	char cname[TFTP_PATH_MAX + 8];
+	struct cache_entry *e;
+
+	snprintf(cname, sizeof(cname), "c/%s", name);
+	if ((e = cache_find(f, cname)) == NULL)
+		return 0;
+	log_once(LOG_LEVEL_WARN, "tftp: served from memory", "tftp: the "
+	    "store cannot be read (%s): configuration files are served as "
+	    "last built", why->msg);
+	e->blob->refs++;
+	out->blob = e->blob;
+	out->size = e->blob->len;
+	return 1;
+}
+
 enum variant { PLAIN, SIGNED, ENCRYPTED };
 
 /* What a device's configuration depends on besides its source. */
@@ -539,8 +559,13 @@ serve_config(struct tftp_files *f, const char *name, struct tftp_served *out,
 		goto out;
 	}
 	if (signer_current(f, err) == -1 ||
-	    (device_config && device_view_load(f, out->device, &v, err) == -1))
+	    (device_config && device_view_load(f, out->device, &v, err) == -1)) {
+		/* The store unreadable (the database down): the file as last
+		 * served, if it is still held. */
+		if (cached_as_last(f, name, out, err) == 1)
+			rc = 1;
 		goto out;
+	}
 	if (device_config && v.found && v.d.encrypted_config &&
 	    v.cert_der == NULL) {
 		/* Never the plaintext of a configuration meant encrypted. */

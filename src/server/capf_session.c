@@ -720,7 +720,7 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 	struct ucerr err;
 	char name[64];
 	uint8_t version = 0;
-	int found;
+	int found = 0;
 
 	if (m->command != CAPF_AUTH_RESPONSE)
 		return fail(s, FAIL_GENERIC, "expected AUTH_RESPONSE");
@@ -737,9 +737,15 @@ on_auth_response(struct capf_session *s, const struct capf_msg *m)
 	 * last word of the sessions for this device. */
 	s->claim_mark = claims_mark(&s->loop->server->claims, name);
 	/* Validated before it touches the store or a path. */
-	if (!device_name_valid(name) ||
-	    (found = store_device_get(s->loop->store, name, &s->dev,
-	    &err)) != 1) {
+	if (device_name_valid(name) && (found = store_device_get(
+	    s->loop->store, name, &s->dev, &err)) == -1) {
+		/* Not the phone's fault: it is asked to come back. */
+		log_limited(LOG_LEVEL_WARN, "capf: store unreadable", s->net,
+		    "capf: %s from %s: asked to retry later: %s", name,
+		    s->peer, err.msg);
+		return send_retry_later(s);
+	}
+	if (!device_name_valid(name) || found != 1) {
 		log_limited(LOG_LEVEL_INFO, "capf: unknown devices", s->net,
 		    "capf: %s from %s: unknown device", device_name_valid(
 		    name) ? name : "(invalid name)", s->peer);

@@ -74,6 +74,7 @@ server_config_defaults(struct server_config *cfg)
 	cfg->max_connections = 0;
 	cfg->max_per_address = 100;
 	cfg->monitor_interval_s = 3600;
+	cfg->store_poll_s = 30;
 	cfg->log_level = LOG_LEVEL_INFO;
 	cfg->log_limit = 10;
 	tftpd_config_defaults(&cfg->tftp);
@@ -278,25 +279,55 @@ reload_identities(struct server *s, const char *why)
 	return 0;
 }
 
+/* The notifications' socket, watched again after each reconnection. */
+static void	on_store_watch(evutil_socket_t fd, short what, void *arg);
+
+static void
+watch_socket(struct server *s)
+{
+	unsigned epoch;
+	int fd = store_watch_fd(s->watch, &epoch);
+
+	if (fd == s->notify_fd && epoch == s->notify_epoch &&
+	    (fd == -1) == (s->store_notify == NULL))
+		return;
+	if (s->store_notify != NULL)
+		event_free(s->store_notify);
+	s->store_notify = NULL;
+	s->notify_fd = fd;
+	s->notify_epoch = epoch;
+	if (fd >= 0 && (s->store_notify = event_new(s->loops[0].base, fd,
+	    EV_READ | EV_PERSIST, on_store_watch, s)) != NULL)
+		event_add(s->store_notify, NULL);
+}
+
 /*
- * Changes made by any process (the CLI, later the API or another node)
- * reach the running services within a second, without a signal: the
- * store's generation moves with every identity, trust and TVS change.
+ * Changes made by any process (the CLI, the API, another serve on the
+ * same PostgreSQL) reach the running services without a signal: the
+ * store's generation moves with every identity, trust and TVS change,
+ * and the watch (store_watch.c) sees it move, at once by notification on
+ * PostgreSQL, within a second on SQLite.  The services compare against
+ * the generation kept here (store_generation_follow), not the database.
  */
 static void
 on_store_watch(evutil_socket_t fd, short what, void *arg)
 {
 	struct server *s = arg;
 	struct store *st = s->loops[0].store;
-	int64_t gen = store_generation(st);
 	struct identity_set *ids;
-	int i;
+	int64_t gen;
+	int i, how;
 
 	(void)fd;
 	(void)what;
-	if (gen == -1 || gen == s->watched_generation)
+	how = store_watch_check(s->watch, &gen);
+	watch_socket(s);
+	if (how <= 0 || gen == s->watched_generation)
 		return;
+	log_debug("store: generation %lld (%s)", (long long)gen,
+	    how == STORE_WATCH_NOTIFIED ? "notified" : "read");
 	s->watched_generation = gen;
+	store_generation_follow(gen);
 	ids = server_identities(s);
 	if (identities_changed(st, ids))
 		reload_identities(s, "an identity changed");
@@ -887,6 +918,9 @@ teardown(struct server *s)
 		event_free(s->log_tick);
 	if (s->store_watch != NULL)
 		event_free(s->store_watch);
+	if (s->store_notify != NULL)
+		event_free(s->store_notify);
+	store_watch_close(s->watch);
 	for (j = 0; j < SERVER_MAX_LISTENERS; j++)
 		if (s->lock_listeners[j] != NULL)
 			evconnlistener_free(s->lock_listeners[j]);
@@ -944,9 +978,18 @@ server_run(const struct server_config *cfg,
 	pthread_mutex_init(&s.lock, NULL);
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
+	s.notify_fd = -1;
 	if (server_node_capf_check(&s.cfg, err) == -1 ||
 	    services_on(&s, defs, err) == -1 || setup(&s, err) == -1)
 		goto out;
+	/* The generation the services start from, before they load. */
+	if ((s.watch = store_watch_open(cfg->home, cfg->store_poll_s,
+	    err)) == NULL || store_watch_check(s.watch,
+	    &s.watched_generation) == -1) {
+		ucerr_set(err, "serve: cannot read the store's generation");
+		goto out;
+	}
+	store_generation_follow(s.watched_generation);
 	/* Every file the server needs is open before privileges go. */
 	if (writer_start(&s.writer, cfg->home, err) == -1)
 		goto out;
@@ -983,7 +1026,7 @@ server_run(const struct server_config *cfg,
 	for (i = 0; i < s.n_defs; i++)
 		if (s.defs[i]->start != NULL && s.defs[i]->start(&s, err) == -1)
 			goto out;
-	s.watched_generation = store_generation(s.loops[0].store);
+	watch_socket(&s);
 	if ((s.store_watch = event_new(s.loops[0].base, -1, EV_PERSIST,
 	    on_store_watch, &s)) == NULL || event_add(s.store_watch,
 	    &(struct timeval){ 0, STORE_WATCH_MS * 1000 }) == -1) {
@@ -991,6 +1034,12 @@ server_run(const struct server_config *cfg,
 		goto out;
 	}
 	server_monitor_start(&s);
+	/* Each loop, the writer, the watch, the TFTP and administration
+	 * services hold one (README, "Cluster"); the monitor one per run. */
+	if (store_remote(s.loops[0].store))
+		log_info("serve: %d connections to PostgreSQL (%d loops, the "
+		    "writer, the store watch and the services' own)",
+		    store_remote_connections(), s.n_loops);
 	for (i = 1; i < s.n_loops; i++)
 		pthread_create(&s.loops[i].thread, NULL, loop_main, &s.loops[i]);
 	/* Every listener is bound (setup) and every thread is up. */

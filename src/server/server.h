@@ -46,6 +46,7 @@ struct server_config {
 	int		 max_per_address;
 	int		 allow_rsa512;
 	int		 monitor_interval_s;	/* 0: no scheduled monitor */
+	int		 store_poll_s;		/* PostgreSQL: catch-up reads */
 	int		 log_level;		/* enum log_level */
 	int		 syslog;
 	int		 log_limit;		/* lines per kind and network per 10 s */
@@ -196,8 +197,13 @@ struct server {
 	int			 drain_ticks;
 	struct claim_set	 claims;	/* devices with a CAPF session */
 	struct tvs_index_ref	*tvs;
-	/* the store's generation as the services last saw it (loop 0) */
+	/* the store's generation as the services last saw it (loop 0):
+	 * a tick, and on PostgreSQL the notifications' socket */
+	struct store_watch	*watch;
 	struct event		*store_watch;
+	struct event		*store_notify;
+	int			 notify_fd;
+	unsigned		 notify_epoch;
 	int64_t			 watched_generation;
 	struct event		*monitor_tick;
 	struct event		*monitor_done;		/* a run is over (loop 0) */

@@ -45,6 +45,7 @@ static const struct conf_key keys[] = {
 	{ "max-connections", CONF_INT, AT(max_connections), 0, 1000000 },	/* 0: from the descriptor limit */
 	{ "max-per-address", CONF_INT, AT(max_per_address), 1, 1000000 },
 	{ "monitor-interval", CONF_INT, AT(monitor_interval_s), 0, 86400 * 7 },
+	{ "store-poll", CONF_INT, AT(store_poll_s), 1, 86400 },
 	{ "allow-rsa512", CONF_FLAG, AT(allow_rsa512), 0, 0 },
 	{ "log-level", CONF_LEVEL, AT(log_level), 0, 0 },
 	{ "syslog", CONF_FLAG, AT(syslog), 0, 0 },

@@ -309,3 +309,39 @@ db_finish(struct db_stmt *stmt)
 	stmt->db->ops->reset(stmt);
 	stmt->in_use = 0;
 }
+
+int
+db_column_type(struct db_stmt *stmt, int col)
+{
+	if (stmt->db->ops->type != NULL)
+		return stmt->db->ops->type(stmt, col);
+	return stmt->db->ops->is_null(stmt, col) ? DB_T_NULL : DB_T_TEXT;
+}
+
+int
+db_listen(struct db *db, const char *channel)
+{
+	db_ok(db);
+	if (db->ops->listen == NULL)
+		return db_fail(db, DB_OTHER, 0, "no change notification");
+	return db->ops->listen(db, channel);
+}
+
+int
+db_socket(struct db *db, unsigned *epoch)
+{
+	*epoch = 0;
+	if (db->ops->socket == NULL)
+		return -1;
+	return db->ops->socket(db, epoch);
+}
+
+int
+db_notified(struct db *db, int64_t *payload)
+{
+	db_ok(db);
+	*payload = -1;
+	if (db->ops->notified == NULL)
+		return db_fail(db, DB_OTHER, 0, "no change notification");
+	return db->ops->notified(db, payload);
+}

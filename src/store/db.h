@@ -45,6 +45,9 @@ enum db_dialect {
 	DB_PG,
 };
 
+/* A value's type: a parameter's, or a column's (db_column_type). */
+enum db_type { DB_T_NULL, DB_T_TEXT, DB_T_INT64, DB_T_BLOB };
+
 /* db_step's answers. */
 enum {
 	DB_ERROR = -1,
@@ -73,6 +76,8 @@ const char	*db_sqlite_version(void);
  * from libpq's own sources (PGPASSFILE, ~/.pgpass), never the string.
  */
 struct db	*db_pg_open(const char *conninfo);
+/* PostgreSQL connections this process holds (open or being reconnected). */
+int		 db_pg_connections(void);
 /* 1 when conninfo names a password, 0 when not, -1 when libpq cannot
  * read it (why says so). */
 int		 db_pg_has_password(const char *conninfo, char *why,
@@ -128,7 +133,24 @@ int		 db_column_int(struct db_stmt *stmt, int col);
 const char	*db_column_text(struct db_stmt *stmt, int col);
 /* NULL with *len 0 for NULL or an empty value. */
 const uint8_t	*db_column_blob(struct db_stmt *stmt, int col, size_t *len);
+/* What a column's value is (SQLite keeps a type per value): DB_T_NULL,
+ * DB_T_TEXT, DB_T_INT64 or DB_T_BLOB (PostgreSQL: text unless NULL,
+ * its columns are typed). */
+int		 db_column_type(struct db_stmt *stmt, int col);
 /* Done with the statement (NULL is fine): it goes back to the cache. */
 void		 db_finish(struct db_stmt *stmt);
+
+/*
+ * Change notification (PostgreSQL's LISTEN; SQLite has none: -1 with
+ * DB_OTHER).  db_listen subscribes to channel, again after every
+ * reconnection.  db_socket is the connection's socket to wait on (-1:
+ * none, lost) and *epoch says which connection it is (a reconnection
+ * may reuse the number).  db_notified reads what arrived without
+ * waiting: 1 with the largest payload (a number) when notifications
+ * came, 0 when none, -1 when the connection is lost.
+ */
+int		 db_listen(struct db *db, const char *channel);
+int		 db_socket(struct db *db, unsigned *epoch);
+int		 db_notified(struct db *db, int64_t *payload);
 
 #endif

@@ -12,7 +12,6 @@
 
 /* A bound parameter, as the caller gave it (its memory is the caller's
  * until db_finish); text or a blob with p NULL is a NULL of that type. */
-enum db_type { DB_T_NULL, DB_T_TEXT, DB_T_INT64, DB_T_BLOB };
 
 struct db_param {
 	enum db_type	 type;
@@ -44,6 +43,12 @@ struct db_ops {
 	int64_t		(*int64)(struct db_stmt *stmt, int col);
 	const char	*(*text)(struct db_stmt *stmt, int col);
 	const uint8_t	*(*blob)(struct db_stmt *stmt, int col, size_t *len);
+	/* Change notification (NULL: the engine has none, SQLite). */
+	int		(*listen)(struct db *db, const char *channel);
+	int		(*socket)(struct db *db, unsigned *epoch);
+	int		(*notified)(struct db *db, int64_t *payload);
+	/* The storage class of a column's value (SQLite; NULL: typed). */
+	int		(*type)(struct db_stmt *stmt, int col);
 };
 
 struct db_stmt {

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@
 /* Seconds between reconnection attempts, doubling up to this. */
 #define PG_BACKOFF_MAX	30
 
+/* Connections this process holds open (serve logs the count). */
+static atomic_int open_connections;
+
 struct pg_conn {
 	PGconn		*conn;
 	int64_t		 changes;
@@ -40,6 +44,7 @@ struct pg_conn {
 	int64_t		 lost_at;	/* when the connection went (0: up) */
 	int64_t		 next_try;	/* no reconnection before this */
 	int		 backoff;	/* seconds, the last wait */
+	char		 listen[64];	/* LISTEN again after reconnecting */
 };
 
 static int64_t
@@ -124,14 +129,21 @@ fail_res(struct db *db, PGresult *res)
 	return fail_msg(db, cls, msg);
 }
 
+static int	listen_now(struct db *db);
+
 /*
  * A connection that went away is reconnected here, before the call that
  * needs it: at once, then no more often than a back-off of 1 s doubling
  * to PG_BACKOFF_MAX.  Calls in between fail DB_GONE at once, so that a
  * service answers what it can from memory rather than waiting on
- * connection timeouts.  One log line when the database goes, one when
- * it is back; the statements are prepared again on use.
+ * connection timeouts.  The process logs one line when the database
+ * goes and one when it is back, whichever of its connections notices
+ * first (a connection found closed and reconnected at once, the server
+ * back already, says so only at debug level); the statements are
+ * prepared again on use.
  */
+static atomic_int database_down;
+
 static int
 connected(struct db *db)
 {
@@ -153,9 +165,6 @@ connected(struct db *db)
 		pc->lost_at = now;
 		pc->next_try = now;
 		pc->backoff = 0;
-		log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
-		    "PostgreSQL at %s:%s (database %s); reconnecting",
-		    PQhost(pc->conn), PQport(pc->conn), PQdb(pc->conn));
 	}
 	/* The transaction died with the connection: its caller hears so
 	 * (and rolls back) before anything runs on a new one. */
@@ -169,6 +178,10 @@ connected(struct db *db)
 		    "reconnecting");
 	PQreset(pc->conn);
 	if (PQstatus(pc->conn) != CONNECTION_OK) {
+		if (atomic_exchange(&database_down, 1) == 0)
+			log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
+			    "PostgreSQL at %s:%s (database %s); reconnecting",
+			    PQhost(pc->conn), PQport(pc->conn), PQdb(pc->conn));
 		pc->backoff = pc->backoff == 0 ? 1 : pc->backoff * 2;
 		if (pc->backoff > PG_BACKOFF_MAX)
 			pc->backoff = PG_BACKOFF_MAX;
@@ -180,11 +193,16 @@ connected(struct db *db)
 		    pc->backoff);
 		return fail_msg(db, DB_GONE, why);
 	}
-	log_msg(LOG_LEVEL_INFO, "store: reconnected to PostgreSQL at %s:%s "
+	log_msg(atomic_exchange(&database_down, 0) == 1 ? LOG_LEVEL_INFO :
+	    LOG_LEVEL_DEBUG, "store: reconnected to PostgreSQL at %s:%s "
 	    "after %lld s", PQhost(pc->conn), PQport(pc->conn),
 	    (long long)(now - pc->lost_at));
 	pc->lost_at = 0;
 	pc->epoch++;
+	/* A new session listens to nothing: subscribe it again (what came
+	 * in between, the caller's read of the counter catches up on). */
+	if (pc->listen[0] != '\0' && listen_now(db) == -1)
+		return -1;
 	return 0;
 }
 
@@ -193,8 +211,10 @@ p_close(struct db *db)
 {
 	struct pg_conn *pc = conn_of(db);
 
-	if (pc != NULL)
+	if (pc != NULL) {
 		PQfinish(pc->conn);
+		atomic_fetch_sub(&open_connections, 1);
+	}
 	free(pc);
 }
 
@@ -607,6 +627,80 @@ p_blob(struct db_stmt *stmt, int col, size_t *len)
 	return ps->blob;
 }
 
+/* LISTEN on the channel kept in the connection. */
+static int
+listen_now(struct db *db)
+{
+	struct pg_conn *pc = conn_of(db);
+	PGresult *res;
+	char sql[128];
+	int rc = 0;
+
+	snprintf(sql, sizeof(sql), "LISTEN %s", pc->listen);
+	res = PQexec(pc->conn, sql);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = fail_res(db, res);
+	PQclear(res);
+	return rc;
+}
+
+static int
+p_listen(struct db *db, const char *channel)
+{
+	struct pg_conn *pc = conn_of(db);
+
+	/* The store's own name, never a caller's text: a plain word, so
+	 * it needs no quoting. */
+	if (channel[0] == '\0' ||
+	    strspn(channel, "abcdefghijklmnopqrstuvwxyz_") != strlen(channel) ||
+	    snprintf(pc->listen, sizeof(pc->listen), "%s", channel) >=
+	    (int)sizeof(pc->listen))
+		return fail_msg(db, DB_OTHER, "not a channel name");
+	if (connected(db) == -1)
+		return -1;
+	return listen_now(db);
+}
+
+static int
+p_socket(struct db *db, unsigned *epoch)
+{
+	struct pg_conn *pc = conn_of(db);
+
+	*epoch = pc->epoch;
+	if (PQstatus(pc->conn) != CONNECTION_OK)
+		return -1;
+	return PQsocket(pc->conn);
+}
+
+/*
+ * What the server sent, read without waiting.  A lost connection is
+ * noticed here (one log line, through connected(), which also tries to
+ * reconnect at once and then with back-off).
+ */
+static int
+p_notified(struct db *db, int64_t *payload)
+{
+	struct pg_conn *pc = conn_of(db);
+	PGnotify *n;
+	int64_t v;
+	int got = 0;
+
+	if (PQstatus(pc->conn) != CONNECTION_OK ||
+	    PQconsumeInput(pc->conn) == 0 ||
+	    PQstatus(pc->conn) != CONNECTION_OK) {
+		(void)connected(db);
+		return -1;
+	}
+	while ((n = PQnotifies(pc->conn)) != NULL) {
+		v = strtoll(n->extra, NULL, 10);
+		if (v > *payload)
+			*payload = v;
+		got = 1;
+		PQfreemem(n);
+	}
+	return got;
+}
+
 static const struct db_ops pg_ops = {
 	.begin_sql = "BEGIN",
 	.close = p_close,
@@ -625,7 +719,16 @@ static const struct db_ops pg_ops = {
 	.int64 = p_int64,
 	.text = p_text,
 	.blob = p_blob,
+	.listen = p_listen,
+	.socket = p_socket,
+	.notified = p_notified,
 };
+
+int
+db_pg_connections(void)
+{
+	return atomic_load(&open_connections);
+}
 
 int
 db_pg_has_password(const char *conninfo, char *why, size_t whylen)
@@ -680,6 +783,7 @@ db_pg_open(const char *conninfo)
 		return NULL;
 	}
 	db->h = pc;
+	atomic_fetch_add(&open_connections, 1);
 	pc->conn = PQconnectdb(conninfo);
 	if (pc->conn == NULL) {
 		db_fail(db, DB_GONE, ENOMEM, "out of memory");

@@ -191,6 +191,22 @@ s_blob(struct db_stmt *stmt, int col, size_t *len)
 	return *len > 0 ? p : NULL;
 }
 
+static int
+s_type(struct db_stmt *stmt, int col)
+{
+	switch (sqlite3_column_type(stmt->h, col)) {
+	case SQLITE_INTEGER:
+		return DB_T_INT64;
+	case SQLITE_BLOB:
+		return DB_T_BLOB;
+	case SQLITE_NULL:
+		return DB_T_NULL;
+	default:
+		/* A REAL never appears in ucpki's schema: as text. */
+		return DB_T_TEXT;
+	}
+}
+
 static const struct db_ops sqlite_ops = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.close = s_close,
@@ -208,6 +224,7 @@ static const struct db_ops sqlite_ops = {
 	.int64 = s_int64,
 	.text = s_text,
 	.blob = s_blob,
+	.type = s_type,
 };
 
 struct db *

@@ -51,6 +51,8 @@ int		 store_exists(const char *home);
 const char	*store_marker(const struct store *st);
 /* PostgreSQL rather than the home's own file? */
 int		 store_remote(const struct store *st);
+/* The PostgreSQL connections this process holds (0 on SQLite). */
+int		 store_remote_connections(void);
 /* Opened read-only (see STORE_READONLY_OK)? */
 int		 store_readonly(const struct store *st);
 void		 store_close(struct store *st);
@@ -187,8 +189,39 @@ typedef int (*trust_cb)(void *ctx, const struct trust_row *row);
 /* store_name NULL: every store, ordered by store then name. */
 int	store_trust_each(struct store *st, const char *store_name, trust_cb cb,
 	    void *ctx, struct ucerr *err);
-/* Generation counter bumped by every trust/identity change (for caches). */
+/*
+ * The generation counter, bumped by every identity, trust and TVS change
+ * (for caches; store_watch.c).  In a process that follows one (serve:
+ * its watch calls store_generation_follow), store_generation answers
+ * from memory, so a cache's check costs no database read and works
+ * while the database is down; elsewhere, and always with _read, it is
+ * the database's (-1: unreadable).
+ */
 int64_t	store_generation(struct store *st);
+int64_t	store_generation_read(struct store *st);
+void	store_generation_follow(int64_t generation);
+
+/*
+ * How serve learns the store changed, on a connection of its own.
+ * SQLite: the counter read at every check (serve checks once a second;
+ * a one-row read).  PostgreSQL: LISTEN (migration 13's trigger notifies
+ * with each new generation), so a change committed by any process is
+ * seen as soon as the socket is readable, and the counter is read
+ * anyway every poll_s seconds and after each reconnection (to catch up
+ * on what a lost connection missed).
+ */
+struct store_watch;
+enum { STORE_WATCH_NONE = 0, STORE_WATCH_NOTIFIED = 1, STORE_WATCH_READ = 2 };
+
+struct store_watch *store_watch_open(const char *home, int poll_s,
+	    struct ucerr *err);
+void	store_watch_close(struct store_watch *w);
+/* The socket to wait on (-1: none: SQLite, or the connection is lost);
+ * *epoch changes with each reconnection (the number may be reused). */
+int	store_watch_fd(struct store_watch *w, unsigned *epoch);
+/* Without waiting: NOTIFIED or READ with *generation, NONE when nothing
+ * came, -1 when the database cannot be read (db_pg.c logs that once). */
+int	store_watch_check(struct store_watch *w, int64_t *generation);
 
 /* Revocation lists, kept as DER once their signature checked out. */
 int	store_crl_add(struct store *st, const char *issuer, const uint8_t *der,

@@ -26,8 +26,8 @@ looks_pg(const char *s)
 	    strncmp(s, "postgres://", 11) == 0 || strchr(s, '=') != NULL;
 }
 
-static int
-check(const char *addr, const char *where, struct ucerr *err)
+int
+store_address_check(const char *addr, const char *where, struct ucerr *err)
 {
 	char why[256];
 
@@ -66,7 +66,7 @@ store_address(const char *home, int flags, const char *want, char *out,
 		snprintf(out, outlen, "%.*s", (int)len, (const char *)data);
 		free(data);
 		out[strcspn(out, "\r\n")] = '\0';
-		return check(out, path, err) == -1 ? -1 : 1;
+		return store_address_check(out, path, err) == -1 ? -1 : 1;
 	}
 	/* A new home takes UCPKI_STORE; an existing SQLite home keeps its
 	 * file (store migrate moves it). */
@@ -75,7 +75,7 @@ store_address(const char *home, int flags, const char *want, char *out,
 		return 0;
 	if (strlen(env) >= outlen || strlen(env) >= STORE_ADDRESS_MAX)
 		return ucerr_set(err, "%s: too long", from);
-	if (check(env, from, err) == -1)
+	if (store_address_check(env, from, err) == -1)
 		return -1;
 	snprintf(out, outlen, "%s", env);
 	if (file_write_atomic(path, env, strlen(env), 0600, err) == -1)

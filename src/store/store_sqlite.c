@@ -226,6 +226,17 @@ static const struct migration migrations[] = {
 	    "identity")
 	PG_GENERATION_TRIGGER("node_gen", "INSERT OR DELETE OR UPDATE OF "
 	    "services, role", "node") },
+
+	/* 13: change notification.  On PostgreSQL the generation trigger
+	 * also sends the new generation on channel "ucpki" (delivered at
+	 * commit, in commit order), so every serve on the database sees a
+	 * change at once (store_watch.c).  SQLite keeps its triggers: serve
+	 * reads the counter there. */
+	{ NULL, NULL,
+	"CREATE OR REPLACE FUNCTION ucpki_generation_bump() RETURNS trigger"
+	"  LANGUAGE plpgsql AS $$ DECLARE g bigint; BEGIN"
+	"  UPDATE generation SET value = value + 1 RETURNING value INTO g;"
+	"  PERFORM pg_notify('ucpki', g::text); RETURN NULL; END $$;" },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -326,7 +337,7 @@ migrate_step(struct store *st, int *version, struct ucerr *err)
 		return 0;
 	}
 	m = &migrations[*version];
-	if (db_exec_schema(st->db, m->sql) == -1 ||
+	if ((m->sql != NULL && db_exec_schema(st->db, m->sql) == -1) ||
 	    (db_dialect(st->db) == DB_SQLITE && m->sqlite != NULL &&
 	    db_exec(st->db, m->sqlite) == -1) ||
 	    (db_dialect(st->db) == DB_PG && m->pg != NULL &&
@@ -541,6 +552,30 @@ fail:
 	return NULL;
 }
 
+struct store *
+store_open_remote(const char *home, const char *address, struct ucerr *err)
+{
+	struct store *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		ucerr_set(err, "store: out of memory");
+		return NULL;
+	}
+	if (snprintf(st->home, sizeof(st->home), "%s", home) >=
+	    (int)sizeof(st->home) || snprintf(st->path, sizeof(st->path), "%s",
+	    address) >= (int)sizeof(st->path)) {
+		ucerr_set(err, "%s: too long", address);
+		goto fail;
+	}
+	if (store_address_check(address, "--to", err) == -1 ||
+	    open_pg(st, err) == -1 || migrate(st, err) == -1)
+		goto fail;
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
 int
 store_exists(const char *home)
 {
@@ -555,6 +590,12 @@ int
 store_remote(const struct store *st)
 {
 	return db_dialect(st->db) == DB_PG;
+}
+
+int
+store_remote_connections(void)
+{
+	return db_pg_connections();
 }
 
 const char *
@@ -1056,18 +1097,4 @@ store_trust_each(struct store *st, const char *store_name, trust_cb cb,
 		db_error(st, err, "trust");
 	db_finish(stmt);
 	return rc == DB_DONE ? 0 : -1;
-}
-
-int64_t
-store_generation(struct store *st)
-{
-	struct db_stmt *stmt;
-	int64_t value = -1;
-
-	if (store_prepare(st, "SELECT value FROM generation", &stmt, NULL) == -1)
-		return -1;
-	if (db_step(stmt) == DB_ROW)
-		value = db_column_int64(stmt, 0);
-	db_finish(stmt);
-	return value;
 }

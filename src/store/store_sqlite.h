@@ -35,6 +35,14 @@ int	store_node_load_self(struct store *st, struct ucerr *err);
  */
 int	store_address(const char *home, int flags, const char *want,
 	    char *out, size_t outlen, struct ucerr *err);
+/* A PostgreSQL address as the store takes one (no password); where names
+ * it in the message. */
+int	store_address_check(const char *addr, const char *where,
+	    struct ucerr *err);
+/* The PostgreSQL database at address, migrated, for home (store migrate's
+ * target: the home itself still names its SQLite file). */
+struct store *store_open_remote(const char *home, const char *address,
+	    struct ucerr *err);
 /* "file:PATH?QUERY" with PATH's %, ? and # escaped (SQLITE_OPEN_URI). */
 void	store_uri(const char *path, const char *query, char *out, size_t outlen);
 int	store_exec(struct store *st, const char *sql, struct ucerr *err);

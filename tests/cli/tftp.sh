@@ -220,7 +220,13 @@ check "no .enc.sgn for a device without encryption" test "$(curl -s -o /dev/null
 now=$(date +%s)
 UCPKI_NOW=$((now + 600)) "$UCPKI" cert regenerate CallManager --yes >"$W/regen.out" 2>&1
 check "cert regenerate CallManager" grep -q "generated" "$W/regen.out"
-curl -s -o "$W/A1-new.sgn" "$URL/SEP0000000000A1.cnf.xml.sgn"
+# serve's watch sees the new generation within a second (the services
+# compare against it in memory, not per request): bounded wait.
+for _ in $(seq 1 40); do
+	curl -s -o "$W/A1-new.sgn" "$URL/SEP0000000000A1.cnf.xml.sgn"
+	"$UCPKI" sgn verify "$W/A1-new.sgn" >/dev/null 2>&1 && break
+	sleep 0.25
+done
 ok "re-signed by the new CallManager" sgn verify "$W/A1-new.sgn"
 check "the republished ITL is served" cmp <(curl -s "$URL/ITLFile.tlv") "$ITL"
 

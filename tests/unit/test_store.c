@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
 #include <cmocka.h>
 
 #include "test.h"
@@ -321,6 +322,56 @@ generation_counts_trust_and_identity_changes(void **state)
 	assert_int_equal(store_generation(f->st), g2);
 }
 
+/*
+ * The watch sees a change committed on another connection: by reading
+ * the counter (SQLite), or by the notification its socket brings (a
+ * backend with one); a process that follows a generation answers
+ * store_generation from memory.
+ */
+static void
+watch_sees_a_change_from_another_connection(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t der[] = { 1, 2, 3 };
+	struct store_watch *w;
+	struct trust_row row;
+	struct pollfd pfd;
+	struct ucerr err;
+	unsigned epoch;
+	int64_t g0, g1;
+	int how;
+
+	if ((w = store_watch_open(f->home, 3600, &err)) == NULL)
+		fail_msg("%s", err.msg);
+	assert_int_equal(store_watch_check(w, &g0), STORE_WATCH_READ);
+	assert_int_equal(g0, store_generation_read(f->st));
+	memset(&row, 0, sizeof(row));
+	snprintf(row.store, sizeof(row.store), "CAPF-trust");
+	snprintf(row.name, sizeof(row.name), "watched");
+	snprintf(row.sha256, sizeof(row.sha256), "%064d", 5);
+	row.cert_der = der;
+	row.cert_len = sizeof(der);
+	assert_int_equal(store_trust_add(f->st, &row, &err), 0);
+	pfd.fd = store_watch_fd(w, &epoch);
+	pfd.events = POLLIN;
+	if (pfd.fd >= 0)
+		assert_int_equal(poll(&pfd, 1, 10000), 1);
+	how = store_watch_check(w, &g1);
+	assert_int_equal(how, pfd.fd >= 0 ? STORE_WATCH_NOTIFIED :
+	    STORE_WATCH_READ);
+	assert_int_equal(g1, store_generation_read(f->st));
+	assert_true(g1 > g0);
+	/* Nothing new: nothing to say (SQLite reads the same value). */
+	how = store_watch_check(w, &g1);
+	assert_true(how == STORE_WATCH_NONE || how == STORE_WATCH_READ);
+	assert_int_equal(g1, store_generation_read(f->st));
+	store_generation_follow(g1 + 100);
+	assert_int_equal(store_generation(f->st), g1 + 100);
+	store_generation_follow(-1);
+	assert_int_equal(store_generation(f->st), g1);
+	store_watch_close(w);
+}
+
 static int
 count_crl(void *ctx, const uint8_t *der, size_t len)
 {
@@ -563,6 +614,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(identity_and_csr_rows_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(meta_round_trips_and_overwrites, setup, teardown),
 		cmocka_unit_test_setup_teardown(generation_counts_trust_and_identity_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(watch_sees_a_change_from_another_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(crl_rows_in_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(tvs_rows_add_match_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_rows_round_trip, setup, teardown),
