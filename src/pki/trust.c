@@ -1,4 +1,5 @@
 /* trust.c - trust store naming and verification helpers (see trust.h). */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,19 @@
 static void
 name_sanitize(char *name)
 {
-	for (; *name != '\0'; name++)
-		if (*name == '/' || *name == ' ' || *name == '\\' ||
-		    *name == ':' || (unsigned char)*name < 0x20 ||
-		    (unsigned char)*name == 0x7f)
-			*name = '_';
+	char *p;
+
+	/* Entry names become file names (exports, hashed directories) and
+	 * appear in pages and shells: ASCII beyond letters, digits and
+	 * "._-+=@,()#" becomes '_' (a CN is the attacker's text); UTF-8
+	 * bytes stay.  No leading '-' or '.' either (an option, a hidden
+	 * file). */
+	for (p = name; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x80 && !isalnum((unsigned char)*p) &&
+		    strchr("._-+=@,()#", *p) == NULL)
+			*p = '_';
+	if (name[0] == '-' || name[0] == '.')
+		name[0] = '_';
 }
 
 void

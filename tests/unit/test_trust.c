@@ -22,6 +22,23 @@ names_drop_pem(void **state)
 	assert_string_equal(out, "ca.example");
 }
 
+/* A CN is the attacker's text; the entry name becomes a file name. */
+static void
+names_are_safe_as_files(void **state)
+{
+	char out[64];
+
+	(void)state;
+	trust_name_normalize("<img src=x onerror=alert(2)>\"", out, sizeof(out));
+	assert_string_equal(out, "_img_src=x_onerror=alert(2)__");
+	trust_name_normalize("../a/b;rm -rf $HOME`x`", out, sizeof(out));
+	assert_string_equal(out, "_._a_b_rm_-rf__HOME_x_");
+	trust_name_normalize("-rf", out, sizeof(out));
+	assert_string_equal(out, "_rf");
+	trust_name_normalize("Soci\xc3\xa9t\xc3\xa9 CA+1@x,(y)#2", out, sizeof(out));
+	assert_string_equal(out, "Soci\xc3\xa9t\xc3\xa9_CA+1@x,(y)#2");
+}
+
 static void
 same_cn_kept_apart_and_duplicate_refused(void **state)
 {
@@ -139,6 +156,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_drop_pem),
+		cmocka_unit_test(names_are_safe_as_files),
 		cmocka_unit_test_setup_teardown(
 		    same_cn_kept_apart_and_duplicate_refused, test_setup_home,
 		    test_teardown_home),
