@@ -94,7 +94,7 @@ check "registered for ucpki" bash -c "source '$D/ucpki.bash'; complete -p ucpki 
 got=$(complete_words ucpki cert "")
 check "ucpki cert <TAB>: the cert commands" test "$got" = "csr export generate list regenerate show upload "
 got=$(complete_words ucpki "")
-contains "ucpki <TAB>: the groups" "$got" "capf cert check cnf config crl ctl device diagnose import init itl monitor node pcap phone probe serve sgn status tftp tlv trust tvs "
+contains "ucpki <TAB>: the groups" "$got" "capf cert check cnf config crl ctl device diagnose import init itl monitor node pcap phone probe serve sgn status store tftp tlv trust tvs "
 got=$(complete_words ucpki --home /x serve --c)
 check "ucpki --home DIR serve --c<TAB>" test "$got" = "--capf-port --check-config --config --config-dir "
 got=$(complete_words ucpki serve --config "")
