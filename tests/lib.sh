@@ -120,6 +120,22 @@ wait_port() {
 	return 1
 }
 
+# A change another process commits reaches a running serve at its store
+# watch's next look (within a second on SQLite), not at the very next
+# request.  serve_generations LOG: how many generations a serve run with
+# --log-level debug has seen; serve_sees_change LOG BEFORE [SECONDS]:
+# until it has seen more than BEFORE.
+serve_generations() { grep -c 'store: generation' "$1" || true; }
+serve_sees_change() {
+	local log=$1 before=$2 tries=$(( ${3:-10} * 10 ))
+	while [ $tries -gt 0 ]; do
+		[ "$(serve_generations "$log")" -gt "$before" ] && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
 # wait_file PATH [SECONDS]: until PATH exists (a helper says it is ready).
 wait_file() {
 	local tries=$(( ${2:-20} * 10 ))

@@ -106,10 +106,14 @@ ok "late: deadline in the past" device set SEP0000000000B1 --operation install -
 refuses "late request" "reason 7" phone capf SEP0000000000B1 --server $S
 check "User Initiated Request Late/Timeout (17)" test "$(status SEP0000000000B1)" = 17
 ok "MIC from an untrusted manufacturer" device set SEP0000000000B1 --operation install --auth mic
+G=$(serve_generations "$LOG")
 ok "delete the stand-in CA from CAPF-trust" trust delete CAPF-trust ucpki_Stand-in_Manufacturing_CA_SHA2
+check "serve sees the deletion" serve_sees_change "$LOG" "$G"
 refuses "invalid MIC" "reason 7" phone capf SEP0000000000B1 --server $S
 check "Upgrade Failed: Invalid MIC (11)" test "$(status SEP0000000000B1)" = 11
+G=$(serve_generations "$LOG")
 ok "trust it again" trust add CAPF-trust "$H/phones/mfg/mfg-ca.pem"
+check "serve sees it trusted again" serve_sees_change "$LOG" "$G"
 # An LSC from another cluster: make cluster B, enroll there, present it here.
 B=$TEST_TMP/clusterB
 ok "cluster B" --home "$B" init --node other.example.test

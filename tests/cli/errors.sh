@@ -184,7 +184,7 @@ no_controls() { # NAME TEXT: no ESC, no C1 CSI, no forged line
 }
 ok "trust add the attacker's certificate" trust add ipsec-trust "$TEST_TMP/evil.pem"
 no_controls "trust add output" "$OUT"
-contains "its name made from the CN is sanitised" "$OUT" "ipsec-trust/evil_x0aucpki__forged_x1b[31mred_xc2_x9bX.pem: Trust Certificate added"
+contains "its name made from the CN is sanitised" "$OUT" "ipsec-trust/evil_x0aucpki__forged_x1b_31mred_xc2_x9bX.pem: Trust Certificate added"
 ok "cert list trust" cert list trust ipsec-trust
 no_controls "cert list trust" "$OUT"
 ok "trust show" trust show ipsec-trust "evil_x0aucpki__forged_x1b[31mred_xc2_x9bX"
