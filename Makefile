@@ -4,7 +4,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 HOME_DIR   ?= var
-NODE       ?= $(shell hostname -f 2>/dev/null || hostname)
+# A machine whose `hostname -f` is not fully qualified (a fresh VM: "vm")
+# still runs: its name in Debian's .localdomain.  NODE= given is taken as is.
+HOST_FQDN  := $(shell hostname -f 2>/dev/null || hostname)
+NODE       ?= $(if $(findstring .,$(HOST_FQDN)),$(HOST_FQDN),$(HOST_FQDN).localdomain)
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 # Empty: every fuzz/fuzz_*.c; else the names, e.g. FUZZ_TARGETS="fuzz_multipart fuzz_web_cookie"
@@ -27,10 +30,11 @@ build: setup
 
 # Sets up, initialises an empty home, and starts the services in the
 # foreground on the embedded SQLite store.  The node name is NODE (default
-# `hostname -f`); it must be a fully qualified name.  SERVE_ARGS reach
+# `hostname -f`, with .localdomain when it has no dot); it must be a fully
+# qualified name.  SERVE_ARGS reach
 # `ucpki serve` (e.g. other ports).
 SERVE_ARGS ?=
-NODE_FROM = $(if $(filter file,$(origin NODE)),from hostname -f,from NODE=)
+NODE_FROM = $(if $(filter file,$(origin NODE)),$(if $(findstring .,$(HOST_FQDN)),from hostname -f,hostname -f said '$(HOST_FQDN)': not fully qualified),from NODE=)
 run: build
 	@if [ -e $(HOME_DIR)/ucpki.db ]; then \
 		echo "make run: $(HOME_DIR) is already initialised; to start over: rm -rf $(HOME_DIR) && make run NODE=cucm.example.com"; \
