@@ -136,6 +136,18 @@ serve_sees_change() {
 	return 1
 }
 
+# wait_until SECONDS COMMAND...: until COMMAND succeeds, polling every 0.1 s.
+wait_until() {
+	local tries=$(( $1 * 10 ))
+	shift
+	while [ $tries -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}
+
 # wait_file PATH [SECONDS]: until PATH exists (a helper says it is ready).
 wait_file() {
 	local tries=$(( ${2:-20} * 10 ))

@@ -208,8 +208,16 @@ home_build(const char *home, const char *address,
 	    err)) == NULL)
 		goto fail;
 	snprintf(marker, sizeof(marker), "%s", store_marker(st));
+	/* One transaction (build's own are savepoints inside it) until the
+	 * first ITL is written: on a shared database, a home that fails
+	 * leaves no node, identity or trust entry behind. */
+	if (store_begin(st, err) == -1) {
+		store_close(st);
+		goto fail;
+	}
 	if (build(st, home, ctx, err) == -1 ||
-	    tftp_publish(st, NULL, err) == -1) {
+	    tftp_publish(st, NULL, err) == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
 		store_close(st);
 		goto fail;
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "itl.h"
@@ -259,13 +260,68 @@ itl_write(struct store *st, const struct trustlist_options *o,
 	    path, pathlen, len, err);
 }
 
+/*
+ * The CTL is signed with ITLRecovery, whose key is the publisher's: the
+ * publisher builds it and keeps it in the store (cluster_file), and the
+ * other nodes serve those bytes, so every TFTP server of the cluster
+ * hands phones the same CTL.
+ */
+#define CTL_NAME	"CTLFile.tlv"
+
+static int
+ctl_build_and_keep(struct store *st, const struct trustlist_options *o,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	char publisher[256];
+	int rc;
+
+	if ((rc = cluster_is_publisher(st, err)) == -1)
+		return -1;
+	if (rc == 0) {
+		if (cluster_publisher(st, publisher, sizeof(publisher),
+		    err) == -1)
+			return -1;
+		return ucerr_set(err, "CTL: signed with ITLRecovery, whose key "
+		    "is on the publisher %s: build it there (this node serves "
+		    "the publisher's)", publisher);
+	}
+	if (ctl_build_from_store(st, o, out, out_len, err) == -1)
+		return -1;
+	if (store_cluster_file_put(st, CTL_NAME, *out, *out_len, err) == -1) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* This node's CTL: built here on the publisher, else the publisher's. */
+static int
+cluster_ctl(struct store *st, const struct trustlist_options *o,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	int rc;
+
+	if ((rc = cluster_is_publisher(st, err)) == -1)
+		return -1;
+	if (rc == 1)
+		return ctl_build_and_keep(st, o, out, out_len, err);
+	if ((rc = store_cluster_file_get(st, CTL_NAME, out, out_len,
+	    err)) != 0)
+		return rc == -1 ? -1 : 0;
+	return ucerr_set(err, "CTL: the publisher has not built one yet "
+	    "(ucpki ctl build, on the publisher)");
+}
+
 int
 ctl_write(struct store *st, const struct trustlist_options *o,
     const char *out, char *path, size_t pathlen, size_t *len,
     struct ucerr *err)
 {
-	if (write_list(st, o, ctl_build_from_store, "CTLFile.tlv", out, path,
-	    pathlen, len, err) == -1)
+	/* Into the TFTP root: the cluster's CTL, kept for every node. */
+	if (write_list(st, o, out == NULL ? ctl_build_and_keep :
+	    ctl_build_from_store, CTL_NAME, out, path, pathlen, len,
+	    err) == -1)
 		return -1;
 	if (out == NULL &&
 	    store_meta_set(st, "cluster.mode", "mixed", err) == -1)
@@ -420,8 +476,8 @@ tftp_publish(struct store *st, const char *dir, struct ucerr *err)
 	if (store_meta_get(st, "cluster.mode", mode, sizeof(mode), err) == -1)
 		goto out;
 	if (strcmp(mode, "mixed") == 0 &&
-	    (ctl_build_from_store(st, &o, &data, &len, err) == -1 ||
-	    publish_one(dir, "CTLFile.tlv", data, len, err) == -1))
+	    (cluster_ctl(st, &o, &data, &len, err) == -1 ||
+	    publish_one(dir, CTL_NAME, data, len, err) == -1))
 		goto out;
 	rc = 0;
 out:
@@ -447,6 +503,36 @@ same_records(const struct itl_file *a, const struct itl_file *b)
 	return 1;
 }
 
+/* Not the publisher, in mixed mode: the publisher's CTL, when it has
+ * built a new one (2: written). */
+static int
+ctl_follow_publisher(struct store *st, struct ucerr *err)
+{
+	char mode[32], path[4096];
+	uint8_t *stored, *here = NULL;
+	size_t stored_len, here_len = 0;
+	int rc;
+
+	if (store_meta_get(st, "cluster.mode", mode, sizeof(mode), err) == -1)
+		return -1;
+	if (strcmp(mode, "mixed") != 0)
+		return 0;
+	if ((rc = cluster_is_publisher(st, err)) != 0)
+		return rc == -1 ? -1 : 0;
+	if ((rc = store_cluster_file_get(st, CTL_NAME, &stored, &stored_len,
+	    err)) != 1)
+		return rc;
+	if ((rc = tftp_file_path(st, CTL_NAME, path, sizeof(path), err)) == 0 &&
+	    (!path_exists(path) || file_read(path, ITL_PHONE_MAX_BYTES, &here,
+	    &here_len, NULL) == -1 || here_len != stored_len ||
+	    memcmp(here, stored, stored_len) != 0))
+		rc = file_write_atomic(path, stored, stored_len, 0644, err) ==
+		    -1 ? -1 : 2;
+	free(here);
+	free(stored);
+	return rc;
+}
+
 int
 tftp_publish_if_changed(struct store *st, struct ucerr *err)
 {
@@ -469,9 +555,9 @@ tftp_publish_if_changed(struct store *st, struct ucerr *err)
 		itl_free(&fresh);
 	}
 	free(data);
-	if (same)
-		return 0;
-	return tftp_publish(st, NULL, err) == -1 ? -1 : 1;
+	if (!same)
+		return tftp_publish(st, NULL, err) == -1 ? -1 : 1;
+	return ctl_follow_publisher(st, err);
 }
 
 int

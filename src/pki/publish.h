@@ -82,7 +82,9 @@ int	tftp_file_path(struct store *st, const char *name, char *out,
 int	tftp_publish(struct store *st, const char *dir, struct ucerr *err);
 
 /* tftp_publish when the ITL's records would change (a node joined or
- * left, an identity of any node changed): 1 published, 0 not needed. */
+ * left, an identity of any node changed): 1 published, 0 not needed;
+ * else, on a node other than the publisher in mixed mode, the
+ * publisher's new CTL: 2 written. */
 int	tftp_publish_if_changed(struct store *st, struct ucerr *err);
 
 /* SHA-256 of the ITLFile.tlv the TFTP root holds: 1, or 0 when none. */

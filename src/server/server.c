@@ -244,10 +244,13 @@ identities_changed(struct store *st, const struct identity_set *ids)
 	struct ucerr err;
 	X509 *cert;
 	char sha[65];
-	int i, changed = 0;
+	int i, found, changed = 0;
 
 	for (i = 0; i < ids->n && !changed; i++) {
-		if (store_identity_get(st, ids->tls[i].purpose, &row, &err) != 1)
+		if ((found = store_identity_get(st, ids->tls[i].purpose, &row,
+		    &err)) == -1)
+			return -1;
+		if (found == 0)
 			continue;
 		if (cert_from_der(row.cert_der, row.cert_len, &cert, &err) == 0) {
 			cert_sha256_hex(cert, sha);
@@ -316,25 +319,34 @@ on_store_watch(evutil_socket_t fd, short what, void *arg)
 	struct store *st = s->loops[0].store;
 	struct identity_set *ids;
 	int64_t gen;
-	int i, how;
+	int i, how, changed;
 
 	(void)fd;
 	(void)what;
 	how = store_watch_check(s->watch, &gen);
 	watch_socket(s);
-	if (how <= 0 || gen == s->watched_generation)
+	if (how > 0 && gen != s->watched_generation) {
+		log_debug("store: generation %lld (%s)", (long long)gen,
+		    how == STORE_WATCH_NOTIFIED ? "notified" : "read");
+		s->watched_generation = gen;
+		store_generation_follow(gen);
+		s->refresh_due = 1;
+	}
+	/* A refresh that could not read the store (the database went
+	 * between the change and the rebuild) is tried again at each tick
+	 * until it is done: no later change may come to trigger it. */
+	if (!s->refresh_due)
 		return;
-	log_debug("store: generation %lld (%s)", (long long)gen,
-	    how == STORE_WATCH_NOTIFIED ? "notified" : "read");
-	s->watched_generation = gen;
-	store_generation_follow(gen);
+	s->refresh_due = 0;
 	ids = server_identities(s);
-	if (identities_changed(st, ids))
-		reload_identities(s, "an identity changed");
+	if ((changed = identities_changed(st, ids)) == -1 || (changed == 1 &&
+	    reload_identities(s, "an identity changed") == -1))
+		s->refresh_due = 1;
 	identity_set_release(ids);
 	for (i = 0; i < s->n_defs; i++)
-		if (s->defs[i]->refresh != NULL)
-			s->defs[i]->refresh(s, st);
+		if (s->defs[i]->refresh != NULL && s->defs[i]->refresh(s,
+		    st) == -1)
+			s->refresh_due = 1;
 }
 
 X509_STORE *

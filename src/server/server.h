@@ -129,8 +129,9 @@ struct service_def {
 	/* After, on loop 0, before the loops run. */
 	int		(*start)(struct server *s, struct ucerr *err);
 	/* On loop 0 after the store changed (its generation moved), within
-	 * a second of the change. */
-	void		(*refresh)(struct server *s, struct store *st);
+	 * a second of the change; -1 when the store could not be read, and
+	 * it is called again at the watch's next tick. */
+	int		(*refresh)(struct server *s, struct store *st);
 	/* SIGHUP, on loop 0: take what can be reloaded by hand afresh. */
 	void		(*reload)(struct server *s);
 	void		(*stop)(struct server *s);
@@ -205,6 +206,7 @@ struct server {
 	int			 notify_fd;
 	unsigned		 notify_epoch;
 	int64_t			 watched_generation;
+	int			 refresh_due;	/* a refresh to (re)do */
 	struct event		*monitor_tick;
 	struct event		*monitor_done;		/* a run is over (loop 0) */
 	struct monitor_job	*monitor_job;		/* the run in flight, or NULL */

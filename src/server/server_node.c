@@ -96,7 +96,7 @@ node_port(const struct server_config *cfg)
 
 /* A node that joined or left, or changed an identity: this node's ITL
  * names every node's CallManager and TVS. */
-static void
+static int
 node_refresh(struct server *s, struct store *st)
 {
 	struct ucerr err;
@@ -104,12 +104,18 @@ node_refresh(struct server *s, struct store *st)
 	(void)s;
 	switch (tftp_publish_if_changed(st, &err)) {
 	case -1:
-		log_error("node: ITL not republished: %s", err.msg);
-		break;
+		log_once(LOG_LEVEL_ERROR, "node-refresh", "node: ITL not "
+		    "republished: %s", err.msg);
+		return -1;
 	case 1:
 		log_info("node: the cluster changed: ITLFile.tlv republished");
 		break;
+	case 2:
+		log_info("node: the publisher built a new CTL: CTLFile.tlv "
+		    "written");
+		break;
 	}
+	return 0;
 }
 
 static int

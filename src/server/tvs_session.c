@@ -392,13 +392,17 @@ tvs_session_accept(struct loop *loop, struct bufferevent *bev,
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 }
 
-static void
+static int
 tvs_refresh(struct server *s, struct store *st)
 {
 	struct ucerr err;
 
-	if (index_refresh(s, st, &err) == -1)
-		log_error("tvs: index not rebuilt: %s", err.msg);
+	if (index_refresh(s, st, &err) == 0)
+		return 0;
+	/* Tried again each second while the store cannot be read. */
+	log_once(LOG_LEVEL_ERROR, "tvs-refresh", "tvs: index not rebuilt: %s",
+	    err.msg);
+	return -1;
 }
 
 static int

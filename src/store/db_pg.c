@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,13 @@
 #define PG_TEXTOID	25
 /* Seconds between reconnection attempts, doubling up to this. */
 #define PG_BACKOFF_MAX	30
+/* A reconnection runs a step at a time (libpq's non-blocking reset): one
+ * call spends at most PG_STEP_MS on it (a server that answers does so
+ * well within), so that a database that accepts connections and then
+ * hangs never stalls the event loop that asked; an attempt that has not
+ * finished after PG_ATTEMPT_MAX seconds counts as failed. */
+#define PG_STEP_MS	50
+#define PG_ATTEMPT_MAX	10
 
 /* Connections this process holds open (serve logs the count). */
 static atomic_int open_connections;
@@ -44,6 +52,9 @@ struct pg_conn {
 	int64_t		 lost_at;	/* when the connection went (0: up) */
 	int64_t		 next_try;	/* no reconnection before this */
 	int		 backoff;	/* seconds, the last wait */
+	int		 resetting;	/* a reconnection under way */
+	PostgresPollingStatusType reset_poll;	/* what it waits for */
+	int64_t		 reset_until;	/* when the attempt gives up */
 	char		 listen[64];	/* LISTEN again after reconnecting */
 };
 
@@ -54,6 +65,15 @@ mono_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct pg_stmt {
@@ -134,7 +154,8 @@ static int	listen_now(struct db *db);
 /*
  * A connection that went away is reconnected here, before the call that
  * needs it: at once, then no more often than a back-off of 1 s doubling
- * to PG_BACKOFF_MAX.  Calls in between fail DB_GONE at once, so that a
+ * to PG_BACKOFF_MAX, each attempt a step at a time (reconnect_step).
+ * Calls in between fail DB_GONE at once, so that a
  * service answers what it can from memory rather than waiting on
  * connection timeouts.  The process logs one line when the database
  * goes and one when it is back, whichever of its connections notices
@@ -144,12 +165,67 @@ static int	listen_now(struct db *db);
  */
 static atomic_int database_down;
 
+/*
+ * Moves the reconnection on for at most PG_STEP_MS: 1 when connected,
+ * 0 while still on its way, -1 when it failed (why says so).  Host
+ * names are resolved by libpq as the attempt starts, which does wait:
+ * a cluster's store address names hosts the resolver knows.
+ */
+static int
+reconnect_step(struct pg_conn *pc, int64_t now, char *why, size_t whylen)
+{
+	int64_t until = mono_ms() + PG_STEP_MS;
+	struct pollfd p;
+	int left, rc;
+
+	if (!pc->resetting) {
+		if (PQresetStart(pc->conn) == 0)
+			goto failed;
+		pc->resetting = 1;
+		/* libpq: just after the start, as if it had said WRITING. */
+		pc->reset_poll = PGRES_POLLING_WRITING;
+		pc->reset_until = now + PG_ATTEMPT_MAX;
+	}
+	for (;;) {
+		p.fd = PQsocket(pc->conn);
+		p.events = pc->reset_poll == PGRES_POLLING_READING ? POLLIN :
+		    POLLOUT;
+		p.revents = 0;
+		left = (int)(until - mono_ms());
+		if (p.fd >= 0) {
+			rc = poll(&p, 1, left > 0 ? left : 0);
+			if (rc == -1 && errno == EINTR)
+				continue;
+			if (rc == 0)
+				break;
+		}
+		pc->reset_poll = PQresetPoll(pc->conn);
+		if (pc->reset_poll == PGRES_POLLING_OK) {
+			pc->resetting = 0;
+			return 1;
+		}
+		if (pc->reset_poll == PGRES_POLLING_FAILED)
+			goto failed;
+	}
+	if (now < pc->reset_until)
+		return 0;
+	pc->resetting = 0;
+	snprintf(why, whylen, "no answer within %d s", PG_ATTEMPT_MAX);
+	return -1;
+failed:
+	pc->resetting = 0;
+	snprintf(why, whylen, "%s", PQerrorMessage(pc->conn));
+	why[strcspn(why, "\n")] = '\0';
+	return -1;
+}
+
 static int
 connected(struct db *db)
 {
 	struct pg_conn *pc = conn_of(db);
 	int64_t now;
 	char why[256];
+	int rc;
 
 	/* A server that shut down or failed over said so and closed the
 	 * socket: reading what is there (libpq never waits here), its
@@ -173,11 +249,11 @@ connected(struct db *db)
 		return fail_msg(db, DB_GONE, "the connection to PostgreSQL was "
 		    "lost inside a transaction");
 	}
-	if (now < pc->next_try)
+	if (now < pc->next_try || (rc = reconnect_step(pc, now, why,
+	    sizeof(why))) == 0)
 		return fail_msg(db, DB_GONE, "PostgreSQL is unreachable; "
 		    "reconnecting");
-	PQreset(pc->conn);
-	if (PQstatus(pc->conn) != CONNECTION_OK) {
+	if (rc == -1) {
 		if (atomic_exchange(&database_down, 1) == 0)
 			log_msg(LOG_LEVEL_WARN, "store: lost the connection to "
 			    "PostgreSQL at %s:%s (database %s); reconnecting",
@@ -186,8 +262,6 @@ connected(struct db *db)
 		if (pc->backoff > PG_BACKOFF_MAX)
 			pc->backoff = PG_BACKOFF_MAX;
 		pc->next_try = now + pc->backoff;
-		snprintf(why, sizeof(why), "%s", PQerrorMessage(pc->conn));
-		why[strcspn(why, "\n")] = '\0';
 		log_once(LOG_LEVEL_WARN, "store-reconnect", "store: PostgreSQL "
 		    "still unreachable (%s); next attempt in %d s", why,
 		    pc->backoff);

@@ -18,7 +18,7 @@
 	X(PQconninfoParse) X(PQconsumeInput) X(PQdb) X(PQerrorMessage) \
 	X(PQexec) X(PQexecParams) X(PQexecPrepared) X(PQfinish) \
 	X(PQfreemem) X(PQgetisnull) X(PQgetvalue) X(PQhost) X(PQnotifies) \
-	X(PQntuples) X(PQport) X(PQprepare) X(PQreset) \
+	X(PQntuples) X(PQport) X(PQprepare) X(PQresetPoll) X(PQresetStart) \
 	X(PQresultErrorField) X(PQresultStatus) X(PQsetNoticeProcessor) \
 	X(PQsocket) X(PQstatus) X(PQtransactionStatus) X(PQunescapeBytea)
 
@@ -54,7 +54,8 @@ int	pq_api_load(struct ucerr *err);
 #define PQntuples		(pq_api.PQntuples)
 #define PQport			(pq_api.PQport)
 #define PQprepare		(pq_api.PQprepare)
-#define PQreset			(pq_api.PQreset)
+#define PQresetPoll		(pq_api.PQresetPoll)
+#define PQresetStart		(pq_api.PQresetStart)
 #define PQresultErrorField	(pq_api.PQresultErrorField)
 #define PQresultStatus		(pq_api.PQresultStatus)
 #define PQsetNoticeProcessor	(pq_api.PQsetNoticeProcessor)

@@ -223,6 +223,14 @@ int	store_watch_fd(struct store_watch *w, unsigned *epoch);
  * came, -1 when the database cannot be read (db_pg.c logs that once). */
 int	store_watch_check(struct store_watch *w, int64_t *generation);
 
+/* A file the publisher signs and every node serves (CTLFile.tlv), as
+ * last built: put replaces it; get gives 1 and a malloc'ed copy, 0 when
+ * there is none. */
+int	store_cluster_file_put(struct store *st, const char *name,
+	    const uint8_t *data, size_t len, struct ucerr *err);
+int	store_cluster_file_get(struct store *st, const char *name,
+	    uint8_t **data, size_t *len, struct ucerr *err);
+
 /* Revocation lists, kept as DER once their signature checked out. */
 int	store_crl_add(struct store *st, const char *issuer, const uint8_t *der,
 	    size_t der_len, struct ucerr *err);

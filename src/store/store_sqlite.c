@@ -237,6 +237,19 @@ static const struct migration migrations[] = {
 	"  LANGUAGE plpgsql AS $$ DECLARE g bigint; BEGIN"
 	"  UPDATE generation SET value = value + 1 RETURNING value INTO g;"
 	"  PERFORM pg_notify('ucpki', g::text); RETURN NULL; END $$;" },
+
+	/* 14: the files every node serves alike but only the publisher can
+	 * sign (the CTL: ITLRecovery's key is there), as the publisher
+	 * last built them; a new one moves the counter, so the other
+	 * nodes' services write it to their TFTP roots. */
+	{ "CREATE TABLE cluster_file (name TEXT PRIMARY KEY,"
+	"  data BLOB NOT NULL, updated_at INTEGER NOT NULL);",
+	"CREATE TRIGGER cluster_file_gen_i AFTER INSERT ON cluster_file BEGIN"
+	"  UPDATE generation SET value = value + 1; END;"
+	"CREATE TRIGGER cluster_file_gen_u AFTER UPDATE ON cluster_file BEGIN"
+	"  UPDATE generation SET value = value + 1; END;",
+	PG_GENERATION_TRIGGER("cluster_file_gen", "INSERT OR UPDATE",
+	    "cluster_file") },
 };
 
 #define N_MIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

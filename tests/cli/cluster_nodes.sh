@@ -7,7 +7,9 @@
 # files name every TVS and the publisher's CAPF; a phone enrolls through
 # the publisher and checks a subscriber's CallManager through that
 # subscriber's TVS, which keeps answering (and its TFTP serving) while the
-# publisher is stopped; a subscriber's CAPF port stays closed.
+# publisher is stopped; a subscriber's CAPF port stays closed; in mixed
+# mode the publisher builds the CTL and every node serves its bytes; a
+# join that cannot finish leaves nothing behind.
 source "$UCPKI_TESTLIB"
 source "$(dirname "$UCPKI_TESTLIB")/pg_lib.sh"
 trap 'cleanup; pg_stop' EXIT
@@ -194,6 +196,34 @@ check "nor, soon after, the ITL a running subscriber serves" test "$(records "$W
 refuses "the publisher cannot be removed" \
 	"$PUB: the publisher cannot be removed (it holds the cluster's CAPF and ITLRecovery)" \
 	--home "$HP" node remove $PUB
+
+# --- mixed mode: the publisher builds the CTL, every node serves it ----------------------------------
+refuses "a subscriber cannot build the CTL" \
+	"CTL: signed with ITLRecovery, whose key is on the publisher $PUB: build it there" \
+	--home "$H1" ctl build
+ok "ctl build on the publisher" --home "$HP" ctl build
+for _ in $(seq 1 60); do
+	curl -s -o "$W/ctl-sub1.tlv" "http://127.0.0.1:${HTTP[sub1]}/CTLFile.tlv" &&
+		cmp -s "$W/ctl-sub1.tlv" "$HP/tftp/CTLFile.tlv" && break
+	sleep 0.5
+done
+check "a running subscriber serves the publisher's CTL, byte for byte" \
+	cmp "$W/ctl-sub1.tlv" "$HP/tftp/CTLFile.tlv"
+contains "and says so" "$(cat "${LOG[sub1]}")" "node: the publisher built a new CTL: CTLFile.tlv written"
+
+# --- a join is all or nothing, on the shared database too ------------------------------------------
+H2B=$TEST_TMP/sub2b
+ok "node add $S2 again" --home "$HP" node add $S2
+sql "DELETE FROM cluster_file"
+refuses "a join that cannot write the CTL (none in the store) fails" \
+	"CTL: the publisher has not built one yet" \
+	--home "$H2B" node join --store "$UCPKI_PG" --node $S2
+check "and leaves no identity of the node in the store" \
+	test "$(sql "SELECT count(*) FROM identity WHERE node = '$S2'")" = 0
+check "nor a home" test ! -e "$H2B/store"
+ok "ctl build again" --home "$HP" ctl build
+ok "the join then succeeds" --home "$H2B" node join --store "$UCPKI_PG" --node $S2
+check "its TFTP root holds the publisher's CTL" cmp "$H2B/tftp/CTLFile.tlv" "$HP/tftp/CTLFile.tlv"
 stop_server "sub1's serve" ${PID[sub1]} "${LOG[sub1]}"
 stop_server "sub2's serve" ${PID[sub2]} "${LOG[sub2]}"
 finish

@@ -142,9 +142,12 @@ contains "with its message" "$OUT" '"message":"serve: SIGHUP: identities not rel
 chmod 600 "$key"
 kill -HUP $SERVER
 check "the next SIGHUP reloads" wait_for "$W/serve.log" 'SIGHUP: identities reloaded' 20
-check "RELOADING=1 is followed by READY=1" awk '
-	/^RELOADING=1$/ { r++ } /^READY=1$/ && r > 0 { ready[r] = 1 }
-	END { exit !(r == 2 && ready[1] && ready[2]) }' "$NLOG"
+# READY=1 follows the log line (exports and services reload in between).
+ready_after_each_reload() {
+	awk '/^RELOADING=1$/ { r++ } /^READY=1$/ && r > 0 { ready[r] = 1 }
+	    END { exit !(r == 2 && ready[1] && ready[2]) }' "$NLOG"
+}
+check "RELOADING=1 is followed by READY=1" wait_until 20 ready_after_each_reload
 
 stop_server "serve" $SERVER "$W/serve.log"
 check "STOPPING=1 on SIGTERM" grep -q '^STOPPING=1$' "$NLOG"
