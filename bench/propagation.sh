@@ -6,8 +6,8 @@
 # notified of (debug level, millisecond timestamps).  A change's
 # propagation is that log line's time minus its transaction's commit
 # time (PostgreSQL's track_commit_timestamp, read from the trust row).
-# The second home is a copy of the first's directory (the store address
-# and keys): `node join` is the nodes branch's.
+# The second serve is a second node of the cluster: `node add` on the
+# first home (the publisher), `node join` in the second.
 #   bash bench/propagation.sh [CHANGES]      (default 1000)
 . "$(dirname "$0")/lib.sh"
 N=${1:-1000}
@@ -19,7 +19,8 @@ psql -qAt "$UCPKI_PG" -c 'ALTER SYSTEM SET track_commit_timestamp = on'
 pg_pause && pg_resume
 $U init --node bench.example.test --store "$UCPKI_PG" >/dev/null
 B=$BENCH_TMP/home-b
-cp -a "$UCPKI_HOME" "$B"
+$U node add sub.bench.example.test >/dev/null
+$U --home "$B" node join --store "$UCPKI_PG" --node sub.bench.example.test >/dev/null
 mkdir "$BENCH_TMP/certs"
 for i in $(seq 1 "$N"); do
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \

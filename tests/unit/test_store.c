@@ -394,6 +394,43 @@ crl_rows_in_order(void **state)
 	assert_int_equal(total, 3);
 }
 
+/* The publisher's CTL for every node: binary bytes as put, replaced by
+ * the next put, and each put moves the generation (the other nodes'
+ * services follow it). */
+static void
+cluster_file_round_trips_and_moves_the_generation(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t a[] = { 0, 1, 2, 0xff }, b[] = { 9, 0, 9 }, *got;
+	struct ucerr err;
+	int64_t g0, g1;
+	size_t len;
+
+	assert_int_equal(store_cluster_file_get(f->st, "CTLFile.tlv", &got,
+	    &len, &err), 0);
+	assert_null(got);
+	g0 = store_generation(f->st);
+	assert_int_equal(store_cluster_file_put(f->st, "CTLFile.tlv", a,
+	    sizeof(a), &err), 0);
+	g1 = store_generation(f->st);
+	assert_true(g1 > g0);
+	assert_int_equal(store_cluster_file_get(f->st, "CTLFile.tlv", &got,
+	    &len, &err), 1);
+	assert_int_equal(len, sizeof(a));
+	assert_memory_equal(got, a, sizeof(a));
+	free(got);
+	assert_int_equal(store_cluster_file_put(f->st, "CTLFile.tlv", b,
+	    sizeof(b), &err), 0);
+	assert_true(store_generation(f->st) > g1);
+	assert_int_equal(store_cluster_file_get(f->st, "CTLFile.tlv", &got,
+	    &len, &err), 1);
+	assert_int_equal(len, sizeof(b));
+	assert_memory_equal(got, b, sizeof(b));
+	free(got);
+	assert_int_equal(store_cluster_file_get(f->st, "other", &got, &len,
+	    &err), 0);
+}
+
 struct tvs_seen {
 	int	 n;
 	char	 roles[64];
@@ -616,6 +653,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(generation_counts_trust_and_identity_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(watch_sees_a_change_from_another_connection, setup, teardown),
 		cmocka_unit_test_setup_teardown(crl_rows_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(cluster_file_round_trips_and_moves_the_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(tvs_rows_add_match_delete, setup, teardown),
 		cmocka_unit_test_setup_teardown(device_rows_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(nodes_own_their_identities, setup, teardown),
