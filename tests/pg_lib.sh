@@ -63,3 +63,10 @@ pg_stop() {
 	rm -rf "$PG_DIR"
 	PG_DIR=
 }
+
+# pg_start_test: for a test that sourced tests/lib.sh: pg_start as its
+# first check, or its failure and the end of the test.
+pg_start_test() {
+	if pg_start; then pass "PostgreSQL 15 started on 127.0.0.1"; else
+		fail "PostgreSQL 15 started"; finish; fi
+}

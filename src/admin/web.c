@@ -481,6 +481,7 @@ web_request(struct web *w, struct evhttp_request *req, const char *addr,
     const char *peer, const char *path, struct evkeyvalq *query)
 {
 	struct evkeyvalq form;
+	struct evkeyval *kv;
 	struct web_req r;
 	char *body = NULL, *in = NULL;
 	size_t len = 0, inlen = 0;
@@ -514,8 +515,10 @@ web_request(struct web *w, struct evhttp_request *req, const char *addr,
 	send_answer(&r, status, body, len, strncmp(path, "/static/", 8) == 0 &&
 	    status == 200);
 	free(body);
+	/* The form may hold a password, or a key: its parsed values too. */
+	TAILQ_FOREACH(kv, &form, next)
+		OPENSSL_cleanse(kv->value, strlen(kv->value));
 	evhttp_clear_headers(&form);
-	/* The form may hold a password, or a key. */
 	if (in != NULL) {
 		OPENSSL_cleanse(in, inlen);
 		free(in);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "db_impl.h"
 #include "log.h"
 #include "pq_api.h"
@@ -58,23 +59,7 @@ struct pg_conn {
 	char		 listen[64];	/* LISTEN again after reconnecting */
 };
 
-static int64_t
-mono_s(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct pg_stmt {
 	char		*sql;		/* with $N */
@@ -174,7 +159,7 @@ static atomic_int database_down;
 static int
 reconnect_step(struct pg_conn *pc, int64_t now, char *why, size_t whylen)
 {
-	int64_t until = mono_ms() + PG_STEP_MS;
+	int64_t until = clock_monotonic_ms() + PG_STEP_MS;
 	struct pollfd p;
 	int left, rc;
 
@@ -191,7 +176,7 @@ reconnect_step(struct pg_conn *pc, int64_t now, char *why, size_t whylen)
 		p.events = pc->reset_poll == PGRES_POLLING_READING ? POLLIN :
 		    POLLOUT;
 		p.revents = 0;
-		left = (int)(until - mono_ms());
+		left = (int)(until - clock_monotonic_ms());
 		if (p.fd >= 0) {
 			rc = poll(&p, 1, left > 0 ? left : 0);
 			if (rc == -1 && errno == EINTR)
@@ -236,7 +221,7 @@ connected(struct db *db)
 		(void)PQconsumeInput(pc->conn);
 	if (PQstatus(pc->conn) == CONNECTION_OK)
 		return 0;
-	now = mono_s();
+	now = clock_monotonic_ms() / 1000;
 	if (pc->lost_at == 0) {
 		pc->lost_at = now;
 		pc->next_try = now;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "store.h"
 #include "store_sqlite.h"
 
@@ -55,14 +56,6 @@ store_generation_follow(int64_t generation)
 	atomic_store(&followed, generation);
 }
 
-static int64_t
-mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
 
 struct store_watch *
 store_watch_open(const char *home, int poll_s, struct ucerr *err)
@@ -105,7 +98,7 @@ store_watch_fd(struct store_watch *w, unsigned *epoch)
 int
 store_watch_check(struct store_watch *w, int64_t *generation)
 {
-	int64_t now = mono_s(), payload, g;
+	int64_t now = clock_monotonic_ms() / 1000, payload, g;
 	unsigned epoch;
 	int remote = store_remote(w->st);
 

@@ -16,8 +16,7 @@ trap 'cleanup; pg_stop' EXIT
 
 W=$TEST_TMP/work
 mkdir -p "$W"
-if pg_start; then pass "PostgreSQL 15 started on 127.0.0.1"; else
-	fail "PostgreSQL 15 started"; finish; fi
+pg_start_test
 PUB=pub.example.test S1=sub1.example.test S2=sub2.example.test
 HP=$TEST_TMP/pub H1=$TEST_TMP/sub1 H2=$TEST_TMP/sub2
 sql() { psql -qAt "$UCPKI_PG" -c "$1"; }

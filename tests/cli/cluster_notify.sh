@@ -14,8 +14,7 @@ B=$TEST_TMP/home-b
 W=$TEST_TMP/work
 mkdir -p "$W"
 V=$UCPKI_VECTORS
-if pg_start; then pass "PostgreSQL 15 started on 127.0.0.1"; else
-	fail "PostgreSQL 15 started"; finish; fi
+pg_start_test
 
 ok "init --store" init --node cucm.example.test --store "$UCPKI_PG"
 cp -a "$A" "$B"

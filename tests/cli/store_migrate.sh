@@ -68,8 +68,7 @@ kill $SERVER; wait $SERVER 2>/dev/null
 shown before
 check "no PostgreSQL yet: the home is SQLite" test -s "$H/ucpki.db" -a ! -e "$H/store"
 
-if pg_start; then pass "PostgreSQL 15 started on 127.0.0.1"; else
-	fail "PostgreSQL 15 started"; finish; fi
+pg_start_test
 sql() { psql -qAt "$UCPKI_PG" -c "$1"; }
 
 refuses "--to is required" "store migrate: --to ADDRESS is required" store migrate

@@ -11,8 +11,7 @@ trap 'cleanup; pg_stop' EXIT
 H=$UCPKI_HOME
 W=$TEST_TMP/work
 mkdir -p "$W"
-if pg_start; then pass "PostgreSQL 15 started on 127.0.0.1"; else
-	fail "PostgreSQL 15 started"; finish; fi
+pg_start_test
 sql() { psql -qAt "$UCPKI_PG" -c "$1"; }
 
 refuses "a password in the address is refused" \
