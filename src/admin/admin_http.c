@@ -607,6 +607,11 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 	evhttp_set_bevcb(a->http, on_connection, a);
 	evhttp_set_gencb(a->http, on_request, a);
 	evhttp_set_max_body_size(a->http, ADMIN_BODY_MAX);
+	/* A body past the bound is read to its end (and dropped, within
+	 * the request's time limit) before the 413 goes out: closing at
+	 * once would reset the client still sending, which then sees no
+	 * answer at all. */
+	evhttp_set_flags(a->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	evhttp_set_max_headers_size(a->http, ADMIN_HEADERS_MAX);
 	evhttp_set_timeout(a->http, ADMIN_TIMEOUT_S);
 	evhttp_set_allowed_methods(a->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
