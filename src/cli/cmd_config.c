@@ -19,6 +19,7 @@
 const struct opt config_opts[] = {
 	{ "reset-command", OPT_VALUE, "CMD", "run for each affected device; {device} is its name" },
 	{ "reset-concurrency", OPT_VALUE, "N", "resets at once (default 4)" },
+	{ "reset-timeout", OPT_VALUE, "SECONDS", "a reset command still running after this is killed (default 30)" },
 	{ "reload-command", OPT_VALUE, "CMD", "run after an export kept current changed (\"\" for none)" },
 	{ "forget-export", OPT_VALUE, "PATH", "stop keeping this export current" },
 	{ "json", OPT_FLAG, NULL, "machine-readable output" },
@@ -67,7 +68,7 @@ cmd_config(struct cli *cli, const struct args *a)
 	struct store *st;
 	struct json j;
 	char reload[2048];
-	long n = 0;
+	long n = 0, timeout_s = 0;
 	int has_reload, rc;
 
 	if ((st = cli_store(cli)) == NULL)
@@ -76,7 +77,10 @@ cmd_config(struct cli *cli, const struct args *a)
 	    "reset-concurrency", RESET_CONCURRENCY, 1, RESET_CONCURRENCY_MAX,
 	    &n) == -1)
 		return -1;
-	if (reset_config_set(st, args_get(a, "reset-command"), n,
+	if (args_has(a, "reset-timeout") && args_int(cli, a, "reset-timeout",
+	    RESET_TIMEOUT_S, 1, RESET_TIMEOUT_MAX, &timeout_s) == -1)
+		return -1;
+	if (reset_config_set(st, args_get(a, "reset-command"), n, timeout_s,
 	    &cli->err) == -1 || set_exports(cli, st, a) == -1 ||
 	    reset_config_load(st, &reset, &cli->err) == -1)
 		return -1;
@@ -90,6 +94,7 @@ cmd_config(struct cli *cli, const struct args *a)
 		json_string(&j, "reset_command", reset.has_command ? reset.command :
 		    NULL);
 		json_int(&j, "reset_concurrency", reset.concurrency);
+		json_int(&j, "reset_timeout", reset.timeout_s);
 		json_string(&j, "reload_command", has_reload ? reload : NULL);
 		json_array_begin(&j, "exports");
 		p.j = &j;
@@ -105,6 +110,7 @@ cmd_config(struct cli *cli, const struct args *a)
 		fprintf(cli->out, "reset-command (none: affected devices are "
 		    "listed)\n");
 	fprintf(cli->out, "reset-concurrency %ld\n", reset.concurrency);
+	fprintf(cli->out, "reset-timeout %ld\n", reset.timeout_s);
 	if (has_reload)
 		fprintf(cli->out, "reload-command %s\n", reload);
 	else

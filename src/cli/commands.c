@@ -132,7 +132,7 @@ const struct command commands[] = {
 	{ "monitor", "[--once] [--json] [--syslog]",
 	    "the certificate monitor: identities, trust stores and LSCs against the alarm catalogue",
 	    monitor_opts, 0, 0, cmd_monitor },
-	{ "config", "[--reset-command CMD] [--reset-concurrency N] [--reload-command CMD] [--forget-export PATH] [--json]",
+	{ "config", "[--reset-command CMD] [--reset-concurrency N] [--reset-timeout SECONDS] [--reload-command CMD] [--forget-export PATH] [--json]",
 	    "cluster settings: the command that resets a phone ({device} is its name), the one that reloads servers after an export changes",
 	    config_opts, 0, 0, cmd_config, CMD_AUDITED(CMD_BARE_SHOWS) },
 	{ "crl add", "FILE",

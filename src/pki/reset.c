@@ -1,11 +1,14 @@
 /* reset.c - the reset hook (see reset.h). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "log.h"
 #include "reset.h"
 #include "store.h"
 
@@ -26,26 +29,42 @@ reset_config_load(struct store *st, struct reset_config *c, struct ucerr *err)
 		c->concurrency = strtol(v, NULL, 10);
 	if (c->concurrency < 1 || c->concurrency > RESET_CONCURRENCY_MAX)
 		c->concurrency = RESET_CONCURRENCY;
+	c->timeout_s = RESET_TIMEOUT_S;
+	if (store_meta_get(st, "reset.timeout", v, sizeof(v), NULL) == 1)
+		c->timeout_s = strtol(v, NULL, 10);
+	if (c->timeout_s < 1 || c->timeout_s > RESET_TIMEOUT_MAX)
+		c->timeout_s = RESET_TIMEOUT_S;
 	return 0;
+}
+
+static int
+set_number(struct store *st, const char *key, long value, struct ucerr *err)
+{
+	char v[32];
+
+	if (value == 0)
+		return 0;
+	snprintf(v, sizeof(v), "%ld", value);
+	return store_meta_set(st, key, v, err);
 }
 
 int
 reset_config_set(struct store *st, const char *command, long concurrency,
-    struct ucerr *err)
+    long timeout_s, struct ucerr *err)
 {
-	char v[32];
-
 	if (concurrency != 0 && (concurrency < 1 ||
 	    concurrency > RESET_CONCURRENCY_MAX))
 		return ucerr_set(err, "reset concurrency must be from 1 to %d",
 		    RESET_CONCURRENCY_MAX);
+	if (timeout_s != 0 && (timeout_s < 1 || timeout_s > RESET_TIMEOUT_MAX))
+		return ucerr_set(err, "reset timeout must be from 1 to %d "
+		    "seconds", RESET_TIMEOUT_MAX);
 	if (command != NULL && store_meta_set(st, "reset.command", command,
 	    err) == -1)
 		return -1;
-	if (concurrency == 0)
-		return 0;
-	snprintf(v, sizeof(v), "%ld", concurrency);
-	return store_meta_set(st, "reset.concurrency", v, err);
+	if (set_number(st, "reset.concurrency", concurrency, err) == -1)
+		return -1;
+	return set_number(st, "reset.timeout", timeout_s, err);
 }
 
 /* cmd with every {device} replaced by name (names are validated). */
@@ -66,39 +85,57 @@ expand(const char *cmd, const char *name, char *out, size_t outlen)
 	out[used < outlen ? used : outlen - 1] = '\0';
 }
 
+struct running {
+	pid_t		 pid;
+	int64_t		 deadline;	/* monotonic ms */
+	char		 who[64];
+};
+
 /*
- * Waits for the oldest reset still running.  Its own child, by pid: in
- * serve another thread's child (an export's reload command) must be left
- * to the waitpid that thread makes.
+ * Waits for the oldest reset still running, until its deadline: then
+ * its process group (the shell and what it started) is killed.  Its own
+ * child, by pid: in serve another thread's child (an export's reload
+ * command) must be left to the waitpid that thread makes.
  */
 static void
-reap_one(pid_t *pids, char (*who)[64], int *running, reset_done_fn done,
-    void *arg)
+reap_one(struct running *r, int *n, reset_done_fn done, void *arg)
 {
-	int status, i;
+	const struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int status = 0, killed = 0;
+	pid_t got;
 
-	while (waitpid(pids[0], &status, 0) == -1)
-		if (errno != EINTR) {
+	for (;;) {
+		got = waitpid(r[0].pid, &status, killed ? 0 : WNOHANG);
+		if (got == r[0].pid)
+			break;
+		if (got == -1 && errno != EINTR) {
 			status = 0x7f00;	/* lost: reported as exit 127 */
 			break;
 		}
-	if (done != NULL)
-		done(arg, who[0], WIFEXITED(status), WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status));
-	for (i = 1; i < *running; i++) {
-		pids[i - 1] = pids[i];
-		memcpy(who[i - 1], who[i], 64);
+		if (got == 0 && clock_monotonic_ms() >= r[0].deadline) {
+			log_warn("reset: %s: the command did not end in time: "
+			    "killed", r[0].who);
+			(void)kill(-r[0].pid, SIGKILL);
+			(void)kill(r[0].pid, SIGKILL);
+			killed = 1;
+		} else if (got == 0) {
+			nanosleep(&tick, NULL);
+		}
 	}
-	(*running)--;
+	if (done != NULL)
+		done(arg, r[0].who, WIFEXITED(status), WIFEXITED(status) ?
+		    WEXITSTATUS(status) : WTERMSIG(status));
+	memmove(&r[0], &r[1], (size_t)(*n - 1) * sizeof(*r));
+	(*n)--;
 }
 
 int
 devices_reset(struct store *st, char (*names)[64], size_t n,
     reset_done_fn done, void *arg)
 {
-	pid_t pids[RESET_CONCURRENCY_MAX];
-	char who[RESET_CONCURRENCY_MAX][64], line[2048];
+	struct running r[RESET_CONCURRENCY_MAX];
 	struct reset_config c;
+	char line[2048];
 	size_t i;
 	int running = 0;
 
@@ -106,17 +143,20 @@ devices_reset(struct store *st, char (*names)[64], size_t n,
 		return 0;
 	for (i = 0; i < n; i++) {
 		while (running >= c.concurrency)
-			reap_one(pids, who, &running, done, arg);
+			reap_one(r, &running, done, arg);
 		expand(c.command, names[i], line, sizeof(line));
-		if ((pids[running] = fork()) == 0) {
+		if ((r[running].pid = fork()) == 0) {
+			/* A group of its own, so the time limit stops it all. */
+			(void)setpgid(0, 0);
 			execl("/bin/sh", "sh", "-c", line, (char *)NULL);
 			_exit(127);
 		}
-		if (pids[running] == -1)
+		if (r[running].pid == -1)
 			break;
-		snprintf(who[running++], 64, "%s", names[i]);
+		r[running].deadline = clock_monotonic_ms() + c.timeout_s * 1000;
+		snprintf(r[running++].who, sizeof(r[0].who), "%s", names[i]);
 	}
 	while (running > 0)
-		reap_one(pids, who, &running, done, arg);
+		reap_one(r, &running, done, arg);
 	return 1;
 }

@@ -80,6 +80,20 @@ UCPKI_NOW=$(( $(date +%s) + 1600 )) run cert regenerate TVS --yes
 check "regenerate TVS with the hook" test "$RC" -eq 0
 contains "a log line per device" "$OUT" "reset: SEP0000000000E1: exit 0"
 check "the hook ran for each device" test "$(sort "$TEST_TMP/resets.txt" | tr '\n' ' ')" = "reset SEP0000000000E1 reset SEP0000000000E2 "
+# A hook that hangs (a call agent that never answers) is stopped at its
+# time limit, with what it started.
+refuses "a reset timeout out of range" "--reset-timeout must be" config --reset-timeout 0
+ok "a hook that hangs, a 1 s limit" config --reset-timeout 1 --reset-concurrency 1 \
+	--reset-command "sleep 60 & echo \$! >$TEST_TMP/hung-{device}; wait"
+contains "config shows the limit" "$OUT" "reset-timeout 1"
+UCPKI_NOW=$(( $(date +%s) + 2400 )) run cert regenerate TVS --yes
+check "regenerate TVS ends" test "$RC" -eq 0
+contains "the hung reset is reported killed (signal 9)" "$OUT" "reset: SEP0000000000E1: signal 9"
+contains "the next device's too" "$OUT" "reset: SEP0000000000E2: signal 9"
+contains "with a line that says why" "$ERR" "reset: SEP0000000000E1: the command did not end in time: killed"
+gone() { ! kill -0 "$(cat "$1")" 2>/dev/null; }
+check "what the hook started is gone too" wait_until 5 gone "$TEST_TMP/hung-SEP0000000000E1"
+ok "back to the quick hook" config --reset-timeout 30 --reset-command "echo reset {device} >>$TEST_TMP/resets.txt"
 
 # --- the certificate monitor: thresholds, de-duplication, backup alarm ------------------
 M=$TEST_TMP/mon
