@@ -268,6 +268,22 @@ itl_write(struct store *st, const struct trustlist_options *o,
  */
 #define CTL_NAME	"CTLFile.tlv"
 
+/* On the publisher: built, and kept for the other nodes. */
+static int
+ctl_build_kept(struct store *st, const struct trustlist_options *o,
+    uint8_t **out, size_t *out_len, struct ucerr *err)
+{
+	if (ctl_build_from_store(st, o, out, out_len, err) == -1)
+		return -1;
+	if (store_cluster_file_put(st, CTL_NAME, *out, *out_len, err) == -1) {
+		free(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ctl build into the TFTP root: on the publisher only. */
 static int
 ctl_build_and_keep(struct store *st, const struct trustlist_options *o,
     uint8_t **out, size_t *out_len, struct ucerr *err)
@@ -277,22 +293,13 @@ ctl_build_and_keep(struct store *st, const struct trustlist_options *o,
 
 	if ((rc = cluster_is_publisher(st, err)) == -1)
 		return -1;
-	if (rc == 0) {
-		if (cluster_publisher(st, publisher, sizeof(publisher),
-		    err) == -1)
-			return -1;
-		return ucerr_set(err, "CTL: signed with ITLRecovery, whose key "
-		    "is on the publisher %s: build it there (this node serves "
-		    "the publisher's)", publisher);
-	}
-	if (ctl_build_from_store(st, o, out, out_len, err) == -1)
+	if (rc == 1)
+		return ctl_build_kept(st, o, out, out_len, err);
+	if (cluster_publisher(st, publisher, sizeof(publisher), err) == -1)
 		return -1;
-	if (store_cluster_file_put(st, CTL_NAME, *out, *out_len, err) == -1) {
-		free(*out);
-		*out = NULL;
-		return -1;
-	}
-	return 0;
+	return ucerr_set(err, "CTL: signed with ITLRecovery, whose key is on "
+	    "the publisher %s: build it there (this node serves the "
+	    "publisher's)", publisher);
 }
 
 /* This node's CTL: built here on the publisher, else the publisher's. */
@@ -305,7 +312,7 @@ cluster_ctl(struct store *st, const struct trustlist_options *o,
 	if ((rc = cluster_is_publisher(st, err)) == -1)
 		return -1;
 	if (rc == 1)
-		return ctl_build_and_keep(st, o, out, out_len, err);
+		return ctl_build_kept(st, o, out, out_len, err);
 	if ((rc = store_cluster_file_get(st, CTL_NAME, out, out_len,
 	    err)) != 0)
 		return rc == -1 ? -1 : 0;

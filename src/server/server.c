@@ -339,9 +339,12 @@ on_store_watch(evutil_socket_t fd, short what, void *arg)
 		return;
 	s->refresh_due = 0;
 	ids = server_identities(s);
-	if ((changed = identities_changed(st, ids)) == -1 || (changed == 1 &&
-	    reload_identities(s, "an identity changed") == -1))
+	/* (An identity that cannot be loaded waits for the administrator:
+	 * SIGHUP, or the next change.) */
+	if ((changed = identities_changed(st, ids)) == -1)
 		s->refresh_due = 1;
+	else if (changed == 1)
+		(void)reload_identities(s, "an identity changed");
 	identity_set_release(ids);
 	for (i = 0; i < s->n_defs; i++)
 		if (s->defs[i]->refresh != NULL && s->defs[i]->refresh(s,

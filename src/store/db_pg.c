@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "clock.h"
 #include "db_impl.h"
@@ -58,8 +57,6 @@ struct pg_conn {
 	int64_t		 reset_until;	/* when the attempt gives up */
 	char		 listen[64];	/* LISTEN again after reconnecting */
 };
-
-
 
 struct pg_stmt {
 	char		*sql;		/* with $N */
@@ -140,9 +137,8 @@ static int	listen_now(struct db *db);
  * A connection that went away is reconnected here, before the call that
  * needs it: at once, then no more often than a back-off of 1 s doubling
  * to PG_BACKOFF_MAX, each attempt a step at a time (reconnect_step).
- * Calls in between fail DB_GONE at once, so that a
- * service answers what it can from memory rather than waiting on
- * connection timeouts.  The process logs one line when the database
+ * Calls in between fail DB_GONE at once, so that a service answers what
+ * it can from memory rather than waiting on connection timeouts.  The process logs one line when the database
  * goes and one when it is back, whichever of its connections notices
  * first (a connection found closed and reconnected at once, the server
  * back already, says so only at debug level); the statements are
@@ -191,6 +187,8 @@ reconnect_step(struct pg_conn *pc, int64_t now, char *why, size_t whylen)
 		}
 		if (pc->reset_poll == PGRES_POLLING_FAILED)
 			goto failed;
+		if (clock_monotonic_ms() >= until)
+			break;
 	}
 	if (now < pc->reset_until)
 		return 0;

@@ -8,7 +8,6 @@
  */
 #include <stdatomic.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "clock.h"
 #include "store.h"
@@ -55,7 +54,6 @@ store_generation_follow(int64_t generation)
 {
 	atomic_store(&followed, generation);
 }
-
 
 struct store_watch *
 store_watch_open(const char *home, int poll_s, struct ucerr *err)
