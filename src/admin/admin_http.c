@@ -589,7 +589,7 @@ admin_open(const struct admin_config *cfg, struct ucerr *err)
 		ucerr_set(err, "out of memory");
 		goto fail;
 	}
-	if ((a->st = store_open(cfg->home, 0, err)) == NULL ||
+	if ((a->st = store_open(cfg->home, STORE_EVENT_LOOP, err)) == NULL ||
 	    admin_tls_load(&a->tls, a->st, err) == -1)
 		goto fail;
 	a->web = web_new(&(struct web_config){ .st = a->st,

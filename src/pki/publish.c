@@ -325,14 +325,20 @@ ctl_write(struct store *st, const struct trustlist_options *o,
     const char *out, char *path, size_t pathlen, size_t *len,
     struct ucerr *err)
 {
-	/* Into the TFTP root: the cluster's CTL, kept for every node. */
-	if (write_list(st, o, out == NULL ? ctl_build_and_keep :
-	    ctl_build_from_store, CTL_NAME, out, path, pathlen, len,
-	    err) == -1)
+	if (out != NULL)
+		return write_list(st, o, ctl_build_from_store, CTL_NAME, out,
+		    path, pathlen, len, err);
+	/* Into the TFTP root: the cluster's CTL, kept for every node, and
+	 * mixed mode, committed together: a node that sees the new CTL
+	 * sees the mode too. */
+	if (store_begin(st, err) == -1)
 		return -1;
-	if (out == NULL &&
-	    store_meta_set(st, "cluster.mode", "mixed", err) == -1)
+	if (store_meta_set(st, "cluster.mode", "mixed", err) == -1 ||
+	    write_list(st, o, ctl_build_and_keep, CTL_NAME, NULL, path,
+	    pathlen, len, err) == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
 		return -1;
+	}
 	return 0;
 }
 

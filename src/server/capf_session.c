@@ -806,8 +806,9 @@ on_key(struct capf_session *s, const struct capf_msg *m)
 	    s->loop->server->cfg.allow_rsa512, &key, &err) == -1)
 		return fail(s, FAIL_KEY_GEN, err.msg);
 	EVP_PKEY_free(key);
-	if ((j = job_new(s)) == NULL || (j->spki = malloc(len)) == NULL ||
-	    lsc_days(s->loop->store, &days, &err) == -1) {
+	if (lsc_days(s->loop->store, &days, &err) == -1)
+		return fail(s, FAIL_CA_COMM, err.msg);
+	if ((j = job_new(s)) == NULL || (j->spki = malloc(len)) == NULL) {
 		if (j != NULL)
 			job_free(j);
 		return fail(s, FAIL_CA_COMM, "out of memory");

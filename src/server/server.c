@@ -890,7 +890,8 @@ setup(struct server *s, struct ucerr *err)
 		    &s->loops[i].quiet;
 		if ((s->loops[i].base = event_base_new()) == NULL)
 			return ucerr_set(err, "cannot create an event loop");
-		if ((s->loops[i].store = store_open(s->cfg.home, 0, err)) == NULL)
+		if ((s->loops[i].store = store_open(s->cfg.home,
+		    STORE_EVENT_LOOP, err)) == NULL)
 			return -1;
 		if (spki_decoder_init(&s->loops[i].spki_decoder) == -1)
 			return ucerr_ssl(err, "cannot set up a key decoder");

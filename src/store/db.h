@@ -74,8 +74,9 @@ const char	*db_sqlite_version(void);
  * and target_session_attrs included); as db_sqlite_open, a failed
  * connection comes back with its class set (DB_GONE).  Passwords come
  * from libpq's own sources (PGPASSFILE, ~/.pgpass), never the string.
+ * in_event_loop: reconnecting never holds a call long (STORE_EVENT_LOOP).
  */
-struct db	*db_pg_open(const char *conninfo);
+struct db	*db_pg_open(const char *conninfo, int in_event_loop);
 /* PostgreSQL connections this process holds (open or being reconnected). */
 int		 db_pg_connections(void);
 /* 1 when conninfo names a password, 0 when not, -1 when libpq cannot

@@ -32,10 +32,11 @@
 #define PG_TEXTOID	25
 /* Seconds between reconnection attempts, doubling up to this. */
 #define PG_BACKOFF_MAX	30
-/* A reconnection runs a step at a time (libpq's non-blocking reset): one
- * call spends at most PG_STEP_MS on it (a server that answers does so
- * well within), so that a database that accepts connections and then
- * hangs never stalls the event loop that asked; an attempt that has not
+/* A reconnection runs a step at a time (libpq's non-blocking reset): on
+ * an event loop's connection one call spends at most PG_STEP_MS on it (a
+ * server that answers does so well within), so that a database that
+ * accepts connections and then hangs never stalls the loop that asked;
+ * other connections wait for the attempt.  An attempt that has not
  * finished after PG_ATTEMPT_MAX seconds counts as failed. */
 #define PG_STEP_MS	50
 #define PG_ATTEMPT_MAX	10
@@ -51,7 +52,9 @@ struct pg_conn {
 	int		 in_tx;		/* inside a transaction when last asked */
 	int64_t		 lost_at;	/* when the connection went (0: up) */
 	int64_t		 next_try;	/* no reconnection before this */
+	unsigned	 back_seen;	/* reconnections when it last failed */
 	int		 backoff;	/* seconds, the last wait */
+	int		 step_ms;	/* the most a call reconnects for */
 	int		 resetting;	/* a reconnection under way */
 	PostgresPollingStatusType reset_poll;	/* what it waits for */
 	int64_t		 reset_until;	/* when the attempt gives up */
@@ -145,9 +148,14 @@ static int	listen_now(struct db *db);
  * prepared again on use.
  */
 static atomic_int database_down;
+/* Successful reconnections in this process: once one connection is back,
+ * the others try again at once rather than at the end of their back-off
+ * (the writer must not fail an enrolment the loop's connection could
+ * already read for). */
+static atomic_uint reconnections;
 
 /*
- * Moves the reconnection on for at most PG_STEP_MS: 1 when connected,
+ * Moves the reconnection on for at most step_ms: 1 when connected,
  * 0 while still on its way, -1 when it failed (why says so).  Host
  * names are resolved by libpq as the attempt starts, which does wait:
  * a cluster's store address names hosts the resolver knows.
@@ -155,7 +163,7 @@ static atomic_int database_down;
 static int
 reconnect_step(struct pg_conn *pc, int64_t now, char *why, size_t whylen)
 {
-	int64_t until = clock_monotonic_ms() + PG_STEP_MS;
+	int64_t until = clock_monotonic_ms() + pc->step_ms;
 	struct pollfd p;
 	int left, rc;
 
@@ -232,7 +240,8 @@ connected(struct db *db)
 		return fail_msg(db, DB_GONE, "the connection to PostgreSQL was "
 		    "lost inside a transaction");
 	}
-	if (now < pc->next_try || (rc = reconnect_step(pc, now, why,
+	if ((now < pc->next_try && atomic_load(&reconnections) ==
+	    pc->back_seen) || (rc = reconnect_step(pc, now, why,
 	    sizeof(why))) == 0)
 		return fail_msg(db, DB_GONE, "PostgreSQL is unreachable; "
 		    "reconnecting");
@@ -245,6 +254,7 @@ connected(struct db *db)
 		if (pc->backoff > PG_BACKOFF_MAX)
 			pc->backoff = PG_BACKOFF_MAX;
 		pc->next_try = now + pc->backoff;
+		pc->back_seen = atomic_load(&reconnections);
 		log_once(LOG_LEVEL_WARN, "store-reconnect", "store: PostgreSQL "
 		    "still unreachable (%s); next attempt in %d s", why,
 		    pc->backoff);
@@ -256,6 +266,7 @@ connected(struct db *db)
 	    (long long)(now - pc->lost_at));
 	pc->lost_at = 0;
 	pc->epoch++;
+	atomic_fetch_add(&reconnections, 1);
 	/* A new session listens to nothing: subscribe it again (what came
 	 * in between, the caller's read of the counter catches up on). */
 	if (pc->listen[0] != '\0' && listen_now(db) == -1)
@@ -823,7 +834,7 @@ quiet(void *arg, const char *msg)
 }
 
 struct db *
-db_pg_open(const char *conninfo)
+db_pg_open(const char *conninfo, int in_event_loop)
 {
 	struct db *db;
 	struct pg_conn *pc;
@@ -840,6 +851,7 @@ db_pg_open(const char *conninfo)
 		return NULL;
 	}
 	db->h = pc;
+	pc->step_ms = in_event_loop ? PG_STEP_MS : PG_ATTEMPT_MAX * 1000;
 	atomic_fetch_add(&open_connections, 1);
 	pc->conn = PQconnectdb(conninfo);
 	if (pc->conn == NULL) {

@@ -27,11 +27,15 @@ struct store;
  * flags: STORE_CREATE makes <home>, <home>/keys and the database when
  * missing.  STORE_READONLY_OK opens the database read-only when it or its
  * directory cannot be written (a read-only home still lists and shows;
- * writes then fail "read-only").
+ * writes then fail "read-only").  STORE_EVENT_LOOP: the store is used
+ * from an event loop, which must not wait on a database that went away:
+ * a call spends at most 50 ms reconnecting (the next call carries on);
+ * other users (commands, the writer) wait for the attempt, 10 s at most.
  */
 enum {
 	STORE_CREATE		= 1,
 	STORE_READONLY_OK	= 2,
+	STORE_EVENT_LOOP	= 4,
 };
 
 /*

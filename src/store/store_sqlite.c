@@ -484,9 +484,10 @@ db_create(const char *path, struct ucerr *err)
 
 /* The store at st->path, a PostgreSQL address. */
 static int
-open_pg(struct store *st, struct ucerr *err)
+open_pg(struct store *st, int flags, struct ucerr *err)
 {
-	if ((st->db = db_pg_open(st->path)) == NULL)
+	if ((st->db = db_pg_open(st->path,
+	    (flags & STORE_EVENT_LOOP) != 0)) == NULL)
 		return ucerr_set(err, "store: out of memory");
 	if (db_error_class(st->db) != DB_OK)
 		return store_fail(st, "open", err);
@@ -529,7 +530,7 @@ store_open_at(const char *home, int flags, const char *address,
 		goto fail;
 	if (pg) {
 		if (home_check(home, 0, err) == -1 ||
-		    open_pg(st, err) == -1 || migrate(st, err) == -1 ||
+		    open_pg(st, flags, err) == -1 || migrate(st, err) == -1 ||
 		    store_node_load_self(st, err) == -1)
 			goto fail;
 		return st;
@@ -581,7 +582,7 @@ store_open_remote(const char *home, const char *address, struct ucerr *err)
 		goto fail;
 	}
 	if (store_address_check(address, "--to", err) == -1 ||
-	    open_pg(st, err) == -1 || migrate(st, err) == -1)
+	    open_pg(st, 0, err) == -1 || migrate(st, err) == -1)
 		goto fail;
 	return st;
 fail:

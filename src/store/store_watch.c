@@ -66,7 +66,7 @@ store_watch_open(const char *home, int poll_s, struct ucerr *err)
 	}
 	w->poll_s = poll_s > 0 ? poll_s : 30;
 	w->generation = -1;
-	if ((w->st = store_open(home, 0, err)) == NULL) {
+	if ((w->st = store_open(home, STORE_EVENT_LOOP, err)) == NULL) {
 		free(w);
 		return NULL;
 	}

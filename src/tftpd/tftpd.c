@@ -77,7 +77,8 @@ tftpd_start(const struct tftpd_config *c, const char *home,
 	/* libxml2 sets itself up once, before any thread parses. */
 	xmlInitParser();
 	if (dirs_resolve(t, home, root, sizeof(root), config, sizeof(config),
-	    err) == -1 || (t->st = store_open(home, 0, err)) == NULL)
+	    err) == -1 || (t->st = store_open(home, STORE_EVENT_LOOP,
+	    err)) == NULL)
 		goto fail;
 	memset(&fc, 0, sizeof(fc));
 	fc.root = root;

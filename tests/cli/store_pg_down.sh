@@ -96,6 +96,7 @@ else
 fi
 ok "the phone enrolls now" phone capf $P --server "127.0.0.1:$CAPF_PORT"
 contains "LSC: Installed" "$OUT" "LSC: Installed"
+grep -q "LSC: Installed" <<<"$OUT" || grep -E "capf|store|writer" "$LOG" | tail -30 | sed 's/^/  DEBUG /'
 
 # --- a hung database: connections accepted, never answered ---------------------
 lost=$(grep -c "store: lost the connection to PostgreSQL" "$LOG")
