@@ -50,7 +50,7 @@ cmd_node_join(struct cli *cli, const struct args *a)
 		return ucerr_wrap(&cli->err, "node join");
 	fprintf(cli->out, "Joined the cluster as %s (%s): its tomcat, ipsec, "
 	    "CallManager, CallManager-ECDSA and TVS made; keys in %s/keys\n",
-	    node, CLUSTER_SUBSCRIBER, cli->home);
+	    node, NODE_SUBSCRIBER, cli->home);
 	fprintf(cli->out, "ITLFile.tlv published to %s/tftp\n", cli->home);
 	return 0;
 }

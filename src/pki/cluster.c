@@ -12,48 +12,6 @@
 #include "store.h"
 #include "x509.h"
 
-struct find_publisher {
-	char	*name;
-	size_t	 len;
-	int	 found;
-};
-
-static int
-on_publisher(void *ctx, const struct node_row *row)
-{
-	struct find_publisher *f = ctx;
-
-	if (strcmp(row->role, CLUSTER_PUBLISHER) != 0)
-		return 0;
-	snprintf(f->name, f->len, "%s", row->name);
-	f->found = 1;
-	return 1;
-}
-
-int
-cluster_publisher(struct store *st, char *name, size_t len,
-    struct ucerr *err)
-{
-	struct find_publisher f = { name, len, 0 };
-
-	name[0] = '\0';
-	if (store_node_each(st, on_publisher, &f, err) == -1)
-		return -1;
-	return f.found;
-}
-
-int
-cluster_is_publisher(struct store *st, struct ucerr *err)
-{
-	char publisher[256];
-	int found;
-
-	if ((found = cluster_publisher(st, publisher, sizeof(publisher),
-	    err)) != 1)
-		return found == -1 ? -1 : 1;
-	return strcmp(publisher, store_node_self(st)) == 0;
-}
-
 /* Changes to the set of nodes are the publisher's to make. */
 static int
 on_publisher_only(struct store *st, const char *what, struct ucerr *err)
@@ -61,9 +19,9 @@ on_publisher_only(struct store *st, const char *what, struct ucerr *err)
 	char publisher[256];
 	int rc;
 
-	if ((rc = cluster_is_publisher(st, err)) != 0)
+	if ((rc = store_node_is_publisher(st, err)) != 0)
 		return rc == 1 ? 0 : -1;
-	cluster_publisher(st, publisher, sizeof(publisher), NULL);
+	store_node_publisher(st, publisher, sizeof(publisher), NULL);
 	return ucerr_set(err, "%s: this node (%s) is a subscriber; run it on "
 	    "the publisher %s", what, store_node_self(st), publisher);
 }
@@ -79,7 +37,7 @@ cluster_node_add(struct store *st, const char *fqdn, struct ucerr *err)
 		return -1;
 	memset(&row, 0, sizeof(row));
 	snprintf(row.name, sizeof(row.name), "%s", fqdn);
-	snprintf(row.role, sizeof(row.role), "%s", CLUSTER_SUBSCRIBER);
+	snprintf(row.role, sizeof(row.role), "%s", NODE_SUBSCRIBER);
 	row.added_at = (int64_t)clock_now();
 	return store_node_add(st, &row, err);
 }
@@ -145,7 +103,7 @@ cluster_node_remove(struct store *st, const char *fqdn, struct ucerr *err)
 	if ((found = store_node_get(st, fqdn, &row, err)) != 1)
 		return found == -1 ? -1 : ucerr_set(err, "%s: not a node of "
 		    "this cluster (node list)", fqdn);
-	if (strcmp(row.role, CLUSTER_SUBSCRIBER) != 0)
+	if (strcmp(row.role, NODE_SUBSCRIBER) != 0)
 		return ucerr_set(err, "%s: the publisher cannot be removed "
 		    "(it holds the cluster's CAPF and ITLRecovery)", fqdn);
 	memset(&c, 0, sizeof(c));
@@ -229,7 +187,7 @@ on_endpoint_node(void *ctx, const struct node_row *row)
 	int self = strcmp(row->name, e->self) == 0;
 
 	e->n_nodes++;
-	if (strcmp(row->role, CLUSTER_PUBLISHER) == 0)
+	if (strcmp(row->role, NODE_PUBLISHER) == 0)
 		endpoint_add(e->sec->capf, &e->sec->n_capf, row->name, self ?
 		    e->capf_port : cluster_service_port(row->services, "capf"));
 	if (!self)

@@ -16,18 +16,10 @@
 struct store;
 struct phone_security;
 
-#define CLUSTER_PUBLISHER	"publisher"
-#define CLUSTER_SUBSCRIBER	"subscriber"
 /* serve's heartbeat: often enough for `node list`, rare enough to cost
  * nothing (one small write through the writer). */
 #define CLUSTER_HEARTBEAT_S	30
 
-/* The publisher's name: 1, or 0 when the store names none. */
-int	cluster_publisher(struct store *st, char *name, size_t len,
-	    struct ucerr *err);
-/* Is this home the publisher?  1, 0 (a subscriber), -1.  A home whose
- * store names no node at all is (it is alone). */
-int	cluster_is_publisher(struct store *st, struct ucerr *err);
 /* `node add`, on the publisher: fqdn is expected to join, as a
  * subscriber. */
 int	cluster_node_add(struct store *st, const char *fqdn, struct ucerr *err);

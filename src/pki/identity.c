@@ -13,7 +13,6 @@
 #include <openssl/rand.h>
 
 #include "clock.h"
-#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "store.h"
@@ -418,7 +417,7 @@ identity_key_here(struct store *st, const struct purpose_info *p,
 {
 	int rc;
 
-	if (!purpose_cluster_wide(p) || (rc = cluster_is_publisher(st,
+	if (!purpose_cluster_wide(p) || (rc = store_node_is_publisher(st,
 	    err)) == 1)
 		return 0;
 	return rc == -1 ? -1 : ucerr_set(err, "%s: the cluster's, its key on "

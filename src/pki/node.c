@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "clock.h"
-#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "node.h"
@@ -94,7 +93,7 @@ node_create(struct store *st, const struct node_params *np, struct ucerr *err)
 	/* The first node is the cluster's publisher. */
 	memset(&self, 0, sizeof(self));
 	snprintf(self.name, sizeof(self.name), "%s", np->node);
-	snprintf(self.role, sizeof(self.role), "%s", CLUSTER_PUBLISHER);
+	snprintf(self.role, sizeof(self.role), "%s", NODE_PUBLISHER);
 	self.added_at = (int64_t)clock_now();
 	if (save_params(st, np, err) == -1 ||
 	    store_node_self_set(st, np->node, err) == -1 ||
@@ -167,7 +166,7 @@ build_subscriber(struct store *st, const char *home, const void *ctx,
 	if (found == 0)
 		return ucerr_set(err, "%s: not a node of this cluster (run "
 		    "`ucpki node add %s` on the publisher first)", node, node);
-	if (strcmp(row.role, CLUSTER_SUBSCRIBER) != 0)
+	if (strcmp(row.role, NODE_SUBSCRIBER) != 0)
 		return ucerr_set(err, "%s: the cluster's publisher; a joining "
 		    "node is a subscriber", node);
 	if ((found = store_identity_each_node(st, has_identity_of,

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cluster.h"
 #include "fileio.h"
 #include "identity.h"
 #include "itl.h"
@@ -291,11 +290,11 @@ ctl_build_and_keep(struct store *st, const struct trustlist_options *o,
 	char publisher[256];
 	int rc;
 
-	if ((rc = cluster_is_publisher(st, err)) == -1)
+	if ((rc = store_node_is_publisher(st, err)) == -1)
 		return -1;
 	if (rc == 1)
 		return ctl_build_kept(st, o, out, out_len, err);
-	if (cluster_publisher(st, publisher, sizeof(publisher), err) == -1)
+	if (store_node_publisher(st, publisher, sizeof(publisher), err) == -1)
 		return -1;
 	return ucerr_set(err, "CTL: signed with ITLRecovery, whose key is on "
 	    "the publisher %s: build it there (this node serves the "
@@ -309,7 +308,7 @@ cluster_ctl(struct store *st, const struct trustlist_options *o,
 {
 	int rc;
 
-	if ((rc = cluster_is_publisher(st, err)) == -1)
+	if ((rc = store_node_is_publisher(st, err)) == -1)
 		return -1;
 	if (rc == 1)
 		return ctl_build_kept(st, o, out, out_len, err);
@@ -530,7 +529,7 @@ ctl_follow_publisher(struct store *st, struct ucerr *err)
 		return -1;
 	if (strcmp(mode, "mixed") != 0)
 		return 0;
-	if ((rc = cluster_is_publisher(st, err)) != 0)
+	if ((rc = store_node_is_publisher(st, err)) != 0)
 		return rc == -1 ? -1 : 0;
 	if ((rc = store_cluster_file_get(st, CTL_NAME, &stored, &stored_len,
 	    err)) != 1)

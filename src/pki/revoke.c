@@ -6,7 +6,6 @@
 #include <openssl/bn.h>
 
 #include "clock.h"
-#include "cluster.h"
 #include "crl.h"
 #include "device.h"
 #include "fileio.h"
@@ -273,7 +272,7 @@ capf_crl_publish(struct store *st, time_t now, int *signed_new,
 	*signed_new = 0;
 	/* No CAPF yet (a store being set up): nothing can be revoked.  A
 	 * subscriber has no CAPF key: the publisher signs the CRL. */
-	if ((have = cluster_is_publisher(st, err)) != 1 ||
+	if ((have = store_node_is_publisher(st, err)) != 1 ||
 	    (have = store_identity_get(st, "CAPF", &row, err)) != 1)
 		return have;
 	identity_row_free(&row);

@@ -72,8 +72,8 @@ server_node_capf_check(struct server_config *cfg, struct ucerr *err)
 		return 0;
 	if ((st = store_open(cfg->home, STORE_READONLY_OK, err)) == NULL)
 		return -1;
-	if ((rc = cluster_is_publisher(st, err)) == 0) {
-		cluster_publisher(st, publisher, sizeof(publisher), NULL);
+	if ((rc = store_node_is_publisher(st, err)) == 0) {
+		store_node_publisher(st, publisher, sizeof(publisher), NULL);
 		/* A subscriber has no CAPF key to sign with: phones are told
 		 * the publisher's CAPF by their configuration files. */
 		log_info("capf: not started: CAPF runs on the publisher %s",

@@ -134,6 +134,16 @@ const char	*store_node_self(const struct store *st);
 /* Names this home's node: <home>/node (0644), and st's. */
 int	store_node_self_set(struct store *st, const char *name,
 	    struct ucerr *err);
+/* A node's role: the first node is the publisher (the cluster-wide CAPF
+ * and ITLRecovery keys are in its home), the others subscribers. */
+#define NODE_PUBLISHER		"publisher"
+#define NODE_SUBSCRIBER		"subscriber"
+/* The publisher's name: 1, or 0 when the store names none. */
+int	store_node_publisher(struct store *st, char *name, size_t len,
+	    struct ucerr *err);
+/* Is this home the publisher?  1, 0 (a subscriber), -1.  A home whose
+ * store names no node at all is (it is alone). */
+int	store_node_is_publisher(struct store *st, struct ucerr *err);
 /* Fails "node NAME: already in the cluster" for a known name. */
 int	store_node_add(struct store *st, const struct node_row *row,
 	    struct ucerr *err);

@@ -15,30 +15,6 @@
 #include "fileio.h"
 #include "store_sqlite.h"
 
-#define NODE_FILE	"node"
-
-int
-store_node_load_self(struct store *st, struct ucerr *err)
-{
-	char path[4096];
-	uint8_t *data;
-	size_t len;
-
-	st->node[0] = '\0';
-	if (path_join(path, sizeof(path), st->home, NODE_FILE, err) == -1)
-		return -1;
-	if (!path_exists(path))
-		return store_meta_get(st, "node", st->node, sizeof(st->node),
-		    err) == -1 ? -1 : 0;
-	if (file_read(path, sizeof(st->node) - 1, &data, &len, err) == -1)
-		return -1;
-	snprintf(st->node, sizeof(st->node), "%.*s", (int)len,
-	    (const char *)data);
-	free(data);
-	st->node[strcspn(st->node, "\r\n")] = '\0';
-	return 0;
-}
-
 const char *
 store_node_self(const struct store *st)
 {
@@ -186,4 +162,46 @@ store_node_delete(struct store *st, const char *name, struct ucerr *err)
 	    err) == -1)
 		return -1;
 	return delete_named(st, "DELETE FROM node WHERE name = ?", name, err);
+}
+
+struct find_publisher {
+	char	*name;
+	size_t	 len;
+	int	 found;
+};
+
+static int
+on_publisher(void *ctx, const struct node_row *row)
+{
+	struct find_publisher *f = ctx;
+
+	if (strcmp(row->role, NODE_PUBLISHER) != 0)
+		return 0;
+	snprintf(f->name, f->len, "%s", row->name);
+	f->found = 1;
+	return 1;
+}
+
+int
+store_node_publisher(struct store *st, char *name, size_t len,
+    struct ucerr *err)
+{
+	struct find_publisher f = { name, len, 0 };
+
+	name[0] = '\0';
+	if (store_node_each(st, on_publisher, &f, err) == -1)
+		return -1;
+	return f.found;
+}
+
+int
+store_node_is_publisher(struct store *st, struct ucerr *err)
+{
+	char publisher[256];
+	int found;
+
+	if ((found = store_node_publisher(st, publisher, sizeof(publisher),
+	    err)) != 1)
+		return found == -1 ? -1 : 1;
+	return strcmp(publisher, store_node_self(st)) == 0;
 }

@@ -500,6 +500,30 @@ store_open(const char *home, int flags, struct ucerr *err)
 	return store_open_at(home, flags, NULL, err);
 }
 
+/* st->node from <home>/node, else (a home older than clusters) meta
+ * "node"; "" in a home not yet initialised. */
+static int
+load_node_self(struct store *st, struct ucerr *err)
+{
+	char path[4096];
+	uint8_t *data;
+	size_t len;
+
+	st->node[0] = '\0';
+	if (path_join(path, sizeof(path), st->home, NODE_FILE, err) == -1)
+		return -1;
+	if (!path_exists(path))
+		return store_meta_get(st, "node", st->node, sizeof(st->node),
+		    err) == -1 ? -1 : 0;
+	if (file_read(path, sizeof(st->node) - 1, &data, &len, err) == -1)
+		return -1;
+	snprintf(st->node, sizeof(st->node), "%.*s", (int)len,
+	    (const char *)data);
+	free(data);
+	st->node[strcspn(st->node, "\r\n")] = '\0';
+	return 0;
+}
+
 struct store *
 store_open_at(const char *home, int flags, const char *address,
     struct ucerr *err)
@@ -531,7 +555,7 @@ store_open_at(const char *home, int flags, const char *address,
 	if (pg) {
 		if (home_check(home, 0, err) == -1 ||
 		    open_pg(st, flags, err) == -1 || migrate(st, err) == -1 ||
-		    store_node_load_self(st, err) == -1)
+		    load_node_self(st, err) == -1)
 			goto fail;
 		return st;
 	}
@@ -558,7 +582,7 @@ store_open_at(const char *home, int flags, const char *address,
 	    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
 	    "PRAGMA foreign_keys = ON;", err) == -1)
 		goto fail;
-	if (migrate(st, err) == -1 || store_node_load_self(st, err) == -1)
+	if (migrate(st, err) == -1 || load_node_self(st, err) == -1)
 		goto fail;
 	return st;
 fail:

@@ -21,9 +21,8 @@ struct store {
 	char	 node[256];		/* this home's node (store_node.c) */
 };
 
-/* st->node from <home>/node, else (a home older than clusters) meta
- * "node"; "" in a home not yet initialised. */
-int	store_node_load_self(struct store *st, struct ucerr *err);
+/* The file in a home that names its node (store_node_self_set). */
+#define NODE_FILE	"node"
 
 /* How long a statement waits for another process's write transaction. */
 #define STORE_BUSY_MS	5000
