@@ -256,6 +256,26 @@ file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 }
 
 int
+file_write_if_changed(const char *path, const void *data, size_t len,
+    mode_t mode, struct ucerr *err)
+{
+	struct stat sb;
+	uint8_t *old = NULL;
+	size_t old_len;
+	int same;
+
+	if (stat(path, &sb) == 0 && (sb.st_mode & 07777) == mode &&
+	    file_read(path, FILE_READ_MAX, &old, &old_len, NULL) == 0) {
+		same = old_len == len && memcmp(old, data, len) == 0;
+		explicit_bzero(old, old_len);
+		free(old);
+		if (same)
+			return 0;
+	}
+	return file_write_atomic(path, data, len, mode, err) == -1 ? -1 : 1;
+}
+
+int
 file_replace(const char *path, const void *data, size_t len, mode_t mode,
     struct ucerr *err)
 {

@@ -30,6 +30,10 @@ int	file_read(const char *path, size_t max, uint8_t **data, size_t *len,
 	    struct ucerr *err);
 int	file_write_atomic(const char *path, const void *data, size_t len,
 	    mode_t mode, struct ucerr *err);
+/* file_write_atomic unless path already holds exactly data with mode:
+ * 1 written, 0 already so (what was read is wiped: it may be a key). */
+int	file_write_if_changed(const char *path, const void *data, size_t len,
+	    mode_t mode, struct ucerr *err);
 /* The same without fsync: readers never see half a file, but a crash
  * may lose the update (for files rewritten every few seconds). */
 int	file_replace(const char *path, const void *data, size_t len,

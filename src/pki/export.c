@@ -280,28 +280,16 @@ trust_bundle(struct store *st, const char *stores, char **out, size_t *len,
 	return rc;
 }
 
-/* Replaces path only when its content or mode differs. */
+/* Replaces path only when its content or mode differs, counting it. */
 static int
 write_if_changed(const char *path, const uint8_t *data, size_t len,
     mode_t mode, int *changed, struct ucerr *err)
 {
-	struct stat sb;
-	uint8_t *old = NULL;
-	size_t old_len;
-	int same;
+	int rc = file_write_if_changed(path, data, len, mode, err);
 
-	if (stat(path, &sb) == 0 && (sb.st_mode & 07777) == mode &&
-	    file_read(path, FILE_READ_MAX, &old, &old_len, NULL) == 0) {
-		same = old_len == len && memcmp(old, data, len) == 0;
-		OPENSSL_cleanse(old, old_len);
-		free(old);
-		if (same)
-			return 0;
-	}
-	if (file_write_atomic(path, data, len, mode, err) == -1)
-		return -1;
-	(*changed)++;
-	return 0;
+	if (rc == 1)
+		(*changed)++;
+	return rc == -1 ? -1 : 0;
 }
 
 /* <8 hex>.<n> or <8 hex>.r<n>: the names `openssl rehash` gives. */

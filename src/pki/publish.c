@@ -521,8 +521,8 @@ static int
 ctl_follow_publisher(struct store *st, struct ucerr *err)
 {
 	char mode[32], path[4096];
-	uint8_t *stored, *here = NULL;
-	size_t stored_len, here_len = 0;
+	uint8_t *stored;
+	size_t stored_len;
 	int rc;
 
 	if (store_meta_get(st, "cluster.mode", mode, sizeof(mode), err) == -1)
@@ -535,12 +535,9 @@ ctl_follow_publisher(struct store *st, struct ucerr *err)
 	    err)) != 1)
 		return rc;
 	if ((rc = tftp_file_path(st, CTL_NAME, path, sizeof(path), err)) == 0 &&
-	    (!path_exists(path) || file_read(path, ITL_PHONE_MAX_BYTES, &here,
-	    &here_len, NULL) == -1 || here_len != stored_len ||
-	    memcmp(here, stored, stored_len) != 0))
-		rc = file_write_atomic(path, stored, stored_len, 0644, err) ==
-		    -1 ? -1 : 2;
-	free(here);
+	    (rc = file_write_if_changed(path, stored, stored_len, 0644,
+	    err)) == 1)
+		rc = 2;
 	free(stored);
 	return rc;
 }

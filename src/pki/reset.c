@@ -12,28 +12,34 @@
 #include "reset.h"
 #include "store.h"
 
+/* A number setting: its value, or def when unset or out of range. */
+static long
+load_number(struct store *st, const char *key, long def, long max)
+{
+	char v[32];
+	long n;
+
+	if (store_meta_get(st, key, v, sizeof(v), NULL) != 1)
+		return def;
+	n = strtol(v, NULL, 10);
+	return n < 1 || n > max ? def : n;
+}
+
 int
 reset_config_load(struct store *st, struct reset_config *c, struct ucerr *err)
 {
-	char v[32];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	c->concurrency = RESET_CONCURRENCY;
 	if ((rc = store_meta_get(st, "reset.command", c->command,
 	    sizeof(c->command), err)) == -1)
 		return -1;
 	/* `config --reset-command ""` takes it away. */
 	c->has_command = rc == 1 && c->command[0] != '\0';
-	if (store_meta_get(st, "reset.concurrency", v, sizeof(v), NULL) == 1)
-		c->concurrency = strtol(v, NULL, 10);
-	if (c->concurrency < 1 || c->concurrency > RESET_CONCURRENCY_MAX)
-		c->concurrency = RESET_CONCURRENCY;
-	c->timeout_s = RESET_TIMEOUT_S;
-	if (store_meta_get(st, "reset.timeout", v, sizeof(v), NULL) == 1)
-		c->timeout_s = strtol(v, NULL, 10);
-	if (c->timeout_s < 1 || c->timeout_s > RESET_TIMEOUT_MAX)
-		c->timeout_s = RESET_TIMEOUT_S;
+	c->concurrency = load_number(st, "reset.concurrency",
+	    RESET_CONCURRENCY, RESET_CONCURRENCY_MAX);
+	c->timeout_s = load_number(st, "reset.timeout", RESET_TIMEOUT_S,
+	    RESET_TIMEOUT_MAX);
 	return 0;
 }
 

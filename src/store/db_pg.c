@@ -141,11 +141,11 @@ static int	listen_now(struct db *db);
  * needs it: at once, then no more often than a back-off of 1 s doubling
  * to PG_BACKOFF_MAX, each attempt a step at a time (reconnect_step).
  * Calls in between fail DB_GONE at once, so that a service answers what
- * it can from memory rather than waiting on connection timeouts.  The process logs one line when the database
- * goes and one when it is back, whichever of its connections notices
- * first (a connection found closed and reconnected at once, the server
- * back already, says so only at debug level); the statements are
- * prepared again on use.
+ * it can from memory rather than waiting on connection timeouts.  The
+ * process logs one line when the database goes and one when it is
+ * back, whichever of its connections notices first (a connection found
+ * closed and reconnected at once, the server back already, says so only
+ * at debug level); the statements are prepared again on use.
  */
 static atomic_int database_down;
 /* Successful reconnections in this process: once one connection is back,
